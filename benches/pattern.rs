@@ -1,0 +1,2 @@
+//! Parser benchmarks (being written).
+fn main() {}

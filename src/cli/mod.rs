@@ -1,0 +1,125 @@
+//! The `cis-filters` command line: argument parsing, input, output and exit codes.
+//!
+//! Exit codes: 0 success (pattern valid, check passed, no control failed),
+//! 1 a negative result (invalid pattern, failed check or control, lint
+//! errors), 2 usage or input errors (bad arguments, unreadable files).
+//! Results go to stdout, diagnostics and progress to stderr. Colour only on a
+//! terminal and never when `NO_COLOR` is set. A closed stdout (broken pipe)
+//! ends the program quietly.
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod pattern_cmds;
+
+/// Exit code: everything passed.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: a negative result (invalid pattern, failed control, lint error).
+pub const EXIT_FAIL: u8 = 1;
+/// Exit code: usage or input error.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Parse, compare and lint CloudWatch Logs filter patterns; audit AWS accounts
+/// against the CIS AWS Foundations Benchmark the way Security Hub does.
+#[derive(Debug, Parser)]
+#[command(name = "cis-filters", version, about, long_about = None)]
+#[command(after_help = "Examples:\n  \
+    cis-filters parse '{ $.eventName = \"ConsoleLogin\" }'\n  \
+    cis-filters fmt '{($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)}'\n\n\
+    Exit codes: 0 success, 1 negative result (invalid pattern, failed check), 2 usage or input error.")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Parse(pattern_cmds::ParseArgs),
+    Fmt(pattern_cmds::FmtArgs),
+}
+
+/// Run the command line; the process exit code is returned.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Parse(args) => pattern_cmds::parse(args),
+        Command::Fmt(args) => pattern_cmds::fmt(args),
+    };
+    ExitCode::from(code)
+}
+
+/// An error that ends a command with [`EXIT_USAGE`].
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Print `error: msg` to stderr and return [`EXIT_USAGE`].
+pub fn usage_error(msg: impl std::fmt::Display) -> u8 {
+    eprintln!("error: {msg}");
+    EXIT_USAGE
+}
+
+/// The pattern (or other text) given as an argument, or read from stdin when
+/// the argument is absent or `-`. A terminal on stdin with no argument is a
+/// usage error rather than a silent wait.
+pub fn text_arg_or_stdin(arg: Option<&str>, what: &str) -> Result<String, UsageError> {
+    match arg {
+        Some(a) if a != "-" => Ok(a.to_owned()),
+        _ => {
+            let mut stdin = std::io::stdin();
+            if arg.is_none() && stdin.is_terminal() {
+                return Err(UsageError(format!(
+                    "no {what} given: pass it as an argument, or pipe it on stdin (use `-` to read a terminal)"
+                )));
+            }
+            let mut s = String::new();
+            stdin
+                .read_to_string(&mut s)
+                .map_err(|e| UsageError(format!("cannot read {what} from stdin: {e}")))?;
+            // One trailing newline is the shell's, not the pattern's.
+            if s.ends_with('\n') {
+                s.pop();
+                if s.ends_with('\r') {
+                    s.pop();
+                }
+            }
+            Ok(s)
+        }
+    }
+}
+
+/// Whether to colour output written to a stream with this terminal status.
+pub fn colour_enabled(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Write `text` to stdout. A closed pipe ends the process quietly with
+/// success (`cis-filters … | head` is not an error).
+pub fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let res = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    if let Err(e) = res {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(i32::from(EXIT_OK));
+        }
+        eprintln!("error: cannot write to stdout: {e}");
+        std::process::exit(i32::from(EXIT_USAGE));
+    }
+}
+
+/// [`out`] with a trailing newline.
+pub fn outln(text: &str) {
+    let mut s = String::with_capacity(text.len() + 1);
+    s.push_str(text);
+    s.push('\n');
+    out(&s);
+}

@@ -1,0 +1,13 @@
+//! cis-filters: CloudWatch Logs filter patterns, parsed and compared exactly,
+//! and the CIS AWS Foundations Benchmark checks built on them.
+//!
+//! Layers (see `DESIGN.md` of the project):
+//! - [`pattern`]: the filter-pattern language: spanned [`pattern::Ast`], nom
+//!   parser, errors with spans, the span-free [`pattern::Normal`] form and the
+//!   printers. Pure.
+//! - `cli` (feature `cli`): the `cis-filters` command line.
+
+pub mod pattern;
+
+#[cfg(feature = "cli")]
+pub mod cli;

@@ -1,0 +1,5 @@
+//! The `cis-filters` command.
+
+fn main() -> std::process::ExitCode {
+    cis_filters::cli::main()
+}
