@@ -1,2 +1,6 @@
 //! The one integration-test binary: CLI tests on the real binary and
-//! data-driven tests over `grammar/corpus`.
+//! data-driven tests over `grammar/corpus`. Each area has its own module
+//! under `tests/tests/`.
+
+#[allow(dead_code)]
+mod common;
