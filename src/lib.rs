@@ -5,8 +5,10 @@
 //! - [`pattern`]: the filter-pattern language: spanned [`pattern::Ast`], nom
 //!   parser, errors with spans, the span-free [`pattern::Normal`] form and the
 //!   printers. Pure.
+//! - [`audit`]: the account [`audit::Snapshot`] and the CIS checks over it. Pure.
 //! - `cli` (feature `cli`): the `cis-filters` command line.
 
+pub mod audit;
 pub mod pattern;
 
 #[cfg(feature = "cli")]
