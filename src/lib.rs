@@ -5,10 +5,12 @@
 //! - [`pattern`]: the filter-pattern language: spanned [`pattern::Ast`], nom
 //!   parser, errors with spans, the span-free [`pattern::Normal`] form and the
 //!   printers. Pure.
+//! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
 //! - [`audit`]: the account [`audit::Snapshot`] and the CIS checks over it. Pure.
 //! - `cli` (feature `cli`): the `cis-filters` command line.
 
 pub mod audit;
+pub mod cis;
 pub mod pattern;
 
 #[cfg(feature = "cli")]

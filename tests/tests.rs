@@ -2,6 +2,14 @@
 //! data-driven tests over `grammar/corpus`. Each area has its own module
 //! under `tests/it/`.
 
+// Test code may panic: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 #[allow(dead_code)]
 #[path = "it/common.rs"]
 mod common;
