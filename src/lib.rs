@@ -5,9 +5,11 @@
 //! - [`pattern`]: the filter-pattern language: spanned [`pattern::Ast`], nom
 //!   parser, errors with spans, the span-free [`pattern::Normal`] form and the
 //!   printers. Pure.
+//! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
 //! - `cli` (feature `cli`): the `cis-filters` command line.
 
 pub mod pattern;
+pub mod report;
 
 #[cfg(feature = "cli")]
 pub mod cli;
