@@ -7,11 +7,13 @@
 //!   printers. Pure.
 //! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
 //! - [`audit`]: the account [`audit::Snapshot`] and the CIS checks over it. Pure.
+//! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
 //! - `cli` (feature `cli`): the `cis-filters` command line.
 
 pub mod audit;
 pub mod cis;
 pub mod pattern;
+pub mod report;
 
 #[cfg(feature = "cli")]
 pub mod cli;
