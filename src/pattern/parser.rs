@@ -1750,4 +1750,28 @@ mod tests {
         assert!(r.contains("1 | { $.a = 'x' }\n  |         ^^^\n"), "{r}");
         assert!(r.contains("= help: use double quotes: `\"x\"`"), "{r}");
     }
+
+    #[test]
+    fn every_grammar_rule_has_its_parser_function() {
+        let ebnf = include_str!("../../grammar/filter-pattern.ebnf");
+        let source = include_str!("parser.rs");
+        // Rules are the productions before the character classes.
+        let rules = ebnf.split("(* -- characters").next().unwrap();
+        let mut names = Vec::new();
+        for line in rules.lines() {
+            if let Some((lhs, _)) = line.split_once(" = ") {
+                let lhs = lhs.trim();
+                if !lhs.is_empty() && lhs.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    names.push(lhs.to_owned());
+                }
+            }
+        }
+        assert!(names.len() >= 20, "{names:?}");
+        for n in &names {
+            assert!(
+                source.contains(&format!("fn {n}<")) || source.contains(&format!("fn {n}(")),
+                "grammar rule `{n}` has no parser function"
+            );
+        }
+    }
 }
