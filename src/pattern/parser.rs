@@ -1036,7 +1036,7 @@ impl P {
                 Some("write a quoted string, a number, `*` or a `%regex%`".into()),
             );
         }
-        let len = token_len(i);
+        let len = i.find(is_value_end).unwrap_or(i.len());
         let tok = i.get(..len).unwrap_or("");
         fail(
             i,
@@ -1318,6 +1318,8 @@ impl P {
                     let tok = r.get(..len).unwrap_or("");
                     let help = if tok.starts_with('}') || tok.starts_with(']') {
                         "a JSON or space-delimited pattern must start with `{` or `[` as its very first character".to_owned()
+                    } else if tok.starts_with("$.") || tok.starts_with("($") {
+                        "JSON conditions go inside braces: `{ $.field = \"value\" }`".to_owned()
                     } else {
                         format!(
                             "put the term in double quotes: `\"{}\"`",
@@ -1688,6 +1690,10 @@ mod tests {
         assert_eq!(at("ERROR -"), ("invalid_term", "-".into()));
         assert_eq!(at("ERROR a@b"), ("invalid_bare_value", "a@b".into()));
         assert_eq!(at("ERROR %x%"), ("invalid_term", "%x%".into()));
+        let e = err("$.eventName = ConsoleLogin");
+        assert_eq!(e.kind(), &ErrorKind::InvalidBareValue);
+        assert!(e.help().unwrap().contains("inside braces"), "{e}");
+        assert_eq!(at("{ $.a = f(x) }"), ("invalid_bare_value", "f(x".into()));
     }
 
     #[test]
