@@ -13,3 +13,9 @@
 #[allow(dead_code)]
 #[path = "it/common.rs"]
 mod common;
+
+#[path = "it/corpus.rs"]
+mod corpus;
+
+#[path = "it/pattern_cli.rs"]
+mod pattern_cli;
