@@ -124,7 +124,10 @@ mod tests {
         assert!(Arn::parse("PendingConfirmation").is_none());
         assert!(Arn::parse("arn:aws:sns").is_none());
         let lg = LogGroupRef::parse("arn:aws:logs:eu-west-1:123456789012:log-group:a/b:*").unwrap();
-        assert_eq!((lg.region, lg.account, lg.name), ("eu-west-1", "123456789012", "a/b"));
+        assert_eq!(
+            (lg.region, lg.account, lg.name),
+            ("eu-west-1", "123456789012", "a/b")
+        );
         let lg = LogGroupRef::parse("arn:aws:logs:eu-west-1:123456789012:log-group:x").unwrap();
         assert_eq!(lg.name, "x");
         assert!(LogGroupRef::parse("arn:aws:logs:eu-west-1:123456789012:log-group::*").is_none());

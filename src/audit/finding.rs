@@ -232,7 +232,10 @@ mod tests {
         assert_eq!(Status::roll_up(&[]), NotAvailable);
         assert_eq!(Status::roll_up(&[Passed, Passed]), Passed);
         assert_eq!(Status::roll_up(&[Passed, Warning]), Warning);
-        assert_eq!(Status::roll_up(&[Warning, NotAvailable, Passed]), NotAvailable);
+        assert_eq!(
+            Status::roll_up(&[Warning, NotAvailable, Passed]),
+            NotAvailable
+        );
         assert_eq!(Status::roll_up(&[NotAvailable, Failed, Warning]), Failed);
     }
 

@@ -139,10 +139,10 @@ pub fn mfa_for_console_users(s: &Snapshot) -> Vec<Finding> {
                 "the user has a console password but no MFA device",
             )
         };
-        out.push(f.with("password_enabled", true_false(row, "password_enabled")).with(
-            "mfa_active",
-            true_false(row, "mfa_active"),
-        ));
+        out.push(
+            f.with("password_enabled", true_false(row, "password_enabled"))
+                .with("mfa_active", true_false(row, "mfa_active")),
+        );
     }
     no_users(s, &mut out, "");
     out
@@ -226,7 +226,10 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
                 arn,
                 None,
                 "CREDENTIALS_UNUSED_90_DAYS",
-                format!("enabled credential(s) unused for more than 90 days: {}", stale.join(", ")),
+                format!(
+                    "enabled credential(s) unused for more than 90 days: {}",
+                    stale.join(", ")
+                ),
             )
         } else if !unknown.is_empty() {
             Finding::new(
@@ -235,7 +238,10 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
                 arn,
                 None,
                 "CREDENTIAL_DATES_UNKNOWN",
-                format!("the report gives no usable date for: {}", unknown.join(", ")),
+                format!(
+                    "the report gives no usable date for: {}",
+                    unknown.join(", ")
+                ),
             )
         } else {
             Finding::new(
@@ -290,7 +296,10 @@ pub fn access_keys_rotated(s: &Snapshot) -> Vec<Finding> {
                     arn.clone(),
                     None,
                     "ACCESS_KEY_NOT_ROTATED",
-                    format!("access key {n} was last rotated {} days ago", age_days(s, &t)),
+                    format!(
+                        "access key {n} was last rotated {} days ago",
+                        age_days(s, &t)
+                    ),
                 )
                 .with("last_rotated", t.as_str()),
                 Some(t) => Finding::new(
@@ -465,7 +474,7 @@ fn root_fact(
     s: &Snapshot,
     summary_key: &str,
     from_row: impl Fn(&Row) -> Option<bool>,
-) -> Result<(bool, Value), Finding> {
+) -> Result<(bool, Value), Box<Finding>> {
     let summary = s.iam.account_summary.get();
     let row_value = root_row(s).and_then(&from_row);
     match summary {
@@ -480,24 +489,24 @@ fn root_fact(
             None => row_value
                 .map(|b| (b, json!({ "credential_report_root": b })))
                 .ok_or_else(|| {
-                    account_finding(
+                    Box::new(account_finding(
                         s,
                         None,
                         Status::NotAvailable,
                         "DATA_NOT_AVAILABLE",
                         format!("the account summary has no {summary_key} and the credential report no root row"),
-                    )
+                    ))
                 }),
         },
         Err(e) => match row_value {
             Some(b) => Ok((b, json!({ "credential_report_root": b, "account_summary_error": super::finding::error_json(e) }))),
-            None => Err(Finding::unreadable(
+            None => Err(Box::new(Finding::unreadable(
                 ResourceType::Account,
                 super::common::account_resource(s),
                 None,
                 "the account summary",
                 e,
-            )),
+            ))),
         },
     }
 }
@@ -515,7 +524,7 @@ fn root_mfa(row: &Row) -> Option<bool> {
 /// 1.12: the root user has no access keys.
 pub fn no_root_access_keys(s: &Snapshot) -> Vec<Finding> {
     let f = match root_fact(s, "AccountAccessKeysPresent", root_has_keys) {
-        Err(f) => f,
+        Err(f) => *f,
         Ok((true, ev)) => Finding::new(
             Status::Failed,
             ResourceType::Account,
@@ -541,7 +550,7 @@ pub fn no_root_access_keys(s: &Snapshot) -> Vec<Finding> {
 /// 1.13: MFA is enabled for the root user.
 pub fn root_mfa_enabled(s: &Snapshot) -> Vec<Finding> {
     let f = match root_fact(s, "AccountMFAEnabled", root_mfa) {
-        Err(f) => f,
+        Err(f) => *f,
         Ok((true, ev)) => Finding::new(
             Status::Passed,
             ResourceType::Account,
@@ -568,7 +577,7 @@ pub fn root_mfa_enabled(s: &Snapshot) -> Vec<Finding> {
 /// virtual device assigned to root).
 pub fn root_hardware_mfa(s: &Snapshot) -> Vec<Finding> {
     let mfa = match root_fact(s, "AccountMFAEnabled", root_mfa) {
-        Err(f) => return vec![f],
+        Err(f) => return vec![*f],
         Ok((mfa, _)) => mfa,
     };
     let root = root_arn(s);
@@ -668,7 +677,11 @@ pub fn no_user_policies(s: &Snapshot) -> Vec<Finding> {
                     "the user has {} attached and {} inline polic{} (use groups or roles)",
                     att.len(),
                     inl.len(),
-                    if att.len() + inl.len() == 1 { "y" } else { "ies" }
+                    if att.len() + inl.len() == 1 {
+                        "y"
+                    } else {
+                        "ies"
+                    }
                 ),
             )
             .with(
@@ -708,7 +721,10 @@ pub fn support_role(s: &Snapshot) -> Vec<Finding> {
             policy,
             None,
             "SUPPORT_ROLE_PRESENT",
-            format!("AWSSupportAccess is attached to role(s): {}", ents.policy_roles.join(", ")),
+            format!(
+                "AWSSupportAccess is attached to role(s): {}",
+                ents.policy_roles.join(", ")
+            ),
         )
         .with("roles", ents.policy_roles.clone()),
         Ok(ents) => Finding::new(
@@ -751,8 +767,12 @@ pub fn grants_full_admin(doc: &Value) -> Result<bool, String> {
     };
     Ok(one_or_many(Some(statements)).into_iter().any(|st| {
         st.get("Effect").and_then(Value::as_str) == Some("Allow")
-            && one_or_many(st.get("Action")).iter().any(|a| a.as_str() == Some("*"))
-            && one_or_many(st.get("Resource")).iter().any(|r| r.as_str() == Some("*"))
+            && one_or_many(st.get("Action"))
+                .iter()
+                .any(|a| a.as_str() == Some("*"))
+            && one_or_many(st.get("Resource"))
+                .iter()
+                .any(|r| r.as_str() == Some("*"))
     }))
 }
 
@@ -831,7 +851,9 @@ mod tests {
     use crate::audit::testkit::*;
 
     fn set(s: &mut Snapshot, user: &str, col: &str, v: &str) {
-        let Collected::Ok(r) = &mut s.iam.credential_report else { panic!() };
+        let Collected::Ok(r) = &mut s.iam.credential_report else {
+            panic!()
+        };
         let row = r.rows.iter_mut().find(|r| r["user"] == user).unwrap();
         row.insert(col.into(), v.into());
     }
@@ -841,14 +863,22 @@ mod tests {
         let mut s = compliant();
         let f = mfa_for_console_users(&s);
         assert_eq!(status(&f), Status::Passed);
-        assert_eq!(about(&f, "user/ci-deploy").reason_code, "NO_CONSOLE_PASSWORD");
+        assert_eq!(
+            about(&f, "user/ci-deploy").reason_code,
+            "NO_CONSOLE_PASSWORD"
+        );
         set(&mut s, "bob", "mfa_active", "false");
         let f = mfa_for_console_users(&s);
         assert_eq!(status(&f), Status::Failed);
         assert_eq!(about(&f, "user/bob").reason_code, "MFA_NOT_ENABLED");
-        let Collected::Ok(r) = &mut s.iam.credential_report else { panic!() };
+        let Collected::Ok(r) = &mut s.iam.credential_report else {
+            panic!()
+        };
         r.rows[1].remove("mfa_active");
-        assert_eq!(with_status(&mfa_for_console_users(&s), Status::NotAvailable).len(), 1);
+        assert_eq!(
+            with_status(&mfa_for_console_users(&s), Status::NotAvailable).len(),
+            1
+        );
         s.iam.credential_report = Collected::Error(denied("iam", "GetCredentialReport"));
         let f = mfa_for_console_users(&s);
         assert_eq!(status(&f), Status::NotAvailable);
@@ -860,19 +890,43 @@ mod tests {
         let mut s = compliant();
         assert_eq!(status(&unused_credentials(&s)), Status::Passed);
         // Used 91 days before the snapshot (taken 2026-11-20T09:30Z).
-        set(&mut s, "bob", "password_last_used", "2026-08-21T09:00:00+00:00");
+        set(
+            &mut s,
+            "bob",
+            "password_last_used",
+            "2026-08-21T09:00:00+00:00",
+        );
         let f = unused_credentials(&s);
         assert_eq!(about(&f, "user/bob").status, Status::Failed);
         // Exactly 90 days is still fine.
-        set(&mut s, "bob", "password_last_used", "2026-08-22T09:30:00+00:00");
-        assert_eq!(about(&unused_credentials(&s), "user/bob").status, Status::Passed);
+        set(
+            &mut s,
+            "bob",
+            "password_last_used",
+            "2026-08-22T09:30:00+00:00",
+        );
+        assert_eq!(
+            about(&unused_credentials(&s), "user/bob").status,
+            Status::Passed
+        );
         // Never used: counts from the last change.
         set(&mut s, "bob", "password_last_used", "no_information");
-        set(&mut s, "bob", "password_last_changed", "2025-01-01T00:00:00+00:00");
-        assert_eq!(about(&unused_credentials(&s), "user/bob").status, Status::Failed);
+        set(
+            &mut s,
+            "bob",
+            "password_last_changed",
+            "2025-01-01T00:00:00+00:00",
+        );
+        assert_eq!(
+            about(&unused_credentials(&s), "user/bob").status,
+            Status::Failed
+        );
         // Never used key, rotated recently: fine.
         set(&mut s, "ci-deploy", "access_key_1_last_used_date", "N/A");
-        assert_eq!(about(&unused_credentials(&s), "user/ci-deploy").status, Status::Passed);
+        assert_eq!(
+            about(&unused_credentials(&s), "user/ci-deploy").status,
+            Status::Passed
+        );
         // No date at all: not evaluable.
         set(&mut s, "ci-deploy", "access_key_1_last_rotated", "N/A");
         set(&mut s, "ci-deploy", "user_creation_time", "N/A");
@@ -887,10 +941,18 @@ mod tests {
         let mut s = compliant();
         assert_eq!(status(&access_keys_rotated(&s)), Status::Passed);
         set(&mut s, "alice", "access_key_2_active", "true");
-        set(&mut s, "alice", "access_key_2_last_rotated", "2025-11-20T09:30:00+00:00");
+        set(
+            &mut s,
+            "alice",
+            "access_key_2_last_rotated",
+            "2025-11-20T09:30:00+00:00",
+        );
         let f = access_keys_rotated(&s);
         assert_eq!(status(&f), Status::Failed);
-        assert!(f.iter().any(|f| f.reason == "access key 2 was last rotated 365 days ago"));
+        assert!(
+            f.iter()
+                .any(|f| f.reason == "access key 2 was last rotated 365 days ago")
+        );
         set(&mut s, "alice", "access_key_2_last_rotated", "N/A");
         assert_eq!(status(&access_keys_rotated(&s)), Status::NotAvailable);
         s.iam.credential_report = Collected::Error(denied("iam", "GetCredentialReport"));
@@ -911,7 +973,9 @@ mod tests {
         ] {
             assert_eq!(status(&check(&s)), Status::Passed);
         }
-        let Collected::Ok(Some(p)) = &mut s.iam.password_policy else { panic!() };
+        let Collected::Ok(Some(p)) = &mut s.iam.password_policy else {
+            panic!()
+        };
         p.minimum_password_length = Some(13);
         p.password_reuse_prevention = Some(23);
         p.max_password_age = None;
@@ -922,7 +986,10 @@ mod tests {
         assert_eq!(status(&policy_symbols(&s)), Status::Failed);
         assert_eq!(status(&policy_numbers(&s)), Status::Passed);
         s.iam.password_policy = Collected::Ok(None);
-        assert_eq!(policy_uppercase(&s)[0].reason_code, "PASSWORD_POLICY_MISSING");
+        assert_eq!(
+            policy_uppercase(&s)[0].reason_code,
+            "PASSWORD_POLICY_MISSING"
+        );
         s.iam.password_policy = Collected::Error(denied("iam", "GetAccountPasswordPolicy"));
         assert_eq!(status(&policy_lowercase(&s)), Status::NotAvailable);
     }
@@ -946,7 +1013,9 @@ mod tests {
         assert_eq!(status(&root_hardware_mfa(&s)), Status::NotAvailable);
         // Virtual MFA on root.
         let mut s = compliant();
-        let Collected::Ok(d) = &mut s.iam.virtual_mfa_devices else { panic!() };
+        let Collected::Ok(d) = &mut s.iam.virtual_mfa_devices else {
+            panic!()
+        };
         d.push(crate::audit::snapshot::VirtualMfaDevice {
             serial_number: "arn:aws:iam::409318256711:mfa/root-account-mfa-device".into(),
             user_arn: Some("arn:aws:iam::409318256711:root".into()),
@@ -955,7 +1024,9 @@ mod tests {
         assert_eq!(root_hardware_mfa(&s)[0].reason_code, "ROOT_MFA_VIRTUAL");
         s.iam.virtual_mfa_devices = Collected::Error(denied("iam", "ListVirtualMFADevices"));
         assert_eq!(status(&root_hardware_mfa(&s)), Status::NotAvailable);
-        let Collected::Ok(m) = &mut s.iam.account_summary else { panic!() };
+        let Collected::Ok(m) = &mut s.iam.account_summary else {
+            panic!()
+        };
         m.insert("AccountMFAEnabled".into(), 0);
         assert_eq!(status(&root_mfa_enabled(&s)), Status::Failed);
         assert_eq!(status(&root_hardware_mfa(&s)), Status::Failed);
@@ -965,13 +1036,18 @@ mod tests {
     fn user_policies_cases() {
         let mut s = compliant();
         assert_eq!(status(&no_user_policies(&s)), Status::Passed);
-        let Collected::Ok(users) = &mut s.iam.users else { panic!() };
+        let Collected::Ok(users) = &mut s.iam.users else {
+            panic!()
+        };
         users[0].inline_policies = Collected::Ok(vec!["scratch".into()]);
         users[1].attached_policies = Collected::Error(denied("iam", "ListAttachedUserPolicies"));
         let f = no_user_policies(&s);
         assert_eq!(about(&f, "user/alice").status, Status::Failed);
         assert_eq!(about(&f, "user/bob").status, Status::NotAvailable);
         assert_eq!(status(&f), Status::Failed);
+        let Collected::Ok(users) = &mut s.iam.users else {
+            panic!()
+        };
         users.clear();
         assert_eq!(no_user_policies(&s)[0].reason_code, "NO_IAM_USERS");
     }
@@ -1013,16 +1089,27 @@ mod tests {
     fn full_admin_policy_cases() {
         let mut s = compliant();
         assert_eq!(status(&no_full_admin_policies(&s)), Status::Passed);
-        let Collected::Ok(ps) = &mut s.iam.policies else { panic!() };
-        ps[0].document = Collected::Ok(json!({"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}));
+        let Collected::Ok(ps) = &mut s.iam.policies else {
+            panic!()
+        };
+        ps[0].document =
+            Collected::Ok(json!({"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}));
         ps[1].document = Collected::Error(denied("iam", "GetPolicyVersion"));
         let f = no_full_admin_policies(&s);
         assert_eq!(about(&f, "policy/DeployPipeline").status, Status::Failed);
-        assert_eq!(about(&f, "policy/BillingReadOnly").status, Status::NotAvailable);
+        assert_eq!(
+            about(&f, "policy/BillingReadOnly").status,
+            Status::NotAvailable
+        );
         // Unattached policies are not judged.
-        let Collected::Ok(ps) = &mut s.iam.policies else { panic!() };
+        let Collected::Ok(ps) = &mut s.iam.policies else {
+            panic!()
+        };
         ps[0].attachment_count = 0;
         ps[1].attachment_count = 0;
-        assert_eq!(no_full_admin_policies(&s)[0].reason_code, "NO_ATTACHED_CUSTOMER_POLICIES");
+        assert_eq!(
+            no_full_admin_policies(&s)[0].reason_code,
+            "NO_ATTACHED_CUSTOMER_POLICIES"
+        );
     }
 }

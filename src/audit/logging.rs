@@ -177,7 +177,10 @@ pub fn cloudtrail_all_regions(s: &Snapshot) -> Vec<Finding> {
                 why_not.insert(t.trail_arn.clone(), Value::String(why));
             }
             TrailFitness::Unknown(what, e) => {
-                why_not.insert(t.trail_arn.clone(), json!({ "unreadable": what, "error": error_json(e) }));
+                why_not.insert(
+                    t.trail_arn.clone(),
+                    json!({ "unreadable": what, "error": error_json(e) }),
+                );
                 unknown.get_or_insert((*t, what, e));
             }
         }
@@ -224,9 +227,19 @@ fn per_trail(s: &Snapshot, judge: impl Fn(&Trail) -> Finding) -> Vec<Finding> {
 pub fn log_file_validation(s: &Snapshot) -> Vec<Finding> {
     per_trail(s, |t| {
         if t.log_file_validation_enabled {
-            trail_finding(t, Status::Passed, "LOG_FILE_VALIDATION_ENABLED", "log file validation is on")
+            trail_finding(
+                t,
+                Status::Passed,
+                "LOG_FILE_VALIDATION_ENABLED",
+                "log file validation is on",
+            )
         } else {
-            trail_finding(t, Status::Failed, "LOG_FILE_VALIDATION_DISABLED", "log file validation is off")
+            trail_finding(
+                t,
+                Status::Failed,
+                "LOG_FILE_VALIDATION_DISABLED",
+                "log file validation is off",
+            )
         }
     })
 }
@@ -287,8 +300,13 @@ pub fn cloudwatch_logs_integration(s: &Snapshot) -> Vec<Finding> {
 /// 2.7: every trail encrypts its logs with KMS.
 pub fn trail_kms_encryption(s: &Snapshot) -> Vec<Finding> {
     per_trail(s, |t| match &t.kms_key_id {
-        Some(k) => trail_finding(t, Status::Passed, "TRAIL_ENCRYPTED", "the trail's logs are encrypted with KMS")
-            .with("kms_key_id", k.as_str()),
+        Some(k) => trail_finding(
+            t,
+            Status::Passed,
+            "TRAIL_ENCRYPTED",
+            "the trail's logs are encrypted with KMS",
+        )
+        .with("kms_key_id", k.as_str()),
         None => trail_finding(
             t,
             Status::Failed,
@@ -346,7 +364,13 @@ fn per_bucket(s: &Snapshot, judge: impl Fn(&Bucket) -> Finding) -> Vec<Finding> 
     out
 }
 
-fn bucket_finding(s: &Snapshot, b: &Bucket, status: Status, code: &str, reason: impl Into<String>) -> Finding {
+fn bucket_finding(
+    s: &Snapshot,
+    b: &Bucket,
+    status: Status,
+    code: &str,
+    reason: impl Into<String>,
+) -> Finding {
     Finding::new(
         status,
         ResourceType::S3Bucket,
@@ -386,7 +410,9 @@ pub fn public_policy_statements(policy: &Value) -> Vec<String> {
         .filter(|(_, st)| {
             st.get("Effect").and_then(Value::as_str) == Some("Allow")
                 && principal_is_public(st.get("Principal"))
-                && st.get("Condition").is_none_or(|c| c.as_object().is_none_or(|m| m.is_empty()))
+                && st
+                    .get("Condition")
+                    .is_none_or(|c| c.as_object().is_none_or(|m| m.is_empty()))
         })
         .map(|(i, st)| {
             st.get("Sid")
@@ -419,20 +445,46 @@ pub fn trail_bucket_not_public(s: &Snapshot) -> Vec<Finding> {
         let public_grants: Vec<String> = acl
             .grants
             .iter()
-            .filter(|g| g.grantee_uri.as_deref().is_some_and(|u| PUBLIC_GROUPS.contains(&u)))
-            .map(|g| format!("{} to {}", g.permission, g.grantee_uri.as_deref().unwrap_or("")))
+            .filter(|g| {
+                g.grantee_uri
+                    .as_deref()
+                    .is_some_and(|u| PUBLIC_GROUPS.contains(&u))
+            })
+            .map(|g| {
+                format!(
+                    "{} to {}",
+                    g.permission,
+                    g.grantee_uri.as_deref().unwrap_or("")
+                )
+            })
             .collect();
-        let public_statements = policy.as_ref().map(public_policy_statements).unwrap_or_default();
+        let public_statements = policy
+            .as_ref()
+            .map(public_policy_statements)
+            .unwrap_or_default();
         if public_grants.is_empty() && public_statements.is_empty() {
-            return bucket_finding(s, b, Status::Passed, "BUCKET_NOT_PUBLIC", "neither the ACL nor the policy grants public access");
+            return bucket_finding(
+                s,
+                b,
+                Status::Passed,
+                "BUCKET_NOT_PUBLIC",
+                "neither the ACL nor the policy grants public access",
+            );
         }
         // Block Public Access (bucket or account) may neutralise them.
-        let blocks: Vec<&Option<PublicAccessBlock>> = [b.public_access_block.ok(), s.s3.account_public_access_block.ok()]
-            .into_iter()
-            .flatten()
-            .collect();
-        let ignore_acls = blocks.iter().any(|p| p.as_ref().is_some_and(|p| p.ignore_public_acls));
-        let restrict_policy = blocks.iter().any(|p| p.as_ref().is_some_and(|p| p.restrict_public_buckets));
+        let blocks: Vec<&Option<PublicAccessBlock>> = [
+            b.public_access_block.ok(),
+            s.s3.account_public_access_block.ok(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let ignore_acls = blocks
+            .iter()
+            .any(|p| p.as_ref().is_some_and(|p| p.ignore_public_acls));
+        let restrict_policy = blocks
+            .iter()
+            .any(|p| p.as_ref().is_some_and(|p| p.restrict_public_buckets));
         let acl_public = !public_grants.is_empty() && !ignore_acls;
         let policy_public = !public_statements.is_empty() && !restrict_policy;
         let evidence = |f: Finding| {
@@ -443,7 +495,10 @@ pub fn trail_bucket_not_public(s: &Snapshot) -> Vec<Finding> {
         };
         if acl_public || policy_public {
             // A block we could not read might still neutralise it.
-            let unread = b.public_access_block.error().or(s.s3.account_public_access_block.error());
+            let unread = b
+                .public_access_block
+                .error()
+                .or(s.s3.account_public_access_block.error());
             if let Some(e) = unread {
                 return evidence(unreadable("the public access block", e));
             }
@@ -479,9 +534,21 @@ pub fn trail_bucket_logging(s: &Snapshot) -> Vec<Finding> {
             "the bucket's logging configuration",
             e,
         ),
-        Ok(Some(l)) => bucket_finding(s, b, Status::Passed, "BUCKET_LOGGING_ENABLED", "server access logging is on")
-            .with("target_bucket", l.target_bucket.as_str()),
-        Ok(None) => bucket_finding(s, b, Status::Failed, "BUCKET_LOGGING_DISABLED", "server access logging is off"),
+        Ok(Some(l)) => bucket_finding(
+            s,
+            b,
+            Status::Passed,
+            "BUCKET_LOGGING_ENABLED",
+            "server access logging is on",
+        )
+        .with("target_bucket", l.target_bucket.as_str()),
+        Ok(None) => bucket_finding(
+            s,
+            b,
+            Status::Failed,
+            "BUCKET_LOGGING_DISABLED",
+            "server access logging is off",
+        ),
     })
 }
 
@@ -491,41 +558,53 @@ pub fn config_enabled(s: &Snapshot) -> Vec<Finding> {
     for r in &s.regions {
         let region = r.region.as_str();
         let unreadable = |what: &str, e: &CollectionError| {
-            Finding::unreadable(ResourceType::Account, account_resource(s), Some(region), what, e)
+            Finding::unreadable(
+                ResourceType::Account,
+                account_resource(s),
+                Some(region),
+                what,
+                e,
+            )
         };
-        let (recorders, statuses, channels) =
-            match (r.config_recorders.get(), r.config_recorder_statuses.get(), r.delivery_channels.get()) {
-                (Err(e), _, _) => {
-                    out.push(unreadable("the configuration recorders", e));
-                    continue;
-                }
-                (_, Err(e), _) => {
-                    out.push(unreadable("the recorder status", e));
-                    continue;
-                }
-                (_, _, Err(e)) => {
-                    out.push(unreadable("the delivery channels", e));
-                    continue;
-                }
-                (Ok(a), Ok(b), Ok(c)) => (a, b, c),
-            };
-        let fail = |code: &str, reason: &str| account_finding(s, Some(region), Status::Failed, code, reason);
-        let f = if recorders.is_empty() {
-            fail("CONFIG_RECORDER_NOT_PRESENT", "no configuration recorder")
-        } else {
-            let complete = recorders.iter().find(|rec| {
-                rec.recording_group
-                    .as_ref()
-                    .is_some_and(|g| g.all_supported && g.include_global_resource_types)
-            });
-            match complete {
-                None => fail(
-                    "CONFIG_RECORDER_INCOMPLETE",
-                    "the recorder does not record all resource types including global ones",
-                ),
-                Some(rec) => {
-                    let st = statuses.iter().find(|st| st.name == rec.name);
-                    match st {
+        let (recorders, statuses, channels) = match (
+            r.config_recorders.get(),
+            r.config_recorder_statuses.get(),
+            r.delivery_channels.get(),
+        ) {
+            (Err(e), _, _) => {
+                out.push(unreadable("the configuration recorders", e));
+                continue;
+            }
+            (_, Err(e), _) => {
+                out.push(unreadable("the recorder status", e));
+                continue;
+            }
+            (_, _, Err(e)) => {
+                out.push(unreadable("the delivery channels", e));
+                continue;
+            }
+            (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+        };
+        let fail = |code: &str, reason: &str| {
+            account_finding(s, Some(region), Status::Failed, code, reason)
+        };
+        let f =
+            if recorders.is_empty() {
+                fail("CONFIG_RECORDER_NOT_PRESENT", "no configuration recorder")
+            } else {
+                let complete = recorders.iter().find(|rec| {
+                    rec.recording_group
+                        .as_ref()
+                        .is_some_and(|g| g.all_supported && g.include_global_resource_types)
+                });
+                match complete {
+                    None => fail(
+                        "CONFIG_RECORDER_INCOMPLETE",
+                        "the recorder does not record all resource types including global ones",
+                    ),
+                    Some(rec) => {
+                        let st = statuses.iter().find(|st| st.name == rec.name);
+                        match st {
                         None => fail("CONFIG_RECORDER_NOT_RECORDING", "the recorder has no status"),
                         Some(st) if !st.recording => {
                             fail("CONFIG_RECORDER_NOT_RECORDING", "the recorder is not recording")
@@ -551,13 +630,19 @@ pub fn config_enabled(s: &Snapshot) -> Vec<Finding> {
                         ),
                     }
                     .with("recorder", rec.name.as_str())
+                    }
                 }
-            }
-        };
+            };
         out.push(f);
     }
     if out.is_empty() {
-        out.push(account_finding(s, None, Status::NotAvailable, "DATA_NOT_AVAILABLE", "the snapshot covers no region"));
+        out.push(account_finding(
+            s,
+            None,
+            Status::NotAvailable,
+            "DATA_NOT_AVAILABLE",
+            "the snapshot covers no region",
+        ));
     }
     out
 }
@@ -569,7 +654,13 @@ pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
         let region = r.region.as_str();
         let keys = match r.kms_keys.get() {
             Err(e) => {
-                out.push(Finding::unreadable(ResourceType::Account, account_resource(s), Some(region), "the KMS keys", e));
+                out.push(Finding::unreadable(
+                    ResourceType::Account,
+                    account_resource(s),
+                    Some(region),
+                    "the KMS keys",
+                    e,
+                ));
                 continue;
             }
             Ok(k) => k,
@@ -577,11 +668,24 @@ pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
         let before = out.len();
         for k in keys {
             let key_f = |st: Status, code: &str, reason: &str| {
-                Finding::new(st, ResourceType::KmsKey, k.key_arn.as_str(), Some(region), code, reason)
+                Finding::new(
+                    st,
+                    ResourceType::KmsKey,
+                    k.key_arn.as_str(),
+                    Some(region),
+                    code,
+                    reason,
+                )
             };
             let md = match k.metadata.get() {
                 Err(e) => {
-                    out.push(Finding::unreadable(ResourceType::KmsKey, k.key_arn.as_str(), Some(region), "the key's metadata", e));
+                    out.push(Finding::unreadable(
+                        ResourceType::KmsKey,
+                        k.key_arn.as_str(),
+                        Some(region),
+                        "the key's metadata",
+                        e,
+                    ));
                     continue;
                 }
                 Ok(m) => m,
@@ -594,11 +698,29 @@ pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
                 continue;
             }
             out.push(match &k.rotation_enabled {
-                None => key_f(Status::NotAvailable, "DATA_NOT_AVAILABLE", "the key's rotation status was not collected"),
+                None => key_f(
+                    Status::NotAvailable,
+                    "DATA_NOT_AVAILABLE",
+                    "the key's rotation status was not collected",
+                ),
                 Some(c) => match c.get() {
-                    Err(e) => Finding::unreadable(ResourceType::KmsKey, k.key_arn.as_str(), Some(region), "the key's rotation status", e),
-                    Ok(true) => key_f(Status::Passed, "KEY_ROTATION_ENABLED", "automatic rotation is on"),
-                    Ok(false) => key_f(Status::Failed, "KEY_ROTATION_DISABLED", "automatic rotation is off"),
+                    Err(e) => Finding::unreadable(
+                        ResourceType::KmsKey,
+                        k.key_arn.as_str(),
+                        Some(region),
+                        "the key's rotation status",
+                        e,
+                    ),
+                    Ok(true) => key_f(
+                        Status::Passed,
+                        "KEY_ROTATION_ENABLED",
+                        "automatic rotation is on",
+                    ),
+                    Ok(false) => key_f(
+                        Status::Failed,
+                        "KEY_ROTATION_DISABLED",
+                        "automatic rotation is off",
+                    ),
                 },
             });
         }
@@ -621,7 +743,13 @@ pub fn vpc_flow_logs(s: &Snapshot) -> Vec<Finding> {
     for r in &s.regions {
         let region = r.region.as_str();
         let unreadable = |what: &str, e: &CollectionError| {
-            Finding::unreadable(ResourceType::Account, account_resource(s), Some(region), what, e)
+            Finding::unreadable(
+                ResourceType::Account,
+                account_resource(s),
+                Some(region),
+                what,
+                e,
+            )
         };
         let (vpcs, logs) = match (r.vpcs.get(), r.flow_logs.get()) {
             (Err(e), _) => {
@@ -640,15 +768,32 @@ pub fn vpc_flow_logs(s: &Snapshot) -> Vec<Finding> {
         }
         for v in vpcs {
             let arn = ec2_arn(s, region, "vpc", &v.vpc_id);
-            let logs = by_vpc.get(v.vpc_id.as_str()).map(Vec::as_slice).unwrap_or_default();
+            let logs = by_vpc
+                .get(v.vpc_id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             let good = logs.iter().find(|l| {
                 l.flow_log_status.as_deref().is_none_or(|st| st == "ACTIVE")
                     && matches!(l.traffic_type.as_deref(), Some("ALL" | "REJECT") | None)
             });
             let f = match good {
-                Some(l) => Finding::new(Status::Passed, ResourceType::Vpc, arn, Some(region), "FLOW_LOGS_ENABLED", "an active flow log records rejected traffic")
-                    .with("flow_log_id", l.flow_log_id.as_str()),
-                None if logs.is_empty() => Finding::new(Status::Failed, ResourceType::Vpc, arn, Some(region), "FLOW_LOGS_NOT_ENABLED", "the VPC has no flow log"),
+                Some(l) => Finding::new(
+                    Status::Passed,
+                    ResourceType::Vpc,
+                    arn,
+                    Some(region),
+                    "FLOW_LOGS_ENABLED",
+                    "an active flow log records rejected traffic",
+                )
+                .with("flow_log_id", l.flow_log_id.as_str()),
+                None if logs.is_empty() => Finding::new(
+                    Status::Failed,
+                    ResourceType::Vpc,
+                    arn,
+                    Some(region),
+                    "FLOW_LOGS_NOT_ENABLED",
+                    "the VPC has no flow log",
+                ),
                 None => Finding::new(
                     Status::Failed,
                     ResourceType::Vpc,
@@ -657,13 +802,24 @@ pub fn vpc_flow_logs(s: &Snapshot) -> Vec<Finding> {
                     "FLOW_LOGS_INSUFFICIENT",
                     "the VPC's flow logs are inactive or record accepted traffic only",
                 )
-                .with("flow_logs", logs.iter().map(|l| l.flow_log_id.clone()).collect::<Vec<_>>()),
+                .with(
+                    "flow_logs",
+                    logs.iter()
+                        .map(|l| l.flow_log_id.clone())
+                        .collect::<Vec<_>>(),
+                ),
             };
             out.push(f);
         }
     }
     if out.is_empty() {
-        out.push(account_finding(s, None, Status::Passed, "NO_VPCS", "no VPC in the regions looked at"));
+        out.push(account_finding(
+            s,
+            None,
+            Status::Passed,
+            "NO_VPCS",
+            "no VPC in the regions looked at",
+        ));
     }
     out
 }
@@ -705,9 +861,17 @@ mod tests {
         };
         assert!(records_all_management_events(&EventSelectors::default()));
         assert!(records_all_management_events(&basic("All", true, &[])));
-        assert!(!records_all_management_events(&basic("WriteOnly", true, &[])));
+        assert!(!records_all_management_events(&basic(
+            "WriteOnly",
+            true,
+            &[]
+        )));
         assert!(!records_all_management_events(&basic("All", false, &[])));
-        assert!(!records_all_management_events(&basic("All", true, &["kms.amazonaws.com"])));
+        assert!(!records_all_management_events(&basic(
+            "All",
+            true,
+            &["kms.amazonaws.com"]
+        )));
         let field = |f: &str, eq: &[&str]| AdvancedFieldSelector {
             field: f.into(),
             equals: eq.iter().map(|s| s.to_string()).collect(),
@@ -719,21 +883,32 @@ mod tests {
         };
         let adv = |fs: Vec<AdvancedFieldSelector>| EventSelectors {
             event_selectors: vec![],
-            advanced_event_selectors: vec![AdvancedEventSelector { name: None, field_selectors: fs }],
+            advanced_event_selectors: vec![AdvancedEventSelector {
+                name: None,
+                field_selectors: fs,
+            }],
         };
-        assert!(records_all_management_events(&adv(vec![field("eventCategory", &["Management"])])));
+        assert!(records_all_management_events(&adv(vec![field(
+            "eventCategory",
+            &["Management"]
+        )])));
         assert!(!records_all_management_events(&adv(vec![
             field("eventCategory", &["Management"]),
             field("readOnly", &["true"])
         ])));
-        assert!(!records_all_management_events(&adv(vec![field("eventCategory", &["Data"])])));
+        assert!(!records_all_management_events(&adv(vec![field(
+            "eventCategory",
+            &["Data"]
+        )])));
     }
 
     #[test]
     fn cloudtrail_all_regions_cases() {
         let mut s = compliant();
         assert_eq!(status(&cloudtrail_all_regions(&s)), Status::Passed);
-        each_trail(&mut s, |t| t.status = Collected::Error(denied("cloudtrail", "GetTrailStatus")));
+        each_trail(&mut s, |t| {
+            t.status = Collected::Error(denied("cloudtrail", "GetTrailStatus"))
+        });
         assert_eq!(status(&cloudtrail_all_regions(&s)), Status::NotAvailable);
         each_trail(&mut s, |t| t.is_multi_region_trail = false);
         let f = cloudtrail_all_regions(&s);
@@ -741,7 +916,10 @@ mod tests {
         for r in &mut s.regions {
             r.trails = Collected::Ok(vec![]);
         }
-        assert_eq!(cloudtrail_all_regions(&s)[0].reason_code, "CLOUDTRAIL_NOT_PRESENT");
+        assert_eq!(
+            cloudtrail_all_regions(&s)[0].reason_code,
+            "CLOUDTRAIL_NOT_PRESENT"
+        );
         s.regions[0].trails = Collected::Error(denied("cloudtrail", "DescribeTrails"));
         assert_eq!(status(&cloudtrail_all_regions(&s)), Status::NotAvailable);
     }
@@ -765,9 +943,17 @@ mod tests {
                     Some(crate::audit::Timestamp::parse("2026-11-18T09:00:00Z").unwrap());
             }
         });
-        assert_eq!(cloudwatch_logs_integration(&s)[0].reason_code, "CLOUDWATCH_LOGS_DELIVERY_STALE");
-        each_trail(&mut s, |t| t.status = Collected::Error(denied("cloudtrail", "GetTrailStatus")));
-        assert_eq!(status(&cloudwatch_logs_integration(&s)), Status::NotAvailable);
+        assert_eq!(
+            cloudwatch_logs_integration(&s)[0].reason_code,
+            "CLOUDWATCH_LOGS_DELIVERY_STALE"
+        );
+        each_trail(&mut s, |t| {
+            t.status = Collected::Error(denied("cloudtrail", "GetTrailStatus"))
+        });
+        assert_eq!(
+            status(&cloudwatch_logs_integration(&s)),
+            Status::NotAvailable
+        );
         each_trail(&mut s, |t| t.cloud_watch_logs_log_group_arn = None);
         assert_eq!(status(&cloudwatch_logs_integration(&s)), Status::Failed);
     }
@@ -776,7 +962,9 @@ mod tests {
     fn bucket_public_cases() {
         let mut s = compliant();
         assert_eq!(status(&trail_bucket_not_public(&s)), Status::Passed);
-        let Collected::Ok(acl) = &mut s.s3.buckets[0].acl else { panic!() };
+        let Collected::Ok(acl) = &mut s.s3.buckets[0].acl else {
+            panic!()
+        };
         acl.grants.push(Grant {
             grantee_type: "Group".into(),
             grantee_id: None,
@@ -784,7 +972,10 @@ mod tests {
             permission: "READ".into(),
         });
         // Blocked by IgnorePublicAcls.
-        assert_eq!(trail_bucket_not_public(&s)[0].reason_code, "BUCKET_PUBLIC_ACCESS_BLOCKED");
+        assert_eq!(
+            trail_bucket_not_public(&s)[0].reason_code,
+            "BUCKET_PUBLIC_ACCESS_BLOCKED"
+        );
         s.s3.buckets[0].public_access_block = Collected::Ok(None);
         s.s3.account_public_access_block = Collected::Ok(Some(PublicAccessBlock {
             block_public_acls: true,
@@ -793,7 +984,8 @@ mod tests {
             restrict_public_buckets: true,
         }));
         assert_eq!(status(&trail_bucket_not_public(&s)), Status::Failed);
-        s.s3.account_public_access_block = Collected::Error(denied("s3control", "GetPublicAccessBlock"));
+        s.s3.account_public_access_block =
+            Collected::Error(denied("s3control", "GetPublicAccessBlock"));
         assert_eq!(status(&trail_bucket_not_public(&s)), Status::NotAvailable);
         s.s3.buckets[0].acl = Collected::Error(denied("s3", "GetBucketAcl"));
         assert_eq!(status(&trail_bucket_not_public(&s)), Status::NotAvailable);
@@ -828,12 +1020,21 @@ mod tests {
         let mut s = compliant();
         assert_eq!(status(&config_enabled(&s)), Status::Passed);
         assert_eq!(config_enabled(&s).len(), s.regions.len());
-        let Collected::Ok(st) = &mut s.regions[1].config_recorder_statuses else { panic!() };
+        let Collected::Ok(st) = &mut s.regions[1].config_recorder_statuses else {
+            panic!()
+        };
         st[0].last_status = Some("FAILURE".into());
-        let Collected::Ok(rec) = &mut s.regions[2].config_recorders else { panic!() };
-        rec[0].recording_group.as_mut().unwrap().include_global_resource_types = false;
+        let Collected::Ok(rec) = &mut s.regions[2].config_recorders else {
+            panic!()
+        };
+        rec[0]
+            .recording_group
+            .as_mut()
+            .unwrap()
+            .include_global_resource_types = false;
         s.regions[3].delivery_channels = Collected::Ok(vec![]);
-        s.regions[0].config_recorders = Collected::Error(denied("config", "DescribeConfigurationRecorders"));
+        s.regions[0].config_recorders =
+            Collected::Error(denied("config", "DescribeConfigurationRecorders"));
         let f = config_enabled(&s);
         let codes: Vec<_> = f.iter().map(|f| f.reason_code.as_str()).collect();
         assert_eq!(
@@ -853,14 +1054,31 @@ mod tests {
         let f = kms_rotation(&s);
         assert_eq!(status(&f), Status::Passed);
         // The AWS-managed and the asymmetric keys are not judged.
-        assert_eq!(with_status(&f, Status::Passed).iter().filter(|f| f.resource.contains(":key/")).count(), 2);
-        let Collected::Ok(keys) = &mut s.regions[1].kms_keys else { panic!() };
-        let k = keys.iter_mut().find(|k| k.rotation_enabled.is_some()).unwrap();
-        k.rotation_enabled = Some(Collected::Ok(false));
+        assert_eq!(
+            with_status(&f, Status::Passed)
+                .iter()
+                .filter(|f| f.resource.contains(":key/"))
+                .count(),
+            2
+        );
+        let set = |s: &mut Snapshot, v: Option<Collected<bool>>| {
+            let Collected::Ok(keys) = &mut s.regions[1].kms_keys else {
+                panic!()
+            };
+            let k = keys
+                .iter_mut()
+                .find(|k| k.metadata.ok().unwrap().key_manager == "CUSTOMER")
+                .unwrap();
+            k.rotation_enabled = v;
+        };
+        set(&mut s, Some(Collected::Ok(false)));
         assert_eq!(status(&kms_rotation(&s)), Status::Failed);
-        k.rotation_enabled = Some(Collected::Error(denied("kms", "GetKeyRotationStatus")));
+        set(
+            &mut s,
+            Some(Collected::Error(denied("kms", "GetKeyRotationStatus"))),
+        );
         assert_eq!(status(&kms_rotation(&s)), Status::NotAvailable);
-        k.rotation_enabled = None;
+        set(&mut s, None);
         assert_eq!(status(&kms_rotation(&s)), Status::NotAvailable);
     }
 
@@ -868,13 +1086,24 @@ mod tests {
     fn flow_log_cases() {
         let mut s = compliant();
         assert_eq!(status(&vpc_flow_logs(&s)), Status::Passed);
-        let Collected::Ok(logs) = &mut s.regions[0].flow_logs else { panic!() };
+        let Collected::Ok(logs) = &mut s.regions[0].flow_logs else {
+            panic!()
+        };
         logs[0].traffic_type = Some("ACCEPT".into());
         logs.remove(1);
         let f = vpc_flow_logs(&s);
-        assert_eq!(about(&f, "vpc/vpc-0a1b2c3d4e5f60718").reason_code, "FLOW_LOGS_INSUFFICIENT");
-        assert_eq!(about(&f, "vpc/vpc-04d2c7e9a1b3f5d6e").reason_code, "FLOW_LOGS_NOT_ENABLED");
+        assert_eq!(
+            about(&f, "vpc/vpc-0a1b2c3d4e5f60718").reason_code,
+            "FLOW_LOGS_INSUFFICIENT"
+        );
+        assert_eq!(
+            about(&f, "vpc/vpc-04d2c7e9a1b3f5d6e").reason_code,
+            "FLOW_LOGS_NOT_ENABLED"
+        );
         s.regions[0].flow_logs = Collected::Error(denied("ec2", "DescribeFlowLogs"));
-        assert_eq!(with_status(&vpc_flow_logs(&s), Status::NotAvailable).len(), 1);
+        assert_eq!(
+            with_status(&vpc_flow_logs(&s), Status::NotAvailable).len(),
+            1
+        );
     }
 }

@@ -145,7 +145,9 @@ pub fn default_group_closed(s: &Snapshot) -> Vec<Finding> {
                     sg_arn(s, region, g),
                     Some(region),
                     "DEFAULT_GROUP_OPEN",
-                    format!("the default security group has {ins} inbound and {outs} outbound rule(s)"),
+                    format!(
+                        "the default security group has {ins} inbound and {outs} outbound rule(s)"
+                    ),
                 )
             };
             out.push(f.with("vpc_id", g.vpc_id.clone()));
@@ -169,13 +171,31 @@ mod tests {
     use crate::audit::snapshot::{Collected, IpRange, Ipv6Range};
     use crate::audit::testkit::*;
 
-    fn rule(proto: &str, from: Option<i32>, to: Option<i32>, v4: &[&str], v6: &[&str]) -> IpPermission {
+    fn rule(
+        proto: &str,
+        from: Option<i32>,
+        to: Option<i32>,
+        v4: &[&str],
+        v6: &[&str],
+    ) -> IpPermission {
         IpPermission {
             ip_protocol: proto.into(),
             from_port: from,
             to_port: to,
-            ip_ranges: v4.iter().map(|c| IpRange { cidr_ip: c.to_string(), description: None }).collect(),
-            ipv6_ranges: v6.iter().map(|c| Ipv6Range { cidr_ipv6: c.to_string(), description: None }).collect(),
+            ip_ranges: v4
+                .iter()
+                .map(|c| IpRange {
+                    cidr_ip: c.to_string(),
+                    description: None,
+                })
+                .collect(),
+            ipv6_ranges: v6
+                .iter()
+                .map(|c| Ipv6Range {
+                    cidr_ipv6: c.to_string(),
+                    description: None,
+                })
+                .collect(),
             user_id_group_pairs: vec![],
             prefix_list_ids: vec![],
         }
@@ -183,13 +203,34 @@ mod tests {
 
     #[test]
     fn port_matching() {
-        assert!(rule_opens_port(&rule("tcp", Some(22), Some(22), &["0.0.0.0/0"], &[]), 22));
-        assert!(rule_opens_port(&rule("tcp", Some(0), Some(65535), &[], &["::/0"]), 3389));
-        assert!(rule_opens_port(&rule("-1", None, None, &["0.0.0.0/0"], &[]), 22));
-        assert!(rule_opens_port(&rule("6", Some(20), Some(23), &["0.0.0.0/0"], &[]), 22));
-        assert!(!rule_opens_port(&rule("udp", Some(22), Some(22), &["0.0.0.0/0"], &[]), 22));
-        assert!(!rule_opens_port(&rule("tcp", Some(23), Some(80), &["0.0.0.0/0"], &[]), 22));
-        assert!(!rule_opens_port(&rule("tcp", Some(22), Some(22), &["10.0.0.0/8"], &[]), 22));
+        assert!(rule_opens_port(
+            &rule("tcp", Some(22), Some(22), &["0.0.0.0/0"], &[]),
+            22
+        ));
+        assert!(rule_opens_port(
+            &rule("tcp", Some(0), Some(65535), &[], &["::/0"]),
+            3389
+        ));
+        assert!(rule_opens_port(
+            &rule("-1", None, None, &["0.0.0.0/0"], &[]),
+            22
+        ));
+        assert!(rule_opens_port(
+            &rule("6", Some(20), Some(23), &["0.0.0.0/0"], &[]),
+            22
+        ));
+        assert!(!rule_opens_port(
+            &rule("udp", Some(22), Some(22), &["0.0.0.0/0"], &[]),
+            22
+        ));
+        assert!(!rule_opens_port(
+            &rule("tcp", Some(23), Some(80), &["0.0.0.0/0"], &[]),
+            22
+        ));
+        assert!(!rule_opens_port(
+            &rule("tcp", Some(22), Some(22), &["10.0.0.0/8"], &[]),
+            22
+        ));
     }
 
     #[test]
@@ -197,9 +238,13 @@ mod tests {
         let mut s = compliant();
         assert_eq!(status(&no_world_ssh(&s)), Status::Passed);
         assert_eq!(status(&no_world_rdp(&s)), Status::Passed);
-        let Collected::Ok(gs) = &mut s.regions[0].security_groups else { panic!() };
+        let Collected::Ok(gs) = &mut s.regions[0].security_groups else {
+            panic!()
+        };
         let bastion = gs.iter_mut().find(|g| g.group_name == "bastion").unwrap();
-        bastion.ip_permissions.push(rule("tcp", Some(22), Some(22), &["0.0.0.0/0"], &[]));
+        bastion
+            .ip_permissions
+            .push(rule("tcp", Some(22), Some(22), &["0.0.0.0/0"], &[]));
         let id = bastion.group_id.clone();
         let f = no_world_ssh(&s);
         assert_eq!(about(&f, &id).status, Status::Failed);
@@ -207,7 +252,10 @@ mod tests {
         s.regions[1].security_groups = Collected::Error(denied("ec2", "DescribeSecurityGroups"));
         let f = no_world_rdp(&s);
         assert_eq!(status(&f), Status::NotAvailable);
-        assert_eq!(with_status(&f, Status::NotAvailable)[0].region.as_deref(), Some("eu-west-1"));
+        assert_eq!(
+            with_status(&f, Status::NotAvailable)[0].region.as_deref(),
+            Some("eu-west-1")
+        );
     }
 
     #[test]
@@ -216,8 +264,12 @@ mod tests {
         let f = default_group_closed(&s);
         assert_eq!(status(&f), Status::Passed);
         assert_eq!(f.len(), 6);
-        let Collected::Ok(gs) = &mut s.regions[2].security_groups else { panic!() };
-        gs[0].ip_permissions_egress.push(rule("-1", None, None, &["0.0.0.0/0"], &[]));
+        let Collected::Ok(gs) = &mut s.regions[2].security_groups else {
+            panic!()
+        };
+        gs[0]
+            .ip_permissions_egress
+            .push(rule("-1", None, None, &["0.0.0.0/0"], &[]));
         assert_eq!(status(&default_group_closed(&s)), Status::Failed);
         s.regions[2].security_groups = Collected::Error(denied("ec2", "DescribeSecurityGroups"));
         assert_eq!(status(&default_group_closed(&s)), Status::NotAvailable);

@@ -41,7 +41,10 @@ pub fn with_status(findings: &[Finding], st: Status) -> Vec<&Finding> {
 
 /// The single finding about a resource whose id ends with `suffix`.
 pub fn about<'a>(findings: &'a [Finding], suffix: &str) -> &'a Finding {
-    let hits: Vec<_> = findings.iter().filter(|f| f.resource.ends_with(suffix)).collect();
+    let hits: Vec<_> = findings
+        .iter()
+        .filter(|f| f.resource.ends_with(suffix))
+        .collect();
     assert_eq!(hits.len(), 1, "findings about {suffix}: {findings:#?}");
     hits[0]
 }
