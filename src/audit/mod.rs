@@ -20,7 +20,7 @@ pub mod snapshot;
 pub mod time;
 
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 
 pub use finding::{ControlResult, Finding, ResourceType, Status};
 pub use snapshot::{Collected, CollectionError, Snapshot, SnapshotError};
@@ -87,6 +87,10 @@ pub struct Audit {
     pub mode: MatchMode,
     /// The account audited.
     pub account: String,
+    /// Its partition (`aws`, `aws-cn`, `aws-us-gov`).
+    pub partition: String,
+    /// The regions the snapshot covers.
+    pub regions: Vec<String>,
     /// When the snapshot was taken.
     pub taken_at: Timestamp,
     /// One result per control, in catalog order.
@@ -124,6 +128,8 @@ pub fn run(s: &Snapshot, opts: &Options<'_>) -> Audit {
         benchmark: opts.benchmark.name,
         mode: opts.mode,
         account: s.account_id.clone(),
+        partition: s.partition.clone(),
+        regions: s.regions.iter().map(|r| r.region.clone()).collect(),
         taken_at: s.taken_at.clone(),
         controls,
     }

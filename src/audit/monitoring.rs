@@ -322,9 +322,15 @@ impl<'a> Index<'a> {
                 self.closest_filter(filters, row, &mut a);
             }
             let reason = match (&a.filter, &a.comparison) {
-                (Some(f), Some(c)) => format!(
+                (Some(f), Some(c)) if c.differences.is_empty() => format!(
                     "no metric filter on `{}` matches the control's pattern; the closest, `{}`, is {}",
                     lg.name, f.filter_name, c.verdict
+                ),
+                (Some(f), Some(c)) => format!(
+                    "no metric filter on `{}` matches the control's pattern; the closest, `{}`, differs in {} term(s)",
+                    lg.name,
+                    f.filter_name,
+                    c.differences.len()
                 ),
                 _ => format!(
                     "no metric filter on `{}` resembles the control's pattern",

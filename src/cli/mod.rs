@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod pattern_cmds;
+mod verify;
 
 /// Exit code: everything passed.
 pub const EXIT_OK: u8 = 0;
@@ -38,6 +39,7 @@ pub struct Cli {
 enum Command {
     Parse(pattern_cmds::ParseArgs),
     Fmt(pattern_cmds::FmtArgs),
+    Verify(verify::VerifyArgs),
 }
 
 /// Run the command line; the process exit code is returned.
@@ -46,6 +48,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Parse(args) => pattern_cmds::parse(args),
         Command::Fmt(args) => pattern_cmds::fmt(args),
+        Command::Verify(args) => verify::verify(args),
     };
     ExitCode::from(code)
 }
