@@ -209,9 +209,33 @@ impl<'a> Index<'a> {
                 break;
             }
         }
-        let Some(best) = best else {
+        let Some(mut best) = best else {
             return self.trails.none_finding(s);
         };
+        if best.code == codes::FILTER && best.reason.is_empty() {
+            if best.comparison.is_none()
+                && let Some(key) = best.pool
+                && let Some(pool) = self.filters.get(&key)
+            {
+                self.closest_filter(pool, row, &mut best);
+            }
+            best.reason = match (&best.filter, &best.comparison) {
+                (Some(f), Some(c)) if c.differences.is_empty() => format!(
+                    "no metric filter on `{}` matches the control's pattern; the closest, `{}`, is {}",
+                    best.group_name, f.filter_name, c.verdict
+                ),
+                (Some(f), Some(c)) => format!(
+                    "no metric filter on `{}` matches the control's pattern; the closest, `{}`, differs in {} term(s)",
+                    best.group_name,
+                    f.filter_name,
+                    c.differences.len()
+                ),
+                _ => format!(
+                    "no metric filter on `{}` resembles the control's pattern",
+                    best.group_name
+                ),
+            };
+        }
         let others = self.trails.trails.len().saturating_sub(1);
         best.into_finding(s, row, self.benchmark.name, self.mode, others)
     }
@@ -318,26 +342,13 @@ impl<'a> Index<'a> {
             }
         }
         if passing.is_empty() {
+            // The closest filter is looked for only if this chain is the one
+            // reported (see `walk`).
             if a.comparison.is_none() {
-                self.closest_filter(filters, row, &mut a);
+                a.pool = Some((lg.region, lg.name));
             }
-            let reason = match (&a.filter, &a.comparison) {
-                (Some(f), Some(c)) if c.differences.is_empty() => format!(
-                    "no metric filter on `{}` matches the control's pattern; the closest, `{}`, is {}",
-                    lg.name, f.filter_name, c.verdict
-                ),
-                (Some(f), Some(c)) => format!(
-                    "no metric filter on `{}` matches the control's pattern; the closest, `{}`, differs in {} term(s)",
-                    lg.name,
-                    f.filter_name,
-                    c.differences.len()
-                ),
-                _ => format!(
-                    "no metric filter on `{}` resembles the control's pattern",
-                    lg.name
-                ),
-            };
-            return a.fail(3, codes::FILTER, reason);
+            a.group_name = lg.name;
+            return a.fail(3, codes::FILTER, String::new());
         }
         // Follow every passing filter; keep the best continuation.
         let mut best: Option<Attempt> = None;
@@ -598,6 +609,10 @@ struct Attempt<'a> {
     error: Option<Value>,
     /// How many filters were compared to find the near miss.
     searched: usize,
+    /// The log group (region, name) whose filters all failed.
+    pool: Option<(&'a str, &'a str)>,
+    /// The log group's name.
+    group_name: &'a str,
 }
 
 impl<'a> Attempt<'a> {
@@ -617,6 +632,8 @@ impl<'a> Attempt<'a> {
             subscription: None,
             error: None,
             searched: 0,
+            pool: None,
+            group_name: "",
         }
     }
 
