@@ -8,12 +8,17 @@
 //! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
 //! - [`audit`]: the account [`audit::Snapshot`] and the CIS checks over it. Pure.
 //! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
+//! - `aws` (feature `aws`): the only network code; collects a snapshot of an
+//!   account with the AWS SDK.
 //! - `cli` (feature `cli`): the `cis-filters` command line.
 
 pub mod audit;
 pub mod cis;
 pub mod pattern;
 pub mod report;
+
+#[cfg(feature = "aws")]
+pub mod aws;
 
 #[cfg(feature = "cli")]
 pub mod cli;

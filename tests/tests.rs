@@ -22,3 +22,7 @@ mod pattern_cli;
 
 #[path = "it/audit.rs"]
 mod audit;
+
+#[cfg(feature = "aws")]
+#[path = "it/e2e.rs"]
+mod e2e;

@@ -12,6 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+#[cfg(feature = "aws")]
+pub mod collect;
 mod pattern_cmds;
 mod verify;
 
@@ -40,6 +42,9 @@ enum Command {
     Parse(pattern_cmds::ParseArgs),
     Fmt(pattern_cmds::FmtArgs),
     Verify(verify::VerifyArgs),
+    /// Read an AWS account (read-only) and write its snapshot as JSON.
+    #[cfg(feature = "aws")]
+    Collect(collect::CollectArgs),
 }
 
 /// Run the command line; the process exit code is returned.
@@ -49,6 +54,8 @@ pub fn main() -> ExitCode {
         Command::Parse(args) => pattern_cmds::parse(args),
         Command::Fmt(args) => pattern_cmds::fmt(args),
         Command::Verify(args) => verify::verify(args),
+        #[cfg(feature = "aws")]
+        Command::Collect(args) => collect::collect(args),
     };
     ExitCode::from(code)
 }

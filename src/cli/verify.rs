@@ -21,6 +21,7 @@ controls (1.1, 3.1-3.14) name the whole chain they used, or the closest chain an
 first broken link, with Security Hub's reason codes.
 
 Examples:
+  cis-filters verify --profile audit --regions us-east-1,eu-west-1    (live: docs/aws.md)
   cis-filters verify --snapshot examples/snapshots/mixed.json
   cis-filters verify --snapshot snap.json --controls 3.1,3.4,4.1 --match strict
   cis-filters verify --snapshot snap.json --format asff --output findings.json
@@ -57,6 +58,11 @@ pub struct VerifyArgs {
     /// Write the report to this file instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// Live audit (without --snapshot): how to reach the account.
+    #[cfg(feature = "aws")]
+    #[command(flatten, next_help_heading = "Live audit (without --snapshot)")]
+    aws: super::collect::AwsArgs,
 }
 
 /// Run `verify`; the exit code is returned.
@@ -81,7 +87,12 @@ fn run(args: VerifyArgs) -> Result<u8, UsageError> {
     let controls = select(&args.controls)?;
     let snapshot = match &args.snapshot {
         Some(path) => read_snapshot(path)?,
-        None => live_snapshot()?,
+        None => match live_snapshot(&args) {
+            Ok(s) => s,
+            // The collector has said why on stderr.
+            Err(LiveError::Reported(code)) => return Ok(code),
+            Err(LiveError::Usage(e)) => return Err(e),
+        },
     };
     let report = audit::run(
         &snapshot,
@@ -178,12 +189,31 @@ fn read_snapshot(path: &std::path::Path) -> Result<Snapshot, UsageError> {
     Snapshot::from_json(&text).map_err(|e| UsageError(format!("{name}: {e}")))
 }
 
+/// Why a live snapshot could not be taken.
+enum LiveError {
+    /// Already printed; end with this exit code.
+    #[cfg_attr(not(feature = "aws"), allow(dead_code))]
+    Reported(u8),
+    /// Print this and end with a usage error.
+    #[cfg_attr(feature = "aws", allow(dead_code))]
+    Usage(UsageError),
+}
+
+/// A snapshot taken from the account now, with the AWS SDK (docs/aws.md).
+#[cfg(feature = "aws")]
+fn live_snapshot(args: &VerifyArgs) -> Result<Snapshot, LiveError> {
+    super::collect::run(&args.aws)
+        .map(|c| c.snapshot)
+        .map_err(LiveError::Reported)
+}
+
 /// A snapshot taken from the account now. This build has no AWS code.
-fn live_snapshot() -> Result<Snapshot, UsageError> {
-    Err(UsageError(
+#[cfg(not(feature = "aws"))]
+fn live_snapshot(_args: &VerifyArgs) -> Result<Snapshot, LiveError> {
+    Err(LiveError::Usage(UsageError(
         "no --snapshot given, and this build of cis-filters cannot audit an account live: \
          that needs the `aws` feature (cargo install cis-filters --features aws). \
          Audit a saved snapshot with `--snapshot FILE` (see docs/snapshot.md)"
             .to_owned(),
-    ))
+    )))
 }

@@ -1,0 +1,452 @@
+//! Settings of a live collection and the SDK configuration built from them:
+//! credentials chain, profile, home region, endpoint override, optional role
+//! assumption, retries and timeouts.
+
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_credential_types::provider::ProvideCredentials;
+use aws_types::SdkConfig;
+use aws_types::region::Region;
+
+/// Region used for global services (IAM, S3 account settings, STS) when no
+/// region is configured anywhere.
+pub const FALLBACK_HOME_REGION: &str = "us-east-1";
+
+/// Which regions to collect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Regions {
+    /// Every region enabled for the account (EC2 DescribeRegions).
+    All,
+    /// Exactly these regions.
+    List(Vec<String>),
+}
+
+impl Regions {
+    /// Parse `all` or a comma-separated list such as `us-east-1,eu-west-1`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("all") {
+            return Ok(Self::All);
+        }
+        let mut list = Vec::new();
+        for part in text.split(',').map(str::trim) {
+            if part.is_empty() {
+                return Err(format!(
+                    "empty region name in `{text}`: use a comma-separated list such as `us-east-1,eu-west-1`, or `all`"
+                ));
+            }
+            if !is_region_name(part) {
+                return Err(format!(
+                    "`{part}` is not a region name (expected something like `eu-west-1`)"
+                ));
+            }
+            if !list.iter().any(|r| r == part) {
+                list.push(part.to_owned());
+            }
+        }
+        Ok(Self::List(list))
+    }
+}
+
+/// Lower-case letters, digits and dashes, starting with a letter, at least one dash.
+pub fn is_region_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 32
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.contains('-')
+        && !s.ends_with('-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// How to reach AWS and how hard to try.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Named profile (`--profile`); `None`: `AWS_PROFILE` or `default`.
+    pub profile: Option<String>,
+    /// Home region for global calls (`--region`); `None`: from the environment or profile.
+    pub region: Option<String>,
+    /// Regions to collect.
+    pub regions: Regions,
+    /// Endpoint override (`--endpoint-url`; `AWS_ENDPOINT_URL` is read by the SDK itself).
+    pub endpoint_url: Option<String>,
+    /// Role to assume before collecting (`--role-arn`).
+    pub role_arn: Option<String>,
+    /// Requests in flight at most, over all regions and services.
+    pub max_in_flight: usize,
+    /// Limit for one request, SDK retries included.
+    pub call_timeout: Duration,
+    /// Attempts per request (SDK adaptive retry: throttling and transient errors).
+    pub max_attempts: u32,
+    /// First retry back-off.
+    pub initial_backoff: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            profile: None,
+            region: None,
+            regions: Regions::All,
+            endpoint_url: None,
+            role_arn: None,
+            max_in_flight: 16,
+            call_timeout: Duration::from_secs(60),
+            max_attempts: 6,
+            initial_backoff: Duration::from_millis(500),
+        }
+    }
+}
+
+/// Why a collection could not start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetupError {
+    /// No credentials anywhere in the chain.
+    NoCredentials(String),
+    /// The credentials were found but do not work (STS GetCallerIdentity failed).
+    BadCredentials(String),
+    /// A setting is malformed.
+    Invalid(String),
+    /// The regions to collect could not be determined.
+    Regions(String),
+}
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoCredentials(detail) => write!(
+                f,
+                "no AWS credentials found ({detail}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, \
+                 pass --profile NAME (run `aws sso login --profile NAME` for SSO), or run on a host with an instance or container role"
+            ),
+            Self::BadCredentials(detail) => {
+                write!(f, "the AWS credentials were rejected: {detail}")
+            }
+            Self::Invalid(detail) | Self::Regions(detail) => f.write_str(detail),
+        }
+    }
+}
+
+impl std::error::Error for SetupError {}
+
+/// Retry and timeout settings for every client.
+fn retry_and_timeouts(settings: &Settings) -> (RetryConfig, TimeoutConfig) {
+    let retry = RetryConfig::adaptive()
+        .with_max_attempts(settings.max_attempts.max(1))
+        .with_initial_backoff(settings.initial_backoff);
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .operation_timeout(settings.call_timeout)
+        .build();
+    (retry, timeouts)
+}
+
+/// Load the SDK configuration: credentials chain (environment, profile, SSO,
+/// web identity, container and instance roles), region, endpoint override,
+/// retries, timeouts, then the role to assume, if any. Credentials are
+/// resolved once here so that their absence is one clear error up front.
+pub async fn load(settings: &Settings) -> Result<SdkConfig, SetupError> {
+    if let Some(url) = &settings.endpoint_url
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        return Err(SetupError::Invalid(format!(
+            "--endpoint-url `{url}` must start with http:// or https://"
+        )));
+    }
+    let (retry, timeouts) = retry_and_timeouts(settings);
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry)
+        .timeout_config(timeouts);
+    if let Some(p) = &settings.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = &settings.region {
+        loader = loader.region(Region::new(r.clone()));
+    }
+    if let Some(u) = &settings.endpoint_url {
+        loader = loader.endpoint_url(u);
+    }
+    let mut config = loader.load().await;
+    if config.region().is_none() {
+        config = config
+            .into_builder()
+            .region(Region::from_static(FALLBACK_HOME_REGION))
+            .build();
+    }
+    if let Some(role) = &settings.role_arn {
+        if !role.starts_with("arn:") || !role.contains(":role/") {
+            return Err(SetupError::Invalid(format!(
+                "--role-arn `{role}` is not a role ARN (arn:aws:iam::123456789012:role/NAME)"
+            )));
+        }
+        check_credentials(&config).await?;
+        let provider = aws_config::sts::AssumeRoleProvider::builder(role.clone())
+            .session_name("cis-filters")
+            .configure(&config)
+            .build()
+            .await;
+        config = config
+            .into_builder()
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+            )
+            .build();
+    }
+    check_credentials(&config).await?;
+    Ok(config)
+}
+
+async fn check_credentials(config: &SdkConfig) -> Result<(), SetupError> {
+    let Some(provider) = config.credentials_provider() else {
+        return Err(SetupError::NoCredentials("no credentials provider".into()));
+    };
+    match provider.provide_credentials().await {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            use aws_credential_types::provider::error::CredentialsError as C;
+            let detail = match &e {
+                C::CredentialsNotLoaded(_) => {
+                    "the environment, the profiles and the instance or container role have none"
+                        .to_owned()
+                }
+                _ => error_chain(&e),
+            };
+            Err(SetupError::NoCredentials(detail))
+        }
+    }
+}
+
+/// An error and its sources as one short line: `a: b: c`, at most 300 bytes.
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        let text = err.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = err.source();
+    }
+    let mut line = parts.join(": ").replace('\n', " ");
+    if line.len() > 300 {
+        let mut cut = 300;
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        line.truncate(cut);
+        line.push('…');
+    }
+    line
+}
+
+/// The home region of a loaded configuration.
+pub fn home_region(config: &SdkConfig) -> String {
+    config
+        .region()
+        .map(|r| r.as_ref().to_owned())
+        .unwrap_or_else(|| FALLBACK_HOME_REGION.to_owned())
+}
+
+/// Whether the configuration sends requests to an endpoint override
+/// (an emulator or a proxy) rather than AWS's own endpoints.
+pub fn has_endpoint_override(config: &SdkConfig) -> bool {
+    config.endpoint_url().is_some()
+}
+
+/// Clients for one region.
+#[derive(Debug, Clone)]
+pub struct RegionClients {
+    /// The region.
+    pub region: String,
+    /// CloudTrail.
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
+    /// CloudWatch Logs.
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// CloudWatch.
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// SNS.
+    pub sns: aws_sdk_sns::Client,
+    /// KMS.
+    pub kms: aws_sdk_kms::Client,
+    /// AWS Config.
+    pub config: aws_sdk_config::Client,
+    /// EC2.
+    pub ec2: aws_sdk_ec2::Client,
+    /// S3 (bucket calls are sent to the bucket's region).
+    pub s3: aws_sdk_s3::Client,
+}
+
+impl RegionClients {
+    /// Clients for `region` from the shared configuration.
+    pub fn new(config: &SdkConfig, region: &str) -> Self {
+        let r = Region::new(region.to_owned());
+        let path_style = has_endpoint_override(config);
+        Self {
+            region: region.to_owned(),
+            cloudtrail: aws_sdk_cloudtrail::Client::from_conf(
+                aws_sdk_cloudtrail::config::Builder::from(config)
+                    .region(r.clone())
+                    .build(),
+            ),
+            logs: aws_sdk_cloudwatchlogs::Client::from_conf(
+                aws_sdk_cloudwatchlogs::config::Builder::from(config)
+                    .region(r.clone())
+                    .build(),
+            ),
+            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+                aws_sdk_cloudwatch::config::Builder::from(config)
+                    .region(r.clone())
+                    .build(),
+            ),
+            sns: aws_sdk_sns::Client::from_conf(
+                aws_sdk_sns::config::Builder::from(config)
+                    .region(r.clone())
+                    .build(),
+            ),
+            kms: aws_sdk_kms::Client::from_conf(
+                aws_sdk_kms::config::Builder::from(config)
+                    .region(r.clone())
+                    .build(),
+            ),
+            config: aws_sdk_config::Client::from_conf(
+                aws_sdk_config::config::Builder::from(config)
+                    .region(r.clone())
+                    .build(),
+            ),
+            ec2: aws_sdk_ec2::Client::from_conf(
+                aws_sdk_ec2::config::Builder::from(config)
+                    .region(r.clone())
+                    .build(),
+            ),
+            // Emulators and proxies cannot serve virtual-host bucket names.
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(config)
+                    .region(r)
+                    .force_path_style(path_style)
+                    .build(),
+            ),
+        }
+    }
+}
+
+/// Clients for the global services, in the home region.
+#[derive(Debug, Clone)]
+pub struct GlobalClients {
+    /// The home region.
+    pub region: String,
+    /// IAM.
+    pub iam: aws_sdk_iam::Client,
+    /// STS.
+    pub sts: aws_sdk_sts::Client,
+    /// S3 Control (account-level public access block).
+    pub s3control: aws_sdk_s3control::Client,
+}
+
+impl GlobalClients {
+    /// Clients for the home region of `config`.
+    pub fn new(config: &SdkConfig) -> Self {
+        let mut s3control = aws_sdk_s3control::config::Builder::from(config);
+        if let Some(url) = config.endpoint_url() {
+            // S3 Control puts the account id into the host name
+            // (`123456789012.s3-control…`); an emulator or proxy at a fixed
+            // address cannot be reached that way, so with an override the
+            // requests go to the override itself (the account id still
+            // travels in the `x-amz-account-id` header).
+            s3control = s3control.endpoint_resolver(FixedEndpoint(url.to_owned()));
+        }
+        Self {
+            region: home_region(config),
+            iam: aws_sdk_iam::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
+            s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
+        }
+    }
+}
+
+/// An endpoint resolver that always answers the same URL.
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_parse() {
+        assert_eq!(Regions::parse("all"), Ok(Regions::All));
+        assert_eq!(Regions::parse(" ALL "), Ok(Regions::All));
+        assert_eq!(
+            Regions::parse("us-east-1,eu-west-1,us-east-1"),
+            Ok(Regions::List(vec!["us-east-1".into(), "eu-west-1".into()]))
+        );
+        assert_eq!(
+            Regions::parse("us-east-1, eu-west-1"),
+            Ok(Regions::List(vec!["us-east-1".into(), "eu-west-1".into()]))
+        );
+        assert!(
+            Regions::parse("us-east-1,,eu-west-1")
+                .unwrap_err()
+                .contains("empty region")
+        );
+        assert!(Regions::parse("").unwrap_err().contains("empty region"));
+        assert!(
+            Regions::parse("US-EAST-1")
+                .unwrap_err()
+                .contains("not a region")
+        );
+        assert!(
+            Regions::parse("useast1")
+                .unwrap_err()
+                .contains("not a region")
+        );
+        assert!(
+            Regions::parse("us-east-1/../x")
+                .unwrap_err()
+                .contains("not a region")
+        );
+    }
+
+    #[test]
+    fn error_chain_is_one_short_line() {
+        #[derive(Debug)]
+        struct E(&'static str, Option<Box<E>>);
+        impl std::fmt::Display for E {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        impl std::error::Error for E {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                self.1.as_deref().map(|e| e as _)
+            }
+        }
+        let e = E("outer", Some(Box::new(E("inner\nline", None))));
+        assert_eq!(error_chain(&e), "outer: inner line");
+        let long = E(Box::leak("x".repeat(400).into_boxed_str()), None);
+        assert!(error_chain(&long).chars().count() <= 301);
+    }
+
+    #[test]
+    fn setup_error_says_how_to_provide_credentials() {
+        let s = SetupError::NoCredentials("none".into()).to_string();
+        assert!(s.contains("AWS_ACCESS_KEY_ID"), "{s}");
+        assert!(s.contains("--profile"), "{s}");
+        assert!(!s.contains('\n'), "one line: {s}");
+    }
+}

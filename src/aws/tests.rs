@@ -1,0 +1,740 @@
+//! The collector against a replayed AWS ([`super::fake`]): the real SDK
+//! clients, real wire formats, canned answers. These cover what moto fakes or
+//! lacks (see `tests/it/e2e.rs`): the credential report's root row and its
+//! polling, AccountMFAEnabled = 1, root virtual MFA, PendingConfirmation
+//! subscriptions, LatestCloudWatchLogsDeliveryTime, multi-page answers,
+//! URL-encoded policy documents, the account-level public access block, and
+//! the fault paths: AccessDenied on one service, throttling then success, a
+//! hung call.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::fake::{Fake, Reply};
+use super::*;
+
+const ACCT: &str = "123456789012";
+
+fn query(op: &str, result: &str) -> Reply {
+    Reply::ok(format!(
+        "<{op}Response><{op}Result>{result}</{op}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></{op}Response>"
+    ))
+}
+
+fn ec2(op: &str, body: &str) -> Reply {
+    Reply::ok(format!(
+        "<{op}Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId>{body}</{op}Response>"
+    ))
+}
+
+fn json(body: &str) -> Reply {
+    Reply::ok(body).header("content-type", "application/x-amz-json-1.1")
+}
+
+fn xml(body: &str) -> Reply {
+    Reply::ok(body).header("content-type", "application/xml")
+}
+
+const CSV_HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
+
+fn report_reply() -> Reply {
+    let csv = format!(
+        "{CSV_HEADER}\n<root_account>,arn:aws:iam::{ACCT}:root,2020-01-01T00:00:00+00:00,not_supported,2024-04-01T00:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n\
+         alice,arn:aws:iam::{ACCT}:user/alice,2020-01-01T00:00:00+00:00,true,no_information,2020-01-01T00:00:00+00:00,N/A,false,true,2020-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
+    );
+    query(
+        "GetCredentialReport",
+        &format!(
+            "<Content>{}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2024-05-01T12:00:00Z</GeneratedTime>",
+            aws_smithy_types::base64::encode(csv.as_bytes())
+        ),
+    )
+}
+
+/// An account answering every call the collector makes, in one region.
+fn account() -> Fake {
+    let f = Fake::new();
+    let user = |name: &str| {
+        format!(
+            "<Path>/</Path><UserName>{name}</UserName><UserId>AID{name}</UserId><Arn>arn:aws:iam::{ACCT}:user/{name}</Arn><CreateDate>2020-01-01T00:00:00Z</CreateDate>"
+        )
+    };
+    f.on(
+        "sts",
+        "GetCallerIdentity",
+        vec![query(
+            "GetCallerIdentity",
+            &format!("<Arn>arn:aws:iam::{ACCT}:user/auditor</Arn><UserId>AIDA</UserId><Account>{ACCT}</Account>"),
+        )],
+    );
+    // --- IAM
+    f.on(
+        "iam",
+        "GenerateCredentialReport",
+        vec![
+            query("GenerateCredentialReport", "<State>STARTED</State>"),
+            query("GenerateCredentialReport", "<State>COMPLETE</State>"),
+        ],
+    );
+    f.on(
+        "iam",
+        "GetCredentialReport",
+        vec![
+            Reply::xml_error(404, "ReportInProgress", "not yet"),
+            report_reply(),
+        ],
+    );
+    f.on(
+        "iam",
+        "GetAccountPasswordPolicy",
+        vec![query(
+            "GetAccountPasswordPolicy",
+            "<PasswordPolicy><MinimumPasswordLength>14</MinimumPasswordLength><RequireSymbols>true</RequireSymbols><RequireNumbers>true</RequireNumbers><RequireUppercaseCharacters>true</RequireUppercaseCharacters><RequireLowercaseCharacters>true</RequireLowercaseCharacters><AllowUsersToChangePassword>true</AllowUsersToChangePassword><ExpirePasswords>true</ExpirePasswords><MaxPasswordAge>90</MaxPasswordAge><PasswordReusePrevention>24</PasswordReusePrevention></PasswordPolicy>",
+        )],
+    );
+    f.on(
+        "iam",
+        "GetAccountSummary",
+        vec![query(
+            "GetAccountSummary",
+            "<SummaryMap><entry><key>AccountMFAEnabled</key><value>1</value></entry><entry><key>AccountAccessKeysPresent</key><value>0</value></entry></SummaryMap>",
+        )],
+    );
+    f.on(
+        "iam",
+        "ListVirtualMFADevices",
+        vec![query(
+            "ListVirtualMFADevices",
+            &format!(
+                "<IsTruncated>false</IsTruncated><VirtualMFADevices><member><SerialNumber>arn:aws:iam::{ACCT}:mfa/root-account-mfa-device</SerialNumber><User><Path>/</Path><UserName>root</UserName><UserId>{ACCT}</UserId><Arn>arn:aws:iam::{ACCT}:root</Arn><CreateDate>2020-01-01T00:00:00Z</CreateDate></User><EnableDate>2021-01-01T00:00:00Z</EnableDate></member></VirtualMFADevices>"
+            ),
+        )],
+    );
+    // Two pages of users: the marker of page one is sent back.
+    f.on(
+        "iam",
+        "ListUsers",
+        vec![
+            query(
+                "ListUsers",
+                &format!("<IsTruncated>true</IsTruncated><Marker>m1</Marker><Users><member>{}</member></Users>", user("alice")),
+            ),
+            query(
+                "ListUsers",
+                &format!("<IsTruncated>false</IsTruncated><Users><member>{}</member></Users>", user("bob")),
+            ),
+        ],
+    );
+    f.on(
+        "iam",
+        "ListAttachedUserPolicies",
+        vec![query(
+            "ListAttachedUserPolicies",
+            "<IsTruncated>false</IsTruncated><AttachedPolicies><member><PolicyName>ReadOnlyAccess</PolicyName><PolicyArn>arn:aws:iam::aws:policy/ReadOnlyAccess</PolicyArn></member></AttachedPolicies>",
+        )],
+    );
+    f.on(
+        "iam",
+        "ListUserPolicies",
+        vec![query(
+            "ListUserPolicies",
+            "<IsTruncated>false</IsTruncated><PolicyNames><member>inline</member></PolicyNames>",
+        )],
+    );
+    f.on(
+        "iam",
+        "ListPolicies",
+        vec![query(
+            "ListPolicies",
+            &format!("<IsTruncated>false</IsTruncated><Policies><member><PolicyName>admin</PolicyName><PolicyId>P1</PolicyId><Arn>arn:aws:iam::{ACCT}:policy/admin</Arn><DefaultVersionId>v2</DefaultVersionId><AttachmentCount>1</AttachmentCount></member></Policies>"),
+        )],
+    );
+    // AWS sends policy documents URL-encoded.
+    f.on(
+        "iam",
+        "GetPolicyVersion",
+        vec![query(
+            "GetPolicyVersion",
+            "<PolicyVersion><Document>%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D</Document><VersionId>v2</VersionId><IsDefaultVersion>true</IsDefaultVersion></PolicyVersion>",
+        )],
+    );
+    f.on(
+        "iam",
+        "ListEntitiesForPolicy",
+        vec![query(
+            "ListEntitiesForPolicy",
+            "<IsTruncated>false</IsTruncated><PolicyRoles><member><RoleName>support</RoleName><RoleId>R1</RoleId></member></PolicyRoles><PolicyGroups/><PolicyUsers/>",
+        )],
+    );
+    // --- CloudTrail
+    let trail_arn = format!("arn:aws:cloudtrail:us-east-1:{ACCT}:trail/main");
+    f.on(
+        "cloudtrail",
+        "DescribeTrails",
+        vec![json(&format!(
+            r#"{{"trailList":[{{"Name":"main","TrailARN":"{trail_arn}","HomeRegion":"us-east-1","IsMultiRegionTrail":true,"IsOrganizationTrail":false,"IncludeGlobalServiceEvents":true,"S3BucketName":"trail-bucket","LogFileValidationEnabled":true,"CloudWatchLogsLogGroupArn":"arn:aws:logs:us-east-1:{ACCT}:log-group:cloudtrail:*","KmsKeyId":"arn:aws:kms:us-east-1:{ACCT}:key/k1"}}]}}"#
+        ))],
+    );
+    f.on(
+        "cloudtrail",
+        "GetTrailStatus",
+        vec![json(
+            r#"{"IsLogging":true,"LatestCloudWatchLogsDeliveryTime":1714564000,"LatestDeliveryTime":1714563000}"#,
+        )],
+    );
+    f.on(
+        "cloudtrail",
+        "GetEventSelectors",
+        vec![json(&format!(
+            r#"{{"TrailARN":"{trail_arn}","EventSelectors":[{{"ReadWriteType":"All","IncludeManagementEvents":true,"ExcludeManagementEventSources":["kms.amazonaws.com"],"DataResources":[]}}]}}"#
+        ))],
+    );
+    // --- CloudWatch Logs: metric filters over two pages
+    f.on(
+        "logs",
+        "DescribeLogGroups",
+        vec![json(&format!(
+            r#"{{"logGroups":[{{"logGroupName":"cloudtrail","arn":"arn:aws:logs:us-east-1:{ACCT}:log-group:cloudtrail:*","retentionInDays":365}}]}}"#
+        ))],
+    );
+    let filter = |name: &str| {
+        format!(
+            r#"{{"filterName":"{name}","logGroupName":"cloudtrail","filterPattern":"{{ $.eventName = \"ConsoleLogin\" }}","metricTransformations":[{{"metricName":"{name}","metricNamespace":"LogMetrics","metricValue":"1"}}]}}"#
+        )
+    };
+    f.on(
+        "logs",
+        "DescribeMetricFilters",
+        vec![
+            json(&format!(
+                r#"{{"metricFilters":[{}],"nextToken":"t1"}}"#,
+                filter("f1")
+            )),
+            json(&format!(r#"{{"metricFilters":[{}]}}"#, filter("f2"))),
+        ],
+    );
+    // --- CloudWatch and SNS
+    let topic = format!("arn:aws:sns:us-east-1:{ACCT}:alarms");
+    f.on(
+        "monitoring",
+        "DescribeAlarms",
+        vec![query(
+            "DescribeAlarms",
+            &format!("<MetricAlarms><member><AlarmName>a1</AlarmName><AlarmArn>arn:aws:cloudwatch:us-east-1:{ACCT}:alarm:a1</AlarmArn><ActionsEnabled>true</ActionsEnabled><AlarmActions><member>{topic}</member></AlarmActions><MetricName>f1</MetricName><Namespace>LogMetrics</Namespace><Statistic>Sum</Statistic><Period>300</Period><EvaluationPeriods>1</EvaluationPeriods><Threshold>1.0</Threshold><ComparisonOperator>GreaterThanOrEqualToThreshold</ComparisonOperator><StateValue>OK</StateValue></member></MetricAlarms>"),
+        )],
+    );
+    f.on(
+        "sns",
+        "ListTopics",
+        vec![query(
+            "ListTopics",
+            &format!("<Topics><member><TopicArn>{topic}</TopicArn></member></Topics>"),
+        )],
+    );
+    f.on(
+        "sns",
+        "GetTopicAttributes",
+        vec![query(
+            "GetTopicAttributes",
+            &format!("<Attributes><entry><key>Owner</key><value>{ACCT}</value></entry><entry><key>SubscriptionsPending</key><value>1</value></entry></Attributes>"),
+        )],
+    );
+    // moto confirms every email subscription at once; AWS does not.
+    f.on(
+        "sns",
+        "ListSubscriptionsByTopic",
+        vec![query(
+            "ListSubscriptionsByTopic",
+            &format!("<Subscriptions><member><SubscriptionArn>PendingConfirmation</SubscriptionArn><Owner>{ACCT}</Owner><Protocol>email</Protocol><Endpoint>sec@example.com</Endpoint><TopicArn>{topic}</TopicArn></member></Subscriptions>"),
+        )],
+    );
+    // --- Config
+    f.on(
+        "config",
+        "DescribeConfigurationRecorders",
+        vec![json(
+            r#"{"ConfigurationRecorders":[{"name":"default","roleARN":"arn:aws:iam::123456789012:role/config","recordingGroup":{"allSupported":true,"includeGlobalResourceTypes":true,"resourceTypes":[]}}]}"#,
+        )],
+    );
+    f.on(
+        "config",
+        "DescribeConfigurationRecorderStatus",
+        vec![json(
+            r#"{"ConfigurationRecordersStatus":[{"name":"default","recording":true,"lastStatus":"SUCCESS"}]}"#,
+        )],
+    );
+    f.on(
+        "config",
+        "DescribeDeliveryChannels",
+        vec![json(
+            r#"{"DeliveryChannels":[{"name":"default","s3BucketName":"config-bucket"}]}"#,
+        )],
+    );
+    // --- KMS: one customer key (rotation asked), one AWS key (not asked)
+    f.on(
+        "kms",
+        "ListKeys",
+        vec![json(&format!(
+            r#"{{"Keys":[{{"KeyId":"k1","KeyArn":"arn:aws:kms:us-east-1:{ACCT}:key/k1"}}],"Truncated":true,"NextMarker":"k"}}"#
+        )), json(&format!(
+            r#"{{"Keys":[{{"KeyId":"k2","KeyArn":"arn:aws:kms:us-east-1:{ACCT}:key/k2"}}],"Truncated":false}}"#
+        ))],
+    );
+    f.on(
+        "kms",
+        "DescribeKey",
+        vec![json(
+            r#"{"KeyMetadata":{"KeyId":"k1","KeyManager":"CUSTOMER","KeySpec":"SYMMETRIC_DEFAULT","KeyState":"Enabled","KeyUsage":"ENCRYPT_DECRYPT","Origin":"AWS_KMS","CreationDate":1600000000}}"#,
+        ), json(
+            r#"{"KeyMetadata":{"KeyId":"k2","KeyManager":"AWS","KeySpec":"SYMMETRIC_DEFAULT","KeyState":"Enabled","Origin":"AWS_KMS"}}"#,
+        )],
+    );
+    f.on(
+        "kms",
+        "GetKeyRotationStatus",
+        vec![json(r#"{"KeyRotationEnabled":true}"#)],
+    );
+    // --- EC2
+    f.on(
+        "ec2",
+        "DescribeVpcs",
+        vec![ec2(
+            "DescribeVpcs",
+            &format!("<vpcSet><item><vpcId>vpc-1</vpcId><ownerId>{ACCT}</ownerId><state>available</state><cidrBlock>172.31.0.0/16</cidrBlock><isDefault>true</isDefault></item></vpcSet>"),
+        )],
+    );
+    f.on(
+        "ec2",
+        "DescribeFlowLogs",
+        vec![ec2(
+            "DescribeFlowLogs",
+            "<flowLogSet><item><flowLogId>fl-1</flowLogId><resourceId>vpc-1</resourceId><trafficType>REJECT</trafficType><flowLogStatus>ACTIVE</flowLogStatus><logDestinationType>cloud-watch-logs</logDestinationType></item></flowLogSet>",
+        )],
+    );
+    f.on(
+        "ec2",
+        "DescribeSecurityGroups",
+        vec![ec2(
+            "DescribeSecurityGroups",
+            &format!("<securityGroupInfo><item><ownerId>{ACCT}</ownerId><groupId>sg-1</groupId><groupName>default</groupName><groupDescription>default</groupDescription><vpcId>vpc-1</vpcId><ipPermissions><item><ipProtocol>tcp</ipProtocol><fromPort>22</fromPort><toPort>22</toPort><ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges><ipv6Ranges><item><cidrIpv6>::/0</cidrIpv6></item></ipv6Ranges><groups><item><groupId>sg-1</groupId><userId>{ACCT}</userId></item></groups></item></ipPermissions><ipPermissionsEgress/></item></securityGroupInfo>"),
+        )],
+    );
+    // --- S3 (bucket calls) and S3 Control (account block)
+    f.on(
+        "s3",
+        "GetBucketLocation",
+        vec![xml(r#"<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">eu-west-1</LocationConstraint>"#)],
+    );
+    f.on(
+        "s3",
+        "GetBucketAcl",
+        vec![xml(
+            r#"<AccessControlPolicy><Owner><ID>owner</ID></Owner><AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>"#,
+        )],
+    );
+    f.on(
+        "s3",
+        "GetBucketPolicy",
+        vec![Reply::s3_error(404, "NoSuchBucketPolicy", "none")],
+    );
+    f.on(
+        "s3",
+        "GetPublicAccessBlock",
+        vec![xml(
+            "<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>false</BlockPublicPolicy><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration>",
+        )],
+    );
+    f.on(
+        "s3",
+        "GetBucketLogging",
+        vec![xml(
+            "<BucketLoggingStatus><LoggingEnabled><TargetBucket>logs</TargetBucket><TargetPrefix>trail/</TargetPrefix></LoggingEnabled></BucketLoggingStatus>",
+        )],
+    );
+    f
+}
+
+fn settings(timeout: Duration) -> Settings {
+    Settings {
+        regions: Regions::List(vec!["us-east-1".into()]),
+        call_timeout: timeout,
+        max_in_flight: 4,
+        ..Settings::default()
+    }
+}
+
+async fn run(f: &Fake, timeout: Duration) -> Collection {
+    collect_with(
+        f.sdk_config(timeout),
+        &settings(timeout),
+        Arc::new(NoProgress),
+        Duration::from_millis(1),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn collects_every_part_from_real_wire_formats() {
+    let f = account();
+    let c = run(&f, Duration::from_secs(10)).await;
+    assert_eq!(c.failures, vec![], "unexpected failures");
+    let s = &c.snapshot;
+    assert_eq!(s.account_id, ACCT);
+    assert_eq!(s.partition, "aws");
+    assert!(s.validate().is_ok());
+
+    // IAM: polled report with the root row; MFA; users over two pages.
+    let report = s.iam.credential_report.ok().unwrap();
+    assert_eq!(report.columns.len(), 22);
+    assert_eq!(report.rows[0]["user"], "<root_account>");
+    assert_eq!(report.rows[0]["mfa_active"], "true");
+    assert_eq!(
+        report.generated_time.as_ref().unwrap().unix(),
+        1_714_564_800
+    );
+    assert_eq!(f.count("iam", "GenerateCredentialReport"), 2);
+    assert_eq!(f.count("iam", "GetCredentialReport"), 2);
+    assert_eq!(s.iam.account_summary.ok().unwrap()["AccountMFAEnabled"], 1);
+    let mfa = s.iam.virtual_mfa_devices.ok().unwrap();
+    assert_eq!(
+        mfa[0].user_arn.as_deref(),
+        Some("arn:aws:iam::123456789012:root")
+    );
+    let users = s.iam.users.ok().unwrap();
+    let names: Vec<&str> = users.iter().map(|u| u.user_name.as_str()).collect();
+    assert_eq!(names, ["alice", "bob"]);
+    let second = f
+        .seen()
+        .into_iter()
+        .filter(|r| r.operation == "ListUsers")
+        .nth(1)
+        .unwrap();
+    assert!(second.body.contains("Marker=m1"), "{}", second.body);
+    assert_eq!(
+        users[0].attached_policies.ok().unwrap()[0].policy_name,
+        "ReadOnlyAccess"
+    );
+    assert_eq!(
+        users[0].inline_policies.ok().unwrap(),
+        &["inline".to_owned()]
+    );
+    let pol = &s.iam.policies.ok().unwrap()[0];
+    assert_eq!(pol.document.ok().unwrap()["Statement"][0]["Action"], "*");
+    assert!(f.seen().iter().any(|r| r.operation == "ListPolicies"
+        && r.body.contains("Scope=Local")
+        && r.body.contains("OnlyAttached=true")));
+    assert_eq!(
+        s.iam.support_access.ok().unwrap().policy_roles,
+        ["support".to_owned()]
+    );
+    assert_eq!(
+        s.iam
+            .password_policy
+            .ok()
+            .unwrap()
+            .as_ref()
+            .unwrap()
+            .password_reuse_prevention,
+        Some(24)
+    );
+
+    // Region: trail with delivery time, filters over two pages, pending subscription.
+    let r = &s.regions[0];
+    let t = &r.trails.ok().unwrap()[0];
+    assert!(t.is_multi_region_trail);
+    let st = t.status.ok().unwrap();
+    assert!(st.is_logging);
+    assert_eq!(
+        st.latest_cloud_watch_logs_delivery_time
+            .as_ref()
+            .unwrap()
+            .unix(),
+        1_714_564_000
+    );
+    let sel = t.event_selectors.ok().unwrap();
+    assert_eq!(
+        sel.event_selectors[0].exclude_management_event_sources,
+        ["kms.amazonaws.com"]
+    );
+    let filters = r.metric_filters.ok().unwrap();
+    assert_eq!(filters.len(), 2);
+    assert_eq!(
+        filters[0].filter_pattern,
+        "{ $.eventName = \"ConsoleLogin\" }"
+    );
+    assert_eq!(f.count("logs", "DescribeMetricFilters"), 2);
+    let alarm = &r.alarms.ok().unwrap()[0];
+    assert_eq!(alarm.metric_name.as_deref(), Some("f1"));
+    assert!(alarm.actions_enabled);
+    let topic = &r.topics.ok().unwrap()[0];
+    assert_eq!(topic.owner.as_deref(), Some(ACCT));
+    let sub = &topic.subscriptions.ok().unwrap()[0];
+    assert!(!sub.is_confirmed());
+    assert!(
+        r.config_recorders.ok().unwrap()[0]
+            .recording_group
+            .as_ref()
+            .unwrap()
+            .all_supported
+    );
+    assert!(r.config_recorder_statuses.ok().unwrap()[0].recording);
+    // KMS over two pages; rotation asked only for the customer key.
+    let keys = r.kms_keys.ok().unwrap();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0].rotation_enabled, Some(m::Collected::Ok(true)));
+    assert_eq!(keys[1].rotation_enabled, None);
+    assert_eq!(f.count("kms", "GetKeyRotationStatus"), 1);
+    let sg = &r.security_groups.ok().unwrap()[0];
+    assert_eq!(sg.ip_permissions[0].from_port, Some(22));
+    assert_eq!(sg.ip_permissions[0].ipv6_ranges[0].cidr_ipv6, "::/0");
+    assert_eq!(r.flow_logs.ok().unwrap()[0].resource_id, "vpc-1");
+    assert!(r.vpcs.ok().unwrap()[0].is_default);
+
+    // S3: the trail's bucket, asked in its own region.
+    let b = &s.s3.buckets[0];
+    assert_eq!(b.name, "trail-bucket");
+    assert_eq!(b.policy, m::Collected::Ok(None));
+    assert_eq!(
+        b.acl.ok().unwrap().grants[0].grantee_uri.as_deref(),
+        Some("http://acs.amazonaws.com/groups/global/AllUsers")
+    );
+    assert_eq!(
+        b.logging.ok().unwrap().as_ref().unwrap().target_bucket,
+        "logs"
+    );
+    assert!(
+        f.seen()
+            .iter()
+            .any(|r| r.operation == "GetBucketAcl" && r.region == "eu-west-1")
+    );
+}
+
+#[tokio::test]
+async fn account_public_access_block_and_absences() {
+    let f = account();
+    f.on(
+        "s3",
+        "GetPublicAccessBlock",
+        vec![xml(
+            "<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>",
+        )],
+    );
+    f.on(
+        "iam",
+        "GetAccountPasswordPolicy",
+        vec![Reply::xml_error(404, "NoSuchEntity", "no policy")],
+    );
+    f.on(
+        "s3",
+        "GetBucketLogging",
+        vec![xml("<BucketLoggingStatus/>")],
+    );
+    let c = run(&f, Duration::from_secs(10)).await;
+    assert_eq!(c.failures, vec![]);
+    let s = &c.snapshot;
+    let pab =
+        s.s3.account_public_access_block
+            .ok()
+            .unwrap()
+            .as_ref()
+            .unwrap();
+    assert!(pab.block_public_policy && pab.restrict_public_buckets);
+    assert!(
+        f.seen()
+            .iter()
+            .any(|r| r.uri.contains("/v20180820/configuration/publicAccessBlock"))
+    );
+    // "No policy" and "no logging" are answers, not failures.
+    assert_eq!(s.iam.password_policy, m::Collected::Ok(None));
+    assert_eq!(s.s3.buckets[0].logging, m::Collected::Ok(None));
+}
+
+#[tokio::test]
+async fn access_denied_on_one_service_is_recorded_and_the_run_goes_on() {
+    let f = account();
+    for op in [
+        "DescribeConfigurationRecorders",
+        "DescribeConfigurationRecorderStatus",
+        "DescribeDeliveryChannels",
+    ] {
+        f.on(
+            "config",
+            op,
+            vec![Reply::json_error(
+                400,
+                "AccessDeniedException",
+                "not authorized",
+            )],
+        );
+    }
+    // A region that is not enabled answers EC2 calls like this.
+    f.on(
+        "ec2",
+        "DescribeSecurityGroups",
+        vec![Reply::ec2_error(
+            401,
+            "OptInRequired",
+            "You are not subscribed to this service.",
+        )],
+    );
+    let c = run(&f, Duration::from_secs(10)).await;
+    let r = &c.snapshot.regions[0];
+    assert_eq!(r.security_groups.error().unwrap().code, "OptInRequired");
+    assert!(r.vpcs.ok().is_some());
+    let e = r.config_recorders.error().unwrap();
+    assert_eq!(e.code, "AccessDeniedException");
+    assert_eq!(e.service, "config");
+    assert_eq!(e.operation, "DescribeConfigurationRecorders");
+    assert_eq!(e.region.as_deref(), Some("us-east-1"));
+    assert!(r.delivery_channels.error().is_some());
+    // Everything else was still read.
+    assert!(r.trails.ok().is_some() && c.snapshot.iam.users.ok().is_some());
+    assert_eq!(c.failures.len(), 4);
+    assert_eq!(
+        c.failures.iter().filter(|f| f.service == "config").count(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn throttling_is_retried_by_the_sdk() {
+    let f = account();
+    f.on(
+        "monitoring",
+        "DescribeAlarms",
+        vec![
+            Reply::xml_error(400, "Throttling", "Rate exceeded"),
+            query("DescribeAlarms", "<MetricAlarms/>"),
+        ],
+    );
+    let c = run(&f, Duration::from_secs(10)).await;
+    assert_eq!(c.failures, vec![]);
+    assert_eq!(c.snapshot.regions[0].alarms, m::Collected::Ok(vec![]));
+    assert_eq!(f.count("monitoring", "DescribeAlarms"), 2);
+}
+
+#[tokio::test]
+async fn a_hung_call_times_out_and_only_its_data_is_missing() {
+    let f = account();
+    f.on(
+        "ec2",
+        "DescribeVpcs",
+        vec![ec2("DescribeVpcs", "<vpcSet/>").after(Duration::from_secs(30))],
+    );
+    let started = Instant::now();
+    let c = run(&f, Duration::from_millis(500)).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    let e = c.snapshot.regions[0].vpcs.error().unwrap();
+    assert_eq!(e.code, call::CODE_TIMEOUT);
+    assert!(c.snapshot.regions[0].security_groups.ok().is_some());
+}
+
+#[tokio::test]
+async fn repeated_pagination_token_ends_the_listing() {
+    let f = account();
+    f.on(
+        "logs",
+        "DescribeLogGroups",
+        vec![json(r#"{"logGroups":[],"nextToken":"same"}"#)],
+    );
+    let c = run(&f, Duration::from_secs(10)).await;
+    let e = c.snapshot.regions[0].log_groups.error().unwrap();
+    assert_eq!(e.code, call::CODE_PAGINATION);
+    assert_eq!(f.count("logs", "DescribeLogGroups"), 2);
+}
+
+#[tokio::test]
+async fn all_regions_come_from_describe_regions() {
+    let f = account();
+    f.on(
+        "ec2",
+        "DescribeRegions",
+        vec![ec2(
+            "DescribeRegions",
+            "<regionInfo><item><regionName>eu-west-1</regionName><optInStatus>opt-in-not-required</optInStatus></item><item><regionName>us-east-1</regionName><optInStatus>opt-in-not-required</optInStatus></item><item><regionName>af-south-1</regionName><optInStatus>not-opted-in</optInStatus></item></regionInfo>",
+        )],
+    );
+    let mut s = settings(Duration::from_secs(10));
+    s.regions = Regions::All;
+    let c = collect_with(
+        f.sdk_config(Duration::from_secs(10)),
+        &s,
+        Arc::new(NoProgress),
+        Duration::from_millis(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(c.regions, ["eu-west-1", "us-east-1"]);
+    let names: Vec<&str> = c
+        .snapshot
+        .regions
+        .iter()
+        .map(|r| r.region.as_str())
+        .collect();
+    assert_eq!(names, ["eu-west-1", "us-east-1"]);
+    // The multi-region trail shows in both regions; its status is read once.
+    assert_eq!(f.count("cloudtrail", "GetTrailStatus"), 1);
+    assert_eq!(f.count("cloudtrail", "DescribeTrails"), 2);
+}
+
+#[tokio::test]
+async fn rejected_credentials_stop_before_collecting() {
+    let f = account();
+    f.on(
+        "sts",
+        "GetCallerIdentity",
+        vec![Reply::xml_error(
+            403,
+            "InvalidClientTokenId",
+            "The security token is invalid",
+        )],
+    );
+    let e = collect_with(
+        f.sdk_config(Duration::from_secs(10)),
+        &settings(Duration::from_secs(10)),
+        Arc::new(NoProgress),
+        Duration::from_millis(1),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, SetupError::BadCredentials(_)), "{e:?}");
+    assert!(e.to_string().contains("InvalidClientTokenId"), "{e}");
+    assert_eq!(f.seen().len(), 1);
+}
+
+#[tokio::test]
+async fn requests_in_flight_are_bounded() {
+    let f = account();
+    // Every EC2/KMS/logs call takes a while, so that many would overlap.
+    let slow = Duration::from_millis(50);
+    f.on(
+        "ec2",
+        "DescribeFlowLogs",
+        vec![ec2("DescribeFlowLogs", "<flowLogSet/>").after(slow)],
+    );
+    f.on(
+        "ec2",
+        "DescribeVpcs",
+        vec![ec2("DescribeVpcs", "<vpcSet/>").after(slow)],
+    );
+    let ctx = Ctx::new(2, Duration::from_secs(5));
+    let c = f.sdk_config(Duration::from_secs(5));
+    let e = aws_sdk_ec2::Client::new(&c);
+    let started = Instant::now();
+    let calls =
+        (0..6).map(|_| ctx.call("ec2", "DescribeVpcs", "us-east-1", e.describe_vpcs().send()));
+    let results = futures_util::future::join_all(calls).await;
+    assert!(results.iter().all(Result::is_ok));
+    // 6 calls of 50 ms, 2 at a time: at least 3 rounds.
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(ctx.stats().calls, 6);
+}
