@@ -19,6 +19,13 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, all features)"
 cargo clippy --all-targets --all-features -- -D warnings
 
+step "moto (AWS emulator) for the end-to-end tests"
+# scripts/moto.sh starts it on a free 127.0.0.1 port and exports AWS_ENDPOINT_URL;
+# the trap stops it by its PID however this script ends.
+. scripts/moto.sh
+moto_start
+trap moto_stop EXIT
+
 step "cargo test (default features)"
 cargo test --all-features
 

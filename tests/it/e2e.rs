@@ -283,3 +283,252 @@ fn collect_reads_a_compliant_account() {
     let report = &snap["iam"]["credential_report"]["ok"];
     assert_eq!(report["columns"].as_array().unwrap().len(), 22);
 }
+
+// --- verify, live, against seeded accounts ---------------------------------
+
+/// Per control: its status and the set of its findings' reason codes.
+type Outcome = std::collections::BTreeMap<String, (String, std::collections::BTreeSet<String>)>;
+
+/// Run `verify --format json` live for `acct`; the exit code and outcomes.
+fn verify(acct: &Account, regions: &str) -> (i32, Outcome, Value) {
+    let mut c = aws_cmd(acct);
+    c.args([
+        "verify",
+        "--format",
+        "json",
+        "--quiet",
+        "--regions",
+        regions,
+    ]);
+    let out = output(c);
+    let code = common::code(&out);
+    assert!(
+        code == 0 || code == 1,
+        "verify failed ({code}):\n{}",
+        common::stderr(&out)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("verify prints JSON");
+    assert_eq!(report["account"], acct.id.as_str());
+    let mut outcome = Outcome::new();
+    for c in report["controls"].as_array().expect("controls") {
+        let codes = c["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["reason_code"].as_str().expect("reason_code").to_owned())
+            .collect();
+        outcome.insert(
+            c["id"].as_str().expect("id").to_owned(),
+            (c["status"].as_str().expect("status").to_owned(), codes),
+        );
+    }
+    (code, outcome, report)
+}
+
+/// An expectation file of tests/e2e/expect/.
+fn expected(name: &str) -> Outcome {
+    let path = e2e_dir().join("expect").join(name);
+    let text = std::fs::read_to_string(&path).expect("read expectation");
+    let mut out = Outcome::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        let id = words.next().expect("id").to_owned();
+        let status = words.next().expect("status").to_owned();
+        out.insert(id, (status, words.map(str::to_owned).collect()));
+    }
+    out
+}
+
+/// `base` with some controls changed.
+fn with(mut base: Outcome, changes: &[(&str, &str, &[&str])]) -> Outcome {
+    for (id, status, codes) in changes {
+        base.insert(
+            (*id).to_owned(),
+            (
+                (*status).to_owned(),
+                codes.iter().map(|c| (*c).to_owned()).collect(),
+            ),
+        );
+    }
+    base
+}
+
+fn assert_outcome(name: &str, got: &Outcome, want: &Outcome) {
+    let mut diffs = Vec::new();
+    for (id, w) in want {
+        match got.get(id) {
+            Some(g) if g == w => {}
+            Some(g) => diffs.push(format!("{id}: expected {w:?}, got {g:?}")),
+            None => diffs.push(format!("{id}: missing")),
+        }
+    }
+    for id in got.keys().filter(|k| !want.contains_key(*k)) {
+        diffs.push(format!("{id}: not expected"));
+    }
+    assert!(diffs.is_empty(), "{name}:\n{}", diffs.join("\n"));
+}
+
+/// Two regions: every automatable control passes (moto's gaps aside, see
+/// expect/compliant.txt), and the per-region controls have a finding per region.
+#[test]
+fn verify_compliant_account_in_two_regions() {
+    let Some(acct) = seed("compliant", "us-east-1,eu-west-1", &[], 0) else {
+        return;
+    };
+    let (code, got, report) = verify(&acct, "us-east-1,eu-west-1");
+    // The trail's key lives in us-east-1; eu-west-1 has no customer key.
+    let want = with(
+        expected("compliant.txt"),
+        &[(
+            "2.8",
+            "PASSED",
+            &["KEY_ROTATION_ENABLED", "NO_CUSTOMER_KEYS"],
+        )],
+    );
+    assert_outcome("compliant", &got, &want);
+    assert_eq!(code, 1, "1.13, 1.14 and 2.4 fail under moto");
+    let regions_of = |id: &str| -> std::collections::BTreeSet<String> {
+        report["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["region"].as_str().map(str::to_owned))
+            .collect()
+    };
+    for id in ["2.5", "2.9", "4.3"] {
+        assert_eq!(
+            regions_of(id),
+            ["eu-west-1".to_owned(), "us-east-1".to_owned()].into(),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn verify_noncompliant_account() {
+    let Some(acct) = seed("noncompliant", "us-east-1", &[], 0) else {
+        return;
+    };
+    let (code, got, _) = verify(&acct, "us-east-1");
+    assert_outcome("noncompliant", &got, &expected("noncompliant.txt"));
+    assert_eq!(code, 1);
+}
+
+/// The chain broken at a different link for four controls of one account:
+/// a filter that lacks one term, no alarm, an alarm without actions, a topic
+/// nobody subscribed to. The other chains stay complete.
+#[test]
+fn verify_chains_broken_at_each_link() {
+    let Some(acct) = seed(
+        "compliant",
+        "us-east-1",
+        &[
+            "filter-differs:3.4",
+            "no-alarm:3.1",
+            "alarm-no-actions:3.2",
+            "topic-no-subscribers:3.5",
+        ],
+        0,
+    ) else {
+        return;
+    };
+    let (_, got, report) = verify(&acct, "us-east-1");
+    let want = with(
+        expected("compliant.txt"),
+        &[
+            ("3.1", "FAILED", &["CLOUDWATCH_ALARMS_NOT_PRESENT"]),
+            ("3.2", "FAILED", &["CLOUDWATCH_ALARM_ACTIONS_NOT_VALID"]),
+            ("3.4", "FAILED", &["CLOUDTRAIL_METRIC_FILTER_NOT_VALID"]),
+            ("3.5", "FAILED", &["SNS_SUBSCRIPTION_NOT_PRESENT"]),
+        ],
+    );
+    assert_outcome("broken links", &got, &want);
+    // The near miss names the missing term.
+    let f = &report["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "3.4")
+        .unwrap()["findings"][0];
+    assert_eq!(f["evidence"]["broken_link"], "metric_filter");
+    let diff = f["evidence"]["verdict"]["differences"].to_string();
+    assert!(diff.contains("DetachGroupPolicy"), "{diff}");
+}
+
+/// A trail that stopped logging, and a trail that is not multi-region: no
+/// chain can start, and 2.1 fails.
+#[test]
+fn verify_trail_not_logging_and_single_region_trail() {
+    for mutation in ["trail-not-logging", "single-region-trail"] {
+        let Some(acct) = seed("compliant", "us-east-1", &[mutation], 0) else {
+            return;
+        };
+        let (_, got, _) = verify(&acct, "us-east-1");
+        let mut changes: Vec<(&str, &str, &[&str])> = vec![
+            ("1.1", "FAILED", &["CLOUDTRAIL_MULTI_REGION_NOT_PRESENT"]),
+            ("2.1", "FAILED", &["CLOUDTRAIL_MULTI_REGION_NOT_PRESENT"]),
+        ];
+        let ids: Vec<String> = (1..=14).map(|n| format!("3.{n}")).collect();
+        for id in &ids {
+            changes.push((id, "FAILED", &["CLOUDTRAIL_MULTI_REGION_NOT_PRESENT"]));
+        }
+        assert_outcome(mutation, &got, &with(expected("compliant.txt"), &changes));
+    }
+}
+
+/// Two trails (the second single-region, unvalidated, unencrypted, without
+/// CloudWatch Logs) and two regions, one without AWS Config: per-resource
+/// findings for each trail and region; the chain still uses the good trail.
+#[test]
+fn verify_several_trails_and_regions() {
+    let Some(acct) = seed(
+        "compliant",
+        "us-east-1,eu-west-1",
+        &["extra-bad-trail", "no-config:eu-west-1"],
+        0,
+    ) else {
+        return;
+    };
+    let (_, got, _) = verify(&acct, "us-east-1,eu-west-1");
+    let want = with(
+        expected("compliant.txt"),
+        &[
+            (
+                "2.2",
+                "FAILED",
+                &[
+                    "LOG_FILE_VALIDATION_DISABLED",
+                    "LOG_FILE_VALIDATION_ENABLED",
+                ],
+            ),
+            (
+                "2.4",
+                "FAILED",
+                &[
+                    "CLOUDWATCH_LOGS_NOT_CONFIGURED",
+                    "CLOUDWATCH_LOGS_NO_DELIVERY",
+                ],
+            ),
+            (
+                "2.5",
+                "FAILED",
+                &["CONFIG_ENABLED", "CONFIG_RECORDER_NOT_PRESENT"],
+            ),
+            ("2.7", "FAILED", &["TRAIL_ENCRYPTED", "TRAIL_NOT_ENCRYPTED"]),
+            (
+                "2.8",
+                "PASSED",
+                &["KEY_ROTATION_ENABLED", "NO_CUSTOMER_KEYS"],
+            ),
+        ],
+    );
+    assert_outcome("several trails and regions", &got, &want);
+}
