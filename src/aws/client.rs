@@ -112,6 +112,8 @@ pub enum SetupError {
     Invalid(String),
     /// The regions to collect could not be determined.
     Regions(String),
+    /// AWS (or the endpoint override) did not answer.
+    Unreachable(String),
 }
 
 impl std::fmt::Display for SetupError {
@@ -126,6 +128,7 @@ impl std::fmt::Display for SetupError {
                 write!(f, "the AWS credentials were rejected: {detail}")
             }
             Self::Invalid(detail) | Self::Regions(detail) => f.write_str(detail),
+            Self::Unreachable(detail) => write!(f, "cannot reach AWS: {detail}"),
         }
     }
 }

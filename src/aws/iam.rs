@@ -15,7 +15,8 @@ use super::regional::ts;
 
 /// How often, at most, the credential report is asked for while IAM prepares it.
 pub const REPORT_POLLS: u32 = 30;
-/// Pause between two polls.
+/// Longest pause between two polls; the first pauses are shorter (250 ms,
+/// then doubling), as IAM usually has the report within a second.
 pub const REPORT_POLL_INTERVAL: Duration = Duration::from_secs(2);
 
 fn opt(v: Option<&str>) -> Option<String> {
@@ -135,7 +136,8 @@ impl Collector {
     {
         for poll in 0..REPORT_POLLS {
             if poll > 0 {
-                tokio::time::sleep(self.report_poll_interval).await;
+                let ramp = Duration::from_millis(250) * (1u32 << poll.min(8));
+                tokio::time::sleep(ramp.min(self.report_poll_interval)).await;
             }
             if let Some(v) = attempt().await? {
                 return Ok(v);

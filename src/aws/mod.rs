@@ -195,7 +195,14 @@ pub(crate) async fn collect_with(
             global.sts.get_caller_identity().send(),
         )
         .await
-        .map_err(|e| SetupError::BadCredentials(format!("{}: {}", e.code, e.message)))?;
+        .map_err(|e| {
+            let detail = format!("sts:GetCallerIdentity in {home}: {}: {}", e.code, e.message);
+            if e.code == call::CODE_TIMEOUT || e.code == call::CODE_NETWORK {
+                SetupError::Unreachable(detail)
+            } else {
+                SetupError::BadCredentials(detail)
+            }
+        })?;
     let account_id = who.account().unwrap_or_default().to_owned();
     let partition = who.arn().and_then(partition_of).unwrap_or("aws").to_owned();
 

@@ -199,8 +199,8 @@ pub fn run(args: &AwsArgs) -> Result<Collection, u8> {
 fn summarise(c: &Collection) {
     let s = &c.stats;
     eprintln!(
-        "collected account {} in {} region{}: {} calls ({} answered with an error) in {:.1} s; \
-         sum of call times {:.1} s",
+        "collected account {} in {} region{}: {} calls ({} answered with an error) in {:.2} s; \
+         sum of call times {:.2} s",
         c.snapshot.account_id,
         c.regions.len(),
         if c.regions.len() == 1 { "" } else { "s" },

@@ -209,6 +209,70 @@ fn no_credentials_is_one_clear_line() {
     assert!(out.stdout.is_empty());
 }
 
+/// A loopback server that accepts connections and never answers.
+fn silent_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    url
+}
+
+fn static_keys(c: &mut Command, endpoint: &str) {
+    c.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .args(["--endpoint-url", endpoint, "--regions", "us-east-1"]);
+}
+
+#[test]
+fn an_endpoint_that_never_answers_times_out() {
+    let mut c = isolated();
+    c.args(["collect", "--timeout", "1"]);
+    static_keys(&mut c, &silent_server());
+    let started = std::time::Instant::now();
+    let out = output(c);
+    let err = common::stderr(&out);
+    assert_eq!(common::code(&out), 2, "{err}");
+    assert!(
+        err.contains("cannot reach AWS") && err.contains("Timeout"),
+        "{err}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_with_130() {
+    let mut c = isolated();
+    c.args(["collect", "-o"])
+        .arg(std::env::temp_dir().join(format!("cis-e2e-interrupted-{}.json", std::process::id())));
+    static_keys(&mut c, &silent_server());
+    let child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let started = std::time::Instant::now();
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("wait");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(common::code(&out), 130, "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains("interrupted"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert!(out.stdout.is_empty());
+}
+
 #[test]
 fn bad_region_list_is_a_usage_error() {
     let mut c = isolated();
@@ -282,6 +346,29 @@ fn collect_reads_a_compliant_account() {
     );
     let report = &snap["iam"]["credential_report"]["ok"];
     assert_eq!(report["columns"].as_array().unwrap().len(), 22);
+    let pab = &snap["s3"]["account_public_access_block"]["ok"];
+    assert_eq!(pab["block_public_policy"], true, "{pab}");
+
+    // The same account through an assumed role.
+    let mut c = aws_cmd(&acct);
+    let role = format!("arn:aws:iam::{}:role/support", acct.id);
+    c.args([
+        "collect",
+        "--quiet",
+        "--regions",
+        "us-east-1",
+        "--role-arn",
+        &role,
+    ]);
+    let out = output(c);
+    assert_eq!(common::code(&out), 0, "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).is_empty(),
+        "--quiet: {}",
+        common::stderr(&out)
+    );
+    let again: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(again["account_id"], acct.id.as_str());
 }
 
 // --- verify, live, against seeded accounts ---------------------------------
