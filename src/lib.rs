@@ -8,6 +8,7 @@
 //! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
 //! - `cli` (feature `cli`): the `cis-filters` command line.
 
+pub mod lint;
 pub mod pattern;
 pub mod report;
 

@@ -1,0 +1,6 @@
+//! Lint CloudWatch Logs filter patterns where they are written: Terraform
+//! and CloudFormation.
+
+pub mod model;
+pub mod terraform;
+pub mod text;
