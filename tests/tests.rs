@@ -2,6 +2,20 @@
 //! data-driven tests over `grammar/corpus`. Each area has its own module
 //! under `tests/it/`.
 
+// Test code may panic: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 #[allow(dead_code)]
 #[path = "it/common.rs"]
 mod common;
+
+#[path = "it/corpus.rs"]
+mod corpus;
+
+#[path = "it/pattern_cli.rs"]
+mod pattern_cli;
