@@ -5,9 +5,12 @@
 //! - [`pattern`]: the filter-pattern language: spanned [`pattern::Ast`], nom
 //!   parser, errors with spans, the span-free [`pattern::Normal`] form and the
 //!   printers. Pure.
+//! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
+//! - [`lint`]: filter patterns in Terraform and CloudFormation, extracted with exact positions and checked. Pure.
 //! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
 //! - `cli` (feature `cli`): the `cis-filters` command line.
 
+pub mod cis;
 pub mod lint;
 pub mod pattern;
 pub mod report;
