@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod lint;
 mod pattern_cmds;
 
 /// Exit code: everything passed.
@@ -38,6 +39,8 @@ pub struct Cli {
 enum Command {
     Parse(pattern_cmds::ParseArgs),
     Fmt(pattern_cmds::FmtArgs),
+    /// Lint filter patterns in Terraform and CloudFormation files.
+    Lint(lint::LintArgs),
 }
 
 /// Run the command line; the process exit code is returned.
@@ -46,6 +49,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Parse(args) => pattern_cmds::parse(args),
         Command::Fmt(args) => pattern_cmds::fmt(args),
+        Command::Lint(args) => lint::lint(args),
     };
     ExitCode::from(code)
 }
