@@ -297,6 +297,18 @@ impl Cx<'_> {
         let Some((f, arg)) = self.call(n) else {
             return match self.scalar(n) {
                 Some(t) => vec![(Ok(t), vec![])],
+                None if matches!(n, Node::Map { .. })
+                    && self
+                        .doc
+                        .text
+                        .get(n.span())
+                        .is_some_and(|t| t.starts_with('{')) =>
+                {
+                    vec![(
+                        Err("the value is a YAML mapping, not a string: a pattern that starts with `{` must be quoted in YAML".into()),
+                        vec![],
+                    )]
+                }
                 None => vec![(Err("the value is not a string".into()), vec![])],
             };
         };

@@ -46,7 +46,9 @@ pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 
 /// The lowest classification score at which a filter with no other hint
 /// is taken to be meant for a control (see [`cis::verdict::classify`]):
-/// at least half of its conditions shared with the canonical pattern.
+/// about half of the conditions shared with the canonical pattern. A
+/// pattern of a single condition is never taken to be meant for a control
+/// by closeness alone (it would match half of a two-condition control).
 pub const INTENT_SCORE: f64 = 0.5;
 
 /// Which controls `--require` asks for.
@@ -285,36 +287,45 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
     let mut loaded: Vec<Loaded<'_>> = Vec::with_capacity(files.len());
     let mut directives = Vec::new();
     for (id, f) in files.iter().enumerate() {
-        let (full, problem) = match std::str::from_utf8(&f.bytes) {
+        // `full` is the text positions are computed in; `lintable` is false
+        // when the file cannot be linted (then `full` is the valid prefix,
+        // so the error points at the first bad byte).
+        let (full, lintable, problem, at) = match std::str::from_utf8(&f.bytes) {
             _ if f.bytes.len() > MAX_FILE_BYTES => (
                 "",
+                false,
                 Some(format!(
                     "the file is {} bytes, more than the {MAX_FILE_BYTES} bytes this linter reads",
                     f.bytes.len()
                 )),
+                0,
             ),
-            Ok(t) => (t, None),
+            Ok(t) => (t, true, None, 0),
             Err(e) => {
                 let valid = e.valid_up_to();
                 let prefix = std::str::from_utf8(f.bytes.get(..valid).unwrap_or(&[])).unwrap_or("");
                 let lossy = String::from_utf8_lossy(&f.bytes);
                 if terraform::mentions_lintable(&lossy) || cfn::mentions_lintable(&lossy) {
-                    let idx = LineIndex::new(prefix);
-                    let (line, col) = idx.position(prefix, valid);
                     (
-                        "",
+                        prefix,
+                        false,
                         Some(format!(
-                            "the file is not valid UTF-8 (byte 0x{:02x} at line {line}, column {col}); it was not linted",
+                            "the file is not valid UTF-8 (byte 0x{:02x}); it was not linted",
                             f.bytes.get(valid).copied().unwrap_or(0)
                         )),
+                        valid,
                     )
                 } else {
-                    ("", None)
+                    ("", false, None, 0)
                 }
             }
         };
         let base = if full.starts_with('\u{feff}') { 3 } else { 0 };
-        let text = full.get(base..).unwrap_or("");
+        let text = if lintable {
+            full.get(base..).unwrap_or("")
+        } else {
+            ""
+        };
         directives.extend(scan_directives(id, full));
         loaded.push(Loaded {
             path: &f.path,
@@ -326,7 +337,7 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
         if let Some(message) = problem {
             diags.push((
                 Diagnostic {
-                    location: Some(location(loaded.last(), 0..0)),
+                    location: Some(location(loaded.last(), at..at)),
                     ..diagnostic(Rule::FileError, message)
                 },
                 None,
@@ -510,7 +521,15 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
             report.valid = Some(true);
             // CIS conformance.
             let mut conforming = false;
+            let mut exempt = Vec::new();
             if let Some((cmp, by)) = conformance(text.as_str(), f, opts) {
+                if let Some(row) = opts.benchmark.row(&cmp.control) {
+                    for form in row.canonical {
+                        if let Ok(a) = pattern::parse(form) {
+                            exempt.extend(rules::ne_paths(&a));
+                        }
+                    }
+                }
                 report.control = Some(cmp.control.clone());
                 report.matched_by = Some(by);
                 report.verdict = Some(cmp.verdict);
@@ -530,7 +549,7 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
             // Pattern warnings.
             let mut findings = rules::never_matches(&ast);
             if !conforming {
-                findings.extend(rules::ne_on_optional(&ast));
+                findings.extend(rules::ne_on_optional(&ast, &exempt));
             }
             for pf in findings {
                 let mut d = base(pf.rule, pf.message);
@@ -883,6 +902,13 @@ fn conformance(pattern: &str, f: &Filter, opts: &Options) -> Option<(Comparison,
     if let Some((row, by)) = intent_from_hints(f, opts) {
         return cis::verdict::compare(pattern, opts.benchmark, row.control, opts.mode)
             .map(|c| (c, by));
+    }
+    let conditions = match pattern::normalize(pattern) {
+        Ok(pattern::Normal::Json(e)) => e.leaves().len(),
+        _ => 0,
+    };
+    if conditions < 2 {
+        return None;
     }
     let cl = cis::verdict::classify(pattern, opts.benchmark, opts.mode);
     let top = cl.candidates.first()?;
