@@ -153,12 +153,15 @@ impl<'a> CharMap<'a> {
     }
 }
 
+/// An open collection: is it a mapping, its items so far, its tag, where
+/// it starts, its anchor id.
+type Open = (bool, Vec<Node>, Option<String>, usize, usize);
+
 /// Parse the first document of `text` into a tree.
 pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
     let cm = CharMap::new(text);
     let mut parser = Parser::new_from_str(text);
-    // Open collections: (is_map, items, tag, start, anchor).
-    let mut stack: Vec<(bool, Vec<Node>, Option<String>, usize, usize)> = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
     let mut anchors: Vec<(usize, Node)> = Vec::new();
     let mut root: Option<Node> = None;
     let tag_of = |t: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>| -> Option<String> {
