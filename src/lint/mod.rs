@@ -393,6 +393,8 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
     let mut filters_out = Vec::new();
     let mut passing: Vec<(String, String)> = Vec::new(); // (control, resource)
     let mut file_disabled: Vec<(FileId, String)> = Vec::new();
+    // The `!=` fields of each control's canonical patterns (CF0301 exemptions).
+    let mut exempt_cache: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for unit in &units {
         file_disabled.extend(unit.file_disabled.iter().cloned());
         for p in &unit.problems {
@@ -523,13 +525,21 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
             let mut conforming = false;
             let mut exempt = Vec::new();
             if let Some((cmp, by)) = conformance(text.as_str(), f, opts) {
-                if let Some(row) = opts.benchmark.row(&cmp.control) {
-                    for form in row.canonical {
-                        if let Ok(a) = pattern::parse(form) {
-                            exempt.extend(rules::ne_paths(&a));
-                        }
-                    }
-                }
+                exempt = exempt_cache
+                    .entry(cmp.control.clone())
+                    .or_insert_with(|| {
+                        opts.benchmark
+                            .row(&cmp.control)
+                            .map(|row| {
+                                row.canonical
+                                    .iter()
+                                    .filter_map(|form| pattern::parse(form).ok())
+                                    .flat_map(|a| rules::ne_paths(&a))
+                                    .collect()
+                            })
+                            .unwrap_or_default()
+                    })
+                    .clone();
                 report.control = Some(cmp.control.clone());
                 report.matched_by = Some(by);
                 report.verdict = Some(cmp.verdict);
@@ -1073,10 +1083,13 @@ fn is_suppressed(
         return true;
     }
     let matches_code = |c: &str| c.eq_ignore_ascii_case("all") || Rule::from_code(c) == Some(rule);
-    let diag_file = d
-        .location
-        .as_ref()
-        .and_then(|l| files.iter().position(|f| f.path == l.path));
+    let diag_file = d.location.as_ref().and_then(|l| {
+        // Most diagnostics are in the filter's own file; look there first.
+        match ctx {
+            Some(c) if files.get(c.file).is_some_and(|f| f.path == l.path) => Some(c.file),
+            _ => files.iter().position(|f| f.path == l.path),
+        }
+    });
     let mut in_files: Vec<FileId> = diag_file.into_iter().collect();
     if let Some(c) = ctx {
         in_files.push(c.file);
