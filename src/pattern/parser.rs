@@ -734,7 +734,7 @@ impl P {
             let next = word_at(r);
             for (kw, follows) in [
                 ("NOT", &["EXISTS"][..]),
-                ("IS", &["NULL", "TRUE", "FALSE", "NOT"][..]),
+                ("IS", &["NULL", "TRUE", "FALSE"][..]),
             ] {
                 if name.len() > kw.len()
                     && name.ends_with(kw)
