@@ -1013,7 +1013,7 @@ impl P {
                 at,
                 c.len_utf8(),
                 ErrorKind::InvalidRegex,
-                format!("`{c}` is not allowed in a regex"),
+                format!("`{}` is not allowed in a regex", c.escape_debug()),
                 Some(help),
             );
         }
