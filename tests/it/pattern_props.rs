@@ -660,11 +660,19 @@ fn a_name_ending_in_is_before_not_exists_parses() {
 
 /// Every file in `tests/fuzz_regressions/` (the exact input bytes) and what
 /// it once broke. Each is replayed through all the fuzz properties.
-const FUZZ_REGRESSIONS: &[(&str, &str)] = &[(
-    "regex-with-carriage-return.pattern",
-    "a CR inside a `%regex%` was quoted raw into the error message, \
-     which then spanned two lines (found by the `parse` target)",
-)];
+const FUZZ_REGRESSIONS: &[(&str, &str)] = &[
+    (
+        "regex-with-carriage-return.pattern",
+        "a CR inside a `%regex%` was quoted raw into the error message, \
+         which then spanned two lines (found by the `parse` target)",
+    ),
+    (
+        "escape-of-newline.pattern",
+        "a backslash before a newline inside a quoted value was quoted raw \
+         into the `invalid_escape` message, which then spanned two lines \
+         (found by the `parse` target)",
+    ),
+];
 
 fn regressions_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions")
