@@ -962,7 +962,7 @@ impl P {
                             at,
                             1 + n.len_utf8(),
                             ErrorKind::InvalidEscape,
-                            format!("`\\{n}` is not an escape"),
+                            format!("`\\{}` is not an escape", n.escape_debug()),
                             Some("only `\\\"` and `\\\\` are escapes inside a quoted value; write `\\\\` for a backslash".into()),
                         );
                     }
