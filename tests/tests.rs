@@ -19,3 +19,6 @@ mod corpus;
 
 #[path = "it/pattern_cli.rs"]
 mod pattern_cli;
+
+#[path = "it/pattern_props.rs"]
+mod pattern_props;

@@ -734,7 +734,7 @@ impl P {
             let next = word_at(r);
             for (kw, follows) in [
                 ("NOT", &["EXISTS"][..]),
-                ("IS", &["NULL", "TRUE", "FALSE", "NOT"][..]),
+                ("IS", &["NULL", "TRUE", "FALSE"][..]),
             ] {
                 if name.len() > kw.len()
                     && name.ends_with(kw)
@@ -962,7 +962,7 @@ impl P {
                             at,
                             1 + n.len_utf8(),
                             ErrorKind::InvalidEscape,
-                            format!("`\\{n}` is not an escape"),
+                            format!("`\\{}` is not an escape", n.escape_debug()),
                             Some("only `\\\"` and `\\\\` are escapes inside a quoted value; write `\\\\` for a backslash".into()),
                         );
                     }
@@ -1013,7 +1013,7 @@ impl P {
                 at,
                 c.len_utf8(),
                 ErrorKind::InvalidRegex,
-                format!("`{c}` is not allowed in a regex"),
+                format!("`{}` is not allowed in a regex", c.escape_debug()),
                 Some(help),
             );
         }
