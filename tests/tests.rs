@@ -19,3 +19,6 @@ mod corpus;
 
 #[path = "it/pattern_cli.rs"]
 mod pattern_cli;
+
+#[path = "it/cis.rs"]
+mod cis;
