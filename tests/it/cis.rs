@@ -256,3 +256,31 @@ fn controls_lists_the_catalog_and_benchmarks() {
     assert!(md.contains("| CloudWatch.3 |"), "{md}");
     assert!(md.contains("\\|\\|"), "pipes must be escaped: {md}");
 }
+
+#[test]
+fn canonical_corpus_files_match_the_benchmarks() {
+    use cis_filters::cis::BENCHMARKS;
+    use std::collections::BTreeSet;
+    let want: BTreeSet<String> = BENCHMARKS
+        .iter()
+        .flat_map(|b| b.rows.iter())
+        .flat_map(|r| r.canonical.iter().map(|c| (*c).to_owned()))
+        .collect();
+    let dir = root().join("grammar/corpus/valid");
+    let got: BTreeSet<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("canonical-"))
+        })
+        .map(|p| {
+            let s = fs::read_to_string(&p).unwrap();
+            s.strip_suffix('\n').unwrap_or(&s).to_owned()
+        })
+        .collect();
+    assert_eq!(
+        got, want,
+        "grammar/corpus/valid/canonical-*.pattern is out of date"
+    );
+}
