@@ -5,8 +5,10 @@
 //! - [`pattern`]: the filter-pattern language: spanned [`pattern::Ast`], nom
 //!   parser, errors with spans, the span-free [`pattern::Normal`] form and the
 //!   printers. Pure.
+//! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
 //! - `cli` (feature `cli`): the `cis-filters` command line.
 
+pub mod cis;
 pub mod pattern;
 
 #[cfg(feature = "cli")]

@@ -22,3 +22,5 @@ mod pattern_cli;
 
 #[path = "it/pattern_props.rs"]
 mod pattern_props;
+#[path = "it/cis.rs"]
+mod cis;

@@ -12,6 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
+mod controls;
 mod pattern_cmds;
 
 /// Exit code: everything passed.
@@ -38,6 +40,8 @@ pub struct Cli {
 enum Command {
     Parse(pattern_cmds::ParseArgs),
     Fmt(pattern_cmds::FmtArgs),
+    Check(check::CheckArgs),
+    Controls(controls::ControlsArgs),
 }
 
 /// Run the command line; the process exit code is returned.
@@ -46,6 +50,8 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Parse(args) => pattern_cmds::parse(args),
         Command::Fmt(args) => pattern_cmds::fmt(args),
+        Command::Check(args) => check::check(args),
+        Command::Controls(args) => controls::controls(args),
     };
     ExitCode::from(code)
 }
