@@ -15,6 +15,13 @@ fn verdicts(c: &mut Criterion) {
     let exact = r#"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#;
     // Warm the cache of parsed canonical forms.
     let _ = compare(exact, b, "3.6", MatchMode::Normalized);
+    c.bench_function("parse/3.4", |x| {
+        x.iter(|| cis_filters::pattern::parse(black_box(iam)))
+    });
+    let iam_exact = iam.replace("DetachGroupPolicies", "DetachGroupPolicy");
+    c.bench_function("verdict/exact 3.4", |x| {
+        x.iter(|| compare(black_box(&iam_exact), b, "3.4", MatchMode::Normalized))
+    });
     c.bench_function("verdict/exact 3.6", |x| {
         x.iter(|| compare(black_box(exact), b, "3.6", MatchMode::Normalized))
     });
