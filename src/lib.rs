@@ -7,8 +7,10 @@
 //!   printers. Pure.
 //! - [`matcher`]: evaluate patterns against log events with CloudWatch Logs
 //!   semantics (JSON, space-delimited, terms, regex). Pure.
+//! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
 //! - `cli` (feature `cli`): the `cis-filters` command line.
 
+pub mod cis;
 pub mod pattern;
 
 pub mod matcher;
