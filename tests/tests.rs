@@ -13,3 +13,5 @@
 #[allow(dead_code)]
 #[path = "it/common.rs"]
 mod common;
+#[path = "it/matcher.rs"]
+mod matcher;

@@ -5,9 +5,12 @@ use super::dialect;
 use super::eval::{Bool, FieldCond, JsonCond, Program, Slot, Term, Test, ValueTest};
 use super::glob::Glob;
 use super::json::PathStep;
-use crate::pattern::Normal;
-use crate::pattern::ast::{CmpOp, StepKind, is_number_literal};
-use crate::pattern::normal::{NCond, NExpr, NField, NFieldCond, NTest, NValue, Node};
+use crate::pattern::ast::{
+    CmpOp, Condition, Expr, Field, FieldCond as AstFieldCond, StepKind, Test as AstTest,
+    is_number_literal,
+};
+use crate::pattern::normal::{NCond, NExpr, NField, NFieldCond, NTest, NValue, Node, norm_value};
+use crate::pattern::{Ast, Normal};
 
 /// The deepest `&&`/`||` nesting compiled (the parser allows less).
 pub const MAX_DEPTH: usize = 64;
@@ -70,11 +73,7 @@ fn boolean<C: Ord, T>(
     depth: usize,
     leaf: &impl Fn(&C) -> Result<T, CompileError>,
 ) -> Result<Bool<T>, CompileError> {
-    if depth > MAX_DEPTH {
-        return Err(CompileError::new(format!(
-            "the pattern nests `&&` and `||` deeper than {MAX_DEPTH} levels"
-        )));
-    }
+    check_depth(depth)?;
     let many = |xs: &[NExpr<C>]| -> Result<Vec<Bool<T>>, CompileError> {
         xs.iter().map(|x| boolean(x, depth + 1, leaf)).collect()
     };
@@ -83,6 +82,15 @@ fn boolean<C: Ord, T>(
         Node::And(xs) => Bool::And(many(xs)?),
         Node::Leaf(c) => Bool::Leaf(leaf(c)?),
     })
+}
+
+fn check_depth(depth: usize) -> Result<(), CompileError> {
+    if depth > MAX_DEPTH {
+        return Err(CompileError::new(format!(
+            "the pattern nests `&&` and `||` deeper than {MAX_DEPTH} levels"
+        )));
+    }
+    Ok(())
 }
 
 fn regex(body: &str) -> Result<regex::Regex, CompileError> {
@@ -209,4 +217,71 @@ pub(crate) fn value_text(v: &NValue) -> String {
             }
         }
     }
+}
+
+/// Compile a parsed pattern without normalizing it: `&&`/`||` chains and
+/// parentheses as written. Matching must not depend on the difference (the
+/// property tests compare the two).
+pub(crate) fn program_from_ast(ast: &Ast) -> Result<Program, CompileError> {
+    match ast {
+        Ast::Json(j) => Ok(Program::Json(boolean_ast(&j.expr, 0, &|c: &Condition| {
+            json_cond(&NCond {
+                selector: c.selector.steps.iter().map(|s| s.kind.clone()).collect(),
+                test: match &c.test {
+                    AstTest::Compare { op, value, .. } => NTest::Cmp {
+                        op: *op,
+                        value: norm_value(value),
+                    },
+                    AstTest::IsNull { .. } => NTest::IsNull,
+                    AstTest::IsTrue { .. } => NTest::IsTrue,
+                    AstTest::IsFalse { .. } => NTest::IsFalse,
+                    AstTest::NotExists { .. } => NTest::NotExists,
+                },
+            })
+        })?)),
+        Ast::Delimited(d) => Ok(Program::Delimited(
+            d.fields
+                .iter()
+                .map(|f| match f {
+                    Field::Ellipsis { .. } => Ok(Slot::Ellipsis),
+                    Field::Name(id) => Ok(Slot::Any(id.name.clone())),
+                    Field::Cond(e) => {
+                        let name = e
+                            .leaves()
+                            .first()
+                            .map(|c| c.name.name.clone())
+                            .unwrap_or_default();
+                        Ok(Slot::Cond(
+                            name,
+                            boolean_ast(e, 0, &|c: &AstFieldCond| {
+                                field_cond(&NFieldCond {
+                                    name: c.name.name.clone(),
+                                    op: c.op,
+                                    value: norm_value(&c.value),
+                                })
+                            })?,
+                        ))
+                    }
+                })
+                .collect::<Result<_, CompileError>>()?,
+        )),
+        _ => program(&Normal::from_ast(ast)),
+    }
+}
+
+fn boolean_ast<C, T>(
+    e: &Expr<C>,
+    depth: usize,
+    leaf: &impl Fn(&C) -> Result<T, CompileError>,
+) -> Result<Bool<T>, CompileError> {
+    check_depth(depth)?;
+    let many = |xs: &[Expr<C>]| -> Result<Vec<Bool<T>>, CompileError> {
+        xs.iter().map(|x| boolean_ast(x, depth + 1, leaf)).collect()
+    };
+    Ok(match e {
+        Expr::Or(c) => Bool::Or(many(&c.operands)?),
+        Expr::And(c) => Bool::And(many(&c.operands)?),
+        Expr::Paren(p) => boolean_ast(&p.inner, depth + 1, leaf)?,
+        Expr::Leaf(c) => Bool::Leaf(leaf(c)?),
+    })
 }

@@ -43,7 +43,7 @@ use std::fmt;
 
 pub use eval::{Explanation, Reason};
 
-use crate::pattern::{Normal, ParseError};
+use crate::pattern::{Ast, Normal, ParseError};
 use eval::{Event, Program};
 use json::Projection;
 
@@ -123,7 +123,16 @@ impl Matcher {
 
     /// Compile a pattern's normal form.
     pub fn from_normal(normal: &Normal) -> Result<Matcher, CompileError> {
-        let program = compile::program(normal)?;
+        Matcher::from_program(compile::program(normal)?)
+    }
+
+    /// Compile a parsed pattern as written, without normalizing it (same
+    /// answers as [`Matcher::from_normal`]; the normal form is the usual way).
+    pub fn from_ast(ast: &Ast) -> Result<Matcher, CompileError> {
+        Matcher::from_program(compile::program_from_ast(ast)?)
+    }
+
+    fn from_program(program: Program) -> Result<Matcher, CompileError> {
         let mut projection = Projection::none();
         if let Program::Json(expr) = &program {
             projection.want_json();
@@ -514,5 +523,120 @@ mod tests {
             );
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    use proptest::prelude::*;
+
+    fn cond() -> impl Strategy<Value = String> {
+        let sel = prop::sample::select(vec!["$.a", "$.b", "$.c.d", "$.arr[*]", "$.arr[0]", "$.*"]);
+        let test = prop::sample::select(vec![
+            "= \"x\"",
+            "= x",
+            "!= \"x\"",
+            "= \"1\"",
+            "= 1",
+            "= 1.0",
+            "!= 1",
+            "= *",
+            "= \"x*\"",
+            "= %x%",
+            "!= %^1%",
+            "IS NULL",
+            "IS TRUE",
+            "IS FALSE",
+            "NOT EXISTS",
+            "> 0",
+            "<= 1",
+        ]);
+        (sel, test).prop_map(|(s, t)| format!("{s} {t}"))
+    }
+
+    fn expr() -> impl Strategy<Value = String> {
+        cond().prop_recursive(3, 10, 3, |inner| {
+            (
+                prop::collection::vec(inner, 2..4),
+                prop::bool::ANY,
+                prop::bool::ANY,
+            )
+                .prop_map(|(xs, and, paren)| {
+                    let joined = xs.join(if and { " && " } else { " || " });
+                    if paren { format!("({joined})") } else { joined }
+                })
+        })
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "",
+            "\"x\"",
+            "\"xy\"",
+            "\"1\"",
+            "1",
+            "1.0",
+            "0",
+            "-2",
+            "null",
+            "true",
+            "false",
+            "[]",
+            "[\"x\"]",
+            "[1, \"y\"]",
+            "{}",
+            "{\"d\": \"x\"}",
+        ])
+        .prop_map(str::to_owned)
+    }
+
+    fn event() -> impl Strategy<Value = String> {
+        (value(), value(), value(), value()).prop_map(|(a, b, d, arr)| {
+            let mut fields = Vec::new();
+            for (k, v) in [("a", a), ("b", b), ("arr", arr)] {
+                if !v.is_empty() {
+                    fields.push(format!("\"{k}\": {v}"));
+                }
+            }
+            if !d.is_empty() {
+                fields.push(format!("\"c\": {{\"d\": {d}}}"));
+            }
+            format!("{{{}}}", fields.join(", "))
+        })
+    }
+
+    proptest! {
+        /// Normalization preserves meaning: the pattern as written and its
+        /// normal form's canonical text give the same answer on every event.
+        #[test]
+        fn same_answer_on_a_pattern_and_its_normal_form(
+            e in expr(),
+            events in prop::collection::vec(event(), 1..6),
+        ) {
+            let pattern = format!("{{ {e} }}");
+            // Quotas (3 wildcard selectors, 2 regexes) reject some shapes.
+            let ast = crate::pattern::parse(&pattern);
+            prop_assume!(ast.is_ok());
+            let ast = ast.unwrap();
+            let written = Matcher::from_ast(&ast).unwrap();
+            let canonical = Normal::from_ast(&ast).to_string();
+            let normal = Matcher::new(&canonical).unwrap();
+            let set = MatcherSet::new(vec![Matcher::from_ast(&ast).unwrap(), Matcher::new(&canonical).unwrap()]);
+            for ev in &events {
+                let a = written.matches(ev);
+                prop_assert_eq!(a, normal.matches(ev), "{} vs {} on {}", pattern, canonical, ev);
+                // A set reads the event once for all its matchers, with the same answers.
+                let p = set.prepare(ev);
+                prop_assert_eq!(p.matches(0), a);
+                prop_assert_eq!(p.matches(1), a);
+                prop_assert_eq!(written.explain(ev).matched, a);
+            }
+        }
+
+        #[test]
+        fn never_panics_on_any_event(ev in "\\PC{0,64}") {
+            for p in [r#"{ $.a = "x" || $.b NOT EXISTS }"#, "[a, ..., b = 1*]", "x -y ?z", "%^a.b%", ""] {
+                let m = Matcher::new(p).unwrap();
+                let _ = m.matches(&ev);
+                let _ = m.explain(&ev);
+            }
+        }
     }
 }
