@@ -6,6 +6,9 @@
 //!
 //! Run: `cargo bench --bench matcher`.
 
+// Benchmark set-up may panic: a panic is a broken benchmark.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
 use std::hint::black_box;
 
 use cis_filters::cis::benchmarks;
