@@ -6,6 +6,8 @@
 //! - [`benchmarks`]: the canonical metric-filter patterns per benchmark
 //!   version (`cis-1.2`, `securityhub`, `cis-1.4`, `cis-2.0`, `cis-3.0`,
 //!   `cis-5.0`), as data.
+//! - [`verdict`]: exact / equivalent / different / invalid, with a
+//!   term-level explanation, and classification without a control.
 //!
 //! Pure: no I/O, no clock.
 
@@ -13,6 +15,11 @@
 mod patterns;
 pub mod benchmarks;
 pub mod catalog;
+pub mod verdict;
 
 pub use benchmarks::{BENCHMARKS, Benchmark, DEFAULT_BENCHMARK, PatternRow, benchmark};
 pub use catalog::{CONTROLS, CheckKind, Control, Section, Severity, control};
+pub use verdict::{
+    Candidate, Change, Classification, Comparison, Difference, MatchMode, Verdict, classify,
+    compare,
+};

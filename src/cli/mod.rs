@@ -12,6 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
+mod controls;
 mod pattern_cmds;
 mod replay;
 mod test_cmd;
@@ -40,8 +42,13 @@ pub struct Cli {
 enum Command {
     Parse(pattern_cmds::ParseArgs),
     Fmt(pattern_cmds::FmtArgs),
+<<<<<<< HEAD
     Test(test_cmd::TestArgs),
     Replay(replay::ReplayArgs),
+=======
+    Check(check::CheckArgs),
+    Controls(controls::ControlsArgs),
+>>>>>>> main
 }
 
 /// Run the command line; the process exit code is returned.
@@ -50,8 +57,13 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Parse(args) => pattern_cmds::parse(args),
         Command::Fmt(args) => pattern_cmds::fmt(args),
+<<<<<<< HEAD
         Command::Test(args) => test_cmd::run(args),
         Command::Replay(args) => replay::run(args),
+=======
+        Command::Check(args) => check::check(args),
+        Command::Controls(args) => controls::controls(args),
+>>>>>>> main
     };
     ExitCode::from(code)
 }
