@@ -42,13 +42,10 @@ pub struct Cli {
 enum Command {
     Parse(pattern_cmds::ParseArgs),
     Fmt(pattern_cmds::FmtArgs),
-<<<<<<< HEAD
-    Test(test_cmd::TestArgs),
-    Replay(replay::ReplayArgs),
-=======
     Check(check::CheckArgs),
     Controls(controls::ControlsArgs),
->>>>>>> main
+    Test(test_cmd::TestArgs),
+    Replay(replay::ReplayArgs),
 }
 
 /// Run the command line; the process exit code is returned.
@@ -57,13 +54,10 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Parse(args) => pattern_cmds::parse(args),
         Command::Fmt(args) => pattern_cmds::fmt(args),
-<<<<<<< HEAD
-        Command::Test(args) => test_cmd::run(args),
-        Command::Replay(args) => replay::run(args),
-=======
         Command::Check(args) => check::check(args),
         Command::Controls(args) => controls::controls(args),
->>>>>>> main
+        Command::Test(args) => test_cmd::run(args),
+        Command::Replay(args) => replay::run(args),
     };
     ExitCode::from(code)
 }
