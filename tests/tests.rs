@@ -20,7 +20,9 @@ mod corpus;
 #[path = "it/pattern_cli.rs"]
 mod pattern_cli;
 
-#[path = "it/pattern_props.rs"]
-mod pattern_props;
 #[path = "it/cis.rs"]
 mod cis;
+#[path = "it/matcher.rs"]
+mod matcher;
+#[path = "it/pattern_props.rs"]
+mod pattern_props;

@@ -15,6 +15,8 @@ use clap::{Parser, Subcommand};
 mod check;
 mod controls;
 mod pattern_cmds;
+mod replay;
+mod test_cmd;
 
 /// Exit code: everything passed.
 pub const EXIT_OK: u8 = 0;
@@ -42,6 +44,8 @@ enum Command {
     Fmt(pattern_cmds::FmtArgs),
     Check(check::CheckArgs),
     Controls(controls::ControlsArgs),
+    Test(test_cmd::TestArgs),
+    Replay(replay::ReplayArgs),
 }
 
 /// Run the command line; the process exit code is returned.
@@ -52,6 +56,8 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => pattern_cmds::fmt(args),
         Command::Check(args) => check::check(args),
         Command::Controls(args) => controls::controls(args),
+        Command::Test(args) => test_cmd::run(args),
+        Command::Replay(args) => replay::run(args),
     };
     ExitCode::from(code)
 }
