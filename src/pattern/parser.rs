@@ -10,6 +10,8 @@
 //! later alternative can hide it. The checks that need the whole tree (regex
 //! and wildcard quotas) run after parsing.
 
+use std::borrow::Cow;
+
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while, take_while1};
 use nom::character::complete::char;
@@ -35,7 +37,9 @@ pub(crate) struct PErr {
     kind: ErrorKind,
     at: usize,
     end_at: usize,
-    message: String,
+    // Borrowed for the backtracking errors nom makes on every failed
+    // alternative, so that trying an alternative never allocates.
+    message: Cow<'static, str>,
     help: Option<String>,
 }
 
@@ -45,7 +49,7 @@ impl<'a> nom::error::ParseError<&'a str> for PErr {
             kind: ErrorKind::ExpectedCondition,
             at: input.len(),
             end_at: input.len(),
-            message: "unexpected input".into(),
+            message: Cow::Borrowed("unexpected input"),
             help: None,
         }
     }
@@ -62,7 +66,7 @@ fn fail<T>(
     at: &str,
     len: usize,
     kind: ErrorKind,
-    message: impl Into<String>,
+    message: impl Into<Cow<'static, str>>,
     help: Option<String>,
 ) -> Result<T, nom::Err<PErr>> {
     let len = len.min(at.len());
@@ -206,7 +210,13 @@ impl P {
     fn to_error(&self, text: &str, e: PErr) -> ParseError {
         let start = self.full.saturating_sub(e.at);
         let end = self.full.saturating_sub(e.end_at).max(start);
-        ParseError::new(e.kind, Span::new(start, end), text, e.message, e.help)
+        ParseError::new(
+            e.kind,
+            Span::new(start, end),
+            text,
+            e.message.into_owned(),
+            e.help,
+        )
     }
 
     /// pattern = json | delimited | regex | terms | empty
@@ -808,7 +818,7 @@ impl P {
         &self,
         span: Span,
         kind: ErrorKind,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
         help: Option<String>,
     ) -> Result<T, nom::Err<PErr>> {
         Err(nom::Err::Failure(PErr {
@@ -1409,27 +1419,24 @@ fn check_quotas(ast: &Ast) -> Result<(), QuotaError> {
     let mut regexes = Vec::new();
     let mut wildcard_selectors = Vec::new();
     match ast {
-        Ast::Json(j) => {
-            for c in j.expr.leaves() {
-                if c.selector.wildcard_count() > 0 {
-                    wildcard_selectors.push(c.selector.span);
-                }
-                if let Test::Compare { value, .. } = &c.test
-                    && value.is_regex()
-                {
-                    regexes.push(value.span);
-                }
+        Ast::Json(j) => j.expr.for_each_leaf(&mut |c: &Condition| {
+            if c.selector.wildcard_count() > 0 {
+                wildcard_selectors.push(c.selector.span);
             }
-        }
+            if let Test::Compare { value, .. } = &c.test
+                && value.is_regex()
+            {
+                regexes.push(value.span);
+            }
+        }),
         Ast::Delimited(d) => {
             for f in &d.fields {
                 if let Field::Cond(e) = f {
-                    regexes.extend(
-                        e.leaves()
-                            .iter()
-                            .filter(|c| c.value.is_regex())
-                            .map(|c| c.value.span),
-                    );
+                    e.for_each_leaf(&mut |c: &FieldCond| {
+                        if c.value.is_regex() {
+                            regexes.push(c.value.span);
+                        }
+                    });
                 }
             }
         }
