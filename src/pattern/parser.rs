@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 
 use nom::branch::alt;
-use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::bytes::complete::tag;
 use nom::character::complete::char;
 use nom::combinator::opt;
 use nom::{IResult, Parser};
@@ -171,12 +171,42 @@ fn is_value_end(c: char) -> bool {
     is_ws(c) || matches!(c, ')' | '}' | '&' | '|' | ']' | ',')
 }
 
+/// Split off the longest prefix of ASCII bytes satisfying `pred`: a byte
+/// scan, with no UTF-8 decoding (every class here is ASCII, so the split is
+/// always on a character boundary).
+fn ascii_run(i: &str, pred: fn(u8) -> bool) -> PResult<'_, &str> {
+    let n = i.bytes().position(|b| !pred(b)).unwrap_or(i.len());
+    match (i.get(n..), i.get(..n)) {
+        (Some(rest), Some(run)) => Ok((rest, run)),
+        _ => Ok((i, "")),
+    }
+}
+
+fn ws_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')
+}
+
+fn bare_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'*' | b'-' | b'+')
+}
+
 fn ws0(i: &str) -> PResult<'_, &str> {
-    take_while(is_ws).parse(i)
+    ascii_run(i, ws_byte)
 }
 
 fn ws1(i: &str) -> PResult<'_, &str> {
-    take_while1(is_ws).parse(i)
+    let (r, w) = ascii_run(i, ws_byte)?;
+    if w.is_empty() {
+        return Err(nom::Err::Error(nom::error::ParseError::from_error_kind(
+            i,
+            nom::error::ErrorKind::MultiSpace,
+        )));
+    }
+    Ok((r, w))
 }
 
 /// The first word (letters only) of `i`, possibly empty.
@@ -612,7 +642,7 @@ impl P {
             return at(r, StepKind::Key(key));
         }
         if let Some(r) = i.strip_prefix('.') {
-            let (r2, name) = take_while(is_name_char).parse(r)?;
+            let (r2, name) = ascii_run(r, name_byte)?;
             if name.is_empty() {
                 let next = r.chars().next();
                 let help = match next {
@@ -649,7 +679,7 @@ impl P {
                 Some("write `.['key']`, e.g. `$.['cluster.name']`".into()),
             );
         }
-        let (r2, digits) = take_while(|c: char| c.is_ascii_digit()).parse(r)?;
+        let (r2, digits) = ascii_run(r, |b| b.is_ascii_digit())?;
         let close_len = r.find(']').map_or(r.len(), |p| p + 1);
         if digits.is_empty() || !r2.starts_with(']') {
             return fail(
@@ -1032,7 +1062,7 @@ impl P {
 
     /// bare = bare_char+
     fn bare<'a>(&self, i: &'a str) -> PResult<'a, &'a str> {
-        let (r, b) = take_while(is_bare_char).parse(i)?;
+        let (r, b) = ascii_run(i, bare_byte)?;
         let next = r.chars().next();
         if next.is_none_or(is_value_end) && !b.is_empty() {
             return Ok((r, b));
@@ -1143,7 +1173,7 @@ impl P {
 
     /// name = name_char+
     fn ident<'a>(&self, i: &'a str) -> PResult<'a, Ident> {
-        let (r, n) = take_while(is_name_char).parse(i)?;
+        let (r, n) = ascii_run(i, name_byte)?;
         if n.is_empty() {
             let help = if i.starts_with('(') {
                 Some("parentheses are not supported in space-delimited patterns".to_owned())
@@ -1322,7 +1352,7 @@ impl P {
                 );
             }
             Some(_) => {
-                let (r2, w) = take_while(is_bare_char).parse(r)?;
+                let (r2, w) = ascii_run(r, bare_byte)?;
                 if w.is_empty() || r2.chars().next().is_some_and(|c| !is_ws(c)) {
                     let len = r.find(is_ws).unwrap_or(r.len());
                     let tok = r.get(..len).unwrap_or("");
