@@ -21,3 +21,10 @@ mod corpus;
 mod lint;
 #[path = "it/pattern_cli.rs"]
 mod pattern_cli;
+
+#[path = "it/cis.rs"]
+mod cis;
+#[path = "it/matcher.rs"]
+mod matcher;
+#[path = "it/pattern_props.rs"]
+mod pattern_props;

@@ -12,8 +12,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
+mod controls;
 mod lint;
 mod pattern_cmds;
+mod replay;
+mod test_cmd;
 
 /// Exit code: everything passed.
 pub const EXIT_OK: u8 = 0;
@@ -39,6 +43,10 @@ pub struct Cli {
 enum Command {
     Parse(pattern_cmds::ParseArgs),
     Fmt(pattern_cmds::FmtArgs),
+    Check(check::CheckArgs),
+    Controls(controls::ControlsArgs),
+    Test(test_cmd::TestArgs),
+    Replay(replay::ReplayArgs),
     /// Lint filter patterns in Terraform and CloudFormation files.
     Lint(lint::LintArgs),
 }
@@ -49,6 +57,10 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Parse(args) => pattern_cmds::parse(args),
         Command::Fmt(args) => pattern_cmds::fmt(args),
+        Command::Check(args) => check::check(args),
+        Command::Controls(args) => controls::controls(args),
+        Command::Test(args) => test_cmd::run(args),
+        Command::Replay(args) => replay::run(args),
         Command::Lint(args) => lint::lint(args),
     };
     ExitCode::from(code)
