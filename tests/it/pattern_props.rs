@@ -61,25 +61,33 @@ fn name() -> impl Strategy<Value = String> {
     ]
 }
 
+/// The text of a bracket key `.['…']`: anything printable but `'`.
+fn key() -> impl Strategy<Value = String> {
+    r#"[a-z.]{0,3}[ .:/A-Za-z0-9é✓\[\]"-]{1,6}"#
+}
+
 fn step() -> impl Strategy<Value = StepKind> {
     prop_oneof![
         6 => name().prop_map(StepKind::Field),
-        1 => r#"[a-z.]{0,3}[ .:/A-Za-z0-9é✓\[\]"-]{1,6}"#.prop_map(StepKind::Key),
+        1 => key().prop_map(StepKind::Key),
         1 => (0u32..=40).prop_map(StepKind::Index),
         1 => Just(StepKind::AnyIndex),
         1 => Just(StepKind::AnyField),
     ]
 }
 
-/// A selector with at most one wildcard.
+/// A selector with at most one wildcard. The first step follows `$.`, so
+/// it is a name, a bracket key or `.*`.
 fn selector() -> impl Strategy<Value = Selector> {
-    (name(), prop::collection::vec(step(), 0..4)).prop_map(|(first, rest)| {
+    let first = prop_oneof![
+        8 => name().prop_map(StepKind::Field),
+        1 => key().prop_map(StepKind::Key),
+        1 => Just(StepKind::AnyField),
+    ];
+    (first, prop::collection::vec(step(), 0..4)).prop_map(|(first, rest)| {
         let mut seen_wildcard = false;
-        let mut steps = vec![Step {
-            kind: StepKind::Field(first),
-            span: S,
-        }];
-        for (i, kind) in rest.into_iter().enumerate() {
+        let mut steps = Vec::new();
+        for (i, kind) in std::iter::once(first).chain(rest).enumerate() {
             let kind = if kind.is_wildcard() && seen_wildcard {
                 StepKind::Index(i as u32)
             } else {
@@ -309,7 +317,8 @@ fn each_leaf<C>(e: &mut Expr<C>, f: &mut dyn FnMut(&mut C)) {
 }
 
 /// Keep at most two regexes and three wildcard selectors, as the parser
-/// requires: later regexes become bare words, later wildcards indexes.
+/// requires: later regexes become bare words, later `[*]` become `[0]`
+/// and later `.*` become `.w`.
 fn within_quotas(mut ast: Ast) -> Ast {
     let mut regexes = 0;
     let mut limit_regex = |v: &mut Value| {
@@ -328,8 +337,10 @@ fn within_quotas(mut ast: Ast) -> Ast {
                     wildcards += 1;
                     if wildcards > 3 {
                         for s in &mut c.selector.steps {
-                            if s.kind.is_wildcard() {
-                                s.kind = StepKind::Index(0);
+                            match s.kind {
+                                StepKind::AnyField => s.kind = StepKind::Field("w".into()),
+                                StepKind::AnyIndex => s.kind = StepKind::Index(0),
+                                _ => {}
                             }
                         }
                     }
@@ -480,9 +491,14 @@ fn parse_ok(text: &str) -> Result<Ast, TestCaseError> {
 // ---------------------------------------------------------------------------
 // Properties.
 
+/// 512 cases a property, or `PROPTEST_CASES` for a longer hunt.
 fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512);
     ProptestConfig {
-        cases: 512,
+        cases,
         failure_persistence: None,
         ..ProptestConfig::default()
     }
@@ -653,6 +669,23 @@ fn a_name_ending_in_is_before_not_exists_parses() {
     assert_eq!(e.kind().code(), "glued_keyword");
     let e = parse("{ $.fieldIS NULL }").unwrap_err();
     assert_eq!(e.kind().code(), "glued_keyword");
+}
+
+/// The printers give back the tokens as written, so an array index with
+/// leading zeros must either be rejected or keep its text. The tree stores
+/// the index as a number, so `$.a[007]` used to print as `$.a[7]`: `fmt`
+/// changed a token, and `lexical_eq` called the two spellings equal.
+#[test]
+fn an_index_with_leading_zeros_keeps_its_text_or_is_rejected() {
+    let text = "{ $.a[007] = 1 }";
+    if let Ok(ast) = parse(text) {
+        assert_eq!(house(&ast), text, "fmt changed the index token");
+        let plain = parse("{ $.a[7] = 1 }").unwrap();
+        assert!(
+            !lexical_eq(&ast, &plain),
+            "`[007]` and `[7]` are different tokens"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------
