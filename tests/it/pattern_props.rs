@@ -362,18 +362,22 @@ fn within_quotas(mut ast: Ast) -> Ast {
     ast
 }
 
-/// Reorder the operands of every `&&` and `||` chain, driven by `seed`.
+/// A Fisher-Yates shuffle driven by a linear congruential `seed`.
+fn shuffle<T>(items: &mut [T], seed: &mut u64) {
+    for i in (1..items.len()).rev() {
+        *seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let j = (*seed >> 33) as usize % (i + 1);
+        items.swap(i, j);
+    }
+}
+
+/// Reorder the operands of every `&&` and `||` chain.
 fn shuffle_operands<C>(e: &mut Expr<C>, seed: &mut u64) {
     match e {
         Expr::Or(c) | Expr::And(c) => {
-            let n = c.operands.len();
-            for i in (1..n).rev() {
-                *seed = seed
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                let j = (*seed >> 33) as usize % (i + 1);
-                c.operands.swap(i, j);
-            }
+            shuffle(&mut c.operands, seed);
             c.operands
                 .iter_mut()
                 .for_each(|o| shuffle_operands(o, seed));
@@ -383,6 +387,8 @@ fn shuffle_operands<C>(e: &mut Expr<C>, seed: &mut u64) {
     }
 }
 
+/// The same pattern with the operands of its chains reordered, and the
+/// terms of an unstructured pattern too (their order carries no meaning).
 fn shuffled(ast: &Ast, mut seed: u64) -> Ast {
     let mut ast = ast.clone();
     match &mut ast {
@@ -394,6 +400,7 @@ fn shuffled(ast: &Ast, mut seed: u64) -> Ast {
                 }
             }
         }
+        Ast::Terms(t) => shuffle(&mut t.terms, &mut seed),
         _ => {}
     }
     ast
