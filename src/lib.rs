@@ -5,9 +5,15 @@
 //! - [`pattern`]: the filter-pattern language: spanned [`pattern::Ast`], nom
 //!   parser, errors with spans, the span-free [`pattern::Normal`] form and the
 //!   printers. Pure.
+//! - [`matcher`]: evaluate patterns against log events with CloudWatch Logs
+//!   semantics (JSON, space-delimited, terms, regex). Pure.
+//! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
 //! - `cli` (feature `cli`): the `cis-filters` command line.
 
+pub mod cis;
 pub mod pattern;
+
+pub mod matcher;
 
 #[cfg(feature = "cli")]
 pub mod cli;

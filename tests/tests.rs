@@ -13,5 +13,16 @@
 #[allow(dead_code)]
 #[path = "it/common.rs"]
 mod common;
+
+#[path = "it/corpus.rs"]
+mod corpus;
+
+#[path = "it/pattern_cli.rs"]
+mod pattern_cli;
+
+#[path = "it/cis.rs"]
+mod cis;
+#[path = "it/matcher.rs"]
+mod matcher;
 #[path = "it/pattern_props.rs"]
 mod pattern_props;

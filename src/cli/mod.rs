@@ -12,7 +12,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
+mod controls;
 mod pattern_cmds;
+mod replay;
+mod test_cmd;
 
 /// Exit code: everything passed.
 pub const EXIT_OK: u8 = 0;
@@ -38,6 +42,10 @@ pub struct Cli {
 enum Command {
     Parse(pattern_cmds::ParseArgs),
     Fmt(pattern_cmds::FmtArgs),
+    Check(check::CheckArgs),
+    Controls(controls::ControlsArgs),
+    Test(test_cmd::TestArgs),
+    Replay(replay::ReplayArgs),
 }
 
 /// Run the command line; the process exit code is returned.
@@ -46,6 +54,10 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Parse(args) => pattern_cmds::parse(args),
         Command::Fmt(args) => pattern_cmds::fmt(args),
+        Command::Check(args) => check::check(args),
+        Command::Controls(args) => controls::controls(args),
+        Command::Test(args) => test_cmd::run(args),
+        Command::Replay(args) => replay::run(args),
     };
     ExitCode::from(code)
 }

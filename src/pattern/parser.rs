@@ -1036,7 +1036,7 @@ impl P {
                 Some("write a quoted string, a number, `*` or a `%regex%`".into()),
             );
         }
-        let len = token_len(i);
+        let len = i.find(is_value_end).unwrap_or(i.len());
         let tok = i.get(..len).unwrap_or("");
         fail(
             i,
@@ -1318,6 +1318,8 @@ impl P {
                     let tok = r.get(..len).unwrap_or("");
                     let help = if tok.starts_with('}') || tok.starts_with(']') {
                         "a JSON or space-delimited pattern must start with `{` or `[` as its very first character".to_owned()
+                    } else if tok.starts_with("$.") || tok.starts_with("($") {
+                        "JSON conditions go inside braces: `{ $.field = \"value\" }`".to_owned()
                     } else {
                         format!(
                             "put the term in double quotes: `\"{}\"`",
@@ -1688,6 +1690,10 @@ mod tests {
         assert_eq!(at("ERROR -"), ("invalid_term", "-".into()));
         assert_eq!(at("ERROR a@b"), ("invalid_bare_value", "a@b".into()));
         assert_eq!(at("ERROR %x%"), ("invalid_term", "%x%".into()));
+        let e = err("$.eventName = ConsoleLogin");
+        assert_eq!(e.kind(), &ErrorKind::InvalidBareValue);
+        assert!(e.help().unwrap().contains("inside braces"), "{e}");
+        assert_eq!(at("{ $.a = f(x) }"), ("invalid_bare_value", "f(x".into()));
     }
 
     #[test]
@@ -1749,5 +1755,29 @@ mod tests {
         );
         assert!(r.contains("1 | { $.a = 'x' }\n  |         ^^^\n"), "{r}");
         assert!(r.contains("= help: use double quotes: `\"x\"`"), "{r}");
+    }
+
+    #[test]
+    fn every_grammar_rule_has_its_parser_function() {
+        let ebnf = include_str!("../../grammar/filter-pattern.ebnf");
+        let source = include_str!("parser.rs");
+        // Rules are the productions before the character classes.
+        let rules = ebnf.split("(* -- characters").next().unwrap();
+        let mut names = Vec::new();
+        for line in rules.lines() {
+            if let Some((lhs, _)) = line.split_once(" = ") {
+                let lhs = lhs.trim();
+                if !lhs.is_empty() && lhs.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    names.push(lhs.to_owned());
+                }
+            }
+        }
+        assert!(names.len() >= 20, "{names:?}");
+        for n in &names {
+            assert!(
+                source.contains(&format!("fn {n}<")) || source.contains(&format!("fn {n}(")),
+                "grammar rule `{n}` has no parser function"
+            );
+        }
     }
 }

@@ -1,0 +1,1332 @@
+//! Verdicts: how a filter pattern compares with a control's canonical
+//! pattern(s) in a benchmark.
+//!
+//! - [`Verdict::Exact`]: the same tokens as an accepted canonical form,
+//!   whitespace outside quotes aside ([`crate::pattern::lexical_eq`]); this
+//!   is what Security Hub accepts.
+//! - [`Verdict::Equivalent`]: the same [`Normal`] form — parentheses, operand
+//!   order or optional quotes differ. Logically identical, but Security Hub's
+//!   near-literal comparison may still reject it.
+//! - [`Verdict::Different`]: explained term by term ([`Difference`]):
+//!   missing and extra conditions, changed values or operators on the same
+//!   selector, and structural changes (`&&` where `||` belongs, grouping).
+//! - [`Verdict::Invalid`]: the pattern does not parse.
+//!
+//! Without a control, [`classify`] finds the closest control(s) by shared
+//! conditions and gives the verdict against the best one.
+//!
+//! Conditions in differences are printed in normal form (`$.eventName =
+//! "CreateTrail"`: text values always quoted, operands in sorted order), so
+//! the same condition always reads the same whatever its spelling.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use serde::ser::SerializeStruct;
+
+use super::benchmarks::{BENCHMARKS, Benchmark, PatternRow};
+use crate::pattern::ast::{Ast, Expr};
+use crate::pattern::normal::{NCond, NExpr, Node};
+use crate::pattern::print::{Token, tokens};
+use crate::pattern::{Normal, ParseError, parse};
+
+/// Which verdicts pass.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchMode {
+    /// Only [`Verdict::Exact`] passes (Security Hub parity).
+    Strict,
+    /// [`Verdict::Exact`] and [`Verdict::Equivalent`] pass (the default).
+    #[default]
+    Normalized,
+}
+
+impl MatchMode {
+    /// `strict` or `normalized`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchMode::Strict => "strict",
+            MatchMode::Normalized => "normalized",
+        }
+    }
+
+    /// Whether a verdict passes in this mode.
+    pub fn passes(self, verdict: Verdict) -> bool {
+        match verdict {
+            Verdict::Exact => true,
+            Verdict::Equivalent => self == MatchMode::Normalized,
+            Verdict::Different | Verdict::Invalid => false,
+        }
+    }
+}
+
+impl fmt::Display for MatchMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for MatchMode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "strict" => Ok(MatchMode::Strict),
+            "normalized" | "normalised" => Ok(MatchMode::Normalized),
+            _ => Err(format!(
+                "unknown match mode `{s}`: expected `strict` or `normalized`"
+            )),
+        }
+    }
+}
+
+/// How a pattern compares with a canonical pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Same tokens as an accepted canonical form, whitespace aside.
+    Exact,
+    /// Same normal form: logically identical, spelled differently.
+    Equivalent,
+    /// Something else; see the differences.
+    Different,
+    /// The pattern does not parse.
+    Invalid,
+}
+
+impl Verdict {
+    /// `exact`, `equivalent`, `different` or `invalid`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Exact => "exact",
+            Verdict::Equivalent => "equivalent",
+            Verdict::Different => "different",
+            Verdict::Invalid => "invalid",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What kind of difference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// A canonical condition the pattern lacks.
+    Missing,
+    /// A condition the canonical pattern does not have.
+    Extra,
+    /// The same selector with another value or operator.
+    Changed,
+    /// The same conditions combined differently: `&&` for `||`, grouping,
+    /// or another kind of pattern altogether.
+    Structure,
+}
+
+impl Change {
+    /// `missing`, `extra`, `changed` or `structure`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Missing => "missing",
+            Change::Extra => "extra",
+            Change::Changed => "changed",
+            Change::Structure => "structure",
+        }
+    }
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One term-level difference.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    /// What kind of difference.
+    pub change: Change,
+    /// The condition (missing, extra), the selector (changed) or what is
+    /// structurally wrong (structure).
+    pub term: String,
+    /// What the canonical pattern has; `None` for extra terms.
+    pub expected: Option<String>,
+    /// What the pattern has; `None` for missing terms.
+    pub found: Option<String>,
+}
+
+/// The result of comparing one pattern with one control.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comparison {
+    /// The benchmark's name.
+    pub benchmark: &'static str,
+    /// The control, in the benchmark's numbering.
+    pub control: String,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Whether the verdict passes in the requested [`MatchMode`].
+    pub passes: bool,
+    /// The canonical form compared with: the one matched, or the closest.
+    pub canonical: String,
+    /// Term-level differences (empty unless `different`).
+    pub differences: Vec<Difference>,
+    /// Advice: why an equivalent pattern may still fail Security Hub, an
+    /// accepted variant, an `&&`/`||` precedence trap.
+    pub note: Option<String>,
+    /// The parse error when `invalid`.
+    pub error: Option<ParseError>,
+}
+
+/// A parse error as it appears in JSON output.
+#[derive(Serialize)]
+struct ErrorJson<'a> {
+    kind: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+    start: usize,
+    end: usize,
+}
+
+impl<'a> From<&'a ParseError> for ErrorJson<'a> {
+    fn from(e: &'a ParseError) -> Self {
+        ErrorJson {
+            kind: e.kind().code(),
+            message: e.message(),
+            help: e.help(),
+            start: e.span().start,
+            end: e.span().end,
+        }
+    }
+}
+
+impl Serialize for Comparison {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Comparison", 8)?;
+        st.serialize_field("benchmark", self.benchmark)?;
+        st.serialize_field("control", &self.control)?;
+        st.serialize_field("verdict", &self.verdict)?;
+        st.serialize_field("passes", &self.passes)?;
+        st.serialize_field("canonical", &self.canonical)?;
+        st.serialize_field("differences", &self.differences)?;
+        st.serialize_field("note", &self.note)?;
+        st.serialize_field("error", &self.error.as_ref().map(ErrorJson::from))?;
+        st.end()
+    }
+}
+
+/// A control the pattern resembles, with how closely (0 to 1).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Candidate {
+    /// The control, in the benchmark's numbering.
+    pub control: String,
+    /// Shared conditions, weighted: 1 when the normal forms are equal.
+    pub score: f64,
+}
+
+/// The closest control(s) to a pattern.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Classification {
+    /// The verdict against the closest control; `None` when no control is
+    /// close or the pattern does not parse.
+    pub best: Option<Comparison>,
+    /// Every close control, best first (ties in benchmark order).
+    pub candidates: Vec<Candidate>,
+}
+
+/// The lowest score that counts as close. A condition that merely shares a
+/// selector scores a quarter of a shared condition, so a pattern needs at
+/// least one condition in common with a control to reach it.
+pub const CLOSE_SCORE: f64 = 0.3;
+
+// ---------------------------------------------------------------------------
+// Canonical forms, parsed once.
+
+/// A parsed form: its tokens, normal form and sorted leaves.
+struct Prepared {
+    ast: Ast,
+    tokens: Vec<Token>,
+    normal: Normal,
+    /// The JSON leaves in sorted order (empty for other kinds), for scoring.
+    sorted: Vec<NCond>,
+}
+
+impl Prepared {
+    /// A canonical form, with its sorted leaves.
+    fn new(text: &str) -> Result<Prepared, ParseError> {
+        let ast = parse(text)?;
+        Ok(Prepared::from_ast(ast).with_sorted())
+    }
+
+    /// Without the sorted leaves, which only classification needs.
+    fn from_ast(ast: Ast) -> Prepared {
+        Prepared {
+            tokens: tokens(&ast),
+            normal: Normal::from_ast(&ast),
+            sorted: Vec::new(),
+            ast,
+        }
+    }
+
+    fn with_sorted(mut self) -> Prepared {
+        let mut sorted: Vec<NCond> = match &self.normal {
+            Normal::Json(e) => e.leaves().into_iter().cloned().collect(),
+            _ => Vec::new(),
+        };
+        sorted.sort();
+        self.sorted = sorted;
+        self
+    }
+
+    fn expr(&self) -> Option<&NExpr<NCond>> {
+        match &self.normal {
+            Normal::Json(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Every canonical string of the built-in benchmarks, parsed.
+fn cache() -> &'static HashMap<&'static str, Prepared> {
+    static CACHE: OnceLock<HashMap<&'static str, Prepared>> = OnceLock::new();
+    CACHE.get_or_init(|| {
+        let mut m = HashMap::new();
+        for b in BENCHMARKS {
+            for r in b.rows {
+                for c in r.canonical {
+                    if !m.contains_key(c)
+                        && let Ok(p) = Prepared::new(c)
+                    {
+                        m.insert(*c, p);
+                    }
+                }
+            }
+        }
+        m
+    })
+}
+
+/// A canonical form, cached for built-in benchmarks, parsed now otherwise.
+enum Form<'a> {
+    Cached(&'a Prepared),
+    Owned(Box<Prepared>),
+}
+
+impl std::ops::Deref for Form<'_> {
+    type Target = Prepared;
+    fn deref(&self) -> &Prepared {
+        match self {
+            Form::Cached(p) => p,
+            Form::Owned(p) => p,
+        }
+    }
+}
+
+/// The forms of a row that parse, with their text, in order.
+fn forms(row: &PatternRow) -> Vec<(&'static str, Form<'static>)> {
+    let cache = cache();
+    row.canonical
+        .iter()
+        .filter_map(|c| match cache.get(c) {
+            Some(p) => Some((*c, Form::Cached(p))),
+            None => Prepared::new(c)
+                .ok()
+                .map(|p| (*c, Form::Owned(Box::new(p)))),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Comparing.
+
+/// Compare `pattern` with `control`'s canonical pattern(s) in `benchmark`.
+/// `control` is the benchmark's number (`3.1`, `4.1`) or a Security Hub id
+/// (`CloudWatch.2`). `None` when the benchmark has no such control.
+pub fn compare(
+    pattern: &str,
+    benchmark: &Benchmark,
+    control: &str,
+    mode: MatchMode,
+) -> Option<Comparison> {
+    let row = benchmark.row(control)?;
+    let parsed = parse(pattern).map(Prepared::from_ast);
+    Some(compare_row(&parsed, benchmark, row, mode))
+}
+
+fn compare_row(
+    parsed: &Result<Prepared, ParseError>,
+    benchmark: &Benchmark,
+    row: &PatternRow,
+    mode: MatchMode,
+) -> Comparison {
+    let forms = forms(row);
+    let recommended = row.canonical.first().copied().unwrap_or_default();
+    let mut cmp = Comparison {
+        benchmark: benchmark.name,
+        control: row.control.to_owned(),
+        verdict: Verdict::Invalid,
+        passes: false,
+        canonical: recommended.to_owned(),
+        differences: Vec::new(),
+        note: None,
+        error: None,
+    };
+    let p = match parsed {
+        Ok(p) => p,
+        Err(e) => {
+            cmp.error = Some(e.clone());
+            return cmp;
+        }
+    };
+    let precedence = precedence_note(&p.ast);
+    if let Some((text, _)) = forms.iter().find(|(_, f)| f.tokens == p.tokens) {
+        cmp.verdict = Verdict::Exact;
+        cmp.canonical = (*text).to_owned();
+        if *text != recommended {
+            cmp.note = Some(format!(
+                "an accepted variant of {}; the form to recommend is: {recommended}",
+                row.control
+            ));
+        }
+    } else if let Some((text, _)) = forms.iter().find(|(_, f)| f.normal == p.normal) {
+        cmp.verdict = Verdict::Equivalent;
+        cmp.canonical = (*text).to_owned();
+        cmp.note = Some(format!(
+            "logically the same as the canonical pattern but not token for token \
+             (parentheses, operand order or quotes differ); Security Hub compares \
+             near-literally and may still report CLOUDTRAIL_METRIC_FILTER_NOT_VALID. \
+             Use the canonical text: {text}"
+        ));
+    } else {
+        cmp.verdict = Verdict::Different;
+        // The closest accepted form: the fewest differences, the first on a tie.
+        let mut best: Option<(&str, Vec<Difference>)> = None;
+        for (k, (text, f)) in forms.iter().enumerate() {
+            // Forms that differ only in spelling give the same differences.
+            if forms.iter().take(k).any(|(_, g)| g.normal == f.normal) {
+                continue;
+            }
+            let d = differences(f, p);
+            if best.as_ref().is_none_or(|(_, b)| d.len() < b.len()) {
+                best = Some((text, d));
+            }
+        }
+        if let Some((text, d)) = best {
+            cmp.canonical = text.to_owned();
+            cmp.differences = d;
+        }
+        cmp.note = precedence.clone();
+    }
+    if cmp.verdict != Verdict::Different
+        && let Some(n) = precedence
+    {
+        cmp.note = Some(match cmp.note.take() {
+            Some(prev) => format!("{prev}. {n}"),
+            None => n,
+        });
+    }
+    cmp.passes = mode.passes(cmp.verdict);
+    cmp
+}
+
+/// Classify `pattern` against every control of `benchmark`: the closest
+/// control(s) by shared conditions, and the verdict against the best one.
+pub fn classify(pattern: &str, benchmark: &Benchmark, mode: MatchMode) -> Classification {
+    let Ok(p) = parse(pattern).map(|a| Prepared::from_ast(a).with_sorted()) else {
+        return Classification {
+            best: None,
+            candidates: Vec::new(),
+        };
+    };
+    let mut scored: Vec<(f64, &PatternRow)> = benchmark
+        .rows
+        .iter()
+        .map(|r| {
+            let s = forms(r)
+                .iter()
+                .map(|(_, f)| score(f, &p))
+                .fold(0.0, f64::max);
+            (s, r)
+        })
+        .filter(|(s, _)| *s >= CLOSE_SCORE)
+        .collect();
+    // Stable: equal scores keep the benchmark's order.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let candidates = scored
+        .iter()
+        .map(|(s, r)| Candidate {
+            control: r.control.to_owned(),
+            score: (s * 1000.0).round() / 1000.0,
+        })
+        .collect();
+    let parsed = Ok(p);
+    let best = scored
+        .first()
+        .map(|(_, r)| compare_row(&parsed, benchmark, r, mode));
+    Classification { best, candidates }
+}
+
+/// How close a pattern is to a canonical form, from 0 to 1: shared
+/// conditions count fully, conditions that only share a selector a quarter
+/// (Dice coefficient over the leaves). Equal normal forms score 1.
+fn score(canon: &Prepared, p: &Prepared) -> f64 {
+    if canon.normal == p.normal {
+        return 1.0;
+    }
+    let (a, b) = (&canon.sorted, &p.sorted);
+    let total = a.len() + b.len();
+    if total == 0 {
+        return 0.0;
+    }
+    // Shared conditions: a merge of the two sorted lists. The leftovers stay
+    // sorted, and sorting is by selector first.
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    let (mut a_rest, mut b_rest) = (Vec::new(), Vec::new());
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                a_rest.push(x);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                b_rest.push(y);
+                j += 1;
+            }
+        }
+    }
+    a_rest.extend(a.iter().skip(i));
+    b_rest.extend(b.iter().skip(j));
+    // Leftovers on the same selector pair up as changed.
+    let (mut i, mut j, mut same_selector) = (0, 0, 0usize);
+    while let (Some(x), Some(y)) = (a_rest.get(i), b_rest.get(j)) {
+        match x.selector.cmp(&y.selector) {
+            std::cmp::Ordering::Equal => {
+                same_selector += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    // Cap below 1: only equal normal forms score 1.
+    ((2.0 * shared as f64 + 0.5 * same_selector as f64) / total as f64).min(0.999)
+}
+
+/// How the leaves of two expressions pair up, by index into each list.
+#[derive(Default)]
+struct LeafMatch {
+    exact: Vec<(usize, usize)>,
+    changed: Vec<(usize, usize)>,
+    missing: Vec<usize>,
+    extra: Vec<usize>,
+}
+
+/// Pair canonical leaves with pattern leaves: equal conditions first, then
+/// the remaining ones with the same selector, most similar first.
+fn match_leaves(canon: &[&NCond], pat: &[&NCond]) -> LeafMatch {
+    let mut m = LeafMatch::default();
+    let mut c_used = vec![false; canon.len()];
+    let mut p_used = vec![false; pat.len()];
+    for (i, c) in canon.iter().enumerate() {
+        let hit = pat
+            .iter()
+            .enumerate()
+            .position(|(j, q)| !p_used.get(j).copied().unwrap_or(true) && q == c);
+        if let Some(j) = hit {
+            set(&mut c_used, i);
+            set(&mut p_used, j);
+            m.exact.push((i, j));
+        }
+    }
+    let mut pairs = Vec::new();
+    for (i, c) in canon.iter().enumerate() {
+        if is_set(&c_used, i) {
+            continue;
+        }
+        for (j, q) in pat.iter().enumerate() {
+            if !is_set(&p_used, j) && q.selector == c.selector {
+                pairs.push((similarity(c, q), i, j));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    for (_, i, j) in pairs {
+        if !is_set(&c_used, i) && !is_set(&p_used, j) {
+            set(&mut c_used, i);
+            set(&mut p_used, j);
+            m.changed.push((i, j));
+        }
+    }
+    m.changed.sort_unstable();
+    m.missing = (0..canon.len()).filter(|&i| !is_set(&c_used, i)).collect();
+    m.extra = (0..pat.len()).filter(|&j| !is_set(&p_used, j)).collect();
+    m
+}
+
+fn set(v: &mut [bool], i: usize) {
+    if let Some(x) = v.get_mut(i) {
+        *x = true;
+    }
+}
+
+fn is_set(v: &[bool], i: usize) -> bool {
+    v.get(i).copied().unwrap_or(false)
+}
+
+/// How alike two conditions on the same selector are, from 0 to 1: their
+/// printed tests' edit distance relative to the longer one.
+fn similarity(a: &NCond, b: &NCond) -> f64 {
+    let (x, y) = (a.to_string(), b.to_string());
+    let longest = x.chars().count().max(y.chars().count()).max(1);
+    1.0 - edit_distance(&x, &y) as f64 / longest as f64
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        if let Some(first) = cur.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = sub.min(del).min(ins);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+/// The term-level differences between a canonical form and a pattern whose
+/// normal forms differ.
+fn differences(canon: &Prepared, p: &Prepared) -> Vec<Difference> {
+    let c = match canon.expr() {
+        Some(c) => c,
+        None => return Vec::new(),
+    };
+    let Some(q) = p.expr() else {
+        return vec![Difference {
+            change: Change::Structure,
+            term: "pattern type".to_owned(),
+            expected: Some("a JSON pattern `{ … }`".to_owned()),
+            found: Some(kind_description(&p.normal).to_owned()),
+        }];
+    };
+    let (cl, ql) = (c.leaves(), q.leaves());
+    let m = match_leaves(&cl, &ql);
+    let mut out = Vec::new();
+    for &i in &m.missing {
+        if let Some(l) = cl.get(i) {
+            let t = l.to_string();
+            out.push(Difference {
+                change: Change::Missing,
+                term: t.clone(),
+                expected: Some(t),
+                found: None,
+            });
+        }
+    }
+    for &j in &m.extra {
+        if let Some(l) = ql.get(j) {
+            let t = l.to_string();
+            out.push(Difference {
+                change: Change::Extra,
+                term: t.clone(),
+                expected: None,
+                found: Some(t),
+            });
+        }
+    }
+    for &(i, j) in &m.changed {
+        if let (Some(a), Some(b)) = (cl.get(i), ql.get(j)) {
+            let mut sel = String::new();
+            // Writing to a String cannot fail.
+            let _ = crate::pattern::normal::write_selector(&mut sel, &a.selector);
+            out.push(Difference {
+                change: Change::Changed,
+                term: sel,
+                expected: Some(a.to_string()),
+                found: Some(b.to_string()),
+            });
+        }
+    }
+    // Structure: bring both sides to the same conditions (drop what is
+    // missing or extra, undo what changed) and compare what is left.
+    let mut replacement: HashMap<usize, &NCond> = HashMap::new();
+    for &(i, j) in &m.changed {
+        if let Some(a) = cl.get(i) {
+            replacement.insert(j, a);
+        }
+    }
+    let mut k = 0;
+    let c_proj = project(c, &mut k, &mut |i, l| {
+        (!m.missing.contains(&i)).then(|| l.clone())
+    });
+    let mut k = 0;
+    let q_proj = project(q, &mut k, &mut |j, l| {
+        if m.extra.contains(&j) {
+            None
+        } else {
+            Some(
+                replacement
+                    .get(&j)
+                    .map_or_else(|| l.clone(), |a| (*a).clone()),
+            )
+        }
+    });
+    if let (Some(cp), Some(qp)) = (c_proj, q_proj) {
+        structure(&cp, &qp, &mut out);
+    }
+    out
+}
+
+fn kind_description(n: &Normal) -> &'static str {
+    match n {
+        Normal::MatchAll => "the empty pattern (matches every event)",
+        Normal::Json(_) => "a JSON pattern",
+        Normal::Delimited(_) => "a space-delimited pattern `[ … ]`",
+        Normal::Terms(_) => "unstructured terms",
+        Normal::Regex(_) => "a regular expression `%…%`",
+    }
+}
+
+/// `e` with each leaf (numbered in [`NExpr::leaves`] order) replaced by
+/// `f(index, leaf)`, or dropped when it returns `None`; re-normalised.
+fn project(
+    e: &NExpr<NCond>,
+    next: &mut usize,
+    f: &mut dyn FnMut(usize, &NCond) -> Option<NCond>,
+) -> Option<NExpr<NCond>> {
+    match e.node() {
+        Node::Leaf(l) => {
+            let i = *next;
+            *next += 1;
+            f(i, l).map(NExpr::leaf)
+        }
+        Node::And(ops) | Node::Or(ops) => {
+            let kept: Vec<_> = ops.iter().filter_map(|o| project(o, next, f)).collect();
+            if kept.is_empty() {
+                None
+            } else if matches!(e.node(), Node::And(_)) {
+                Some(NExpr::and(kept))
+            } else {
+                Some(NExpr::or(kept))
+            }
+        }
+    }
+}
+
+/// Structural differences between two expressions over the same conditions.
+fn structure(c: &NExpr<NCond>, p: &NExpr<NCond>, out: &mut Vec<Difference>) {
+    if c == p {
+        return;
+    }
+    match (c.node(), p.node()) {
+        (Node::And(cs), Node::And(ps)) | (Node::Or(cs), Node::Or(ps)) => {
+            let c_rest: Vec<_> = cs.iter().filter(|x| !ps.contains(x)).collect();
+            let p_rest: Vec<_> = ps.iter().filter(|x| !cs.contains(x)).collect();
+            if let ([a], [b]) = (c_rest.as_slice(), p_rest.as_slice()) {
+                // One operand differs: look inside it.
+                return structure(a, b, out);
+            }
+            out.push(Difference {
+                change: Change::Structure,
+                term: regrouping_term(c, &c_rest, &p_rest),
+                expected: Some(show(c, true)),
+                found: Some(show(p, true)),
+            });
+        }
+        _ => out.push(Difference {
+            change: Change::Structure,
+            term: operator_term(c, p),
+            expected: Some(show(c, true)),
+            found: Some(show(p, true)),
+        }),
+    }
+}
+
+fn op_of(e: &NExpr<NCond>) -> Option<&'static str> {
+    match e.node() {
+        Node::And(_) => Some("&&"),
+        Node::Or(_) => Some("||"),
+        Node::Leaf(_) => None,
+    }
+}
+
+fn only_leaves(e: &NExpr<NCond>) -> bool {
+    match e.node() {
+        Node::And(ops) | Node::Or(ops) => ops.iter().all(|o| matches!(o.node(), Node::Leaf(_))),
+        Node::Leaf(_) => true,
+    }
+}
+
+/// The same tree with every `&&` and `||` exchanged.
+fn swapped(e: &NExpr<NCond>) -> NExpr<NCond> {
+    match e.node() {
+        Node::Leaf(l) => NExpr::leaf(l.clone()),
+        Node::And(ops) => NExpr::or(ops.iter().map(swapped).collect()),
+        Node::Or(ops) => NExpr::and(ops.iter().map(swapped).collect()),
+    }
+}
+
+/// Describe two expressions with different operators at the top.
+fn operator_term(c: &NExpr<NCond>, p: &NExpr<NCond>) -> String {
+    match (op_of(c), op_of(p)) {
+        (Some(want), Some(got)) if only_leaves(c) && only_leaves(p) => {
+            format!("`{got}` where `{want}` belongs")
+        }
+        (Some(_), Some(_)) if swapped(c) == *p => "`&&` and `||` swapped".to_owned(),
+        _ => "grouping".to_owned(),
+    }
+}
+
+/// Describe a chain whose operands are grouped differently: a sub-group of
+/// the other operator spread into the parent (`a && b && c` for
+/// `a && (b || c)`), or the reverse; otherwise "grouping".
+fn regrouping_term(
+    parent: &NExpr<NCond>,
+    c_rest: &[&NExpr<NCond>],
+    p_rest: &[&NExpr<NCond>],
+) -> String {
+    let parent_op = op_of(parent).unwrap_or("&&");
+    let all_leaves = |v: &[&NExpr<NCond>]| v.iter().all(|e| matches!(e.node(), Node::Leaf(_)));
+    match (c_rest, p_rest) {
+        ([group], rest) if all_leaves(rest) && only_leaves(group) => {
+            let inner = op_of(group).unwrap_or("||");
+            format!("`{parent_op}` where `{inner}` belongs")
+        }
+        (rest, [group]) if all_leaves(rest) && only_leaves(group) => {
+            let inner = op_of(group).unwrap_or("||");
+            format!("`{inner}` where `{parent_op}` belongs")
+        }
+        _ => "grouping".to_owned(),
+    }
+}
+
+/// Print an expression with every nested group in parentheses, so that the
+/// grouping never depends on `&&` binding tighter than `||`.
+fn show(e: &NExpr<NCond>, top: bool) -> String {
+    match e.node() {
+        Node::Leaf(l) => l.to_string(),
+        Node::And(ops) | Node::Or(ops) => {
+            let sep = if matches!(e.node(), Node::And(_)) {
+                " && "
+            } else {
+                " || "
+            };
+            let inner = ops
+                .iter()
+                .map(|o| show(o, false))
+                .collect::<Vec<_>>()
+                .join(sep);
+            if top { inner } else { format!("({inner})") }
+        }
+    }
+}
+
+/// A note when the pattern mixes `&&` and `||` without parentheses, where
+/// `&&` binding tighter decides the meaning.
+fn precedence_note(ast: &Ast) -> Option<String> {
+    let Ast::Json(j) = ast else { return None };
+    let mut stack = vec![&j.expr];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Or(chain) => {
+                if chain.operands.iter().any(|o| matches!(o, Expr::And(_))) {
+                    let Normal::Json(n) = Normal::from_ast(ast) else {
+                        return None;
+                    };
+                    return Some(format!(
+                        "`&&` binds tighter than `||` and this pattern mixes them without \
+                         parentheses; it reads as: {}",
+                        show(&n, true)
+                    ));
+                }
+                stack.extend(chain.operands.iter());
+            }
+            Expr::And(chain) => stack.extend(chain.operands.iter()),
+            Expr::Paren(p) => stack.push(&p.inner),
+            Expr::Leaf(_) => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cis::benchmarks::{CIS_1_2, CIS_1_4, CIS_2_0, CIS_5_0, SECURITYHUB, benchmark};
+    use crate::pattern::ast::{Chain, JsonPattern};
+    use crate::pattern::print::{TokenKind, house};
+
+    fn cmp(p: &str, b: &Benchmark, c: &str) -> Comparison {
+        compare(p, b, c, MatchMode::Normalized).unwrap()
+    }
+
+    fn changes(c: &Comparison) -> Vec<(Change, &str)> {
+        c.differences
+            .iter()
+            .map(|d| (d.change, d.term.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn every_canonical_string_is_exact_against_its_own_row() {
+        for b in BENCHMARKS {
+            for r in b.rows {
+                for c in r.canonical {
+                    let v = cmp(c, b, r.control);
+                    assert_eq!(v.verdict, Verdict::Exact, "{} {}: {c}", b.name, r.control);
+                    assert!(v.passes && v.differences.is_empty());
+                    let strict = compare(c, b, r.control, MatchMode::Strict).unwrap();
+                    assert!(strict.passes);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn classification_is_right_for_every_canonical_pattern() {
+        for b in BENCHMARKS {
+            for r in b.rows {
+                for c in r.canonical {
+                    let cl = classify(c, b, MatchMode::Normalized);
+                    let best = cl.best.unwrap();
+                    assert_eq!(best.verdict, Verdict::Exact, "{} {}", b.name, r.control);
+                    // Rows that share the string (cis-1.2's 1.1 and 3.3) may win a tie.
+                    let winner = b.row(&best.control).unwrap();
+                    assert!(
+                        winner.control == r.control || winner.canonical.contains(c),
+                        "{} {}: classified as {}",
+                        b.name,
+                        r.control,
+                        best.control
+                    );
+                    assert_eq!(cl.candidates.first().unwrap().score, 1.0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unrelated_and_invalid_patterns_classify_as_nothing() {
+        for p in [
+            "ERROR",
+            "{ $.foo = 1 }",
+            "{ $.eventName = Foo }",
+            "[ip, user, ...]",
+            "",
+        ] {
+            let cl = classify(p, &CIS_1_2, MatchMode::Normalized);
+            assert!(cl.best.is_none() && cl.candidates.is_empty(), "{p}: {cl:?}");
+        }
+        let cl = classify("{ $.a = ", &CIS_1_2, MatchMode::Normalized);
+        assert!(cl.best.is_none());
+    }
+
+    #[test]
+    fn classification_of_near_misses() {
+        let cl = classify(
+            r#"{($.eventName=ConsoleLogin) && ($.errorMessage="Failedauthentication")}"#,
+            &CIS_1_2,
+            MatchMode::Normalized,
+        );
+        let best = cl.best.unwrap();
+        assert_eq!(best.control, "3.6");
+        assert_eq!(changes(&best), [(Change::Changed, "$.errorMessage")]);
+        // One event name dropped from the VPC list.
+        let p = crate::cis::benchmarks::CIS_1_2
+            .row("3.14")
+            .unwrap()
+            .canonical[0]
+            .replace(" || ($.eventName=EnableVpcClassicLink)", "");
+        let cl = classify(&p, &CIS_1_2, MatchMode::Normalized);
+        let best = cl.best.unwrap();
+        assert_eq!(best.control, "3.14");
+        assert_eq!(
+            changes(&best),
+            [(Change::Missing, r#"$.eventName = "EnableVpcClassicLink""#)]
+        );
+        assert!(cl.candidates.first().unwrap().score > 0.9);
+    }
+
+    #[test]
+    fn changed_values_and_operators() {
+        let v = cmp(
+            r#"{($.eventName=ConsoleLogin) && ($.errorMessage="Failedauthentication")}"#,
+            &CIS_1_2,
+            "3.6",
+        );
+        assert_eq!(v.verdict, Verdict::Different);
+        assert!(!v.passes);
+        let d = v.differences.first().unwrap();
+        assert_eq!(d.change, Change::Changed);
+        assert_eq!(d.term, "$.errorMessage");
+        assert_eq!(
+            d.expected.as_deref(),
+            Some(r#"$.errorMessage = "Failed authentication""#)
+        );
+        assert_eq!(
+            d.found.as_deref(),
+            Some(r#"$.errorMessage = "Failedauthentication""#)
+        );
+        let v = cmp(
+            r#"{($.eventName="ConsoleLogin") && ($.additionalEventData.MFAUsed = "No")}"#,
+            &CIS_1_2,
+            "3.2",
+        );
+        assert_eq!(
+            changes(&v),
+            [(Change::Changed, "$.additionalEventData.MFAUsed")]
+        );
+        let d = v.differences.first().unwrap();
+        assert_eq!(
+            d.expected.as_deref(),
+            Some(r#"$.additionalEventData.MFAUsed != "Yes""#)
+        );
+        // Two spaces inside a quoted value are a different value.
+        let v = cmp(
+            r#"{($.eventName=ConsoleLogin) && ($.errorMessage="Failed  authentication")}"#,
+            &CIS_1_2,
+            "CloudWatch.6",
+        );
+        assert_eq!(changes(&v), [(Change::Changed, "$.errorMessage")]);
+    }
+
+    #[test]
+    fn cross_version_differences() {
+        let v12 = |c: &str| CIS_1_2.row(c).unwrap().canonical[0];
+        let row = |b: &Benchmark, c: &str| b.row(c).unwrap().canonical[0];
+        // CIS 2.0's 4.1 against CIS 1.2's 3.1: the two exclusions are extra.
+        let v = cmp(row(&CIS_2_0, "4.1"), &CIS_1_2, "3.1");
+        assert_eq!(
+            changes(&v),
+            [
+                (Change::Extra, r#"$.eventName != "HeadBucket""#),
+                (
+                    Change::Extra,
+                    r#"$.sourceIPAddress != "delivery.logs.amazonaws.com""#
+                ),
+            ]
+        );
+        assert!(v.note.unwrap().contains("binds tighter"));
+        // And the reverse: missing.
+        let v = cmp(v12("3.1"), &CIS_2_0, "4.1");
+        assert_eq!(v.differences.len(), 2);
+        assert!(v.differences.iter().all(|d| d.change == Change::Missing));
+        // CIS 1.4's all-`||` form against CIS 2.0's `A || B && C && D`.
+        let v = cmp(row(&CIS_1_4, "4.1"), &CIS_2_0, "4.1");
+        assert_eq!(
+            changes(&v),
+            [(Change::Structure, "`||` where `&&` belongs")]
+        );
+        // The parenthesised form against CIS 2.0: a different grouping.
+        let nozaq = r#"{(($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")) && (($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket"))}"#;
+        let v = cmp(nozaq, &CIS_2_0, "4.1");
+        assert_eq!(changes(&v), [(Change::Structure, "grouping")]);
+        let d = v.differences.first().unwrap();
+        assert!(d.expected.as_deref().unwrap().contains("|| ("), "{d:?}");
+        // CIS 5.0 adds ModifySecurityGroupRules to 4.10.
+        let v = cmp(v12("3.10"), &CIS_5_0, "4.10");
+        assert_eq!(
+            changes(&v),
+            [(
+                Change::Missing,
+                r#"$.eventName = "ModifySecurityGroupRules""#
+            )]
+        );
+        // The four-term MFA form against CIS 1.2's two terms: two extra terms.
+        let v = cmp(row(&SECURITYHUB, "CloudWatch.3"), &CIS_1_2, "3.2");
+        assert_eq!(v.differences.len(), 2);
+        assert!(v.differences.iter().all(|d| d.change == Change::Extra));
+        // Security Hub accepts the two-term form as a variant, with a note.
+        let v = cmp(v12("3.2"), &SECURITYHUB, "CloudWatch.3");
+        assert_eq!(v.verdict, Verdict::Exact);
+        assert!(v.note.unwrap().contains("accepted variant"));
+        // The eventSource-scoped route-table form: one extra term for CIS 1.2.
+        let v = cmp(
+            SECURITYHUB.row("CloudWatch.13").unwrap().canonical[1],
+            &CIS_1_2,
+            "3.13",
+        );
+        assert_eq!(
+            changes(&v),
+            [(Change::Extra, r#"$.eventSource = "ec2.amazonaws.com""#)]
+        );
+        // The v1.2 route-table form passes CIS 3.0 (Prowler requires eventSource).
+        let v = cmp(v12("3.13"), benchmark("cis-3.0").unwrap(), "4.13");
+        assert_eq!(v.verdict, Verdict::Exact);
+    }
+
+    #[test]
+    fn invalid_patterns_carry_the_parse_error() {
+        let v = cmp(
+            r#"{ $.userIdentity.type = "Root" && $.userIdentity.invokedByNOT EXISTS && $.eventType != "AwsServiceEvent" }"#,
+            &CIS_1_2,
+            "3.3",
+        );
+        assert_eq!(v.verdict, Verdict::Invalid);
+        assert!(!v.passes);
+        assert_eq!(v.error.unwrap().kind().code(), "glued_keyword");
+        let json = serde_json::to_value(cmp("{", &CIS_1_2, "3.3")).unwrap();
+        assert_eq!(json["verdict"], "invalid");
+        assert!(json["error"]["kind"].is_string());
+    }
+
+    #[test]
+    fn other_kinds_of_pattern_are_a_structure_difference() {
+        let v = cmp("ConsoleLogin", &CIS_1_2, "3.6");
+        assert_eq!(changes(&v), [(Change::Structure, "pattern type")]);
+        assert_eq!(cmp("", &CIS_1_2, "3.6").verdict, Verdict::Different);
+    }
+
+    #[test]
+    fn unknown_controls_give_none() {
+        assert!(compare("{ $.a = 1 }", &CIS_1_2, "4.1", MatchMode::Strict).is_none());
+        assert!(compare("{ $.a = 1 }", &CIS_1_4, "3.1", MatchMode::Strict).is_none());
+    }
+
+    #[test]
+    fn match_modes() {
+        assert_eq!("strict".parse(), Ok(MatchMode::Strict));
+        assert_eq!("Normalized".parse(), Ok(MatchMode::Normalized));
+        assert!("loose".parse::<MatchMode>().is_err());
+        assert_eq!(MatchMode::default(), MatchMode::Normalized);
+        assert_eq!(MatchMode::Strict.to_string(), "strict");
+    }
+
+    // --- The peers' acceptance matrix (reference peers.md §2), for every
+    // Security Hub pattern of CIS v1.2.0.
+
+    fn rebuild(text: &str, join: &dyn Fn(&[Token]) -> String) -> String {
+        join(&tokens(&parse(text).unwrap()))
+    }
+
+    fn wordy(t: &Token) -> bool {
+        matches!(
+            t.kind,
+            TokenKind::Selector | TokenKind::Keyword | TokenKind::Value
+        )
+    }
+
+    /// Tokens with no whitespace except where two words would merge.
+    fn tight(ts: &[Token]) -> String {
+        let mut out = String::new();
+        let mut prev: Option<&Token> = None;
+        for t in ts {
+            if prev.is_some_and(|p| wordy(p) && wordy(t)) {
+                out.push(' ');
+            }
+            out.push_str(&t.text);
+            prev = Some(t);
+        }
+        out
+    }
+
+    fn spaced(ts: &[Token]) -> String {
+        ts.iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn newlines(ts: &[Token]) -> String {
+        ts.iter()
+            .map(|t| {
+                if t.kind == TokenKind::Logic {
+                    format!("{}\n", t.text)
+                } else {
+                    t.text.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn quoted(ts: &[Token]) -> String {
+        let q: Vec<Token> = ts
+            .iter()
+            .map(|t| {
+                let mut t = t.clone();
+                if t.kind == TokenKind::Value && !t.text.starts_with(['"', '%']) {
+                    t.text = format!("\"{}\"", t.text);
+                }
+                t
+            })
+            .collect();
+        spaced(&q)
+    }
+
+    fn swapped_ops(ts: &[Token]) -> String {
+        let q: Vec<Token> = ts
+            .iter()
+            .map(|t| {
+                let mut t = t.clone();
+                if t.kind == TokenKind::Logic {
+                    t.text = if t.text == "&&" { "||" } else { "&&" }.to_owned();
+                }
+                t
+            })
+            .collect();
+        spaced(&q)
+    }
+
+    fn reverse_expr<C>(e: &mut Expr<C>) {
+        match e {
+            Expr::Or(Chain { operands, .. }) | Expr::And(Chain { operands, .. }) => {
+                operands.reverse();
+                operands.iter_mut().for_each(reverse_expr);
+            }
+            Expr::Paren(p) => reverse_expr(&mut p.inner),
+            Expr::Leaf(_) => {}
+        }
+    }
+
+    fn reversed(text: &str) -> String {
+        let mut ast = parse(text).unwrap();
+        if let Ast::Json(JsonPattern { expr, .. }) = &mut ast {
+            reverse_expr(expr);
+        }
+        house(&ast)
+    }
+
+    fn extra_term(text: &str) -> String {
+        let body = text.trim_end().strip_suffix('}').unwrap();
+        format!("{body} || ($.eventName = Foo)}}")
+    }
+
+    #[test]
+    fn peers_acceptance_matrix() {
+        for r in CIS_1_2.rows {
+            let sh = r.canonical[0];
+            let id = r.control;
+            let verdict = |p: &str| cmp(p, &CIS_1_2, id).verdict;
+            assert_eq!(verdict(sh), Verdict::Exact, "{id}");
+            assert_eq!(
+                verdict(&rebuild(sh, &spaced)),
+                Verdict::Exact,
+                "{id} spaced"
+            );
+            assert_eq!(verdict(&rebuild(sh, &tight)), Verdict::Exact, "{id} tight");
+            assert_eq!(
+                verdict(&rebuild(sh, &newlines)),
+                Verdict::Exact,
+                "{id} newlines"
+            );
+            assert_eq!(
+                verdict(&house(&parse(sh).unwrap())),
+                Verdict::Exact,
+                "{id} house"
+            );
+            // Quoting bare values changes tokens but not meaning.
+            let q = rebuild(sh, &quoted);
+            let want = if tokens(&parse(&q).unwrap()) == tokens(&parse(sh).unwrap()) {
+                Verdict::Exact
+            } else {
+                Verdict::Equivalent
+            };
+            let v = cmp(&q, &CIS_1_2, id);
+            assert_eq!(v.verdict, want, "{id} quoted: {q}");
+            if want == Verdict::Equivalent {
+                assert!(v.passes);
+                assert!(
+                    v.note
+                        .unwrap()
+                        .contains("CLOUDTRAIL_METRIC_FILTER_NOT_VALID")
+                );
+                let strict = compare(&q, &CIS_1_2, id, MatchMode::Strict).unwrap();
+                assert!(!strict.passes, "{id}: equivalent passes strict");
+            }
+            // Reversed operands: equivalent.
+            let rev = reversed(sh);
+            assert_eq!(verdict(&rev), Verdict::Equivalent, "{id} reversed: {rev}");
+            // One extra term: different, naming it.
+            let v = cmp(&extra_term(sh), &CIS_1_2, id);
+            assert_eq!(
+                changes(&v),
+                [(Change::Extra, r#"$.eventName = "Foo""#)],
+                "{id} extra"
+            );
+            // `&&` and `||` swapped: a structure difference, never a pass.
+            let sw = rebuild(sh, &swapped_ops);
+            let v = cmp(&sw, &CIS_1_2, id);
+            assert_eq!(v.verdict, Verdict::Different, "{id} swapped: {sw}");
+            assert!(
+                v.differences.iter().all(|d| d.change == Change::Structure),
+                "{id} swapped: {:?}",
+                v.differences
+            );
+            assert!(!v.differences.is_empty());
+        }
+    }
+
+    #[test]
+    fn swapped_operators_are_named() {
+        let v = cmp(
+            "{($.eventSource=kms.amazonaws.com) || (($.eventName=DisableKey) && ($.eventName=ScheduleKeyDeletion))}",
+            &CIS_1_2,
+            "3.7",
+        );
+        assert_eq!(changes(&v), [(Change::Structure, "`&&` and `||` swapped")]);
+        let v = cmp(
+            "{($.eventName=CreateTrail) && ($.eventName=UpdateTrail) && ($.eventName=DeleteTrail) && ($.eventName=StartLogging) && ($.eventName=StopLogging)}",
+            &CIS_1_2,
+            "3.5",
+        );
+        assert_eq!(
+            changes(&v),
+            [(Change::Structure, "`&&` where `||` belongs")]
+        );
+        // `&&` spread over a group that should be `||`.
+        let v = cmp(
+            "{($.eventSource=kms.amazonaws.com) && ($.eventName=DisableKey) && ($.eventName=ScheduleKeyDeletion)}",
+            &CIS_1_2,
+            "3.7",
+        );
+        assert_eq!(
+            changes(&v),
+            [(Change::Structure, "`&&` where `||` belongs")]
+        );
+    }
+
+    #[test]
+    fn extra_parentheses_are_equivalent_not_exact() {
+        let v = cmp(
+            r#"{ (($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")) }"#,
+            &CIS_1_2,
+            "3.1",
+        );
+        assert_eq!(v.verdict, Verdict::Equivalent);
+        let v = cmp(
+            r#"{ ($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*") }"#,
+            &CIS_1_2,
+            "CloudWatch.2",
+        );
+        assert_eq!(v.verdict, Verdict::Exact);
+    }
+
+    #[test]
+    fn edit_distance_basics() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

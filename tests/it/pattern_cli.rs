@@ -1,0 +1,131 @@
+//! `cis-filters parse` and `cis-filters fmt` on the real binary.
+
+use serde_json::Value;
+
+use crate::common::{code, run, stderr, stdout};
+
+#[test]
+fn parse_prints_the_normal_form() {
+    let o = run(
+        &[
+            "parse",
+            "{($.eventName=ScheduleKeyDeletion)||($.eventName=\"DisableKey\")}",
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{ $.eventName = \"DisableKey\" || $.eventName = \"ScheduleKeyDeletion\" }\n"
+    );
+}
+
+#[test]
+fn parse_reads_stdin_and_drops_one_newline() {
+    let o = run(&["parse"], "{ $.a IS TRUE }\n");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{ $.a IS TRUE }\n");
+    let o = run(&["parse", "-"], "ERROR -DEBUG\n");
+    assert_eq!(stdout(&o), "\"ERROR\" -\"DEBUG\"\n");
+}
+
+#[test]
+fn parse_error_has_a_caret_and_exit_1() {
+    let o = run(&["parse", "{ $.userIdentity.type = 'Root' }"], "");
+    assert_eq!(code(&o), 1);
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "error: single quotes do not delimit values\n --> pattern:1:25\n  |\n1 | { $.userIdentity.type = 'Root' }\n  |                         ^^^^^^\n  = help: use double quotes: `\"Root\"`\n"
+    );
+}
+
+#[test]
+fn parse_json_output() {
+    let o = run(&["parse", "--format", "json", "{ $.a = \"x\" }"], "");
+    assert_eq!(code(&o), 0);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["kind"], "json");
+    assert_eq!(v["normal"], "{ $.a = \"x\" }");
+    assert_eq!(v["ast"]["kind"], "json");
+    assert_eq!(v["ast"]["span"]["end"], 13);
+
+    let o = run(&["parse", "--format", "json", "{ $.a == 1 }"], "");
+    assert_eq!(code(&o), 1);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["error"]["kind"], "double_equals");
+    assert_eq!(v["error"]["start"], 6);
+    assert_eq!(v["error"]["end"], 8);
+    assert_eq!(v["error"]["help"], "use `=`");
+    assert_eq!(v["error"]["message"], "`==` is not an operator");
+}
+
+#[test]
+fn parse_batch_one_object_per_line() {
+    let input = "{ $.a = 1 }\n{ $.a == 1 }\n\n[a, b]\r\nERROR";
+    let o = run(&["parse", "--batch"], input);
+    assert_eq!(code(&o), 1, "one line is invalid");
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["line"], 1);
+    assert_eq!(lines[0]["ok"], true);
+    assert_eq!(lines[1]["error"]["kind"], "double_equals");
+    assert_eq!(lines[2]["kind"], "empty");
+    // Lines are verbatim but for the newline: the CR stays, and is trailing whitespace.
+    assert_eq!(lines[3]["error"]["kind"], "surrounding_whitespace");
+    assert_eq!(lines[4]["kind"], "terms");
+    assert_eq!(lines[4]["line"], 5);
+
+    let o = run(&["parse", "--batch"], "{ $.a = 1 }\n%x%\n");
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o).lines().count(), 2);
+}
+
+#[test]
+fn fmt_keeps_tokens_and_applies_house_style() {
+    let o = run(
+        &[
+            "fmt",
+            "{($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)}",
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        stdout(&o),
+        "{ ($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion) }\n"
+    );
+    let o = run(&["fmt"], "{\n  $.a = 1\n  && $.b NOT EXISTS\n}\n");
+    assert_eq!(stdout(&o), "{ $.a = 1 && $.b NOT EXISTS }\n");
+    let o = run(&["fmt", "{ $.a = 1"], "");
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("this `{` is never closed"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_teaches() {
+    let o = run(&["parse", "--format", "yaml", "x"], "");
+    assert_eq!(code(&o), 2);
+    let o = run(&["frobnicate"], "");
+    assert_eq!(code(&o), 2);
+    let o = run(&["parse", "--help"], "");
+    assert_eq!(code(&o), 0);
+    let help = stdout(&o);
+    assert!(
+        help.contains("Examples:") && help.contains("--batch"),
+        "{help}"
+    );
+    let o = run(&["fmt", "--help"], "");
+    assert!(stdout(&o).contains("House style"));
+    let o = run(&["--help"], "");
+    assert!(stdout(&o).contains("Exit codes"));
+}
