@@ -696,6 +696,40 @@ fn an_index_with_leading_zeros_keeps_its_text_or_is_rejected() {
 }
 
 // ---------------------------------------------------------------------------
+// The grammar corpus.
+
+/// Every pattern of `grammar/corpus` (valid and invalid) keeps the fuzz
+/// properties: exact spans, one-line messages, house style and canonical
+/// text round trips.
+#[test]
+fn grammar_corpus_keeps_the_fuzz_properties() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("grammar/corpus");
+    let mut seen = 0;
+    for dir in ["valid", "invalid"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "pattern") {
+                continue;
+            }
+            let raw = std::fs::read_to_string(&path).unwrap();
+            // The corpus convention: one trailing newline is not part of the pattern.
+            let text = raw.strip_suffix('\n').unwrap_or(&raw);
+            let replay = std::panic::catch_unwind(|| {
+                check_parse(text).ok();
+                check_roundtrip(text);
+                check_normalize(text);
+            });
+            assert!(replay.is_ok(), "{} fails a fuzz property", path.display());
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "no corpus files under {}", root.display());
+}
+
+// ---------------------------------------------------------------------------
 // Saved fuzz findings.
 
 /// Every file in `tests/fuzz_regressions/` (the exact input bytes) and what
