@@ -61,25 +61,33 @@ fn name() -> impl Strategy<Value = String> {
     ]
 }
 
+/// The text of a bracket key `.['…']`: anything printable but `'`.
+fn key() -> impl Strategy<Value = String> {
+    r#"[a-z.]{0,3}[ .:/A-Za-z0-9é✓\[\]"-]{1,6}"#
+}
+
 fn step() -> impl Strategy<Value = StepKind> {
     prop_oneof![
         6 => name().prop_map(StepKind::Field),
-        1 => r#"[a-z.]{0,3}[ .:/A-Za-z0-9é✓\[\]"-]{1,6}"#.prop_map(StepKind::Key),
+        1 => key().prop_map(StepKind::Key),
         1 => (0u32..=40).prop_map(StepKind::Index),
         1 => Just(StepKind::AnyIndex),
         1 => Just(StepKind::AnyField),
     ]
 }
 
-/// A selector with at most one wildcard.
+/// A selector with at most one wildcard. The first step follows `$.`, so
+/// it is a name, a bracket key or `.*`.
 fn selector() -> impl Strategy<Value = Selector> {
-    (name(), prop::collection::vec(step(), 0..4)).prop_map(|(first, rest)| {
+    let first = prop_oneof![
+        8 => name().prop_map(StepKind::Field),
+        1 => key().prop_map(StepKind::Key),
+        1 => Just(StepKind::AnyField),
+    ];
+    (first, prop::collection::vec(step(), 0..4)).prop_map(|(first, rest)| {
         let mut seen_wildcard = false;
-        let mut steps = vec![Step {
-            kind: StepKind::Field(first),
-            span: S,
-        }];
-        for (i, kind) in rest.into_iter().enumerate() {
+        let mut steps = Vec::new();
+        for (i, kind) in std::iter::once(first).chain(rest).enumerate() {
             let kind = if kind.is_wildcard() && seen_wildcard {
                 StepKind::Index(i as u32)
             } else {
@@ -309,7 +317,8 @@ fn each_leaf<C>(e: &mut Expr<C>, f: &mut dyn FnMut(&mut C)) {
 }
 
 /// Keep at most two regexes and three wildcard selectors, as the parser
-/// requires: later regexes become bare words, later wildcards indexes.
+/// requires: later regexes become bare words, later `[*]` become `[0]`
+/// and later `.*` become `.w`.
 fn within_quotas(mut ast: Ast) -> Ast {
     let mut regexes = 0;
     let mut limit_regex = |v: &mut Value| {
@@ -328,8 +337,10 @@ fn within_quotas(mut ast: Ast) -> Ast {
                     wildcards += 1;
                     if wildcards > 3 {
                         for s in &mut c.selector.steps {
-                            if s.kind.is_wildcard() {
-                                s.kind = StepKind::Index(0);
+                            match s.kind {
+                                StepKind::AnyField => s.kind = StepKind::Field("w".into()),
+                                StepKind::AnyIndex => s.kind = StepKind::Index(0),
+                                _ => {}
                             }
                         }
                     }
@@ -351,18 +362,22 @@ fn within_quotas(mut ast: Ast) -> Ast {
     ast
 }
 
-/// Reorder the operands of every `&&` and `||` chain, driven by `seed`.
+/// A Fisher-Yates shuffle driven by a linear congruential `seed`.
+fn shuffle<T>(items: &mut [T], seed: &mut u64) {
+    for i in (1..items.len()).rev() {
+        *seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let j = (*seed >> 33) as usize % (i + 1);
+        items.swap(i, j);
+    }
+}
+
+/// Reorder the operands of every `&&` and `||` chain.
 fn shuffle_operands<C>(e: &mut Expr<C>, seed: &mut u64) {
     match e {
         Expr::Or(c) | Expr::And(c) => {
-            let n = c.operands.len();
-            for i in (1..n).rev() {
-                *seed = seed
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                let j = (*seed >> 33) as usize % (i + 1);
-                c.operands.swap(i, j);
-            }
+            shuffle(&mut c.operands, seed);
             c.operands
                 .iter_mut()
                 .for_each(|o| shuffle_operands(o, seed));
@@ -372,6 +387,8 @@ fn shuffle_operands<C>(e: &mut Expr<C>, seed: &mut u64) {
     }
 }
 
+/// The same pattern with the operands of its chains reordered, and the
+/// terms of an unstructured pattern too (their order carries no meaning).
 fn shuffled(ast: &Ast, mut seed: u64) -> Ast {
     let mut ast = ast.clone();
     match &mut ast {
@@ -383,6 +400,7 @@ fn shuffled(ast: &Ast, mut seed: u64) -> Ast {
                 }
             }
         }
+        Ast::Terms(t) => shuffle(&mut t.terms, &mut seed),
         _ => {}
     }
     ast
@@ -480,9 +498,14 @@ fn parse_ok(text: &str) -> Result<Ast, TestCaseError> {
 // ---------------------------------------------------------------------------
 // Properties.
 
+/// 512 cases a property, or `PROPTEST_CASES` for a longer hunt.
 fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512);
     ProptestConfig {
-        cases: 512,
+        cases,
         failure_persistence: None,
         ..ProptestConfig::default()
     }
@@ -653,6 +676,57 @@ fn a_name_ending_in_is_before_not_exists_parses() {
     assert_eq!(e.kind().code(), "glued_keyword");
     let e = parse("{ $.fieldIS NULL }").unwrap_err();
     assert_eq!(e.kind().code(), "glued_keyword");
+}
+
+/// The printers give back the tokens as written, so an array index with
+/// leading zeros must either be rejected or keep its text. The tree stores
+/// the index as a number, so `$.a[007]` used to print as `$.a[7]`: `fmt`
+/// changed a token, and `lexical_eq` called the two spellings equal.
+#[test]
+fn an_index_with_leading_zeros_keeps_its_text_or_is_rejected() {
+    let text = "{ $.a[007] = 1 }";
+    if let Ok(ast) = parse(text) {
+        assert_eq!(house(&ast), text, "fmt changed the index token");
+        let plain = parse("{ $.a[7] = 1 }").unwrap();
+        assert!(
+            !lexical_eq(&ast, &plain),
+            "`[007]` and `[7]` are different tokens"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The grammar corpus.
+
+/// Every pattern of `grammar/corpus` (valid and invalid) keeps the fuzz
+/// properties: exact spans, one-line messages, house style and canonical
+/// text round trips.
+#[test]
+fn grammar_corpus_keeps_the_fuzz_properties() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("grammar/corpus");
+    let mut seen = 0;
+    for dir in ["valid", "invalid"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "pattern") {
+                continue;
+            }
+            let raw = std::fs::read_to_string(&path).unwrap();
+            // The corpus convention: one trailing newline is not part of the pattern.
+            let text = raw.strip_suffix('\n').unwrap_or(&raw);
+            let replay = std::panic::catch_unwind(|| {
+                check_parse(text).ok();
+                check_roundtrip(text);
+                check_normalize(text);
+            });
+            assert!(replay.is_ok(), "{} fails a fuzz property", path.display());
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "no corpus files under {}", root.display());
 }
 
 // ---------------------------------------------------------------------------
