@@ -450,28 +450,44 @@ impl P {
 
     /// or_expr = and_expr ( ws? "||" ws? and_expr )*
     fn or_expr<'a>(&self, i: &'a str, depth: usize) -> PResult<'a, Expr<Condition>> {
-        let (mut r, first) = self.and_expr(i, depth)?;
-        let mut ops = vec![first];
-        while let Ok((r2, _)) = (ws0, tag::<_, _, PErr>("||")).parse(r) {
-            let (r2, _) = ws0(r2)?;
-            let (r2, e) = self.and_expr(r2, depth)?;
-            ops.push(e);
-            r = r2;
-        }
-        Ok((r, chain(ops, self.span(i, r), Expr::Or)))
+        self.chain_of(i, "||", Expr::Or, &|r| self.and_expr(r, depth))
     }
 
     /// and_expr = primary ( ws? "&&" ws? primary )*
     fn and_expr<'a>(&self, i: &'a str, depth: usize) -> PResult<'a, Expr<Condition>> {
-        let (mut r, first) = self.primary(i, depth)?;
-        let mut ops = vec![first];
-        while let Ok((r2, _)) = (ws0, tag::<_, _, PErr>("&&")).parse(r) {
-            let (r2, _) = ws0(r2)?;
-            let (r2, e) = self.primary(r2, depth)?;
+        self.chain_of(i, "&&", Expr::And, &|r| self.primary(r, depth))
+    }
+
+    /// `operand ( ws? op ws? operand )*` as one chain; a single operand is
+    /// returned as it is, without allocating.
+    fn chain_of<'a, C>(
+        &self,
+        i: &'a str,
+        op: &'static str,
+        make: fn(Chain<C>) -> Expr<C>,
+        operand: &dyn Fn(&'a str) -> PResult<'a, Expr<C>>,
+    ) -> PResult<'a, Expr<C>> {
+        let (mut r, first) = operand(i)?;
+        let mut ops = Vec::new();
+        while let Ok((r2, _)) = (ws0, tag::<_, _, PErr>(op), ws0).parse(r) {
+            let (r2, e) = operand(r2)?;
+            if ops.is_empty() {
+                ops.reserve(4);
+            }
             ops.push(e);
             r = r2;
         }
-        Ok((r, chain(ops, self.span(i, r), Expr::And)))
+        if ops.is_empty() {
+            return Ok((r, first));
+        }
+        ops.insert(0, first);
+        Ok((
+            r,
+            make(Chain {
+                operands: ops,
+                span: self.span(i, r),
+            }),
+        ))
     }
 
     /// primary = "(" ws? or_expr ws? ")" | condition
@@ -601,7 +617,7 @@ impl P {
                 Some(help),
             );
         }
-        let mut steps = Vec::new();
+        let mut steps = Vec::with_capacity(4);
         while r.starts_with('.') || r.starts_with('[') {
             let (r2, s) = self.step(r)?;
             steps.push(s);
@@ -688,6 +704,18 @@ impl P {
                 ErrorKind::InvalidIndex,
                 "an array index is a non-negative whole number: `[0]`, or `[*]` for any element",
                 None,
+            );
+        }
+        if digits.len() > 1 && digits.starts_with('0') {
+            return fail(
+                i,
+                1 + close_len,
+                ErrorKind::InvalidIndex,
+                "an array index has no leading zeros",
+                Some(format!(
+                    "write `[{}]`",
+                    digits.trim_start_matches('0').max("0")
+                )),
             );
         }
         let Ok(n) = digits.parse::<u32>() else {
@@ -1202,26 +1230,14 @@ impl P {
 
     /// field_or = field_and ( ws? "||" ws? field_and )*
     fn field_or<'a>(&self, i: &'a str, field: &str) -> PResult<'a, Expr<FieldCond>> {
-        let (mut r, first) = self.field_and(i, field)?;
-        let mut ops = vec![first];
-        while let Ok((r2, _)) = (ws0, tag::<_, _, PErr>("||"), ws0).parse(r) {
-            let (r2, e) = self.field_and(r2, field)?;
-            ops.push(e);
-            r = r2;
-        }
-        Ok((r, chain(ops, self.span(i, r), Expr::Or)))
+        self.chain_of(i, "||", Expr::Or, &|r| self.field_and(r, field))
     }
 
     /// field_and = field_cond ( ws? "&&" ws? field_cond )*
     fn field_and<'a>(&self, i: &'a str, field: &str) -> PResult<'a, Expr<FieldCond>> {
-        let (mut r, first) = self.field_cond(i, field)?;
-        let mut ops = vec![Expr::Leaf(first)];
-        while let Ok((r2, _)) = (ws0, tag::<_, _, PErr>("&&"), ws0).parse(r) {
-            let (r2, e) = self.field_cond(r2, field)?;
-            ops.push(Expr::Leaf(e));
-            r = r2;
-        }
-        Ok((r, chain(ops, self.span(i, r), Expr::And)))
+        self.chain_of(i, "&&", Expr::And, &|r| {
+            self.field_cond(r, field).map(|(r, c)| (r, Expr::Leaf(c)))
+        })
     }
 
     /// field_cond = name ws? cmp_op ws? value
@@ -1426,19 +1442,6 @@ fn check_numeric(op: CmpOp, value: &Value, at: &str) -> Result<(), nom::Err<PErr
         format!("`{}` needs a number on its right", op.as_str()),
         help,
     )
-}
-
-/// One operand, or a chain of two or more.
-fn chain<C>(mut ops: Vec<Expr<C>>, span: Span, make: fn(Chain<C>) -> Expr<C>) -> Expr<C> {
-    if ops.len() == 1
-        && let Some(only) = ops.pop()
-    {
-        return only;
-    }
-    make(Chain {
-        operands: ops,
-        span,
-    })
 }
 
 /// A quota violation: kind, span, message, help.
