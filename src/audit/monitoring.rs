@@ -35,6 +35,9 @@ use super::snapshot::{MetricAlarm, MetricFilter, Region, Snapshot, Topic, Trail}
 use crate::cis::{Benchmark, Comparison, Control, MatchMode, Verdict, compare};
 use crate::pattern::{Normal, normalize};
 
+/// The benchmark rows a filter's normal form is canonical for (usually none).
+type Rows = Vec<&'static str>;
+
 /// How many filters of one log group are compared to find a near miss.
 pub const NEAR_MISS_LIMIT: usize = 500;
 
@@ -76,12 +79,9 @@ pub struct Index<'a> {
     mode: MatchMode,
     trails: Trails<'a>,
     regions: HashMap<&'a str, &'a Region>,
-    /// (region, log group name) → filters, for the trails' log groups only.
-    filters: HashMap<(&'a str, &'a str), Vec<&'a MetricFilter>>,
-    /// pattern text → its normal form (`None`: it does not parse).
-    normals: HashMap<&'a str, Option<Normal>>,
-    /// canonical normal form → the benchmark rows it is canonical for.
-    canonical: HashMap<Normal, Vec<&'static str>>,
+    /// (region, log group name) → filters, for the trails' log groups only,
+    /// each with the benchmark rows whose canonical normal form it has.
+    filters: HashMap<(&'a str, &'a str), Vec<(&'a MetricFilter, Rows)>>,
     /// (region, metric name, namespace) → alarms.
     alarms: HashMap<(&'a str, &'a str, &'a str), Vec<&'a MetricAlarm>>,
     /// topic ARN → topic.
@@ -109,8 +109,9 @@ impl<'a> Index<'a> {
                 wanted.insert((lg.region, lg.name), ());
             }
         }
-        let mut filters: HashMap<(&str, &str), Vec<&MetricFilter>> = HashMap::new();
-        let mut normals: HashMap<&str, Option<Normal>> = HashMap::new();
+        let mut filters: HashMap<(&str, &str), Vec<(&MetricFilter, Rows)>> = HashMap::new();
+        // pattern text → the rows it is canonical for, one normalization each.
+        let mut rows_of: HashMap<&str, Rows> = HashMap::new();
         let mut canonical: HashMap<Normal, Vec<&'static str>> = HashMap::new();
         for row in benchmark.rows {
             for text in row.canonical {
@@ -130,10 +131,16 @@ impl<'a> Index<'a> {
                 for f in list {
                     let key = (region, f.log_group_name.as_str());
                     if wanted.contains_key(&key) {
-                        filters.entry(key).or_default().push(f);
-                        normals
+                        let rows = rows_of
                             .entry(f.filter_pattern.as_str())
-                            .or_insert_with(|| normalize(&f.filter_pattern).ok());
+                            .or_insert_with(|| {
+                                normalize(&f.filter_pattern)
+                                    .ok()
+                                    .and_then(|n| canonical.get(&n).cloned())
+                                    .unwrap_or_default()
+                            })
+                            .clone();
+                        filters.entry(key).or_default().push((f, rows));
                     }
                 }
             }
@@ -158,8 +165,6 @@ impl<'a> Index<'a> {
             trails,
             regions,
             filters,
-            normals,
-            canonical,
             alarms,
             topics,
         }
@@ -325,14 +330,10 @@ impl<'a> Index<'a> {
         // Filters whose normal form equals a canonical form of this control,
         // confirmed by the verdict.
         let mut passing = Vec::new();
-        for f in filters {
-            let close = self
-                .normals
-                .get(f.filter_pattern.as_str())
-                .and_then(Option::as_ref)
-                .and_then(|n| self.canonical.get(n))
-                .is_some_and(|rows| rows.contains(&row));
-            if close && let Some(cmp) = compare(&f.filter_pattern, self.benchmark, row, self.mode) {
+        for (f, rows) in filters {
+            if rows.contains(&row)
+                && let Some(cmp) = compare(&f.filter_pattern, self.benchmark, row, self.mode)
+            {
                 if cmp.passes {
                     passing.push((*f, cmp));
                 } else if a.comparison.is_none() {
@@ -370,9 +371,9 @@ impl<'a> Index<'a> {
 
     /// The closest non-passing filter (fewest term differences; a pattern
     /// that parses before one that does not), with its verdict.
-    fn closest_filter(&self, filters: &[&'a MetricFilter], row: &str, a: &mut Attempt<'a>) {
+    fn closest_filter(&self, filters: &[(&'a MetricFilter, Rows)], row: &str, a: &mut Attempt<'a>) {
         let mut top: Option<(usize, &MetricFilter, Comparison)> = None;
-        for f in filters.iter().take(NEAR_MISS_LIMIT) {
+        for (f, _) in filters.iter().take(NEAR_MISS_LIMIT) {
             let Some(cmp) = compare(&f.filter_pattern, self.benchmark, row, self.mode) else {
                 continue;
             };
