@@ -824,15 +824,15 @@ mod tests {
             let f = walk(&s, id);
             (f.status, f.reason_code)
         };
-        assert_eq!(code("3.1"), (Status::Passed, codes::COMPLETE.into()));
-        assert_eq!(code("3.2"), (Status::Failed, codes::FILTER.into()));
-        assert_eq!(code("3.3"), (Status::Passed, codes::COMPLETE.into()));
-        assert_eq!(code("3.4"), (Status::Failed, codes::ACTIONS.into()));
-        assert_eq!(code("3.5"), (Status::Failed, codes::ALARMS.into()));
-        assert_eq!(code("3.6"), (Status::Failed, codes::SUBSCRIPTION.into()));
-        assert_eq!(code("3.7"), (Status::Warning, codes::CROSS_ACCOUNT.into()));
-        assert_eq!(code("3.8"), (Status::Failed, codes::TOPIC.into()));
-        assert_eq!(code("3.9"), (Status::Failed, codes::FILTER.into()));
+        assert_eq!(code("3.1"), (Status::Passed, codes::COMPLETE));
+        assert_eq!(code("3.2"), (Status::Failed, codes::FILTER));
+        assert_eq!(code("3.3"), (Status::Passed, codes::COMPLETE));
+        assert_eq!(code("3.4"), (Status::Failed, codes::ACTIONS));
+        assert_eq!(code("3.5"), (Status::Failed, codes::ALARMS));
+        assert_eq!(code("3.6"), (Status::Failed, codes::SUBSCRIPTION));
+        assert_eq!(code("3.7"), (Status::Warning, codes::CROSS_ACCOUNT));
+        assert_eq!(code("3.8"), (Status::Failed, codes::TOPIC));
+        assert_eq!(code("3.9"), (Status::Failed, codes::FILTER));
         // The near miss carries the term differences.
         let f = walk(&s, "3.2");
         assert_eq!(f.evidence["verdict"]["verdict"], "different");
