@@ -5,6 +5,8 @@
 //! - [`pattern`]: the filter-pattern language: spanned [`pattern::Ast`], nom
 //!   parser, errors with spans, the span-free [`pattern::Normal`] form and the
 //!   printers. Pure.
+//! - [`matcher`]: evaluate patterns against log events with CloudWatch Logs
+//!   semantics (JSON, space-delimited, terms, regex). Pure.
 //! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
 //! - [`audit`]: the account [`audit::Snapshot`] and the CIS checks over it. Pure.
 //! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
@@ -14,6 +16,8 @@ pub mod audit;
 pub mod cis;
 pub mod pattern;
 pub mod report;
+
+pub mod matcher;
 
 #[cfg(feature = "cli")]
 pub mod cli;

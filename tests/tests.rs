@@ -20,5 +20,11 @@ mod corpus;
 #[path = "it/pattern_cli.rs"]
 mod pattern_cli;
 
+#[path = "it/cis.rs"]
+mod cis;
+#[path = "it/matcher.rs"]
+mod matcher;
+#[path = "it/pattern_props.rs"]
+mod pattern_props;
 #[path = "it/audit.rs"]
 mod audit;

@@ -12,7 +12,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
+mod controls;
 mod pattern_cmds;
+mod replay;
+mod test_cmd;
 mod verify;
 
 /// Exit code: everything passed.
@@ -39,6 +43,10 @@ pub struct Cli {
 enum Command {
     Parse(pattern_cmds::ParseArgs),
     Fmt(pattern_cmds::FmtArgs),
+    Check(check::CheckArgs),
+    Controls(controls::ControlsArgs),
+    Test(test_cmd::TestArgs),
+    Replay(replay::ReplayArgs),
     Verify(verify::VerifyArgs),
 }
 
@@ -48,6 +56,10 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Parse(args) => pattern_cmds::parse(args),
         Command::Fmt(args) => pattern_cmds::fmt(args),
+        Command::Check(args) => check::check(args),
+        Command::Controls(args) => controls::controls(args),
+        Command::Test(args) => test_cmd::run(args),
+        Command::Replay(args) => replay::run(args),
         Command::Verify(args) => verify::verify(args),
     };
     ExitCode::from(code)
