@@ -17,6 +17,8 @@ mod common;
 #[path = "it/corpus.rs"]
 mod corpus;
 
+#[path = "it/lint.rs"]
+mod lint;
 #[path = "it/pattern_cli.rs"]
 mod pattern_cli;
 

@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 
 mod check;
 mod controls;
+mod lint;
 mod pattern_cmds;
 mod replay;
 mod test_cmd;
@@ -48,6 +49,8 @@ enum Command {
     Test(test_cmd::TestArgs),
     Replay(replay::ReplayArgs),
     Verify(verify::VerifyArgs),
+    /// Lint filter patterns in Terraform and CloudFormation files.
+    Lint(lint::LintArgs),
 }
 
 /// Run the command line; the process exit code is returned.
@@ -61,6 +64,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test_cmd::run(args),
         Command::Replay(args) => replay::run(args),
         Command::Verify(args) => verify::verify(args),
+        Command::Lint(args) => lint::lint(args),
     };
     ExitCode::from(code)
 }
