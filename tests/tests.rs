@@ -22,11 +22,11 @@ mod lint;
 #[path = "it/pattern_cli.rs"]
 mod pattern_cli;
 
+#[path = "it/audit.rs"]
+mod audit;
 #[path = "it/cis.rs"]
 mod cis;
 #[path = "it/matcher.rs"]
 mod matcher;
 #[path = "it/pattern_props.rs"]
 mod pattern_props;
-#[path = "it/audit.rs"]
-mod audit;
