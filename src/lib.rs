@@ -8,10 +8,12 @@
 //! - [`matcher`]: evaluate patterns against log events with CloudWatch Logs
 //!   semantics (JSON, space-delimited, terms, regex). Pure.
 //! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
+//! - [`audit`]: the account [`audit::Snapshot`] and the CIS checks over it. Pure.
 //! - [`lint`]: filter patterns in Terraform and CloudFormation, extracted with exact positions and checked. Pure.
 //! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
 //! - `cli` (feature `cli`): the `cis-filters` command line.
 
+pub mod audit;
 pub mod cis;
 pub mod lint;
 pub mod pattern;

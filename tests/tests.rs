@@ -22,6 +22,8 @@ mod lint;
 #[path = "it/pattern_cli.rs"]
 mod pattern_cli;
 
+#[path = "it/audit.rs"]
+mod audit;
 #[path = "it/cis.rs"]
 mod cis;
 #[path = "it/matcher.rs"]

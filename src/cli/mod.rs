@@ -18,6 +18,7 @@ mod lint;
 mod pattern_cmds;
 mod replay;
 mod test_cmd;
+mod verify;
 
 /// Exit code: everything passed.
 pub const EXIT_OK: u8 = 0;
@@ -47,6 +48,7 @@ enum Command {
     Controls(controls::ControlsArgs),
     Test(test_cmd::TestArgs),
     Replay(replay::ReplayArgs),
+    Verify(verify::VerifyArgs),
     /// Lint filter patterns in Terraform and CloudFormation files.
     Lint(lint::LintArgs),
 }
@@ -61,6 +63,7 @@ pub fn main() -> ExitCode {
         Command::Controls(args) => controls::controls(args),
         Command::Test(args) => test_cmd::run(args),
         Command::Replay(args) => replay::run(args),
+        Command::Verify(args) => verify::verify(args),
         Command::Lint(args) => lint::lint(args),
     };
     ExitCode::from(code)

@@ -1,0 +1,1011 @@
+//! Section 3 (and 1.1): the metric-filter chain walker.
+//!
+//! A control passes when one chain is complete:
+//! trail (multi-region, logging, all management events, owned by the
+//! account) → its CloudWatch Logs log group (by full ARN: region and
+//! account) → a metric filter on it whose pattern passes the control's
+//! verdict under the chosen [`MatchMode`] → an alarm in that region on the
+//! filter's metric (name and namespace) with actions enabled → an SNS topic
+//! → a confirmed subscription.
+//!
+//! The walker tries every chain and reports the complete one, or the chain
+//! that got furthest and its first broken link, with Security Hub's reason
+//! codes. Where a chain leads out of the snapshot (a trail or log group of
+//! another account, a region not looked at, a topic of another account) the
+//! control is WARNING: it may well be fine, but cannot be followed here.
+//!
+//! Cost is linear: filters, alarms and topics are indexed once in hash maps
+//! ([`Index::build`]); each distinct filter pattern on a trail's log group
+//! is normalized once, and looked up among the benchmark's canonical normal
+//! forms. A verdict that passes is `exact` (same tokens) or `equivalent`
+//! (same normal form), so only filters whose normal form is a canonical one
+//! can pass; those are then compared with the control ([`compare`]) for the
+//! official verdict. For a control without a passing filter, the closest
+//! filter (fewest term differences) is found among at most
+//! [`NEAR_MISS_LIMIT`] filters of the log group.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use super::common::{Arn, LogGroupRef, account_finding};
+use super::finding::{Finding, ResourceType, Status, error_json};
+use super::logging::{TrailFitness, Trails, trail_fitness};
+use super::snapshot::{MetricAlarm, MetricFilter, Region, Snapshot, Topic, Trail};
+use crate::cis::{Benchmark, Comparison, Control, MatchMode, Verdict, compare};
+use crate::pattern::normal::{NTest, NValue};
+use crate::pattern::{Normal, normalize};
+
+/// The longest value of a JSON normal form that holds no `"` and no `\`.
+///
+/// Normalization decodes only the escapes `\"` and `\\` and drops quotes, so
+/// such a value appears verbatim in the text of every pattern with this
+/// normal form: a text without it cannot have it.
+fn anchor(n: &Normal) -> Option<String> {
+    let Normal::Json(e) = n else {
+        return None;
+    };
+    e.leaves()
+        .into_iter()
+        .filter_map(|c| match &c.test {
+            NTest::Cmp {
+                value: NValue::Text(v) | NValue::Number(v),
+                ..
+            } if !v.is_empty() && !v.contains(['"', '\\']) => Some(v.clone()),
+            _ => None,
+        })
+        .max_by_key(String::len)
+}
+
+/// The benchmark rows a filter's normal form is canonical for (usually none).
+type Rows = Vec<&'static str>;
+
+/// How many filters of one log group are compared to find a near miss.
+pub const NEAR_MISS_LIMIT: usize = 500;
+
+/// Reason codes (Security Hub's, plus our own for chains leaving the snapshot).
+pub mod codes {
+    /// No trail is multi-region, logging all management events, with a log group.
+    pub const TRAIL: &str = "CLOUDTRAIL_MULTI_REGION_NOT_PRESENT";
+    /// The trail's log group has no metric filter.
+    pub const FILTERS: &str = "CLOUDTRAIL_METRIC_FILTERS_NOT_PRESENT";
+    /// No metric filter has a pattern that passes.
+    pub const FILTER: &str = "CLOUDTRAIL_METRIC_FILTER_NOT_VALID";
+    /// No alarm watches the filter's metric.
+    pub const ALARMS: &str = "CLOUDWATCH_ALARMS_NOT_PRESENT";
+    /// The alarm has actions disabled or no SNS action.
+    pub const ACTIONS: &str = "CLOUDWATCH_ALARM_ACTIONS_NOT_VALID";
+    /// The alarm's topic does not exist.
+    pub const TOPIC: &str = "SNS_TOPIC_INVALID";
+    /// The topic has no confirmed subscription.
+    pub const SUBSCRIPTION: &str = "SNS_SUBSCRIPTION_NOT_PRESENT";
+    /// The topic belongs to another account (WARNING).
+    pub const CROSS_ACCOUNT: &str = "SNS_TOPIC_CROSS_ACCOUNT";
+    /// The topic belongs to another account and region (WARNING).
+    pub const CROSS_ACCOUNT_REGION: &str = "SNS_TOPIC_CROSS_ACCOUNT_CROSS_REGION";
+    /// The trail or its log group belongs to another account (WARNING).
+    pub const TRAIL_OTHER_ACCOUNT: &str = "CLOUDTRAIL_OTHER_ACCOUNT";
+    /// The trail's log group is in a region the snapshot does not cover (WARNING).
+    pub const TRAIL_OTHER_REGION: &str = "CLOUDTRAIL_OTHER_REGION";
+    /// The complete chain.
+    pub const COMPLETE: &str = "CHAIN_COMPLETE";
+    /// The benchmark has no pattern for the control.
+    pub const NO_PATTERN: &str = "BENCHMARK_HAS_NO_PATTERN";
+}
+
+/// The snapshot's filters, alarms and topics indexed for the walk. Build
+/// once per audit; it serves all fifteen chain controls.
+pub struct Index<'a> {
+    snapshot: &'a Snapshot,
+    benchmark: &'a Benchmark,
+    mode: MatchMode,
+    trails: Trails<'a>,
+    regions: HashMap<&'a str, &'a Region>,
+    /// (region, log group name) → filters, for the trails' log groups only,
+    /// each with the benchmark rows whose canonical normal form it has.
+    filters: HashMap<(&'a str, &'a str), Vec<(&'a MetricFilter, Rows)>>,
+    /// (region, metric name, namespace) → alarms.
+    alarms: HashMap<(&'a str, &'a str, &'a str), Vec<&'a MetricAlarm>>,
+    /// topic ARN → topic.
+    topics: HashMap<&'a str, &'a Topic>,
+}
+
+impl<'a> Index<'a> {
+    /// Index a snapshot for one benchmark and match mode.
+    pub fn build(snapshot: &'a Snapshot, benchmark: &'a Benchmark, mode: MatchMode) -> Self {
+        let trails = Trails::of(snapshot);
+        let regions: HashMap<&str, &Region> = snapshot
+            .regions
+            .iter()
+            .map(|r| (r.region.as_str(), r))
+            .collect();
+        // The log groups any trail delivers to: only their filters matter.
+        let mut wanted: HashMap<(&str, &str), ()> = HashMap::new();
+        for t in &trails.trails {
+            if let Some(lg) = t
+                .cloud_watch_logs_log_group_arn
+                .as_deref()
+                .and_then(LogGroupRef::parse)
+                && lg.account == snapshot.account_id
+            {
+                wanted.insert((lg.region, lg.name), ());
+            }
+        }
+        let mut filters: HashMap<(&str, &str), Vec<(&MetricFilter, Rows)>> = HashMap::new();
+        // pattern text → the rows it is canonical for, one normalization each.
+        let mut rows_of: HashMap<&str, Rows> = HashMap::new();
+        let mut canonical: HashMap<Normal, Vec<&'static str>> = HashMap::new();
+        // A pattern can only have a canonical normal form if it contains one
+        // of the forms' anchor values verbatim (see `anchor`); `None` when
+        // some form has no anchor, and every pattern must be normalized.
+        let mut anchors: Option<Vec<String>> = Some(Vec::new());
+        for row in benchmark.rows {
+            for text in row.canonical {
+                if let Ok(n) = normalize(text) {
+                    match (anchor(&n), anchors.as_mut()) {
+                        (Some(a), Some(list)) => list.push(a),
+                        (None, _) => anchors = None,
+                        _ => {}
+                    }
+                    let rows = canonical.entry(n).or_default();
+                    if !rows.contains(&row.control) {
+                        rows.push(row.control);
+                    }
+                }
+            }
+        }
+        let mut alarms: HashMap<(&str, &str, &str), Vec<&MetricAlarm>> = HashMap::new();
+        let mut topics: HashMap<&str, &Topic> = HashMap::new();
+        for r in &snapshot.regions {
+            let region = r.region.as_str();
+            if let Ok(list) = r.metric_filters.get() {
+                for f in list {
+                    let key = (region, f.log_group_name.as_str());
+                    if wanted.contains_key(&key) {
+                        let rows = rows_of
+                            .entry(f.filter_pattern.as_str())
+                            .or_insert_with(|| {
+                                let text = f.filter_pattern.as_str();
+                                let maybe = anchors.as_ref().is_none_or(|list| {
+                                    list.iter().any(|a| text.contains(a.as_str()))
+                                });
+                                if !maybe {
+                                    return Rows::new();
+                                }
+                                normalize(text)
+                                    .ok()
+                                    .and_then(|n| canonical.get(&n).cloned())
+                                    .unwrap_or_default()
+                            })
+                            .clone();
+                        filters.entry(key).or_default().push((f, rows));
+                    }
+                }
+            }
+            if let Ok(list) = r.alarms.get() {
+                for a in list {
+                    if let (Some(m), Some(ns)) = (a.metric_name.as_deref(), a.namespace.as_deref())
+                    {
+                        alarms.entry((region, m, ns)).or_default().push(a);
+                    }
+                }
+            }
+            if let Ok(list) = r.topics.get() {
+                for t in list {
+                    topics.insert(t.topic_arn.as_str(), t);
+                }
+            }
+        }
+        Index {
+            snapshot,
+            benchmark,
+            mode,
+            trails,
+            regions,
+            filters,
+            alarms,
+            topics,
+        }
+    }
+
+    /// The benchmark row id for a catalog control: its own number in
+    /// `cis-1.2`, its Security Hub id in other benchmarks.
+    fn row_id(&self, control: &Control) -> Option<&'static str> {
+        let key = if self.benchmark.name == "cis-1.2" {
+            control.id
+        } else {
+            control.securityhub_id.unwrap_or(control.id)
+        };
+        self.benchmark.row(key).map(|r| r.control)
+    }
+
+    /// Walk the chain for one control: one finding.
+    pub fn walk(&self, control: &Control) -> Finding {
+        let s = self.snapshot;
+        let Some(row) = self.row_id(control) else {
+            return account_finding(
+                s,
+                None,
+                Status::NotAvailable,
+                codes::NO_PATTERN,
+                format!(
+                    "the benchmark `{}` has no metric-filter pattern for control {}",
+                    self.benchmark.name, control.id
+                ),
+            );
+        };
+        if self.trails.trails.is_empty() {
+            let mut f = self.trails.none_finding(s);
+            if f.status == Status::Failed {
+                f.reason_code = codes::TRAIL;
+            }
+            return f;
+        }
+        let mut best: Option<Attempt> = None;
+        for t in &self.trails.trails {
+            let a = self.follow_trail(t, row);
+            let done = a.status == Status::Passed;
+            if best.as_ref().is_none_or(|b| a.better_than(b)) {
+                best = Some(a);
+            }
+            if done {
+                break;
+            }
+        }
+        let Some(mut best) = best else {
+            return self.trails.none_finding(s);
+        };
+        if best.code == codes::FILTER && best.reason.is_empty() {
+            if best.comparison.is_none()
+                && let Some(key) = best.pool
+                && let Some(pool) = self.filters.get(&key)
+            {
+                self.closest_filter(pool, row, &mut best);
+            }
+            best.reason = match (&best.filter, &best.comparison) {
+                (Some(f), Some(c)) if c.differences.is_empty() => format!(
+                    "no metric filter on `{}` matches the control's pattern; the closest, `{}`, is {}",
+                    best.group_name, f.filter_name, c.verdict
+                ),
+                (Some(f), Some(c)) => format!(
+                    "no metric filter on `{}` matches the control's pattern; the closest, `{}`, differs in {} term(s)",
+                    best.group_name,
+                    f.filter_name,
+                    c.differences.len()
+                ),
+                _ => format!(
+                    "no metric filter on `{}` resembles the control's pattern",
+                    best.group_name
+                ),
+            };
+        }
+        let others = self.trails.trails.len().saturating_sub(1);
+        best.into_finding(s, row, self.benchmark.name, self.mode, others)
+    }
+
+    fn follow_trail(&self, t: &'a Trail, row: &str) -> Attempt<'a> {
+        let s = self.snapshot;
+        let mut a = Attempt::new(t);
+        match trail_fitness(t) {
+            TrailFitness::Unfit(why) => return a.fail(0, codes::TRAIL, why),
+            TrailFitness::Unknown(what, e) => {
+                a.error = Some(error_json(e));
+                return a.end(
+                    Status::NotAvailable,
+                    0,
+                    super::finding::DATA_NOT_AVAILABLE,
+                    format!("{what} could not be read: {e}"),
+                );
+            }
+            TrailFitness::Fit => {}
+        }
+        if Arn::account_of(&t.trail_arn).is_some_and(|acct| acct != s.account_id) {
+            return a.end(
+                Status::Warning,
+                1,
+                codes::TRAIL_OTHER_ACCOUNT,
+                "the multi-region trail belongs to another account (an organization trail?); its log group, filters and alarms are not in this snapshot".into(),
+            );
+        }
+        let Some(lg_arn) = t.cloud_watch_logs_log_group_arn.as_deref() else {
+            return a.fail(
+                1,
+                codes::TRAIL,
+                "the multi-region trail sends no events to CloudWatch Logs".into(),
+            );
+        };
+        a.log_group = Some(lg_arn);
+        let Some(lg) = LogGroupRef::parse(lg_arn) else {
+            return a.fail(
+                1,
+                codes::TRAIL,
+                format!("the trail's log group ARN `{lg_arn}` is not a log group ARN"),
+            );
+        };
+        if lg.account != s.account_id {
+            return a.end(
+                Status::Warning,
+                1,
+                codes::TRAIL_OTHER_ACCOUNT,
+                format!(
+                    "the trail's log group belongs to account {}, not this one",
+                    lg.account
+                ),
+            );
+        }
+        let Some(region) = self.regions.get(lg.region) else {
+            return a.end(
+                Status::Warning,
+                1,
+                codes::TRAIL_OTHER_REGION,
+                format!(
+                    "the trail's log group is in {}, a region the snapshot does not cover",
+                    lg.region
+                ),
+            );
+        };
+        if let Err(e) = region.metric_filters.get() {
+            a.error = Some(error_json(e));
+            return a.end(
+                Status::NotAvailable,
+                2,
+                super::finding::DATA_NOT_AVAILABLE,
+                format!("the metric filters could not be read: {e}"),
+            );
+        }
+        let filters = self
+            .filters
+            .get(&(lg.region, lg.name))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if filters.is_empty() {
+            return a.fail(
+                2,
+                codes::FILTERS,
+                format!("the log group `{}` has no metric filter", lg.name),
+            );
+        }
+        // Filters whose normal form equals a canonical form of this control,
+        // confirmed by the verdict.
+        let mut passing = Vec::new();
+        for (f, rows) in filters {
+            if rows.contains(&row)
+                && let Some(cmp) = compare(&f.filter_pattern, self.benchmark, row, self.mode)
+            {
+                if cmp.passes {
+                    passing.push((*f, cmp));
+                } else if a.comparison.is_none() {
+                    a.filter = Some(f);
+                    a.comparison = Some(cmp);
+                }
+            }
+        }
+        if passing.is_empty() {
+            // The closest filter is looked for only if this chain is the one
+            // reported (see `walk`).
+            if a.comparison.is_none() {
+                a.pool = Some((lg.region, lg.name));
+            }
+            a.group_name = lg.name;
+            return a.fail(3, codes::FILTER, String::new());
+        }
+        // Follow every passing filter; keep the best continuation.
+        let mut best: Option<Attempt> = None;
+        for (f, cmp) in passing {
+            let mut b = a.clone();
+            b.filter = Some(f);
+            b.comparison = Some(cmp);
+            let b = self.follow_filter(b, lg.region, region, f);
+            let done = b.status == Status::Passed;
+            if best.as_ref().is_none_or(|x| b.better_than(x)) {
+                best = Some(b);
+            }
+            if done {
+                break;
+            }
+        }
+        best.unwrap_or(a)
+    }
+
+    /// The closest non-passing filter (fewest term differences; a pattern
+    /// that parses before one that does not), with its verdict.
+    fn closest_filter(&self, filters: &[(&'a MetricFilter, Rows)], row: &str, a: &mut Attempt<'a>) {
+        let mut top: Option<(usize, &MetricFilter, Comparison)> = None;
+        for (f, _) in filters.iter().take(NEAR_MISS_LIMIT) {
+            let Some(cmp) = compare(&f.filter_pattern, self.benchmark, row, self.mode) else {
+                continue;
+            };
+            let cost = if cmp.verdict == Verdict::Invalid {
+                usize::MAX
+            } else {
+                cmp.differences.len()
+            };
+            if top.as_ref().is_none_or(|(c, _, _)| cost < *c) {
+                top = Some((cost, f, cmp));
+            }
+        }
+        if let Some((_, f, cmp)) = top {
+            a.filter = Some(f);
+            a.comparison = Some(cmp);
+            a.searched = filters.len().min(NEAR_MISS_LIMIT);
+        }
+    }
+
+    fn follow_filter(
+        &self,
+        a: Attempt<'a>,
+        region_name: &'a str,
+        region: &'a Region,
+        f: &'a MetricFilter,
+    ) -> Attempt<'a> {
+        if let Err(e) = region.alarms.get() {
+            let mut a = a;
+            a.error = Some(error_json(e));
+            return a.end(
+                Status::NotAvailable,
+                4,
+                super::finding::DATA_NOT_AVAILABLE,
+                format!("the alarms could not be read: {e}"),
+            );
+        }
+        let mut best: Option<Attempt> = None;
+        let mut any_alarm = false;
+        for m in &f.metric_transformations {
+            let Some(alarms) = self.alarms.get(&(
+                region_name,
+                m.metric_name.as_str(),
+                m.metric_namespace.as_str(),
+            )) else {
+                continue;
+            };
+            for al in alarms {
+                any_alarm = true;
+                let mut b = a.clone();
+                b.metric = Some((m.metric_name.as_str(), m.metric_namespace.as_str()));
+                b.alarm = Some(al);
+                let b = self.follow_alarm(b, al);
+                let done = b.status == Status::Passed;
+                if best.as_ref().is_none_or(|x| b.better_than(x)) {
+                    best = Some(b);
+                }
+                if done {
+                    return best.unwrap_or(a);
+                }
+            }
+        }
+        match best {
+            Some(b) => b,
+            None => {
+                debug_assert!(!any_alarm);
+                let metrics: Vec<String> = f
+                    .metric_transformations
+                    .iter()
+                    .map(|m| format!("{}/{}", m.metric_namespace, m.metric_name))
+                    .collect();
+                a.fail(
+                    4,
+                    codes::ALARMS,
+                    format!(
+                        "no alarm in {region_name} watches the filter's metric {}",
+                        metrics.join(", ")
+                    ),
+                )
+            }
+        }
+    }
+
+    fn follow_alarm(&self, a: Attempt<'a>, al: &'a MetricAlarm) -> Attempt<'a> {
+        if !al.actions_enabled {
+            return a.fail(
+                5,
+                codes::ACTIONS,
+                format!("the alarm `{}` has its actions disabled", al.alarm_name),
+            );
+        }
+        let sns: Vec<&str> = al
+            .alarm_actions
+            .iter()
+            .map(String::as_str)
+            .filter(|x| Arn::parse(x).is_some_and(|arn| arn.service == "sns"))
+            .collect();
+        if sns.is_empty() {
+            return a.fail(
+                5,
+                codes::ACTIONS,
+                format!("the alarm `{}` notifies no SNS topic", al.alarm_name),
+            );
+        }
+        let mut best: Option<Attempt> = None;
+        for topic in sns {
+            let mut b = a.clone();
+            b.topic = Some(topic);
+            let b = self.follow_topic(b, al, topic);
+            let done = b.status == Status::Passed;
+            if best.as_ref().is_none_or(|x| b.better_than(x)) {
+                best = Some(b);
+            }
+            if done {
+                break;
+            }
+        }
+        best.unwrap_or(a)
+    }
+
+    fn follow_topic(&self, a: Attempt<'a>, al: &'a MetricAlarm, topic: &'a str) -> Attempt<'a> {
+        let s = self.snapshot;
+        let Some(arn) = Arn::parse(topic) else {
+            return a.fail(6, codes::TOPIC, format!("`{topic}` is not a topic ARN"));
+        };
+        let alarm_region = Arn::parse(&al.alarm_arn)
+            .map(|x| x.region)
+            .unwrap_or_default();
+        if arn.account != s.account_id {
+            let (code, where_) = if arn.region != alarm_region {
+                (codes::CROSS_ACCOUNT_REGION, "another account and region")
+            } else {
+                (codes::CROSS_ACCOUNT, "another account")
+            };
+            return a.end(
+                Status::Warning,
+                6,
+                code,
+                format!("the alarm notifies a topic of {where_} ({}); its subscriptions cannot be checked here", arn.account),
+            );
+        }
+        let Some(t) = self.topics.get(topic) else {
+            return match self.regions.get(arn.region).map(|r| r.topics.get()) {
+                Some(Err(e)) => {
+                    let mut a = a;
+                    a.error = Some(error_json(e));
+                    a.end(
+                        Status::NotAvailable,
+                        6,
+                        super::finding::DATA_NOT_AVAILABLE,
+                        format!("the SNS topics could not be read: {e}"),
+                    )
+                }
+                None => a.end(
+                    Status::Warning,
+                    6,
+                    codes::TRAIL_OTHER_REGION,
+                    format!(
+                        "the topic is in {}, a region the snapshot does not cover",
+                        arn.region
+                    ),
+                ),
+                Some(Ok(_)) => a.fail(
+                    6,
+                    codes::TOPIC,
+                    format!("the alarm's topic `{topic}` does not exist"),
+                ),
+            };
+        };
+        match t.subscriptions.get() {
+            Err(e) => {
+                let mut a = a;
+                a.error = Some(error_json(e));
+                a.end(
+                    Status::NotAvailable,
+                    7,
+                    super::finding::DATA_NOT_AVAILABLE,
+                    format!("the topic's subscriptions could not be read: {e}"),
+                )
+            }
+            Ok(subs) => match subs.iter().find(|x| x.is_confirmed()) {
+                Some(sub) => {
+                    let mut a = a;
+                    a.subscription = Some(json!({
+                        "arn": sub.subscription_arn,
+                        "protocol": sub.protocol,
+                        "endpoint": sub.endpoint,
+                    }));
+                    a.end(Status::Passed, 8, codes::COMPLETE, "a complete chain: trail, log group, metric filter, alarm, topic and confirmed subscription".into())
+                }
+                None => {
+                    let pending = subs.len();
+                    a.fail(
+                        7,
+                        codes::SUBSCRIPTION,
+                        if pending == 0 {
+                            "the topic has no subscription".to_owned()
+                        } else {
+                            format!("the topic's {pending} subscription(s) are not confirmed")
+                        },
+                    )
+                }
+            },
+        }
+    }
+}
+
+/// The names of the links, in order; `depth` counts the links that held.
+const LINKS: [&str; 8] = [
+    "trail",
+    "log_group",
+    "metric_filter",
+    "metric_filter",
+    "alarm",
+    "alarm_actions",
+    "topic",
+    "subscription",
+];
+
+/// One attempted chain and where it ended.
+#[derive(Clone)]
+struct Attempt<'a> {
+    status: Status,
+    depth: u8,
+    code: &'static str,
+    reason: String,
+    trail: &'a Trail,
+    log_group: Option<&'a str>,
+    filter: Option<&'a MetricFilter>,
+    comparison: Option<Comparison>,
+    metric: Option<(&'a str, &'a str)>,
+    alarm: Option<&'a MetricAlarm>,
+    topic: Option<&'a str>,
+    subscription: Option<Value>,
+    error: Option<Value>,
+    /// How many filters were compared to find the near miss.
+    searched: usize,
+    /// The log group (region, name) whose filters all failed.
+    pool: Option<(&'a str, &'a str)>,
+    /// The log group's name.
+    group_name: &'a str,
+}
+
+impl<'a> Attempt<'a> {
+    fn new(trail: &'a Trail) -> Self {
+        Attempt {
+            status: Status::Failed,
+            depth: 0,
+            code: codes::TRAIL,
+            reason: String::new(),
+            trail,
+            log_group: None,
+            filter: None,
+            comparison: None,
+            metric: None,
+            alarm: None,
+            topic: None,
+            subscription: None,
+            error: None,
+            searched: 0,
+            pool: None,
+            group_name: "",
+        }
+    }
+
+    fn end(mut self, status: Status, depth: u8, code: &'static str, reason: String) -> Self {
+        self.status = status;
+        self.depth = depth;
+        self.code = code;
+        self.reason = reason;
+        self
+    }
+
+    fn fail(self, depth: u8, code: &'static str, reason: String) -> Self {
+        self.end(Status::Failed, depth, code, reason)
+    }
+
+    /// A complete chain beats a warning, which beats an unreadable link,
+    /// which beats a broken one; then the further the better.
+    fn better_than(&self, other: &Attempt) -> bool {
+        let rank = |s: Status| match s {
+            Status::Passed => 3,
+            Status::Warning => 2,
+            Status::NotAvailable => 1,
+            Status::Failed => 0,
+        };
+        (rank(self.status), self.depth) > (rank(other.status), other.depth)
+    }
+
+    fn into_finding(
+        self,
+        s: &Snapshot,
+        row: &str,
+        benchmark: &str,
+        mode: MatchMode,
+        others: usize,
+    ) -> Finding {
+        let region = self
+            .log_group
+            .and_then(LogGroupRef::parse)
+            .map_or(self.trail.home_region.as_str(), |lg| lg.region);
+        let mut chain = serde_json::Map::new();
+        chain.insert("trail".into(), self.trail.trail_arn.as_str().into());
+        if let Some(lg) = self.log_group {
+            chain.insert("log_group".into(), lg.into());
+        }
+        if let Some(f) = self.filter {
+            chain.insert(
+                "metric_filter".into(),
+                json!({ "name": f.filter_name, "pattern": f.filter_pattern }),
+            );
+        }
+        if let Some((name, ns)) = self.metric {
+            chain.insert("metric".into(), json!({ "name": name, "namespace": ns }));
+        }
+        if let Some(al) = self.alarm {
+            chain.insert("alarm".into(), al.alarm_arn.as_str().into());
+        }
+        if let Some(t) = self.topic {
+            chain.insert("topic".into(), t.into());
+        }
+        if let Some(sub) = self.subscription {
+            chain.insert("subscription".into(), sub);
+        }
+        let mut f = Finding::new(
+            self.status,
+            ResourceType::Account,
+            super::common::account_resource(s),
+            Some(region),
+            self.code,
+            self.reason,
+        )
+        .with("benchmark", benchmark)
+        .with("benchmark_control", row)
+        .with("match", mode.as_str())
+        .with("chain", Value::Object(chain))
+        .with("other_trails", others);
+        if self.status != Status::Passed {
+            let link = LINKS
+                .get(usize::from(self.depth))
+                .copied()
+                .unwrap_or("subscription");
+            f = f.with("broken_link", link);
+        }
+        if let Some(c) = self.comparison {
+            f = f.with("verdict", serde_json::to_value(&c).unwrap_or(Value::Null));
+        }
+        if self.searched > 0 {
+            f = f.with("filters_compared", self.searched);
+        }
+        if let Some(e) = self.error {
+            f = f.with("error", e);
+        }
+        f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::snapshot::Collected;
+    use crate::audit::testkit::*;
+    use crate::cis::{benchmark, control};
+
+    fn walk(s: &Snapshot, id: &str) -> Finding {
+        walk_with(s, id, "cis-1.2", MatchMode::Normalized)
+    }
+
+    fn walk_with(s: &Snapshot, id: &str, bench: &str, mode: MatchMode) -> Finding {
+        let b = benchmark(bench).unwrap();
+        Index::build(s, b, mode).walk(control(id).unwrap())
+    }
+
+    fn home(s: &mut Snapshot) -> &mut Region {
+        s.regions
+            .iter_mut()
+            .find(|r| r.region == "us-east-1")
+            .unwrap()
+    }
+
+    const ALL: [&str; 15] = [
+        "1.1", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11",
+        "3.12", "3.13", "3.14",
+    ];
+
+    #[test]
+    fn compliant_chains_complete() {
+        let s = compliant();
+        for id in ALL {
+            let f = walk(&s, id);
+            assert_eq!(f.status, Status::Passed, "{id}: {f:#?}");
+            assert_eq!(f.reason_code, codes::COMPLETE);
+            assert_eq!(f.evidence["verdict"]["verdict"], "exact", "{id}");
+            assert!(f.evidence["chain"]["subscription"]["arn"].is_string());
+            assert!(f.evidence.get("broken_link").is_none());
+        }
+        // The Security Hub benchmark accepts the same filters.
+        for id in ALL {
+            assert_eq!(
+                walk_with(&s, id, "securityhub", MatchMode::Strict).status,
+                Status::Passed,
+                "{id}"
+            );
+        }
+    }
+
+    #[test]
+    fn mixed_breaks_each_link() {
+        let s = mixed();
+        let code = |id| {
+            let f = walk(&s, id);
+            (f.status, f.reason_code)
+        };
+        assert_eq!(code("3.1"), (Status::Passed, codes::COMPLETE));
+        assert_eq!(code("3.2"), (Status::Failed, codes::FILTER));
+        assert_eq!(code("3.3"), (Status::Passed, codes::COMPLETE));
+        assert_eq!(code("3.4"), (Status::Failed, codes::ACTIONS));
+        assert_eq!(code("3.5"), (Status::Failed, codes::ALARMS));
+        assert_eq!(code("3.6"), (Status::Failed, codes::SUBSCRIPTION));
+        assert_eq!(code("3.7"), (Status::Warning, codes::CROSS_ACCOUNT));
+        assert_eq!(code("3.8"), (Status::Failed, codes::TOPIC));
+        assert_eq!(code("3.9"), (Status::Failed, codes::FILTER));
+        // The near miss carries the term differences.
+        let f = walk(&s, "3.2");
+        assert_eq!(f.evidence["verdict"]["verdict"], "different");
+        assert_eq!(
+            f.evidence["chain"]["metric_filter"]["name"],
+            "CIS-3.2-ConsoleSigninWithoutMFA"
+        );
+        assert!(
+            !f.evidence["verdict"]["differences"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(f.evidence["broken_link"], "metric_filter");
+        // An equivalent filter passes normalized, fails strict with its verdict.
+        let f = walk_with(&s, "3.3", "cis-1.2", MatchMode::Strict);
+        assert_eq!(f.status, Status::Failed);
+        assert_eq!(f.reason_code, codes::FILTER);
+        assert_eq!(f.evidence["verdict"]["verdict"], "equivalent");
+        assert_eq!(
+            walk_with(&s, "1.1", "cis-1.2", MatchMode::Strict).status,
+            Status::Failed
+        );
+    }
+
+    #[test]
+    fn trail_links() {
+        let mut s = compliant();
+        for r in &mut s.regions {
+            if let Collected::Ok(ts) = &mut r.trails {
+                for t in ts {
+                    t.is_multi_region_trail = false;
+                }
+            }
+        }
+        assert_eq!(walk(&s, "3.1").reason_code, codes::TRAIL);
+        let mut s = compliant();
+        for r in &mut s.regions {
+            r.trails = Collected::Ok(vec![]);
+        }
+        assert_eq!(walk(&s, "3.1").reason_code, codes::TRAIL);
+        s.regions[1].trails = Collected::Error(denied("cloudtrail", "DescribeTrails"));
+        assert_eq!(walk(&s, "3.1").status, Status::NotAvailable);
+        // Organization trail owned by the management account.
+        let mut s = compliant();
+        for r in &mut s.regions {
+            if let Collected::Ok(ts) = &mut r.trails {
+                for t in ts {
+                    t.trail_arn = "arn:aws:cloudtrail:us-east-1:111122223333:trail/org".into();
+                    t.is_organization_trail = true;
+                }
+            }
+        }
+        let f = walk(&s, "3.4");
+        assert_eq!(
+            (f.status, f.reason_code),
+            (Status::Warning, codes::TRAIL_OTHER_ACCOUNT)
+        );
+        // A log group in a region the snapshot does not cover.
+        let mut s = compliant();
+        s.regions.retain(|r| r.region != "us-east-1");
+        let f = walk(&s, "3.4");
+        assert_eq!(
+            (f.status, f.reason_code),
+            (Status::Warning, codes::TRAIL_OTHER_REGION)
+        );
+    }
+
+    #[test]
+    fn filter_and_alarm_links() {
+        let mut s = compliant();
+        home(&mut s).metric_filters = Collected::Error(denied("logs", "DescribeMetricFilters"));
+        let f = walk(&s, "3.1");
+        assert_eq!(f.status, Status::NotAvailable);
+        assert!(f.evidence["error"]["code"].is_string());
+        let mut s = compliant();
+        home(&mut s).metric_filters = Collected::Ok(vec![]);
+        assert_eq!(walk(&s, "3.1").reason_code, codes::FILTERS);
+        let mut s = compliant();
+        home(&mut s).alarms = Collected::Error(denied("cloudwatch", "DescribeAlarms"));
+        assert_eq!(walk(&s, "3.1").status, Status::NotAvailable);
+        // A filter in the wrong log group does not count.
+        let mut s = compliant();
+        if let Collected::Ok(fs) = &mut home(&mut s).metric_filters {
+            for f in fs {
+                f.log_group_name = "/aws/lambda/billing-export".into();
+            }
+        }
+        assert_eq!(walk(&s, "3.1").reason_code, codes::FILTERS);
+        // An alarm on the right name in another namespace does not count.
+        let mut s = compliant();
+        if let Collected::Ok(al) = &mut home(&mut s).alarms {
+            for a in al {
+                a.namespace = Some("Other".into());
+            }
+        }
+        assert_eq!(walk(&s, "3.1").reason_code, codes::ALARMS);
+    }
+
+    #[test]
+    fn topic_links() {
+        let mut s = compliant();
+        home(&mut s).topics = Collected::Error(denied("sns", "ListTopics"));
+        assert_eq!(walk(&s, "3.1").status, Status::NotAvailable);
+        let mut s = compliant();
+        if let Collected::Ok(ts) = &mut home(&mut s).topics {
+            ts[0].subscriptions = Collected::Error(denied("sns", "ListSubscriptionsByTopic"));
+        }
+        assert_eq!(walk(&s, "3.1").status, Status::NotAvailable);
+        let mut s = compliant();
+        if let Collected::Ok(al) = &mut home(&mut s).alarms {
+            for a in al {
+                a.alarm_actions = vec!["arn:aws:sns:eu-west-1:111122223333:central".into()];
+            }
+        }
+        assert_eq!(walk(&s, "3.1").reason_code, codes::CROSS_ACCOUNT_REGION);
+        // One good chain among broken ones is enough.
+        let mut s = compliant();
+        if let Collected::Ok(al) = &mut home(&mut s).alarms {
+            let mut broken = al[0].clone();
+            broken.actions_enabled = false;
+            al.insert(0, broken);
+        }
+        assert_eq!(walk(&s, "3.1").status, Status::Passed);
+    }
+
+    #[test]
+    fn every_canonical_form_has_an_anchor_and_passes() {
+        // The pre-filter is sound only if every form has an anchor it contains.
+        for b in crate::cis::BENCHMARKS {
+            for row in b.rows {
+                for text in row.canonical {
+                    let n = normalize(text).unwrap();
+                    let a = anchor(&n)
+                        .unwrap_or_else(|| panic!("{} {}: no anchor", b.name, row.control));
+                    assert!(text.contains(a.as_str()), "{text} lacks {a}");
+                }
+            }
+        }
+        // Every accepted form of every cis-1.2 row completes the chain.
+        let b = benchmark("cis-1.2").unwrap();
+        for id in ALL {
+            let row = b.row(id).unwrap();
+            for form in row.canonical {
+                let mut s = compliant();
+                if let Collected::Ok(fs) = &mut home(&mut s).metric_filters {
+                    let n = if id == "1.1" { "3.3" } else { id };
+                    let f = fs
+                        .iter_mut()
+                        .find(|f| f.filter_name.starts_with(&format!("CIS-{n}-")))
+                        .unwrap();
+                    f.filter_pattern = (*form).to_owned();
+                }
+                assert_eq!(walk(&s, id).status, Status::Passed, "{id}: {form}");
+            }
+        }
+    }
+
+    #[test]
+    fn benchmark_rows_by_security_hub_id() {
+        let s = compliant();
+        let f = walk_with(&s, "3.3", "cis-1.4", MatchMode::Normalized);
+        assert_eq!(f.evidence["benchmark_control"], "4.3");
+        assert_eq!(f.status, Status::Passed, "{f:#?}");
+        static EMPTY: Benchmark = Benchmark {
+            name: "empty",
+            title: "no rows",
+            rows: &[],
+        };
+        let f = Index::build(&s, &EMPTY, MatchMode::Normalized).walk(control("3.1").unwrap());
+        assert_eq!(
+            (f.status, f.reason_code),
+            (Status::NotAvailable, codes::NO_PATTERN)
+        );
+    }
+}

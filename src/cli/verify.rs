@@ -1,0 +1,189 @@
+//! `cis-filters verify`: audit an account snapshot against the CIS AWS
+//! Foundations Benchmark v1.2.0 and report every control.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{EXIT_FAIL, EXIT_OK, UsageError, colour_enabled, out, usage_error};
+use crate::audit::{self, Snapshot, snapshot::MAX_SNAPSHOT_BYTES};
+use crate::cis::{self, Control, MatchMode};
+use crate::report::audit::Format;
+
+/// Audit an AWS account against the CIS AWS Foundations Benchmark v1.2.0.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Every control of the benchmark is reported, with one or more findings per resource:
+PASSED, FAILED, WARNING (what the check needs is in another account or region) or
+NOT_AVAILABLE (the data could not be read, or the control is manual). The metric-filter
+controls (1.1, 3.1-3.14) name the whole chain they used, or the closest chain and its
+first broken link, with Security Hub's reason codes.
+
+Examples:
+  cis-filters verify --snapshot examples/snapshots/mixed.json
+  cis-filters verify --snapshot snap.json --controls 3.1,3.4,4.1 --match strict
+  cis-filters verify --snapshot snap.json --format asff --output findings.json
+  cis-filters verify --snapshot snap.json --format junit --output cis.xml
+
+Formats: table (default; coloured on a terminal), json (docs/report.md), asff (Security Hub
+BatchImportFindings), sarif (2.1.0), csv, junit. The snapshot format is docs/snapshot.md.
+
+Exit codes: 0 no control FAILED, 1 at least one control FAILED, 2 usage or input error.")]
+pub struct VerifyArgs {
+    /// The account snapshot (JSON, `schema` 1) to audit; `-` reads stdin.
+    #[arg(long, value_name = "FILE")]
+    snapshot: Option<PathBuf>,
+
+    /// The benchmark whose canonical metric-filter patterns apply: cis-1.2 (default),
+    /// securityhub, cis-1.4, cis-2.0, cis-3.0, cis-5.0.
+    #[arg(long, value_name = "NAME", default_value = cis::DEFAULT_BENCHMARK)]
+    benchmark: String,
+
+    /// Which filter verdicts pass: `strict` (exact tokens only, as Security Hub) or
+    /// `normalized` (also logically equivalent patterns).
+    #[arg(long = "match", value_name = "MODE", default_value = "normalized")]
+    match_mode: String,
+
+    /// Only these controls, comma-separated (`3.1,4.1`; Security Hub ids such as
+    /// `CloudWatch.2` work too).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    controls: Vec<String>,
+
+    /// The report format: table, json, asff, sarif, csv or junit.
+    #[arg(long, value_name = "FORMAT", default_value = "table")]
+    format: String,
+
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// Run `verify`; the exit code is returned.
+pub fn verify(args: VerifyArgs) -> u8 {
+    match run(args) {
+        Ok(code) => code,
+        Err(e) => usage_error(e),
+    }
+}
+
+fn run(args: VerifyArgs) -> Result<u8, UsageError> {
+    let benchmark = cis::benchmark(&args.benchmark).ok_or_else(|| {
+        let names: Vec<&str> = cis::BENCHMARKS.iter().map(|b| b.name).collect();
+        UsageError(format!(
+            "unknown benchmark `{}`: expected one of {}",
+            args.benchmark,
+            names.join(", ")
+        ))
+    })?;
+    let mode: MatchMode = args.match_mode.parse().map_err(UsageError)?;
+    let format: Format = args.format.parse().map_err(UsageError)?;
+    let controls = select(&args.controls)?;
+    let snapshot = match &args.snapshot {
+        Some(path) => read_snapshot(path)?,
+        None => live_snapshot()?,
+    };
+    let report = audit::run(
+        &snapshot,
+        &audit::Options {
+            benchmark,
+            mode,
+            controls: controls.as_deref(),
+        },
+    );
+    let code = if report.any_failed() {
+        EXIT_FAIL
+    } else {
+        EXIT_OK
+    };
+    match &args.output {
+        Some(path) => {
+            let text = format.render(&report, false);
+            std::fs::write(path, text).map_err(|e| {
+                UsageError(format!(
+                    "cannot write the report to `{}`: {e}",
+                    path.display()
+                ))
+            })?;
+        }
+        None => {
+            let colour = format == Format::Table && colour_enabled(std::io::stdout().is_terminal());
+            out(&format.render(&report, colour));
+        }
+    }
+    Ok(code)
+}
+
+/// The controls named on the command line, in catalog order; `None` for all.
+fn select(ids: &[String]) -> Result<Option<Vec<&'static Control>>, UsageError> {
+    let ids: Vec<&str> = ids
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let mut picked = Vec::new();
+    for id in ids {
+        let found: Vec<&'static Control> = match cis::control(id) {
+            Some(c) => vec![c],
+            None => cis::CONTROLS
+                .iter()
+                .filter(|c| c.securityhub_id.is_some_and(|s| s.eq_ignore_ascii_case(id)))
+                .collect(),
+        };
+        if found.is_empty() {
+            return Err(UsageError(format!(
+                "unknown control `{id}`: expected a CIS v1.2.0 id (1.1 to 4.4) or a Security Hub id such as CloudWatch.2"
+            )));
+        }
+        picked.extend(found);
+    }
+    Ok(Some(picked))
+}
+
+fn read_snapshot(path: &std::path::Path) -> Result<Snapshot, UsageError> {
+    let name = path.display().to_string();
+    let text = if name == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .take(MAX_SNAPSHOT_BYTES as u64 + 1)
+            .read_to_string(&mut s)
+            .map_err(|e| UsageError(format!("cannot read the snapshot from stdin: {e}")))?;
+        s
+    } else {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| UsageError(format!("cannot read snapshot `{name}`: {e}")))?;
+        if meta.is_dir() {
+            return Err(UsageError(format!(
+                "snapshot `{name}` is a directory, not a file"
+            )));
+        }
+        if meta.len() > MAX_SNAPSHOT_BYTES as u64 {
+            return Err(UsageError(format!(
+                "snapshot `{name}` is {} bytes, more than the limit of {MAX_SNAPSHOT_BYTES} bytes",
+                meta.len()
+            )));
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| UsageError(format!("cannot read snapshot `{name}`: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| {
+            UsageError(format!(
+                "snapshot `{name}` is not UTF-8 (byte {})",
+                e.utf8_error().valid_up_to()
+            ))
+        })?
+    };
+    Snapshot::from_json(&text).map_err(|e| UsageError(format!("{name}: {e}")))
+}
+
+/// A snapshot taken from the account now. This build has no AWS code.
+fn live_snapshot() -> Result<Snapshot, UsageError> {
+    Err(UsageError(
+        "no --snapshot given, and this build of cis-filters cannot audit an account live: \
+         that needs the `aws` feature (cargo install cis-filters --features aws). \
+         Audit a saved snapshot with `--snapshot FILE` (see docs/snapshot.md)"
+            .to_owned(),
+    ))
+}

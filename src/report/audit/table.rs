@@ -1,0 +1,155 @@
+//! The table for people: one row per control (id, status, severity, title,
+//! reason), then the findings that FAILED or WARNED, then a summary line.
+
+use std::fmt::Write;
+
+use crate::audit::{Audit, Status};
+
+const RESET: &str = "\x1b[0m";
+
+fn paint(status: Status) -> &'static str {
+    match status {
+        Status::Passed => "\x1b[32m",
+        Status::Failed => "\x1b[1;31m",
+        Status::Warning => "\x1b[33m",
+        Status::NotAvailable => "\x1b[2m",
+    }
+}
+
+/// `text` padded to `width` characters, coloured for `status` when asked.
+fn cell(text: &str, width: usize, status: Option<Status>, colour: bool) -> String {
+    let pad = width.saturating_sub(text.chars().count());
+    match status {
+        Some(st) if colour => format!("{}{text}{RESET}{}", paint(st), " ".repeat(pad)),
+        _ => format!("{text}{}", " ".repeat(pad)),
+    }
+}
+
+/// At most `max` characters of `text`, with `…` when cut.
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// Render the table; `colour` adds ANSI colours to statuses.
+pub fn render(a: &Audit, colour: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "CIS audit of account {} (snapshot {}), benchmark {}, match {}",
+        a.account, a.taken_at, a.benchmark, a.mode
+    );
+    out.push('\n');
+    let id_w = a
+        .controls
+        .iter()
+        .map(|c| c.control.id.len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let _ = writeln!(
+        out,
+        "{}  {}  {}  {:<50}  REASON",
+        cell("ID", id_w, None, false),
+        cell("STATUS", 13, None, false),
+        cell("SEVERITY", 8, None, false),
+        "TITLE"
+    );
+    for c in &a.controls {
+        let _ = writeln!(
+            out,
+            "{}  {}  {}  {:<50}  {}",
+            cell(c.control.id, id_w, None, false),
+            cell(c.status.as_str(), 13, Some(c.status), colour),
+            cell(c.control.severity.as_str(), 8, None, false),
+            clip(c.control.title, 50),
+            c.reason()
+        );
+    }
+    let problems: Vec<_> = a
+        .controls
+        .iter()
+        .flat_map(|c| c.findings.iter().map(move |f| (c, f)))
+        .filter(|(_, f)| matches!(f.status, Status::Failed | Status::Warning))
+        .collect();
+    if !problems.is_empty() {
+        out.push_str("\nFindings that failed or warned:\n");
+        for (c, f) in problems {
+            let region = f.region.as_deref().unwrap_or("global");
+            let _ = writeln!(
+                out,
+                "  {} {} {} [{}] {}: {}",
+                cell(c.control.id, id_w, None, false),
+                cell(f.status.as_str(), 7, Some(f.status), colour),
+                f.resource,
+                region,
+                f.reason_code,
+                f.reason
+            );
+            if let Some(diffs) = f
+                .evidence
+                .get("verdict")
+                .and_then(|v| v.get("differences"))
+                .and_then(|d| d.as_array())
+            {
+                for d in diffs {
+                    let change = d.get("change").and_then(|x| x.as_str()).unwrap_or("");
+                    let term = d.get("term").and_then(|x| x.as_str()).unwrap_or("");
+                    let mut line = format!("      {change}: {term}");
+                    if let Some(e) = d.get("expected").and_then(|x| x.as_str()) {
+                        let _ = write!(line, " (expected {e}");
+                        match d.get("found").and_then(|x| x.as_str()) {
+                            Some(f) => {
+                                let _ = write!(line, ", found {f})");
+                            }
+                            None => line.push(')'),
+                        }
+                    } else if let Some(f) = d.get("found").and_then(|x| x.as_str()) {
+                        let _ = write!(line, " (found {f})");
+                    }
+                    let _ = writeln!(out, "{line}");
+                }
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{} passed, {} failed, {} warning, {} not available ({} controls)",
+        a.count(Status::Passed),
+        a.count(Status::Failed),
+        a.count(Status::Warning),
+        a.count(Status::NotAvailable),
+        a.controls.len()
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::testkit;
+    use crate::report::audit::tests::audit_of;
+
+    #[test]
+    fn plain_and_coloured() {
+        let a = audit_of(&testkit::mixed());
+        let plain = render(&a, false);
+        assert!(!plain.contains('\x1b'));
+        assert!(plain.contains("3.2  FAILED"), "{plain}");
+        assert!(plain.contains("CLOUDTRAIL_METRIC_FILTER_NOT_VALID"));
+        assert!(plain.lines().last().unwrap().ends_with("(49 controls)"));
+        let colour = render(&a, true);
+        assert!(colour.contains("\x1b[1;31mFAILED\x1b[0m"));
+    }
+
+    #[test]
+    fn clipping() {
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("abc", 4), "abc");
+    }
+}
