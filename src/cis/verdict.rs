@@ -1142,10 +1142,7 @@ mod tests {
     }
 
     fn spaced(ts: &[Token]) -> String {
-        ts.iter()
-            .map(|t| t.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        ts.iter().map(|t| &*t.text).collect::<Vec<_>>().join(" ")
     }
 
     fn newlines(ts: &[Token]) -> String {
@@ -1154,7 +1151,7 @@ mod tests {
                 if t.kind == TokenKind::Logic {
                     format!("{}\n", t.text)
                 } else {
-                    t.text.clone()
+                    t.text.to_string()
                 }
             })
             .collect::<Vec<_>>()
@@ -1167,7 +1164,7 @@ mod tests {
             .map(|t| {
                 let mut t = t.clone();
                 if t.kind == TokenKind::Value && !t.text.starts_with(['"', '%']) {
-                    t.text = format!("\"{}\"", t.text);
+                    t.text = format!("\"{}\"", t.text).into();
                 }
                 t
             })
@@ -1181,7 +1178,7 @@ mod tests {
             .map(|t| {
                 let mut t = t.clone();
                 if t.kind == TokenKind::Logic {
-                    t.text = if t.text == "&&" { "||" } else { "&&" }.to_owned();
+                    t.text = if t.text == "&&" { "||" } else { "&&" }.into();
                 }
                 t
             })

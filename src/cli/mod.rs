@@ -32,9 +32,14 @@ pub const EXIT_USAGE: u8 = 2;
 #[derive(Debug, Parser)]
 #[command(name = "cis-filters", version, about, long_about = None)]
 #[command(after_help = "Examples:\n  \
-    cis-filters parse '{ $.eventName = \"ConsoleLogin\" }'\n  \
+    cis-filters verify --snapshot examples/snapshots/mixed.json    audit a saved account snapshot\n  \
+    cis-filters check --control 3.3 '{ $.userIdentity.type = \"Root\" }'   compare with CIS 3.3\n  \
+    cis-filters lint infra/                                         lint Terraform/CloudFormation\n  \
+    cis-filters parse '{ $.eventName = \"ConsoleLogin\" }'           parse and normalise\n  \
     cis-filters fmt '{($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)}'\n\n\
-    Exit codes: 0 success, 1 negative result (invalid pattern, failed check), 2 usage or input error.")]
+    Every command has --help with examples.\n\
+    Exit codes: 0 success, 1 negative result (invalid pattern, failed check or control, lint errors),\n\
+    2 usage or input error.")]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
