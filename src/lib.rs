@@ -5,8 +5,11 @@
 //! - [`pattern`]: the filter-pattern language: spanned [`pattern::Ast`], nom
 //!   parser, errors with spans, the span-free [`pattern::Normal`] form and the
 //!   printers. Pure.
+//! - [`matcher`]: evaluate patterns against log events with CloudWatch Logs
+//!   semantics (JSON, space-delimited, terms, regex). Pure.
 //! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
 //! - [`audit`]: the account [`audit::Snapshot`] and the CIS checks over it. Pure.
+//! - [`lint`]: filter patterns in Terraform and CloudFormation, extracted with exact positions and checked. Pure.
 //! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
 //! - `aws` (feature `aws`): the only network code; collects a snapshot of an
 //!   account with the AWS SDK.
@@ -14,6 +17,8 @@
 
 pub mod audit;
 pub mod cis;
+pub mod lint;
+pub mod matcher;
 pub mod pattern;
 pub mod report;
 

@@ -17,11 +17,19 @@ mod common;
 #[path = "it/corpus.rs"]
 mod corpus;
 
+#[path = "it/lint.rs"]
+mod lint;
 #[path = "it/pattern_cli.rs"]
 mod pattern_cli;
 
 #[path = "it/audit.rs"]
 mod audit;
+#[path = "it/cis.rs"]
+mod cis;
+#[path = "it/matcher.rs"]
+mod matcher;
+#[path = "it/pattern_props.rs"]
+mod pattern_props;
 
 #[cfg(feature = "aws")]
 #[path = "it/e2e.rs"]

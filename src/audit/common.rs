@@ -13,8 +13,8 @@ pub fn account_finding(
     s: &Snapshot,
     region: Option<&str>,
     status: Status,
-    code: &str,
-    reason: impl Into<String>,
+    code: &'static str,
+    reason: impl Into<std::borrow::Cow<'static, str>>,
 ) -> Finding {
     Finding::new(
         status,

@@ -1,6 +1,7 @@
 //! Findings: what a check concluded about one resource, and how a control's
 //! status rolls up from its findings.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -128,9 +129,9 @@ pub struct Finding {
     /// The region, or `None` for global resources (IAM, the account).
     pub region: Option<String>,
     /// A stable upper-case code (Security Hub's where it has one).
-    pub reason_code: String,
+    pub reason_code: &'static str,
     /// One sentence for people.
-    pub reason: String,
+    pub reason: Cow<'static, str>,
     /// The facts the verdict rests on (a JSON object).
     pub evidence: Value,
 }
@@ -142,15 +143,15 @@ impl Finding {
         resource_type: ResourceType,
         resource: impl Into<String>,
         region: Option<&str>,
-        reason_code: &str,
-        reason: impl Into<String>,
+        reason_code: &'static str,
+        reason: impl Into<Cow<'static, str>>,
     ) -> Self {
         Finding {
             status,
             resource: resource.into(),
             resource_type,
             region: region.map(str::to_owned),
-            reason_code: reason_code.to_owned(),
+            reason_code,
             reason: reason.into(),
             evidence: Value::Object(Map::new()),
         }
@@ -218,7 +219,7 @@ impl ControlResult {
         self.findings
             .iter()
             .find(|f| f.status == self.status)
-            .map_or("no finding", |f| f.reason.as_str())
+            .map_or("no finding", |f| f.reason.as_ref())
     }
 }
 

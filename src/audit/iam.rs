@@ -152,6 +152,22 @@ fn true_false(row: &Row, col: &str) -> Value {
     cell(row, col).map_or(Value::Null, |v| Value::String(v.to_owned()))
 }
 
+/// The columns of one access key: name, active, last used, last rotated.
+const KEYS: [(&str, &str, &str, &str); 2] = [
+    (
+        "access_key_1",
+        "access_key_1_active",
+        "access_key_1_last_used_date",
+        "access_key_1_last_rotated",
+    ),
+    (
+        "access_key_2",
+        "access_key_2_active",
+        "access_key_2_last_used_date",
+        "access_key_2_last_rotated",
+    ),
+];
+
 /// One credential of a user, for 1.3: when it was last used or, never used,
 /// since when it has existed.
 struct Credential {
@@ -169,13 +185,12 @@ fn credentials(row: &Row) -> Vec<Credential> {
             since: date(row, "password_last_changed").or_else(|| date(row, "user_creation_time")),
         });
     }
-    for (n, name) in [(1, "access_key_1"), (2, "access_key_2")] {
-        if is_true(row, &format!("access_key_{n}_active")) {
+    for (name, active, used, rotated) in KEYS {
+        if is_true(row, active) {
             out.push(Credential {
                 name,
-                last_used: date(row, &format!("access_key_{n}_last_used_date")),
-                since: date(row, &format!("access_key_{n}_last_rotated"))
-                    .or_else(|| date(row, "user_creation_time")),
+                last_used: date(row, used),
+                since: date(row, rotated).or_else(|| date(row, "user_creation_time")),
             });
         }
     }
@@ -200,7 +215,7 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
     for row in user_rows(report, &needed, &mut out) {
         let mut stale = Vec::new();
         let mut unknown = Vec::new();
-        let mut evidence = serde_json::Map::new();
+        let mut oldest: Option<i64> = None;
         for c in credentials(row) {
             let (when, basis) = match (&c.last_used, &c.since) {
                 (Some(t), _) => (t, "last_used"),
@@ -210,27 +225,31 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
                     continue;
                 }
             };
-            evidence.insert(
-                c.name.to_owned(),
-                json!({ basis: when.as_str(), "age_days": age_days(s, when) }),
-            );
+            let age = age_days(s, when);
+            oldest = Some(oldest.map_or(age, |o| o.max(age)));
             if older_than_90_days(s, when) {
-                stale.push(c.name);
+                stale.push(json!({ "credential": c.name, basis: when.as_str(), "age_days": age }));
             }
         }
         let arn = user_arn(row);
         let f = if !stale.is_empty() {
+            let names: Vec<&str> = stale
+                .iter()
+                .filter_map(|v| v.get("credential").and_then(Value::as_str))
+                .collect();
+            let reason = format!(
+                "enabled credential(s) unused for more than 90 days: {}",
+                names.join(", ")
+            );
             Finding::new(
                 Status::Failed,
                 ResourceType::IamUser,
                 arn,
                 None,
                 "CREDENTIALS_UNUSED_90_DAYS",
-                format!(
-                    "enabled credential(s) unused for more than 90 days: {}",
-                    stale.join(", ")
-                ),
+                reason,
             )
+            .with("stale", stale)
         } else if !unknown.is_empty() {
             Finding::new(
                 Status::NotAvailable,
@@ -253,7 +272,7 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
                 "every enabled credential was used (or created) within 90 days",
             )
         };
-        out.push(f.with("credentials", Value::Object(evidence)));
+        out.push(f.with("oldest_age_days", oldest));
     }
     no_users(s, &mut out, "");
     out
@@ -275,13 +294,12 @@ pub fn access_keys_rotated(s: &Snapshot) -> Vec<Finding> {
     for row in user_rows(report, &needed, &mut out) {
         let arn = user_arn(row);
         let mut any = false;
-        for n in [1, 2] {
-            if !is_true(row, &format!("access_key_{n}_active")) {
+        for (n, (name, active, _, rotated)) in (1..).zip(KEYS) {
+            if !is_true(row, active) {
                 continue;
             }
             any = true;
-            let key = format!("{arn}/access_key_{n}");
-            let f = match date(row, &format!("access_key_{n}_last_rotated")) {
+            let f = match date(row, rotated) {
                 None => Finding::new(
                     Status::NotAvailable,
                     ResourceType::IamUser,
@@ -312,7 +330,7 @@ pub fn access_keys_rotated(s: &Snapshot) -> Vec<Finding> {
                 )
                 .with("last_rotated", t.as_str()),
             };
-            out.push(f.with("key", key));
+            out.push(f.with("key", name));
         }
         if !any {
             out.push(Finding::new(

@@ -141,7 +141,12 @@ pub fn trail_fitness(t: &Trail) -> TrailFitness<'_> {
     }
 }
 
-fn trail_finding(t: &Trail, status: Status, code: &str, reason: impl Into<String>) -> Finding {
+fn trail_finding(
+    t: &Trail,
+    status: Status,
+    code: &'static str,
+    reason: impl Into<std::borrow::Cow<'static, str>>,
+) -> Finding {
     Finding::new(
         status,
         ResourceType::Trail,
@@ -368,8 +373,8 @@ fn bucket_finding(
     s: &Snapshot,
     b: &Bucket,
     status: Status,
-    code: &str,
-    reason: impl Into<String>,
+    code: &'static str,
+    reason: impl Into<std::borrow::Cow<'static, str>>,
 ) -> Finding {
     Finding::new(
         status,
@@ -585,7 +590,7 @@ pub fn config_enabled(s: &Snapshot) -> Vec<Finding> {
             }
             (Ok(a), Ok(b), Ok(c)) => (a, b, c),
         };
-        let fail = |code: &str, reason: &str| {
+        let fail = |code: &'static str, reason: &'static str| {
             account_finding(s, Some(region), Status::Failed, code, reason)
         };
         let f =
@@ -667,7 +672,7 @@ pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
         };
         let before = out.len();
         for k in keys {
-            let key_f = |st: Status, code: &str, reason: &str| {
+            let key_f = |st: Status, code: &'static str, reason: &'static str| {
                 Finding::new(
                     st,
                     ResourceType::KmsKey,
@@ -1036,7 +1041,7 @@ mod tests {
         s.regions[0].config_recorders =
             Collected::Error(denied("config", "DescribeConfigurationRecorders"));
         let f = config_enabled(&s);
-        let codes: Vec<_> = f.iter().map(|f| f.reason_code.as_str()).collect();
+        let codes: Vec<_> = f.iter().map(|f| f.reason_code).collect();
         assert_eq!(
             codes,
             [

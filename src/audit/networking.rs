@@ -28,7 +28,7 @@ fn sg_arn(s: &Snapshot, region: &str, g: &SecurityGroup) -> String {
     ec2_arn(s, region, "security-group", &g.group_id)
 }
 
-fn open_port(s: &Snapshot, port: i32, name: &str) -> Vec<Finding> {
+fn open_port(s: &Snapshot, port: i32, name: &str, closed: &'static str) -> Vec<Finding> {
     let mut out = Vec::new();
     for r in &s.regions {
         let region = r.region.as_str();
@@ -60,7 +60,7 @@ fn open_port(s: &Snapshot, port: i32, name: &str) -> Vec<Finding> {
                     sg_arn(s, region, g),
                     Some(region),
                     "PORT_NOT_OPEN_TO_WORLD",
-                    format!("no inbound rule admits 0.0.0.0/0 or ::/0 to port {port} ({name})"),
+                    closed,
                 )
             } else {
                 let rules: Vec<_> = open
@@ -101,12 +101,22 @@ fn open_port(s: &Snapshot, port: i32, name: &str) -> Vec<Finding> {
 
 /// 4.1: no security group admits 0.0.0.0/0 or ::/0 to port 22.
 pub fn no_world_ssh(s: &Snapshot) -> Vec<Finding> {
-    open_port(s, 22, "SSH")
+    open_port(
+        s,
+        22,
+        "SSH",
+        "no inbound rule admits 0.0.0.0/0 or ::/0 to port 22 (SSH)",
+    )
 }
 
 /// 4.2: no security group admits 0.0.0.0/0 or ::/0 to port 3389.
 pub fn no_world_rdp(s: &Snapshot) -> Vec<Finding> {
-    open_port(s, 3389, "RDP")
+    open_port(
+        s,
+        3389,
+        "RDP",
+        "no inbound rule admits 0.0.0.0/0 or ::/0 to port 3389 (RDP)",
+    )
 }
 
 /// 4.3: the default security group of every VPC has no rules.

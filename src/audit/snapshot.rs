@@ -1085,52 +1085,75 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
+/// The version check of a snapshot that did not parse: its `schema` field
+/// alone. A document that is not even JSON passes here, and the parse error
+/// is reported instead.
+fn check_version(text: &str) -> Result<(), SnapshotError> {
+    #[derive(Deserialize)]
+    struct Probe {
+        schema: Option<serde_json::Value>,
+    }
+    match serde_json::from_str::<Probe>(text) {
+        Ok(Probe {
+            schema: Some(serde_json::Value::Number(n)),
+        }) if n.as_u64() == Some(u64::from(SCHEMA_VERSION)) => Ok(()),
+        Ok(Probe { schema: Some(v) }) => Err(SnapshotError::Version {
+            found: Some(v.to_string()),
+        }),
+        Ok(Probe { schema: None }) => Err(SnapshotError::Version { found: None }),
+        Err(_) => Ok(()),
+    }
+}
+
 impl Snapshot {
     /// Read a snapshot from JSON text, checking the schema version first.
     pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
         if text.len() > MAX_SNAPSHOT_BYTES {
             return Err(SnapshotError::TooLarge { size: text.len() });
         }
-        // First only the version, so that a snapshot of another version gets
-        // a version error rather than a confusing field error.
-        #[derive(Deserialize)]
-        struct Probe {
-            schema: Option<serde_json::Value>,
+        // One full parse; only when it fails is the version looked at, so
+        // that a snapshot of another version gets a version error rather than
+        // a confusing field error.
+        let mut de = serde_json::Deserializer::from_str(text);
+        let parsed: Result<Snapshot, _> = serde_path_to_error::deserialize(&mut de);
+        if parsed.is_ok()
+            && let Err(e) = de.end()
+        {
+            return Err(SnapshotError::Syntax {
+                line: e.line(),
+                column: e.column(),
+                message: strip_position(&e.to_string()),
+            });
         }
-        let probe: Probe = serde_json::from_str(text).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => SnapshotError::Data {
-                path: ".".to_owned(),
-                line: e.line(),
-                column: e.column(),
-                message: strip_position(&e.to_string()),
-            },
-            _ => SnapshotError::Syntax {
-                line: e.line(),
-                column: e.column(),
-                message: strip_position(&e.to_string()),
-            },
-        })?;
-        match probe.schema {
-            Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {
-            }
-            Some(v) => {
+        let snap = match parsed {
+            Ok(snap) if snap.schema == SCHEMA_VERSION => snap,
+            Ok(snap) => {
                 return Err(SnapshotError::Version {
-                    found: Some(v.to_string()),
+                    found: Some(snap.schema.to_string()),
                 });
             }
-            None => return Err(SnapshotError::Version { found: None }),
-        }
-        let mut de = serde_json::Deserializer::from_str(text);
-        let snap: Snapshot = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            SnapshotError::Data {
-                path,
-                line: inner.line(),
-                column: inner.column(),
-                message: strip_position(&inner.to_string()),
+            Err(e) => {
+                check_version(text)?;
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                // serde_json calls some misfits (an extra key in `{"ok": …}`)
+                // syntax errors; valid JSON is a data error with its path.
+                let valid_json = serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
+                return Err(match inner.classify() {
+                    _ if valid_json => SnapshotError::Data {
+                        path,
+                        line: inner.line(),
+                        column: inner.column(),
+                        message: strip_position(&inner.to_string()),
+                    },
+                    _ => SnapshotError::Syntax {
+                        line: inner.line(),
+                        column: inner.column(),
+                        message: strip_position(&inner.to_string()),
+                    },
+                });
             }
-        })?;
+        };
         snap.validate()?;
         Ok(snap)
     }

@@ -187,7 +187,7 @@ pub struct Comparison {
 /// A parse error as it appears in JSON output.
 #[derive(Serialize)]
 struct ErrorJson<'a> {
-    code: &'static str,
+    kind: &'static str,
     message: &'a str,
     help: Option<&'a str>,
     start: usize,
@@ -197,7 +197,7 @@ struct ErrorJson<'a> {
 impl<'a> From<&'a ParseError> for ErrorJson<'a> {
     fn from(e: &'a ParseError) -> Self {
         ErrorJson {
-            code: e.kind().code(),
+            kind: e.kind().code(),
             message: e.message(),
             help: e.help(),
             start: e.span().start,
@@ -253,20 +253,35 @@ struct Prepared {
     ast: Ast,
     tokens: Vec<Token>,
     normal: Normal,
+    /// The JSON leaves in sorted order (empty for other kinds), for scoring.
+    sorted: Vec<NCond>,
 }
 
 impl Prepared {
+    /// A canonical form, with its sorted leaves.
     fn new(text: &str) -> Result<Prepared, ParseError> {
         let ast = parse(text)?;
-        Ok(Prepared::from_ast(ast))
+        Ok(Prepared::from_ast(ast).with_sorted())
     }
 
+    /// Without the sorted leaves, which only classification needs.
     fn from_ast(ast: Ast) -> Prepared {
         Prepared {
             tokens: tokens(&ast),
             normal: Normal::from_ast(&ast),
+            sorted: Vec::new(),
             ast,
         }
+    }
+
+    fn with_sorted(mut self) -> Prepared {
+        let mut sorted: Vec<NCond> = match &self.normal {
+            Normal::Json(e) => e.leaves().into_iter().cloned().collect(),
+            _ => Vec::new(),
+        };
+        sorted.sort();
+        self.sorted = sorted;
+        self
     }
 
     fn expr(&self) -> Option<&NExpr<NCond>> {
@@ -392,7 +407,11 @@ fn compare_row(
         cmp.verdict = Verdict::Different;
         // The closest accepted form: the fewest differences, the first on a tie.
         let mut best: Option<(&str, Vec<Difference>)> = None;
-        for (text, f) in &forms {
+        for (k, (text, f)) in forms.iter().enumerate() {
+            // Forms that differ only in spelling give the same differences.
+            if forms.iter().take(k).any(|(_, g)| g.normal == f.normal) {
+                continue;
+            }
             let d = differences(f, p);
             if best.as_ref().is_none_or(|(_, b)| d.len() < b.len()) {
                 best = Some((text, d));
@@ -419,7 +438,7 @@ fn compare_row(
 /// Classify `pattern` against every control of `benchmark`: the closest
 /// control(s) by shared conditions, and the verdict against the best one.
 pub fn classify(pattern: &str, benchmark: &Benchmark, mode: MatchMode) -> Classification {
-    let Ok(p) = parse(pattern).map(Prepared::from_ast) else {
+    let Ok(p) = parse(pattern).map(|a| Prepared::from_ast(a).with_sorted()) else {
         return Classification {
             best: None,
             candidates: Vec::new(),
@@ -460,17 +479,49 @@ fn score(canon: &Prepared, p: &Prepared) -> f64 {
     if canon.normal == p.normal {
         return 1.0;
     }
-    let (Some(c), Some(q)) = (canon.expr(), p.expr()) else {
-        return 0.0;
-    };
-    let (cl, ql) = (c.leaves(), q.leaves());
-    let m = match_leaves(&cl, &ql);
-    let total = cl.len() + ql.len();
+    let (a, b) = (&canon.sorted, &p.sorted);
+    let total = a.len() + b.len();
     if total == 0 {
         return 0.0;
     }
+    // Shared conditions: a merge of the two sorted lists. The leftovers stay
+    // sorted, and sorting is by selector first.
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    let (mut a_rest, mut b_rest) = (Vec::new(), Vec::new());
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                a_rest.push(x);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                b_rest.push(y);
+                j += 1;
+            }
+        }
+    }
+    a_rest.extend(a.iter().skip(i));
+    b_rest.extend(b.iter().skip(j));
+    // Leftovers on the same selector pair up as changed.
+    let (mut i, mut j, mut same_selector) = (0, 0, 0usize);
+    while let (Some(x), Some(y)) = (a_rest.get(i), b_rest.get(j)) {
+        match x.selector.cmp(&y.selector) {
+            std::cmp::Ordering::Equal => {
+                same_selector += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
     // Cap below 1: only equal normal forms score 1.
-    ((2.0 * m.exact.len() as f64 + 0.5 * m.changed.len() as f64) / total as f64).min(0.999)
+    ((2.0 * shared as f64 + 0.5 * same_selector as f64) / total as f64).min(0.999)
 }
 
 /// How the leaves of two expressions pair up, by index into each list.
@@ -1037,7 +1088,7 @@ mod tests {
         assert_eq!(v.error.unwrap().kind().code(), "glued_keyword");
         let json = serde_json::to_value(cmp("{", &CIS_1_2, "3.3")).unwrap();
         assert_eq!(json["verdict"], "invalid");
-        assert!(json["error"]["code"].is_string());
+        assert!(json["error"]["kind"].is_string());
     }
 
     #[test]
@@ -1091,10 +1142,7 @@ mod tests {
     }
 
     fn spaced(ts: &[Token]) -> String {
-        ts.iter()
-            .map(|t| t.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        ts.iter().map(|t| &*t.text).collect::<Vec<_>>().join(" ")
     }
 
     fn newlines(ts: &[Token]) -> String {
@@ -1103,7 +1151,7 @@ mod tests {
                 if t.kind == TokenKind::Logic {
                     format!("{}\n", t.text)
                 } else {
-                    t.text.clone()
+                    t.text.to_string()
                 }
             })
             .collect::<Vec<_>>()
@@ -1116,7 +1164,7 @@ mod tests {
             .map(|t| {
                 let mut t = t.clone();
                 if t.kind == TokenKind::Value && !t.text.starts_with(['"', '%']) {
-                    t.text = format!("\"{}\"", t.text);
+                    t.text = format!("\"{}\"", t.text).into();
                 }
                 t
             })
@@ -1130,7 +1178,7 @@ mod tests {
             .map(|t| {
                 let mut t = t.clone();
                 if t.kind == TokenKind::Logic {
-                    t.text = if t.text == "&&" { "||" } else { "&&" }.to_owned();
+                    t.text = if t.text == "&&" { "||" } else { "&&" }.into();
                 }
                 t
             })

@@ -12,9 +12,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
 #[cfg(feature = "aws")]
 pub mod collect;
+mod controls;
+mod lint;
 mod pattern_cmds;
+mod replay;
+mod test_cmd;
 mod verify;
 
 /// Exit code: everything passed.
@@ -29,9 +34,14 @@ pub const EXIT_USAGE: u8 = 2;
 #[derive(Debug, Parser)]
 #[command(name = "cis-filters", version, about, long_about = None)]
 #[command(after_help = "Examples:\n  \
-    cis-filters parse '{ $.eventName = \"ConsoleLogin\" }'\n  \
+    cis-filters verify --snapshot examples/snapshots/mixed.json    audit a saved account snapshot\n  \
+    cis-filters check --control 3.3 '{ $.userIdentity.type = \"Root\" }'   compare with CIS 3.3\n  \
+    cis-filters lint infra/                                         lint Terraform/CloudFormation\n  \
+    cis-filters parse '{ $.eventName = \"ConsoleLogin\" }'           parse and normalise\n  \
     cis-filters fmt '{($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)}'\n\n\
-    Exit codes: 0 success, 1 negative result (invalid pattern, failed check), 2 usage or input error.")]
+    Every command has --help with examples.\n\
+    Exit codes: 0 success, 1 negative result (invalid pattern, failed check or control, lint errors),\n\
+    2 usage or input error.")]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -41,7 +51,13 @@ pub struct Cli {
 enum Command {
     Parse(pattern_cmds::ParseArgs),
     Fmt(pattern_cmds::FmtArgs),
+    Check(check::CheckArgs),
+    Controls(controls::ControlsArgs),
+    Test(test_cmd::TestArgs),
+    Replay(replay::ReplayArgs),
     Verify(verify::VerifyArgs),
+    /// Lint filter patterns in Terraform and CloudFormation files.
+    Lint(lint::LintArgs),
     /// Read an AWS account (read-only) and write its snapshot as JSON.
     #[cfg(feature = "aws")]
     Collect(collect::CollectArgs),
@@ -53,7 +69,12 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Parse(args) => pattern_cmds::parse(args),
         Command::Fmt(args) => pattern_cmds::fmt(args),
+        Command::Check(args) => check::check(args),
+        Command::Controls(args) => controls::controls(args),
+        Command::Test(args) => test_cmd::run(args),
+        Command::Replay(args) => replay::run(args),
         Command::Verify(args) => verify::verify(args),
+        Command::Lint(args) => lint::lint(args),
         #[cfg(feature = "aws")]
         Command::Collect(args) => collect::collect(args),
     };

@@ -160,6 +160,15 @@ impl<C: Spanned> Spanned for Expr<C> {
 }
 
 impl<C> Expr<C> {
+    /// Call `f` on every leaf, left to right, without allocating.
+    pub fn for_each_leaf<'a>(&'a self, f: &mut impl FnMut(&'a C)) {
+        match self {
+            Expr::Or(c) | Expr::And(c) => c.operands.iter().for_each(|o| o.for_each_leaf(f)),
+            Expr::Paren(p) => p.inner.for_each_leaf(f),
+            Expr::Leaf(l) => f(l),
+        }
+    }
+
     /// Every leaf, left to right.
     pub fn leaves(&self) -> Vec<&C> {
         let mut out = Vec::new();

@@ -238,8 +238,8 @@ impl ParseError {
             kind,
             span: Span::new(start, end),
             input: input.to_owned(),
-            message,
-            help,
+            message: one_line(message),
+            help: help.map(one_line),
         }
     }
 
@@ -279,6 +279,23 @@ impl ParseError {
             origin,
         )
     }
+}
+
+/// Show control characters of user text escaped (`\n`, `\u{1}`), so that a
+/// message is always one line.
+fn one_line(s: String) -> String {
+    if !s.chars().any(char::is_control) {
+        return s;
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 impl fmt::Display for ParseError {
@@ -371,6 +388,19 @@ mod tests {
         assert!(r.contains("2 | && }\n  |    ^"), "{r}");
         let r = render_caret("{ $.a", Span::new(5, 5), "unclosed", None, None);
         assert!(r.ends_with("1 | { $.a\n  |      ^"), "{r}");
+    }
+
+    #[test]
+    fn messages_and_help_are_one_line() {
+        let e = ParseError::new(
+            ErrorKind::SingleQuotedValue,
+            Span::new(0, 1),
+            "x",
+            "bad `a\nb`".into(),
+            Some("use `\"x\ty\"`".into()),
+        );
+        assert_eq!(e.message(), "bad `a\\nb`");
+        assert_eq!(e.help(), Some("use `\"x\\ty\"`"));
     }
 
     #[test]

@@ -84,7 +84,7 @@ impl<C: Ord> NExpr<C> {
                 other => flat.push(NExpr(other)),
             }
         }
-        flat.sort();
+        flat.sort_unstable();
         flat.dedup();
         if flat.len() == 1
             && let Some(only) = flat.pop()
@@ -295,7 +295,7 @@ fn norm_terms(terms: &[Term]) -> Normal {
         return Normal::MatchAll;
     }
     for v in [&mut t.required, &mut t.excluded, &mut t.optional] {
-        v.sort();
+        v.sort_unstable();
         v.dedup();
     }
     Normal::Terms(t)

@@ -10,8 +10,10 @@
 //! later alternative can hide it. The checks that need the whole tree (regex
 //! and wildcard quotas) run after parsing.
 
+use std::borrow::Cow;
+
 use nom::branch::alt;
-use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::bytes::complete::tag;
 use nom::character::complete::char;
 use nom::combinator::opt;
 use nom::{IResult, Parser};
@@ -35,7 +37,9 @@ pub(crate) struct PErr {
     kind: ErrorKind,
     at: usize,
     end_at: usize,
-    message: String,
+    // Borrowed for the backtracking errors nom makes on every failed
+    // alternative, so that trying an alternative never allocates.
+    message: Cow<'static, str>,
     help: Option<String>,
 }
 
@@ -45,7 +49,7 @@ impl<'a> nom::error::ParseError<&'a str> for PErr {
             kind: ErrorKind::ExpectedCondition,
             at: input.len(),
             end_at: input.len(),
-            message: "unexpected input".into(),
+            message: Cow::Borrowed("unexpected input"),
             help: None,
         }
     }
@@ -62,7 +66,7 @@ fn fail<T>(
     at: &str,
     len: usize,
     kind: ErrorKind,
-    message: impl Into<String>,
+    message: impl Into<Cow<'static, str>>,
     help: Option<String>,
 ) -> Result<T, nom::Err<PErr>> {
     let len = len.min(at.len());
@@ -167,12 +171,42 @@ fn is_value_end(c: char) -> bool {
     is_ws(c) || matches!(c, ')' | '}' | '&' | '|' | ']' | ',')
 }
 
+/// Split off the longest prefix of ASCII bytes satisfying `pred`: a byte
+/// scan, with no UTF-8 decoding (every class here is ASCII, so the split is
+/// always on a character boundary).
+fn ascii_run(i: &str, pred: fn(u8) -> bool) -> PResult<'_, &str> {
+    let n = i.bytes().position(|b| !pred(b)).unwrap_or(i.len());
+    match (i.get(n..), i.get(..n)) {
+        (Some(rest), Some(run)) => Ok((rest, run)),
+        _ => Ok((i, "")),
+    }
+}
+
+fn ws_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')
+}
+
+fn bare_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'*' | b'-' | b'+')
+}
+
 fn ws0(i: &str) -> PResult<'_, &str> {
-    take_while(is_ws).parse(i)
+    ascii_run(i, ws_byte)
 }
 
 fn ws1(i: &str) -> PResult<'_, &str> {
-    take_while1(is_ws).parse(i)
+    let (r, w) = ascii_run(i, ws_byte)?;
+    if w.is_empty() {
+        return Err(nom::Err::Error(nom::error::ParseError::from_error_kind(
+            i,
+            nom::error::ErrorKind::MultiSpace,
+        )));
+    }
+    Ok((r, w))
 }
 
 /// The first word (letters only) of `i`, possibly empty.
@@ -206,7 +240,13 @@ impl P {
     fn to_error(&self, text: &str, e: PErr) -> ParseError {
         let start = self.full.saturating_sub(e.at);
         let end = self.full.saturating_sub(e.end_at).max(start);
-        ParseError::new(e.kind, Span::new(start, end), text, e.message, e.help)
+        ParseError::new(
+            e.kind,
+            Span::new(start, end),
+            text,
+            e.message.into_owned(),
+            e.help,
+        )
     }
 
     /// pattern = json | delimited | regex | terms | empty
@@ -410,28 +450,44 @@ impl P {
 
     /// or_expr = and_expr ( ws? "||" ws? and_expr )*
     fn or_expr<'a>(&self, i: &'a str, depth: usize) -> PResult<'a, Expr<Condition>> {
-        let (mut r, first) = self.and_expr(i, depth)?;
-        let mut ops = vec![first];
-        while let Ok((r2, _)) = (ws0, tag::<_, _, PErr>("||")).parse(r) {
-            let (r2, _) = ws0(r2)?;
-            let (r2, e) = self.and_expr(r2, depth)?;
-            ops.push(e);
-            r = r2;
-        }
-        Ok((r, chain(ops, self.span(i, r), Expr::Or)))
+        self.chain_of(i, "||", Expr::Or, &|r| self.and_expr(r, depth))
     }
 
     /// and_expr = primary ( ws? "&&" ws? primary )*
     fn and_expr<'a>(&self, i: &'a str, depth: usize) -> PResult<'a, Expr<Condition>> {
-        let (mut r, first) = self.primary(i, depth)?;
-        let mut ops = vec![first];
-        while let Ok((r2, _)) = (ws0, tag::<_, _, PErr>("&&")).parse(r) {
-            let (r2, _) = ws0(r2)?;
-            let (r2, e) = self.primary(r2, depth)?;
+        self.chain_of(i, "&&", Expr::And, &|r| self.primary(r, depth))
+    }
+
+    /// `operand ( ws? op ws? operand )*` as one chain; a single operand is
+    /// returned as it is, without allocating.
+    fn chain_of<'a, C>(
+        &self,
+        i: &'a str,
+        op: &'static str,
+        make: fn(Chain<C>) -> Expr<C>,
+        operand: &dyn Fn(&'a str) -> PResult<'a, Expr<C>>,
+    ) -> PResult<'a, Expr<C>> {
+        let (mut r, first) = operand(i)?;
+        let mut ops = Vec::new();
+        while let Ok((r2, _)) = (ws0, tag::<_, _, PErr>(op), ws0).parse(r) {
+            let (r2, e) = operand(r2)?;
+            if ops.is_empty() {
+                ops.reserve(4);
+            }
             ops.push(e);
             r = r2;
         }
-        Ok((r, chain(ops, self.span(i, r), Expr::And)))
+        if ops.is_empty() {
+            return Ok((r, first));
+        }
+        ops.insert(0, first);
+        Ok((
+            r,
+            make(Chain {
+                operands: ops,
+                span: self.span(i, r),
+            }),
+        ))
     }
 
     /// primary = "(" ws? or_expr ws? ")" | condition
@@ -561,7 +617,7 @@ impl P {
                 Some(help),
             );
         }
-        let mut steps = Vec::new();
+        let mut steps = Vec::with_capacity(4);
         while r.starts_with('.') || r.starts_with('[') {
             let (r2, s) = self.step(r)?;
             steps.push(s);
@@ -602,7 +658,7 @@ impl P {
             return at(r, StepKind::Key(key));
         }
         if let Some(r) = i.strip_prefix('.') {
-            let (r2, name) = take_while(is_name_char).parse(r)?;
+            let (r2, name) = ascii_run(r, name_byte)?;
             if name.is_empty() {
                 let next = r.chars().next();
                 let help = match next {
@@ -639,7 +695,7 @@ impl P {
                 Some("write `.['key']`, e.g. `$.['cluster.name']`".into()),
             );
         }
-        let (r2, digits) = take_while(|c: char| c.is_ascii_digit()).parse(r)?;
+        let (r2, digits) = ascii_run(r, |b| b.is_ascii_digit())?;
         let close_len = r.find(']').map_or(r.len(), |p| p + 1);
         if digits.is_empty() || !r2.starts_with(']') {
             return fail(
@@ -648,6 +704,18 @@ impl P {
                 ErrorKind::InvalidIndex,
                 "an array index is a non-negative whole number: `[0]`, or `[*]` for any element",
                 None,
+            );
+        }
+        if digits.len() > 1 && digits.starts_with('0') {
+            return fail(
+                i,
+                1 + close_len,
+                ErrorKind::InvalidIndex,
+                "an array index has no leading zeros",
+                Some(format!(
+                    "write `[{}]`",
+                    digits.trim_start_matches('0').max("0")
+                )),
             );
         }
         let Ok(n) = digits.parse::<u32>() else {
@@ -734,7 +802,7 @@ impl P {
             let next = word_at(r);
             for (kw, follows) in [
                 ("NOT", &["EXISTS"][..]),
-                ("IS", &["NULL", "TRUE", "FALSE", "NOT"][..]),
+                ("IS", &["NULL", "TRUE", "FALSE"][..]),
             ] {
                 if name.len() > kw.len()
                     && name.ends_with(kw)
@@ -808,7 +876,7 @@ impl P {
         &self,
         span: Span,
         kind: ErrorKind,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
         help: Option<String>,
     ) -> Result<T, nom::Err<PErr>> {
         Err(nom::Err::Failure(PErr {
@@ -962,7 +1030,7 @@ impl P {
                             at,
                             1 + n.len_utf8(),
                             ErrorKind::InvalidEscape,
-                            format!("`\\{n}` is not an escape"),
+                            format!("`\\{}` is not an escape", n.escape_debug()),
                             Some("only `\\\"` and `\\\\` are escapes inside a quoted value; write `\\\\` for a backslash".into()),
                         );
                     }
@@ -1013,7 +1081,7 @@ impl P {
                 at,
                 c.len_utf8(),
                 ErrorKind::InvalidRegex,
-                format!("`{c}` is not allowed in a regex"),
+                format!("`{}` is not allowed in a regex", c.escape_debug()),
                 Some(help),
             );
         }
@@ -1022,7 +1090,7 @@ impl P {
 
     /// bare = bare_char+
     fn bare<'a>(&self, i: &'a str) -> PResult<'a, &'a str> {
-        let (r, b) = take_while(is_bare_char).parse(i)?;
+        let (r, b) = ascii_run(i, bare_byte)?;
         let next = r.chars().next();
         if next.is_none_or(is_value_end) && !b.is_empty() {
             return Ok((r, b));
@@ -1133,7 +1201,7 @@ impl P {
 
     /// name = name_char+
     fn ident<'a>(&self, i: &'a str) -> PResult<'a, Ident> {
-        let (r, n) = take_while(is_name_char).parse(i)?;
+        let (r, n) = ascii_run(i, name_byte)?;
         if n.is_empty() {
             let help = if i.starts_with('(') {
                 Some("parentheses are not supported in space-delimited patterns".to_owned())
@@ -1162,26 +1230,14 @@ impl P {
 
     /// field_or = field_and ( ws? "||" ws? field_and )*
     fn field_or<'a>(&self, i: &'a str, field: &str) -> PResult<'a, Expr<FieldCond>> {
-        let (mut r, first) = self.field_and(i, field)?;
-        let mut ops = vec![first];
-        while let Ok((r2, _)) = (ws0, tag::<_, _, PErr>("||"), ws0).parse(r) {
-            let (r2, e) = self.field_and(r2, field)?;
-            ops.push(e);
-            r = r2;
-        }
-        Ok((r, chain(ops, self.span(i, r), Expr::Or)))
+        self.chain_of(i, "||", Expr::Or, &|r| self.field_and(r, field))
     }
 
     /// field_and = field_cond ( ws? "&&" ws? field_cond )*
     fn field_and<'a>(&self, i: &'a str, field: &str) -> PResult<'a, Expr<FieldCond>> {
-        let (mut r, first) = self.field_cond(i, field)?;
-        let mut ops = vec![Expr::Leaf(first)];
-        while let Ok((r2, _)) = (ws0, tag::<_, _, PErr>("&&"), ws0).parse(r) {
-            let (r2, e) = self.field_cond(r2, field)?;
-            ops.push(Expr::Leaf(e));
-            r = r2;
-        }
-        Ok((r, chain(ops, self.span(i, r), Expr::And)))
+        self.chain_of(i, "&&", Expr::And, &|r| {
+            self.field_cond(r, field).map(|(r, c)| (r, Expr::Leaf(c)))
+        })
     }
 
     /// field_cond = name ws? cmp_op ws? value
@@ -1312,7 +1368,7 @@ impl P {
                 );
             }
             Some(_) => {
-                let (r2, w) = take_while(is_bare_char).parse(r)?;
+                let (r2, w) = ascii_run(r, bare_byte)?;
                 if w.is_empty() || r2.chars().next().is_some_and(|c| !is_ws(c)) {
                     let len = r.find(is_ws).unwrap_or(r.len());
                     let tok = r.get(..len).unwrap_or("");
@@ -1388,19 +1444,6 @@ fn check_numeric(op: CmpOp, value: &Value, at: &str) -> Result<(), nom::Err<PErr
     )
 }
 
-/// One operand, or a chain of two or more.
-fn chain<C>(mut ops: Vec<Expr<C>>, span: Span, make: fn(Chain<C>) -> Expr<C>) -> Expr<C> {
-    if ops.len() == 1
-        && let Some(only) = ops.pop()
-    {
-        return only;
-    }
-    make(Chain {
-        operands: ops,
-        span,
-    })
-}
-
 /// A quota violation: kind, span, message, help.
 type QuotaError = (ErrorKind, Span, String, Option<String>);
 
@@ -1409,27 +1452,24 @@ fn check_quotas(ast: &Ast) -> Result<(), QuotaError> {
     let mut regexes = Vec::new();
     let mut wildcard_selectors = Vec::new();
     match ast {
-        Ast::Json(j) => {
-            for c in j.expr.leaves() {
-                if c.selector.wildcard_count() > 0 {
-                    wildcard_selectors.push(c.selector.span);
-                }
-                if let Test::Compare { value, .. } = &c.test
-                    && value.is_regex()
-                {
-                    regexes.push(value.span);
-                }
+        Ast::Json(j) => j.expr.for_each_leaf(&mut |c: &Condition| {
+            if c.selector.wildcard_count() > 0 {
+                wildcard_selectors.push(c.selector.span);
             }
-        }
+            if let Test::Compare { value, .. } = &c.test
+                && value.is_regex()
+            {
+                regexes.push(value.span);
+            }
+        }),
         Ast::Delimited(d) => {
             for f in &d.fields {
                 if let Field::Cond(e) = f {
-                    regexes.extend(
-                        e.leaves()
-                            .iter()
-                            .filter(|c| c.value.is_regex())
-                            .map(|c| c.value.span),
-                    );
+                    e.for_each_leaf(&mut |c: &FieldCond| {
+                        if c.value.is_regex() {
+                            regexes.push(c.value.span);
+                        }
+                    });
                 }
             }
         }

@@ -8,6 +8,7 @@
 //! operators and inside the braces, none inside parentheses, `, ` between
 //! space-delimited fields.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use crate::pattern::ast::{
@@ -43,12 +44,12 @@ pub enum TokenKind {
 pub struct Token {
     /// What it is.
     pub kind: TokenKind,
-    /// How it is written.
-    pub text: String,
+    /// How it is written (borrowed for fixed punctuation and keywords).
+    pub text: Cow<'static, str>,
 }
 
 impl Token {
-    fn new(kind: TokenKind, text: impl Into<String>) -> Self {
+    fn new(kind: TokenKind, text: impl Into<Cow<'static, str>>) -> Self {
         Token {
             kind,
             text: text.into(),
@@ -127,7 +128,7 @@ fn cond_tokens(c: &Condition, out: &mut Vec<Token>) {
     }
 }
 
-fn keywords(out: &mut Vec<Token>, words: &[&str]) {
+fn keywords(out: &mut Vec<Token>, words: &[&'static str]) {
     out.extend(words.iter().map(|w| Token::new(TokenKind::Keyword, *w)));
 }
 
@@ -178,7 +179,7 @@ pub fn house(ast: &Ast) -> String {
 
 fn space_between(a: &Token, b: &Token) -> bool {
     use TokenKind::*;
-    match (a.kind, a.text.as_str(), b.kind, b.text.as_str()) {
+    match (a.kind, &*a.text, b.kind, &*b.text) {
         (Punct, "(" | "[", _, _) => false,
         (_, _, Punct, ")" | "]" | ",") => false,
         (Punct, "{", _, _) | (_, _, Punct, "}") => true,

@@ -238,3 +238,58 @@ fn help_teaches() {
         assert!(h.contains(needle), "{needle}");
     }
 }
+
+/// The SARIF report validates against the official SARIF 2.1.0 schema
+/// (vendored in tests/data/sarif-2.1.0-schema.json).
+#[test]
+fn sarif_is_valid() {
+    let text = std::fs::read_to_string(root().join("tests/data/sarif-2.1.0-schema.json")).unwrap();
+    // The official schema's `language` patterns have an unescaped `]` that
+    // the validator's regex engine rejects; no report here has a `language`.
+    let broken = "-[a-zA-Z]{2}]?$";
+    let schema: serde_json::Value =
+        serde_json::from_str(&text.replace(broken, "-[a-zA-Z]{2}\\\\]?$")).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for name in ["mixed.json", "noncompliant.json"] {
+        let o = run(
+            &["verify", "--snapshot", &example(name), "--format", "sarif"],
+            "",
+        );
+        let log: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&log)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        assert!(!log["runs"][0]["results"].as_array().unwrap().is_empty());
+    }
+}
+
+/// The example snapshots validate against the shipped JSON Schema, and the
+/// schema rejects what the reader rejects.
+#[test]
+fn examples_fit_the_snapshot_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schema/snapshot.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for name in ["compliant.json", "noncompliant.json", "mixed.json"] {
+        let snap: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(example(name)).unwrap()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&snap)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+    for bad in [
+        "bad-missing-field.json",
+        "bad-unknown-field.json",
+        "bad-schema-version.json",
+    ] {
+        let snap: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(data(bad)).unwrap()).unwrap();
+        assert!(!validator.is_valid(&snap), "{bad}");
+    }
+}

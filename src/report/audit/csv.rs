@@ -31,7 +31,7 @@ pub fn render(a: &Audit) -> String {
                 f.status.as_str(),
                 &f.resource,
                 f.region.as_deref().unwrap_or(""),
-                &f.reason_code,
+                f.reason_code,
                 &f.reason,
             ];
             let cells: Vec<String> = row.iter().map(|c| field(c)).collect();

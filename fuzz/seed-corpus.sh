@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Fill fuzz/corpus/<target>/ with seed patterns:
+#   - grammar/corpus/{valid,invalid}/*.pattern, one trailing newline stripped
+#     (the corpus convention);
+#   - fuzz/seeds/*.pattern, same convention;
+#   - tests/fuzz_regressions/*, verbatim (saved fuzz inputs are exact bytes).
+# Seeds are named after their source, so running this again refreshes them
+# without duplicates.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Print a file without its last byte if that byte is a newline.
+strip_one_newline() {
+  if [ -s "$1" ] && [ "$(tail -c 1 "$1" | od -An -tx1 | tr -d ' \n')" = 0a ]; then
+    head -c -1 "$1"
+  else
+    cat "$1"
+  fi
+}
+
+for target in parse roundtrip normalize; do
+  out="corpus/$target"
+  mkdir -p "$out"
+  for dir in ../grammar/corpus/valid ../grammar/corpus/invalid seeds; do
+    [ -d "$dir" ] || continue
+    for f in "$dir"/*.pattern; do
+      [ -f "$f" ] || continue
+      strip_one_newline "$f" > "$out/seed-$(basename "$(dirname "$f")")-$(basename "$f")"
+    done
+  done
+  if [ -d ../tests/fuzz_regressions ]; then
+    for f in ../tests/fuzz_regressions/*; do
+      case "$f" in *.md) continue ;; esac
+      [ -f "$f" ] && cp "$f" "$out/regression-$(basename "$f")"
+    done
+  fi
+  echo "$out: $(find "$out" -type f | wc -l) files"
+done

@@ -1,0 +1,364 @@
+//! The properties the pattern parser, printers and normal form must keep for
+//! every input. Each check panics with a message naming the input when a
+//! property fails, so the same code serves the fuzz targets, the replay of
+//! saved fuzz findings and the property tests.
+//!
+//! - [`check_parse`]: parsing never panics; an error's span lies inside the
+//!   input on character boundaries and its message is one line; every span of
+//!   a parsed tree lies inside its parent and covers exactly the text of its
+//!   token.
+//! - [`check_roundtrip`]: `house(ast)` parses back to an equal tree with the
+//!   same tokens, and is a fixed point of formatting; the normal form's
+//!   canonical text parses back to the same normal form.
+//! - [`check_normalize`]: the normal form is a fixed point of
+//!   "print canonically, parse, normalise", and does not change when the
+//!   pattern is re-laid out in house style.
+//!
+//! One allowance: printing may add whitespace and quotes, so a valid pattern
+//! close to the 1024-character limit can print to a longer text that the
+//! parser rightly rejects as too long. That outcome is accepted, and only
+//! that one.
+
+use cis_filters::pattern::ast::{
+    Ast, Condition, Expr, Field, FieldCond, Selector, Span, StepKind, Test, Value,
+};
+use cis_filters::pattern::error::MAX_PATTERN_CHARS;
+use cis_filters::pattern::print::{house, tokens, value_text};
+use cis_filters::pattern::{ErrorKind, Normal, ParseError, lexical_eq, normalize, parse};
+
+/// Parse `text` and check the spans of the result, or of the error.
+pub fn check_parse(text: &str) -> Result<Ast, ParseError> {
+    let result = parse(text);
+    match &result {
+        Ok(ast) => check_tree_spans(text, ast),
+        Err(e) => check_error(text, e),
+    }
+    result
+}
+
+/// The error refers to this input, points inside it and reads as one line.
+pub fn check_error(text: &str, e: &ParseError) {
+    let s = e.span();
+    assert!(
+        s.start <= s.end && s.end <= text.len(),
+        "error span {}..{} outside the input ({} bytes) for {text:?}",
+        s.start,
+        s.end,
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+        "error span {}..{} not on character boundaries for {text:?}",
+        s.start,
+        s.end
+    );
+    assert_eq!(e.input(), text, "the error carries another input");
+    assert!(!e.kind().code().is_empty());
+    assert!(
+        !e.message().is_empty() && !e.message().contains(['\n', '\r']),
+        "the message of {text:?} is not one line: {:?}",
+        e.message()
+    );
+    // Rendering must not panic, and must show the message.
+    let rendered = e.render(Some("pattern"));
+    assert!(rendered.contains(e.message()), "{rendered}");
+}
+
+/// Parse, print in house style, parse again: the trees and tokens agree.
+/// Also checks that the normal form's canonical text parses back to it.
+pub fn check_roundtrip(text: &str) {
+    let Ok(ast) = check_parse(text) else { return };
+    let printed = house(&ast);
+    let Some(again) = reparse(text, &printed, "house style") else {
+        return;
+    };
+    assert_eq!(
+        again, ast,
+        "house style changed the tree of {text:?}\n  printed: {printed:?}"
+    );
+    assert_eq!(
+        tokens(&again),
+        tokens(&ast),
+        "house style changed the tokens of {text:?}\n  printed: {printed:?}"
+    );
+    assert!(lexical_eq(&ast, &again));
+    assert_eq!(
+        house(&again),
+        printed,
+        "house style is not a fixed point for {text:?}"
+    );
+    check_canonical_text(text, &Normal::from_ast(&ast));
+}
+
+/// The normal form survives its canonical text and a house-style re-layout.
+pub fn check_normalize(text: &str) {
+    let Ok(ast) = check_parse(text) else { return };
+    let normal = Normal::from_ast(&ast);
+    let canonical = check_canonical_text(text, &normal);
+    if let Some(canonical) = canonical {
+        assert_eq!(
+            canonical.to_string(),
+            normal.to_string(),
+            "the canonical text of {text:?} is not a fixed point"
+        );
+    }
+    let printed = house(&ast);
+    if let Some(again) = reparse(text, &printed, "house style") {
+        assert_eq!(
+            Normal::from_ast(&again),
+            normal,
+            "house style changed the normal form of {text:?}\n  printed: {printed:?}"
+        );
+    }
+}
+
+/// `normal`'s Display parses back to the same normal form; returns it.
+fn check_canonical_text(text: &str, normal: &Normal) -> Option<Normal> {
+    let canonical = normal.to_string();
+    let again = reparse(text, &canonical, "canonical text")?;
+    let renormal = Normal::from_ast(&again);
+    assert_eq!(
+        &renormal, normal,
+        "the normal form of {text:?} does not survive its canonical text {canonical:?}"
+    );
+    assert_eq!(normalize(&canonical).ok().as_ref(), Some(normal));
+    Some(renormal)
+}
+
+/// Parse text printed from `original`'s tree. `None` only when the printed
+/// text is over the length limit (printing may add spaces and quotes).
+fn reparse(original: &str, printed: &str, what: &str) -> Option<Ast> {
+    match check_parse(printed) {
+        Ok(ast) => Some(ast),
+        Err(e)
+            if matches!(e.kind(), ErrorKind::TooLong { .. })
+                && printed.chars().count() > MAX_PATTERN_CHARS =>
+        {
+            None
+        }
+        Err(e) => panic!(
+            "the {what} of {original:?} does not parse\n  printed: {printed:?}\n{}",
+            e.render(Some(what))
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Spans of a parsed tree.
+
+/// Every span lies inside its parent, on character boundaries, and covers
+/// exactly the text of its token.
+pub fn check_tree_spans(text: &str, ast: &Ast) {
+    let c = SpanCheck { text };
+    let whole = Span::new(0, text.len());
+    match ast {
+        Ast::Empty { span } => {
+            c.inside(*span, whole, "empty pattern");
+            assert_eq!(
+                span.start, span.end,
+                "the empty pattern's span is not empty"
+            );
+        }
+        Ast::Json(j) => {
+            c.delimited_by(j.span, whole, "{", "}", "JSON pattern");
+            c.expr(&j.expr, j.span, &|cond, parent| c.condition(cond, parent));
+        }
+        Ast::Delimited(d) => {
+            c.delimited_by(d.span, whole, "[", "]", "space-delimited pattern");
+            let mut last = d.span.start;
+            for f in &d.fields {
+                let span = match f {
+                    Field::Ellipsis { span } => {
+                        c.exact(*span, d.span, "...", "ellipsis");
+                        *span
+                    }
+                    Field::Name(id) => {
+                        c.exact(id.span, d.span, &id.name, "field name");
+                        id.span
+                    }
+                    Field::Cond(e) => {
+                        c.expr(e, d.span, &|fc, parent| c.field_cond(fc, parent));
+                        expr_span(e, &|fc: &FieldCond| fc.span)
+                    }
+                };
+                assert!(span.start >= last, "fields out of order in {text:?}");
+                last = span.end;
+            }
+        }
+        Ast::Terms(t) => {
+            c.inside(t.span, whole, "terms");
+            let mut last = t.span.start;
+            for term in &t.terms {
+                let written = format!("{}{}", term.prefix.as_str(), value_text(&term.value));
+                c.exact(term.span, t.span, &written, "term");
+                c.value(&term.value, term.span);
+                assert!(term.span.start >= last, "terms out of order in {text:?}");
+                last = term.span.end;
+            }
+        }
+        Ast::Regex(r) => c.exact(r.span, whole, &format!("%{}%", r.body), "regex pattern"),
+    }
+}
+
+fn expr_span<C>(e: &Expr<C>, leaf: &dyn Fn(&C) -> Span) -> Span {
+    match e {
+        Expr::Or(ch) | Expr::And(ch) => ch.span,
+        Expr::Paren(p) => p.span,
+        Expr::Leaf(l) => leaf(l),
+    }
+}
+
+struct SpanCheck<'t> {
+    text: &'t str,
+}
+
+impl SpanCheck<'_> {
+    /// The text under `span`, which must lie inside `parent`.
+    fn inside(&self, span: Span, parent: Span, what: &str) -> &str {
+        let text = self.text;
+        assert!(
+            parent.start <= span.start && span.start <= span.end && span.end <= parent.end,
+            "{what} span {}..{} is not inside {}..{} in {text:?}",
+            span.start,
+            span.end,
+            parent.start,
+            parent.end
+        );
+        match text.get(span.range()) {
+            Some(s) => s,
+            None => panic!(
+                "{what} span {}..{} is not on character boundaries in {text:?}",
+                span.start, span.end
+            ),
+        }
+    }
+
+    /// The span covers exactly `expected`.
+    fn exact(&self, span: Span, parent: Span, expected: &str, what: &str) {
+        let got = self.inside(span, parent, what);
+        assert_eq!(
+            got, expected,
+            "{what} span {}..{} of {:?}",
+            span.start, span.end, self.text
+        );
+    }
+
+    /// The span starts with `open` and ends with `close`.
+    fn delimited_by(&self, span: Span, parent: Span, open: &str, close: &str, what: &str) {
+        let got = self.inside(span, parent, what);
+        assert!(
+            got.starts_with(open) && got.ends_with(close) && got.len() >= open.len() + close.len(),
+            "{what} span {}..{} covers {got:?} in {:?}",
+            span.start,
+            span.end,
+            self.text
+        );
+    }
+
+    fn expr<C>(&self, e: &Expr<C>, parent: Span, leaf: &dyn Fn(&C, Span)) {
+        // Explicit stack: the depth is bounded by the parser, but the checker
+        // should not rely on it.
+        let mut stack = vec![(e, parent)];
+        while let Some((e, parent)) = stack.pop() {
+            match e {
+                Expr::Or(ch) | Expr::And(ch) => {
+                    self.inside(ch.span, parent, "chain");
+                    assert!(ch.operands.len() >= 2, "a chain with one operand");
+                    stack.extend(ch.operands.iter().map(|o| (o, ch.span)));
+                }
+                Expr::Paren(p) => {
+                    self.delimited_by(p.span, parent, "(", ")", "parenthesis");
+                    stack.push((&p.inner, p.span));
+                }
+                Expr::Leaf(l) => leaf(l, parent),
+            }
+        }
+    }
+
+    fn condition(&self, c: &Condition, parent: Span) {
+        self.inside(c.span, parent, "condition");
+        self.selector(&c.selector, c.span);
+        assert_eq!(
+            c.selector.span.start, c.span.start,
+            "a condition starts at its selector in {:?}",
+            self.text
+        );
+        let (test_span, keywords): (Span, Option<(&str, &str)>) = match &c.test {
+            Test::Compare { op, op_span, value } => {
+                self.exact(*op_span, c.span, op.as_str(), "operator");
+                self.value(value, c.span);
+                assert!(op_span.start >= c.selector.span.end && value.span.start >= op_span.end);
+                (op_span.to(value.span), None)
+            }
+            Test::IsNull { span } => (*span, Some(("IS", "NULL"))),
+            Test::IsTrue { span } => (*span, Some(("IS", "TRUE"))),
+            Test::IsFalse { span } => (*span, Some(("IS", "FALSE"))),
+            Test::NotExists { span } => (*span, Some(("NOT", "EXISTS"))),
+        };
+        if let Some((first, second)) = keywords {
+            let got = self.inside(test_span, c.span, "keyword test");
+            let middle = got
+                .strip_prefix(first)
+                .and_then(|r| r.strip_suffix(second))
+                .unwrap_or("x");
+            assert!(
+                !middle.is_empty() && middle.chars().all(|ch| " \t\r\n".contains(ch)),
+                "keyword test span covers {got:?} in {:?}",
+                self.text
+            );
+        }
+        assert_eq!(
+            test_span.end, c.span.end,
+            "a condition ends with its test in {:?}",
+            self.text
+        );
+    }
+
+    fn selector(&self, s: &Selector, parent: Span) {
+        let got = self.inside(s.span, parent, "selector");
+        assert!(got.starts_with('$'), "selector covers {got:?}");
+        assert!(!s.steps.is_empty(), "a selector without steps");
+        let mut last = s.span.start + 1;
+        for step in &s.steps {
+            let written = self.inside(step.span, s.span, "selector step");
+            assert_eq!(step.span.start, last, "a gap between selector steps");
+            last = step.span.end;
+            let ok = match &step.kind {
+                StepKind::Field(n) => written.strip_prefix('.') == Some(n.as_str()),
+                StepKind::Key(k) => written == format!(".['{k}']"),
+                // Leading zeros are allowed in the source: compare the number.
+                StepKind::Index(i) => {
+                    written
+                        .strip_prefix('[')
+                        .and_then(|r| r.strip_suffix(']'))
+                        .and_then(|d| d.parse::<u32>().ok())
+                        == Some(*i)
+                }
+                StepKind::AnyIndex => written == "[*]",
+                StepKind::AnyField => written == ".*",
+            };
+            assert!(
+                ok,
+                "step {:?} covers {written:?} in {:?}",
+                step.kind, self.text
+            );
+        }
+        assert_eq!(
+            last, s.span.end,
+            "the selector does not end at its last step"
+        );
+    }
+
+    fn value(&self, v: &Value, parent: Span) {
+        self.exact(v.span, parent, &value_text(v), "value");
+    }
+
+    fn field_cond(&self, fc: &FieldCond, parent: Span) {
+        self.inside(fc.span, parent, "field condition");
+        self.exact(fc.name.span, fc.span, &fc.name.name, "field name");
+        self.exact(fc.op_span, fc.span, fc.op.as_str(), "operator");
+        self.value(&fc.value, fc.span);
+        assert_eq!(fc.span.start, fc.name.span.start);
+        assert_eq!(fc.span.end, fc.value.span.end);
+    }
+}

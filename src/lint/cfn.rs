@@ -1,0 +1,737 @@
+//! CloudFormation and SAM templates (YAML or JSON), and Terraform's JSON
+//! syntax (`.tf.json`), read through the YAML tree of [`super::yaml`].
+//!
+//! CloudFormation: `AWS::Logs::MetricFilter` and
+//! `AWS::Logs::SubscriptionFilter` `FilterPattern`s, written as scalars of
+//! any style or built with `Fn::Sub` (resolved when it references nothing),
+//! `Fn::Join` of literals, `Fn::If` (both branches) and `Ref` to a
+//! parameter with a `Default`; short-form tags (`!Sub`, `!Join`, `!If`,
+//! `!Ref`) and long forms alike. A file that is not a template (no
+//! `Resources` mapping of typed resources) is skipped quietly.
+
+use crate::lint::model::{
+    Alarm, FileProblem, Filter, FilterKind, Format, MetricKey, PatternValue, Unit,
+};
+use crate::lint::text::{FileId, FileSpan, Text};
+use crate::lint::yaml::{self, Node};
+
+/// CloudFormation resource types whose `FilterPattern` is linted.
+pub const FILTER_TYPES: &[(&str, FilterKind)] = &[
+    ("AWS::Logs::MetricFilter", FilterKind::MetricFilter),
+    (
+        "AWS::Logs::SubscriptionFilter",
+        FilterKind::SubscriptionFilter,
+    ),
+];
+
+/// The CloudFormation alarm type.
+pub const ALARM_TYPE: &str = "AWS::CloudWatch::Alarm";
+
+/// The metadata key that disables rules for a resource or a template.
+pub const METADATA_KEY: &str = "cis-filters";
+
+/// The most alternatives (`Fn::If` branches multiplied out) kept.
+const MAX_ALTERNATIVES: usize = 16;
+
+/// The deepest intrinsic-function nesting followed.
+const MAX_DEPTH: usize = 32;
+
+/// A file's text (after any BOM), its id and where the text starts in it.
+#[derive(Clone, Copy, Debug)]
+pub struct Doc<'a> {
+    /// The file.
+    pub id: FileId,
+    /// Its text after any BOM.
+    pub text: &'a str,
+    /// Where `text` starts in the file.
+    pub base: usize,
+    /// YAML or JSON.
+    pub json: bool,
+}
+
+/// Whether a text may hold something to lint (a cheap pre-filter).
+pub fn mentions_lintable(text: &str) -> bool {
+    text.contains("AWS::Logs::")
+}
+
+/// Extract the filters and alarms of a CloudFormation template. A file
+/// that does not parse is a problem only if it names a filter type; a
+/// parsed file that is not a template is skipped.
+pub fn extract_template(doc: Doc<'_>) -> Unit {
+    let mut unit = Unit::default();
+    let root = match yaml::parse(doc.text) {
+        Ok(Some(root)) => root,
+        Ok(None) => return unit,
+        Err(e) => {
+            if mentions_lintable(doc.text) {
+                let at = doc.base + e.offset;
+                unit.problems.push(FileProblem {
+                    file: doc.id,
+                    range: at..at,
+                    message: format!(
+                        "cannot parse {}: {}",
+                        if doc.json { "JSON" } else { "YAML" },
+                        e.message
+                    ),
+                });
+            }
+            return unit;
+        }
+    };
+    let Some(resources) = root.get("Resources") else {
+        return unit;
+    };
+    if !matches!(resources, Node::Map { .. }) {
+        return unit;
+    }
+    let format = if doc.json {
+        Format::CloudformationJson
+    } else {
+        Format::CloudformationYaml
+    };
+    if let Some(meta) = root.get("Metadata") {
+        for code in disabled_codes(meta) {
+            unit.file_disabled.push((doc.id, code));
+        }
+    }
+    let params = root.get("Parameters");
+    let cx = Cx { doc, params };
+    for (key, res) in resources.entries() {
+        let Some(logical) = key.as_str() else {
+            continue;
+        };
+        let Some(ty) = res.get("Type").and_then(Node::as_str) else {
+            continue;
+        };
+        let props = res.get("Properties");
+        if let Some(&(_, kind)) = FILTER_TYPES.iter().find(|(t, _)| *t == ty) {
+            let extent = doc.base + key.span().start..doc.base + res.span().end;
+            let mut names = vec![logical.to_owned()];
+            if let Some(n) = props
+                .and_then(|p| p.get("FilterName"))
+                .and_then(|n| cx.single(n))
+            {
+                names.push(n);
+            }
+            let metric = (kind == FilterKind::MetricFilter)
+                .then(|| {
+                    props
+                        .and_then(|p| p.get("MetricTransformations"))
+                        .and_then(|m| match m {
+                            Node::Seq { items, .. } => items.first(),
+                            other => Some(other),
+                        })
+                        .and_then(|t| t.get("MetricName"))
+                        .map(|n| cx.metric_key(n))
+                })
+                .flatten();
+            if let Some(MetricKey::Literal(m)) = &metric {
+                names.push(m.clone());
+            }
+            let disabled = res.get("Metadata").map(disabled_codes).unwrap_or_default();
+            let key_span = FileSpan {
+                file: doc.id,
+                range: doc.base + key.span().start..doc.base + key.span().end,
+            };
+            let base = Filter {
+                kind,
+                format,
+                file: doc.id,
+                resource: logical.to_owned(),
+                extent,
+                anchor: key_span,
+                pattern: PatternValue::Unknown(String::new()),
+                variant: None,
+                names,
+                metric,
+                disabled,
+            };
+            let Some(value) = props.and_then(|p| p.get("FilterPattern")) else {
+                unit.filters.push(Filter {
+                    pattern: PatternValue::Unknown("the resource has no `FilterPattern`".into()),
+                    ..base
+                });
+                continue;
+            };
+            let value_span = FileSpan {
+                file: doc.id,
+                range: doc.base + value.span().start..doc.base + value.span().end,
+            };
+            let alts = cx.eval(value, 0);
+            let many = alts.len() > 1;
+            for (val, when) in alts {
+                let variant = (many || !when.is_empty()).then(|| when.join(", "));
+                let (pattern, anchor) = match val {
+                    Ok(t) => {
+                        let anchor = t
+                            .source_span(0..t.as_str().len())
+                            .unwrap_or_else(|| value_span.clone());
+                        (PatternValue::Known(t), anchor)
+                    }
+                    Err(why) => (PatternValue::Unknown(why), value_span.clone()),
+                };
+                unit.filters.push(Filter {
+                    pattern,
+                    anchor,
+                    variant,
+                    ..base.clone()
+                });
+            }
+        } else if ty == ALARM_TYPE {
+            let mut metrics = Vec::new();
+            if let Some(p) = props {
+                if let Some(n) = p.get("MetricName") {
+                    metrics.push(cx.metric_key(n));
+                }
+                for m in p.get("Metrics").map(Node::items).unwrap_or_default() {
+                    if let Some(n) = m
+                        .get("MetricStat")
+                        .and_then(|s| s.get("Metric"))
+                        .and_then(|m| m.get("MetricName"))
+                    {
+                        metrics.push(cx.metric_key(n));
+                    }
+                }
+            }
+            unit.alarms.push(Alarm {
+                metrics,
+                refers_to: Vec::new(),
+            });
+        }
+    }
+    unit
+}
+
+/// Rule codes listed under `Metadata: {cis-filters: {disable: [...]}}` (a
+/// list, or one comma-separated string).
+fn disabled_codes(meta: &Node) -> Vec<String> {
+    let Some(d) = meta.get(METADATA_KEY).and_then(|m| m.get("disable")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut add = |s: &str| {
+        out.extend(
+            s.split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
+        );
+    };
+    match d {
+        Node::Scalar(s) => add(&s.value),
+        Node::Seq { items, .. } => items.iter().filter_map(Node::as_str).for_each(&mut add),
+        Node::Map { .. } => {}
+    }
+    out
+}
+
+type Alts = Vec<(Result<Text, String>, Vec<String>)>;
+
+struct Cx<'a> {
+    doc: Doc<'a>,
+    params: Option<&'a Node>,
+}
+
+impl Cx<'_> {
+    /// An intrinsic function call: the function name and its argument, for
+    /// both the short (`!Sub x`) and the long (`{"Fn::Sub": x}`) forms.
+    fn call<'n>(&self, n: &'n Node) -> Option<(String, CallArg<'n>)> {
+        if let Some(tag) = n.tag() {
+            let name = if tag == "Ref" || tag.starts_with("Fn::") {
+                tag.to_owned()
+            } else {
+                format!("Fn::{tag}")
+            };
+            return Some((name, CallArg::Tagged(n)));
+        }
+        match n.entries() {
+            [(k, v)] => {
+                let k = k.as_str()?;
+                (k == "Ref" || k.starts_with("Fn::")).then(|| (k.to_owned(), CallArg::Node(v)))
+            }
+            _ => None,
+        }
+    }
+
+    fn scalar(&self, n: &Node) -> Option<Text> {
+        match n {
+            Node::Scalar(s) => Some(yaml::scalar_text(
+                s,
+                self.doc.text,
+                self.doc.id,
+                self.doc.base,
+            )),
+            _ => None,
+        }
+    }
+
+    fn single(&self, n: &Node) -> Option<String> {
+        match self.eval(n, 0).as_slice() {
+            [(Ok(t), _)] => Some(t.as_str().to_owned()),
+            _ => None,
+        }
+    }
+
+    fn metric_key(&self, n: &Node) -> MetricKey {
+        if let Some(s) = self.single(n) {
+            return MetricKey::Literal(s);
+        }
+        match self.call(n) {
+            Some((f, arg)) => MetricKey::Symbol(format!(
+                "{f}:{}",
+                arg.node()
+                    .as_str()
+                    .map_or_else(|| format!("{:?}", arg.node().span()), str::to_owned)
+            )),
+            None => MetricKey::Symbol(format!("{:?}", n.span())),
+        }
+    }
+
+    fn eval(&self, n: &Node, depth: usize) -> Alts {
+        if depth > MAX_DEPTH {
+            return vec![(
+                Err("intrinsic functions are nested too deeply".into()),
+                vec![],
+            )];
+        }
+        let Some((f, arg)) = self.call(n) else {
+            return match self.scalar(n) {
+                Some(t) => vec![(Ok(t), vec![])],
+                None if matches!(n, Node::Map { .. })
+                    && self
+                        .doc
+                        .text
+                        .get(n.span())
+                        .is_some_and(|t| t.starts_with('{')) =>
+                {
+                    vec![(
+                        Err("the value is a YAML mapping, not a string: a pattern that starts with `{` must be quoted in YAML".into()),
+                        vec![],
+                    )]
+                }
+                None => vec![(Err("the value is not a string".into()), vec![])],
+            };
+        };
+        let arg = arg.node();
+        match f.as_str() {
+            "Ref" => {
+                let Some(name) = arg.as_str() else {
+                    return vec![(Err("`Ref` of something other than a name".into()), vec![])];
+                };
+                match self
+                    .params
+                    .and_then(|p| p.get(name))
+                    .and_then(|p| p.get("Default"))
+                {
+                    Some(d) => self.eval(d, depth + 1),
+                    None => vec![(
+                        Err(format!(
+                            "`Ref {name}` is not known statically (not a parameter with a default)"
+                        )),
+                        vec![],
+                    )],
+                }
+            }
+            "Fn::Sub" => {
+                let (template, vars) = match arg {
+                    Node::Seq { items, .. } => (items.first(), items.get(1)),
+                    other => (Some(other), None),
+                };
+                let Some(t) = template.and_then(|t| self.scalar(t)) else {
+                    return vec![(Err("`Fn::Sub` without a string".into()), vec![])];
+                };
+                vec![(
+                    sub_literal(&t, vars.is_some_and(|v| !v.entries().is_empty())),
+                    vec![],
+                )]
+            }
+            "Fn::Join" => {
+                let items = arg.items();
+                let (Some(sep), Some(list)) = (items.first(), items.get(1)) else {
+                    return vec![(
+                        Err("`Fn::Join` needs a delimiter and a list".into()),
+                        vec![],
+                    )];
+                };
+                let Some(sep) = self.scalar(sep) else {
+                    return vec![(
+                        Err("the `Fn::Join` delimiter is not a string".into()),
+                        vec![],
+                    )];
+                };
+                if self.call(list).is_some() {
+                    return vec![(Err("the `Fn::Join` list is computed".into()), vec![])];
+                }
+                let mut acc: Alts = vec![(Ok(Text::new()), vec![])];
+                for (i, item) in list.items().iter().enumerate() {
+                    let part = self.eval(item, depth + 1);
+                    let mut next = Vec::new();
+                    for (a, wa) in &acc {
+                        for (b, wb) in &part {
+                            let when: Vec<String> = wa.iter().chain(wb).cloned().collect();
+                            let v = match (a, b) {
+                                (Ok(x), Ok(y)) => {
+                                    let mut x = x.clone();
+                                    if i > 0 {
+                                        x.push_text(&sep);
+                                    }
+                                    x.push_text(y);
+                                    Ok(x)
+                                }
+                                (Err(e), _) | (_, Err(e)) => Err(e.clone()),
+                            };
+                            next.push((v, when));
+                        }
+                    }
+                    if next.len() > MAX_ALTERNATIVES {
+                        return vec![(
+                            Err("too many combinations of `Fn::If` branches".into()),
+                            vec![],
+                        )];
+                    }
+                    acc = next;
+                }
+                acc
+            }
+            "Fn::If" => {
+                let items = arg.items();
+                let (Some(cond), Some(a), Some(b)) = (items.first(), items.get(1), items.get(2))
+                else {
+                    return vec![(
+                        Err("`Fn::If` needs a condition and two values".into()),
+                        vec![],
+                    )];
+                };
+                let cond = cond.as_str().unwrap_or("?");
+                let mut out = Vec::new();
+                for (branch, truth) in [(a, "true"), (b, "false")] {
+                    if branch.get("Ref").and_then(Node::as_str) == Some("AWS::NoValue") {
+                        continue;
+                    }
+                    for (v, mut w) in self.eval(branch, depth + 1) {
+                        w.insert(0, format!("when condition `{cond}` is {truth}"));
+                        out.push((v, w));
+                    }
+                }
+                out
+            }
+            other => vec![(Err(format!("`{other}` is not evaluated")), vec![])],
+        }
+    }
+}
+
+/// The argument of an intrinsic function.
+enum CallArg<'n> {
+    /// Short form: the tagged node is the argument.
+    Tagged(&'n Node),
+    /// Long form: the value of the `Fn::…` key.
+    Node(&'n Node),
+}
+
+impl<'n> CallArg<'n> {
+    fn node(&self) -> &'n Node {
+        match self {
+            CallArg::Tagged(n) | CallArg::Node(n) => n,
+        }
+    }
+}
+
+/// `Fn::Sub` of a string that references nothing: `${!Literal}` becomes
+/// `${Literal}`; any `${Name}` is a variable and makes the value unknown.
+fn sub_literal(t: &Text, has_vars: bool) -> Result<Text, String> {
+    let s = t.as_str();
+    let mut out = Text::new();
+    let mut i = 0;
+    let mut run = 0;
+    while let Some(p) = s.get(i..).and_then(|r| r.find("${")) {
+        let at = i + p;
+        if s.get(at + 2..).is_some_and(|r| r.starts_with('!')) {
+            out.push_text(&t.slice(run..at + 2));
+            run = at + 3;
+            i = at + 3;
+        } else {
+            let end = s
+                .get(at..)
+                .and_then(|r| r.find('}'))
+                .map_or(s.len(), |e| at + e + 1);
+            let var = s.get(at..end).unwrap_or("${…}");
+            return Err(format!(
+                "`Fn::Sub` references {var}{}, which is not known statically",
+                if has_vars {
+                    " (or one of its variables)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    out.push_text(&t.slice(run..s.len()));
+    Ok(out)
+}
+
+/// Extract filters and alarms from a Terraform JSON file (`.tf.json`):
+/// `resource.<type>.<name>.<attribute>` literal strings. Interpolations in
+/// JSON syntax (`${…}`) are reported as not statically known.
+pub fn extract_tf_json(doc: Doc<'_>) -> Unit {
+    let mut unit = Unit::default();
+    let root = match yaml::parse(doc.text) {
+        Ok(Some(r)) => r,
+        Ok(None) => return unit,
+        Err(e) => {
+            if crate::lint::terraform::mentions_lintable(doc.text) {
+                let at = doc.base + e.offset;
+                unit.problems.push(FileProblem {
+                    file: doc.id,
+                    range: at..at,
+                    message: format!("cannot parse JSON: {}", e.message),
+                });
+            }
+            return unit;
+        }
+    };
+    // `resource` is an object, or a list of objects.
+    let resource_blocks: Vec<&Node> = match root.get("resource") {
+        Some(n @ Node::Map { .. }) => vec![n],
+        Some(Node::Seq { items, .. }) => items.iter().collect(),
+        _ => return unit,
+    };
+    for block in resource_blocks {
+        for (ty_key, by_name) in block.entries() {
+            let Some(ty) = ty_key.as_str() else { continue };
+            let filter = crate::lint::terraform::FILTER_TYPES
+                .iter()
+                .find(|(t, _, _)| *t == ty);
+            for (name_key, body) in by_name.entries() {
+                let Some(name) = name_key.as_str() else {
+                    continue;
+                };
+                let body = match body {
+                    Node::Seq { items, .. } => items.first().unwrap_or(body),
+                    other => other,
+                };
+                let scalar = |n: &Node| match n {
+                    Node::Scalar(s) => Some(yaml::scalar_text(s, doc.text, doc.id, doc.base)),
+                    _ => None,
+                };
+                let metric_of = |n: &Node| -> MetricKey {
+                    match scalar(n) {
+                        Some(t) if !t.as_str().contains("${") => {
+                            MetricKey::Literal(t.as_str().to_owned())
+                        }
+                        Some(t) => MetricKey::Symbol(
+                            t.as_str().chars().filter(|c| !c.is_whitespace()).collect(),
+                        ),
+                        None => MetricKey::Symbol(format!("{:?}", n.span())),
+                    }
+                };
+                if let Some(&(_, attr, kind)) = filter {
+                    let extent = doc.base + name_key.span().start..doc.base + body.span().end;
+                    let mut names = vec![name.to_owned()];
+                    if let Some(n) = body.get("name").and_then(Node::as_str) {
+                        names.push(n.to_owned());
+                    }
+                    let metric = body
+                        .get("metric_transformation")
+                        .map(|m| match m {
+                            Node::Seq { items, .. } => items.first().unwrap_or(m),
+                            other => other,
+                        })
+                        .and_then(|m| m.get("name"))
+                        .map(metric_of);
+                    if let Some(MetricKey::Literal(m)) = &metric {
+                        names.push(m.clone());
+                    }
+                    let key_span = FileSpan {
+                        file: doc.id,
+                        range: doc.base + name_key.span().start..doc.base + name_key.span().end,
+                    };
+                    let (pattern, anchor) = match body.get(attr) {
+                        None => (
+                            PatternValue::Unknown(format!("the resource has no `{attr}`")),
+                            key_span,
+                        ),
+                        Some(v) => {
+                            let vspan = FileSpan {
+                                file: doc.id,
+                                range: doc.base + v.span().start..doc.base + v.span().end,
+                            };
+                            match scalar(v) {
+                                Some(t) if t.as_str().contains("${") || t.as_str().contains("%{") => (
+                                    PatternValue::Unknown(
+                                        "the string is a template (`${…}`), which is not evaluated".into(),
+                                    ),
+                                    vspan,
+                                ),
+                                Some(t) => {
+                                    let t = t.trimmed();
+                                    let anchor = t.source_span(0..t.as_str().len()).unwrap_or(vspan);
+                                    (PatternValue::Known(t), anchor)
+                                }
+                                None => (PatternValue::Unknown("the value is not a string".into()), vspan),
+                            }
+                        }
+                    };
+                    unit.filters.push(Filter {
+                        kind,
+                        format: Format::TerraformJson,
+                        file: doc.id,
+                        resource: format!("{ty}.{name}"),
+                        extent,
+                        anchor,
+                        pattern,
+                        variant: None,
+                        names,
+                        metric,
+                        disabled: Vec::new(),
+                    });
+                } else if ty == crate::lint::terraform::ALARM_TYPE {
+                    let metrics = body.get("metric_name").map(metric_of).into_iter().collect();
+                    let refers_to = body
+                        .get("metric_name")
+                        .and_then(Node::as_str)
+                        .map(|s| {
+                            crate::lint::terraform::FILTER_TYPES
+                                .iter()
+                                .filter_map(|(t, _, _)| {
+                                    let needle = format!("{t}.");
+                                    let p = s.find(&needle)?;
+                                    let ident: String = s
+                                        .get(p + needle.len()..)?
+                                        .chars()
+                                        .take_while(|c| {
+                                            c.is_alphanumeric() || *c == '_' || *c == '-'
+                                        })
+                                        .collect();
+                                    Some(format!("{t}.{ident}"))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    unit.alarms.push(Alarm { metrics, refers_to });
+                }
+            }
+        }
+    }
+    unit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Doc<'_> {
+        Doc {
+            id: 0,
+            text,
+            base: 0,
+            json: false,
+        }
+    }
+
+    fn known(f: &Filter) -> &str {
+        match &f.pattern {
+            PatternValue::Known(t) => t.as_str(),
+            PatternValue::Unknown(w) => panic!("unknown: {w}"),
+        }
+    }
+
+    const TEMPLATE: &str = r#"AWSTemplateFormatVersion: '2010-09-09'
+Metadata:
+  cis-filters:
+    disable: CF0402
+Parameters:
+  MetricParam:
+    Type: String
+    Default: RootUsage
+Conditions:
+  Strict: !Equals [a, a]
+Resources:
+  A:
+    Type: AWS::Logs::MetricFilter
+    Metadata:
+      cis-filters:
+        disable: [CF0403]
+    Properties:
+      FilterPattern: '{ $.a = "x" }'
+      MetricTransformations:
+        - MetricName: !Ref MetricParam
+          MetricValue: '1'
+  B:
+    Type: 'AWS::Logs::MetricFilter'
+    Properties:
+      FilterPattern: !Sub '{ $.b = "${!x}" }'
+  C:
+    Type: AWS::Logs::SubscriptionFilter
+    Properties:
+      FilterPattern: !Sub '{ $.c = "${AWS::Region}" }'
+  D:
+    Type: AWS::Logs::MetricFilter
+    Properties:
+      FilterPattern:
+        Fn::Join: [" ", ["{ $.d = 1", !If [Strict, "&& $.e = 2 }", "}"]]]
+  Alarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      MetricName: !Ref MetricParam
+"#;
+
+    #[test]
+    fn extracts_every_form() {
+        let u = extract_template(doc(TEMPLATE));
+        assert_eq!(u.file_disabled, vec![(0, "CF0402".to_owned())]);
+        let a = &u.filters[0];
+        assert_eq!(known(a), "{ $.a = \"x\" }");
+        assert_eq!(a.metric, Some(MetricKey::Literal("RootUsage".into())));
+        assert!(a.names.contains(&"RootUsage".to_owned()));
+        assert_eq!(a.disabled, vec!["CF0403"]);
+        let PatternValue::Known(t) = &a.pattern else {
+            unreachable!()
+        };
+        let r = t.source_span(2..3).unwrap().range;
+        assert_eq!(&TEMPLATE[r.start..r.start + 3], "$.a");
+        assert_eq!(known(&u.filters[1]), "{ $.b = \"${x}\" }");
+        match &u.filters[2].pattern {
+            PatternValue::Unknown(w) => assert!(w.contains("${AWS::Region}"), "{w}"),
+            PatternValue::Known(_) => panic!(),
+        }
+        assert_eq!(u.filters[2].kind, FilterKind::SubscriptionFilter);
+        assert_eq!(known(&u.filters[3]), "{ $.d = 1 && $.e = 2 }");
+        assert_eq!(known(&u.filters[4]), "{ $.d = 1 }");
+        assert_eq!(
+            u.filters[4].variant.as_deref(),
+            Some("when condition `Strict` is false")
+        );
+        assert_eq!(
+            u.alarms[0].metrics,
+            vec![MetricKey::Literal("RootUsage".into())]
+        );
+    }
+
+    #[test]
+    fn non_templates_are_skipped_and_broken_templates_reported() {
+        assert!(
+            extract_template(doc("name: x\nitems: [1, 2]\n"))
+                .filters
+                .is_empty()
+        );
+        assert!(extract_template(doc("a: [")).problems.is_empty());
+        let u = extract_template(doc(
+            "Resources:\n  A:\n    Type: AWS::Logs::MetricFilter\n    Properties: [\n",
+        ));
+        assert_eq!(u.problems.len(), 1);
+    }
+
+    #[test]
+    fn terraform_json() {
+        let j = r#"{"resource": {"aws_cloudwatch_log_metric_filter": {"x": {"name": "RootUsage", "pattern": "{ $.a = \"1\" }", "metric_transformation": {"name": "M"}}, "y": {"pattern": "${var.p}"}}, "aws_cloudwatch_metric_alarm": {"a": {"metric_name": "M"}}}}"#;
+        let u = extract_tf_json(Doc {
+            json: true,
+            ..doc(j)
+        });
+        assert_eq!(u.filters.len(), 2);
+        assert_eq!(u.filters[0].resource, "aws_cloudwatch_log_metric_filter.x");
+        assert_eq!(known(&u.filters[0]), "{ $.a = \"1\" }");
+        assert!(matches!(u.filters[1].pattern, PatternValue::Unknown(_)));
+        assert_eq!(u.alarms[0].metrics, vec![MetricKey::Literal("M".into())]);
+    }
+}

@@ -1,0 +1,1304 @@
+//! Lint CloudWatch Logs filter patterns where they are written: Terraform
+//! (`.tf`, `.tf.json`) and CloudFormation/SAM (YAML, JSON).
+//!
+//! [`lint`] takes files (paths and bytes: this module does no I/O) and
+//! returns a [`Report`]: every filter found, with its CIS verdict, and
+//! diagnostics that point at the byte of the file where the problem is,
+//! mapped back through string escapes, heredoc indentation and YAML
+//! folding. Rules and their codes are in [`rules`]; output formats in
+//! [`render`]. The user documentation is `docs/lint.md`.
+//!
+//! ```
+//! use cis_filters::lint::{lint, Options, SourceFile};
+//! let tf = r#"resource "aws_cloudwatch_log_metric_filter" "x" {
+//!   pattern = "{ $.eventName = \"ConsoleLogin\" && }"
+//! }"#;
+//! let report = lint(&[SourceFile { path: "main.tf".into(), bytes: tf.as_bytes().to_vec() }], &Options::default());
+//! let d = &report.diagnostics[0];
+//! assert_eq!(d.code, "CF0100");
+//! assert_eq!((d.location.as_ref().unwrap().line, d.location.as_ref().unwrap().column), (2, 50));
+//! ```
+
+pub mod cfn;
+pub mod model;
+pub mod render;
+pub mod rules;
+pub mod terraform;
+pub mod text;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::cis::verdict::{Comparison, MatchMode, Verdict};
+use crate::cis::{self, Benchmark};
+use crate::pattern;
+
+pub use model::SourceFile;
+use model::{Filter, FilterKind, Format, MetricKey, PatternValue, Unit};
+pub use rules::{Level, Rule};
+use text::{FileId, FileSpan, LineIndex};
+
+/// The largest file read (bigger files are reported, not parsed).
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The lowest classification score at which a filter with no other hint
+/// is taken to be meant for a control (see [`cis::verdict::classify`]):
+/// about half of the conditions shared with the canonical pattern. A
+/// pattern of a single condition is never taken to be meant for a control
+/// by closeness alone (it would match half of a two-condition control).
+pub const INTENT_SCORE: f64 = 0.5;
+
+/// Which controls `--require` asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Require {
+    /// Nothing required.
+    #[default]
+    Nothing,
+    /// Every control of the benchmark.
+    All,
+    /// These controls (ids of the benchmark, or Security Hub ids).
+    Controls(Vec<String>),
+}
+
+/// What to check and how.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The benchmark whose canonical patterns are the reference.
+    pub benchmark: &'static Benchmark,
+    /// Which verdicts pass.
+    pub mode: MatchMode,
+    /// Take every filter to be meant for this control.
+    pub control: Option<String>,
+    /// Controls that must have a passing metric filter.
+    pub require: Require,
+    /// Rule codes switched off for the whole run.
+    pub disable: Vec<Rule>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            benchmark: cis::benchmark(cis::DEFAULT_BENCHMARK).unwrap_or(&cis::benchmarks::CIS_1_2),
+            mode: MatchMode::default(),
+            control: None,
+            require: Require::Nothing,
+            disable: Vec::new(),
+        }
+    }
+}
+
+/// A place in a file, as lines and columns (1-based; columns count
+/// characters; the end column is one past the last character).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The file's path as given.
+    pub path: String,
+    /// First line.
+    pub line: usize,
+    /// First column.
+    pub column: usize,
+    /// Last line.
+    pub end_line: usize,
+    /// One past the last column (on `end_line`).
+    pub end_column: usize,
+    /// First byte offset in the file.
+    pub byte_start: usize,
+    /// One past the last byte.
+    pub byte_end: usize,
+    /// The text of `line`, without its line ending.
+    #[serde(skip)]
+    pub source_line: String,
+}
+
+/// A secondary place that explains a diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// Where.
+    pub location: Location,
+    /// What it is.
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// The stable rule code (`CF0100`).
+    pub code: &'static str,
+    /// The rule's name (`pattern-syntax`).
+    pub rule: &'static str,
+    /// `error`, `warning` or `info`.
+    pub level: Level,
+    /// One line.
+    pub message: String,
+    /// Where; absent for findings about the whole run (`CF0202`).
+    pub location: Option<Location>,
+    /// The resource (`aws_cloudwatch_log_metric_filter.root`, a logical id).
+    pub resource: Option<String>,
+    /// The conditional branch the pattern comes from, if any.
+    pub variant: Option<String>,
+    /// The CIS control concerned (benchmark numbering).
+    pub control: Option<String>,
+    /// For `CF0100`, the parser's error code (`unclosed_string`).
+    pub syntax_error: Option<&'static str>,
+    /// Advice.
+    pub help: Option<String>,
+    /// Further explanation, one line each (e.g. term differences).
+    pub notes: Vec<String>,
+    /// Other places involved.
+    pub related: Vec<Related>,
+}
+
+/// A filter found, and how it fared.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FilterReport {
+    /// Where its pattern is written.
+    pub location: Location,
+    /// The resource.
+    pub resource: String,
+    /// `metric_filter` or `subscription_filter`.
+    pub kind: FilterKind,
+    /// The file format.
+    pub format: Format,
+    /// The conditional branch, if any.
+    pub variant: Option<String>,
+    /// The pattern as deployed (decoded, trimmed for Terraform); absent
+    /// when it is not statically known.
+    pub pattern: Option<String>,
+    /// Whether the pattern parses (absent when unknown).
+    pub valid: Option<bool>,
+    /// The control it is meant for, if any.
+    pub control: Option<String>,
+    /// How the control was chosen: `option`, `name` or `closest`.
+    pub matched_by: Option<&'static str>,
+    /// The verdict against that control's canonical pattern.
+    pub verdict: Option<Verdict>,
+    /// Whether the verdict passes under the match mode.
+    pub passes: Option<bool>,
+}
+
+/// A control asked for with `--require`, and whether a filter passes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Requirement {
+    /// The control id in the benchmark.
+    pub control: String,
+    /// Its title.
+    pub title: String,
+    /// The resources whose filters pass it.
+    pub passed_by: Vec<String>,
+}
+
+/// The result of a lint run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// The benchmark used.
+    pub benchmark: &'static str,
+    /// The match mode used.
+    pub mode: MatchMode,
+    /// How many files were read.
+    pub files_scanned: usize,
+    /// Every filter found.
+    pub filters: Vec<FilterReport>,
+    /// The findings, by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Controls required with `--require`, satisfied or not.
+    pub required: Vec<Requirement>,
+    /// How many findings inline comments or metadata switched off.
+    pub suppressed: usize,
+}
+
+impl Report {
+    /// How many diagnostics have this level.
+    pub fn count(&self, level: Level) -> usize {
+        self.diagnostics.iter().filter(|d| d.level == level).count()
+    }
+}
+
+/// How a file is read, from its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// `.tf`
+    Terraform,
+    /// `.tf.json`
+    TerraformJson,
+    /// `.yaml`, `.yml`, `.template`
+    Yaml,
+    /// `.json`
+    Json,
+}
+
+/// The kind of a file by its name; `None` for files the linter ignores.
+pub fn file_kind(path: &str) -> Option<FileKind> {
+    let name = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    if name.ends_with(".tf.json") {
+        Some(FileKind::TerraformJson)
+    } else if name.ends_with(".tf") {
+        Some(FileKind::Terraform)
+    } else if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template") {
+        Some(FileKind::Yaml)
+    } else if name.ends_with(".json") {
+        Some(FileKind::Json)
+    } else {
+        None
+    }
+}
+
+/// Directory names skipped while walking unless named on the command line.
+pub const SKIPPED_DIRS: &[&str] = &[".terraform", "cdk.out", ".git"];
+
+/// A suppression comment: `cis-filters: disable=CODE[,CODE]` or
+/// `cis-filters: disable-file=CODE[,CODE]` (`all` for every rule).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Directive {
+    file: FileId,
+    line: usize,
+    codes: Vec<String>,
+    whole_file: bool,
+}
+
+impl Directive {
+    fn covers(&self, rule: Rule) -> bool {
+        self.codes
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case("all") || Rule::from_code(c) == Some(rule))
+    }
+}
+
+/// A file as the run sees it.
+struct Loaded<'a> {
+    path: &'a str,
+    /// The text after any BOM (empty when the file could not be decoded).
+    text: &'a str,
+    /// The full text, BOM included (for positions).
+    full: &'a str,
+    base: usize,
+    index: LineIndex,
+}
+
+/// Lint `files`.
+pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
+    let mut diags: Vec<(Diagnostic, Option<Ctx>)> = Vec::new();
+    let mut loaded: Vec<Loaded<'_>> = Vec::with_capacity(files.len());
+    let mut directives = Vec::new();
+    for (id, f) in files.iter().enumerate() {
+        // `full` is the text positions are computed in; `lintable` is false
+        // when the file cannot be linted (then `full` is the valid prefix,
+        // so the error points at the first bad byte).
+        let (full, lintable, problem, at) = match std::str::from_utf8(&f.bytes) {
+            _ if f.bytes.len() > MAX_FILE_BYTES => (
+                "",
+                false,
+                Some(format!(
+                    "the file is {} bytes, more than the {MAX_FILE_BYTES} bytes this linter reads",
+                    f.bytes.len()
+                )),
+                0,
+            ),
+            Ok(t) => (t, true, None, 0),
+            Err(e) => {
+                let valid = e.valid_up_to();
+                let prefix = std::str::from_utf8(f.bytes.get(..valid).unwrap_or(&[])).unwrap_or("");
+                let lossy = String::from_utf8_lossy(&f.bytes);
+                if terraform::mentions_lintable(&lossy) || cfn::mentions_lintable(&lossy) {
+                    (
+                        prefix,
+                        false,
+                        Some(format!(
+                            "the file is not valid UTF-8 (byte 0x{:02x}); it was not linted",
+                            f.bytes.get(valid).copied().unwrap_or(0)
+                        )),
+                        valid,
+                    )
+                } else {
+                    ("", false, None, 0)
+                }
+            }
+        };
+        let base = if full.starts_with('\u{feff}') { 3 } else { 0 };
+        let text = if lintable {
+            full.get(base..).unwrap_or("")
+        } else {
+            ""
+        };
+        directives.extend(scan_directives(id, full));
+        loaded.push(Loaded {
+            path: &f.path,
+            text,
+            full,
+            base,
+            index: LineIndex::new(full),
+        });
+        if let Some(message) = problem {
+            diags.push((
+                Diagnostic {
+                    location: Some(location(loaded.last(), at..at)),
+                    ..diagnostic(Rule::FileError, message)
+                },
+                None,
+            ));
+        }
+    }
+
+    // Units: Terraform modules (directories), one per template.
+    let mut modules: BTreeMap<&str, Vec<terraform::TfFile<'_>>> = BTreeMap::new();
+    let mut units: Vec<Unit> = Vec::new();
+    for (id, l) in loaded.iter().enumerate() {
+        if l.text.is_empty() {
+            continue;
+        }
+        match file_kind(l.path) {
+            Some(FileKind::Terraform) => {
+                let dir = l
+                    .path
+                    .rfind(['/', '\\'])
+                    .map_or("", |p| l.path.get(..p).unwrap_or(""));
+                modules.entry(dir).or_default().push(terraform::TfFile {
+                    id,
+                    text: l.text,
+                    base: l.base,
+                });
+            }
+            Some(FileKind::TerraformJson) if terraform::mentions_lintable(l.text) => {
+                units.push(cfn::extract_tf_json(cfn::Doc {
+                    id,
+                    text: l.text,
+                    base: l.base,
+                    json: true,
+                }));
+            }
+            Some(FileKind::Yaml | FileKind::Json) if cfn::mentions_lintable(l.text) => {
+                let json = l.text.trim_start().starts_with('{');
+                units.push(cfn::extract_template(cfn::Doc {
+                    id,
+                    text: l.text,
+                    base: l.base,
+                    json,
+                }));
+            }
+            _ => {}
+        }
+    }
+    for (_, files) in modules {
+        if files.iter().any(|f| terraform::mentions_lintable(f.text)) {
+            units.push(terraform::extract_module(&files));
+        }
+    }
+
+    let mut filters_out = Vec::new();
+    let mut passing: Vec<(String, String)> = Vec::new(); // (control, resource)
+    let mut file_disabled: Vec<(FileId, String)> = Vec::new();
+    // The `!=` fields of each control's canonical patterns (CF0301 exemptions).
+    let mut exempt_cache: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for unit in &units {
+        file_disabled.extend(unit.file_disabled.iter().cloned());
+        for p in &unit.problems {
+            diags.push((
+                Diagnostic {
+                    location: Some(location(loaded.get(p.file), p.range.clone())),
+                    ..diagnostic(Rule::FileError, p.message.clone())
+                },
+                None,
+            ));
+        }
+        let mut no_alarm_seen: Vec<&str> = Vec::new();
+        for f in &unit.filters {
+            let ctx = Ctx::of(f);
+            let l = loaded.get(f.anchor.file);
+            let anchor_loc = location(l, f.anchor.range.clone());
+            let base = |rule: Rule, message: String| Diagnostic {
+                resource: Some(f.resource.clone()),
+                variant: f.variant.clone(),
+                location: Some(anchor_loc.clone()),
+                ..diagnostic(rule, message)
+            };
+            let mut report = FilterReport {
+                location: first_line(&anchor_loc),
+                resource: f.resource.clone(),
+                kind: f.kind,
+                format: f.format,
+                variant: f.variant.clone(),
+                pattern: None,
+                valid: None,
+                control: None,
+                matched_by: None,
+                verdict: None,
+                passes: None,
+            };
+            // No alarm (metric filters only; once per resource).
+            if f.kind == FilterKind::MetricFilter
+                && let Some(metric) = &f.metric
+                && !has_alarm(unit, f, metric)
+                && !no_alarm_seen.contains(&f.resource.as_str())
+            {
+                no_alarm_seen.push(&f.resource);
+                let name = match metric {
+                    MetricKey::Literal(s) => format!("`{s}`"),
+                    MetricKey::Symbol(s) => format!("`{s}`"),
+                };
+                diags.push((
+                    Diagnostic {
+                        location: Some(location(
+                            loaded.get(f.file),
+                            f.extent.start..f.extent.start,
+                        )),
+                        variant: None,
+                        help: Some(String::from(
+                            "add an alarm on the metric (aws_cloudwatch_metric_alarm / AWS::CloudWatch::Alarm), or disable CF0302 for this resource if the alarm lives elsewhere",
+                        )),
+                        ..base(
+                            Rule::NoAlarm,
+                            format!("no alarm in these files watches the metric {name} of this filter"),
+                        )
+                    },
+                    Some(ctx.clone()),
+                ));
+            }
+            let text = match &f.pattern {
+                PatternValue::Unknown(why) => {
+                    diags.push((
+                        Diagnostic {
+                            help: Some(String::from(
+                                "lint the rendered template, or give the value a literal default, to have it checked",
+                            )),
+                            ..base(Rule::Unresolved, format!("the filter pattern is not known statically: {why}"))
+                        },
+                        Some(ctx.clone()),
+                    ));
+                    // A filter named for a control still counts as that
+                    // control's filter; it just cannot pass.
+                    if let Some((row, by)) = intent_from_hints(f, opts) {
+                        report.control = Some(row.control.to_owned());
+                        report.matched_by = Some(by);
+                    }
+                    filters_out.push(report);
+                    continue;
+                }
+                PatternValue::Known(t) => t,
+            };
+            report.pattern = Some(text.as_str().to_owned());
+            let span_loc = |r: Range<usize>| -> Location {
+                match text.source_span(r) {
+                    Some(FileSpan { file, range }) => location(loaded.get(file), range),
+                    None => anchor_loc.clone(),
+                }
+            };
+            let ast = match pattern::parse(text.as_str()) {
+                Ok(ast) => ast,
+                Err(e) => {
+                    report.valid = Some(false);
+                    let mut notes = Vec::new();
+                    if !text.is_verbatim() || text.as_str().contains('\n') {
+                        let col = text
+                            .as_str()
+                            .get(..e.span().start)
+                            .map_or(0, |t| t.chars().count())
+                            + 1;
+                        notes.push(format!(
+                            "at column {col} of the pattern as deployed: `{}`",
+                            text.as_str().replace('\n', "\\n")
+                        ));
+                    }
+                    let mut d = base(Rule::PatternSyntax, e.message().to_owned());
+                    d.location = Some(span_loc(e.span().range()));
+                    d.help = e.help().map(str::to_owned);
+                    d.syntax_error = Some(e.kind().code());
+                    d.notes = notes;
+                    diags.push((d, Some(ctx.clone())));
+                    if let Some((row, by)) = intent_from_hints(f, opts) {
+                        report.control = Some(row.control.to_owned());
+                        report.matched_by = Some(by);
+                        report.verdict = Some(Verdict::Invalid);
+                        report.passes = Some(false);
+                    }
+                    filters_out.push(report);
+                    continue;
+                }
+            };
+            report.valid = Some(true);
+            // CIS conformance.
+            let mut conforming = false;
+            let mut exempt = Vec::new();
+            if let Some((cmp, by)) = conformance(text.as_str(), f, opts) {
+                exempt = exempt_cache
+                    .entry(cmp.control.clone())
+                    .or_insert_with(|| {
+                        opts.benchmark
+                            .row(&cmp.control)
+                            .map(|row| {
+                                row.canonical
+                                    .iter()
+                                    .filter_map(|form| pattern::parse(form).ok())
+                                    .flat_map(|a| rules::ne_paths(&a))
+                                    .collect()
+                            })
+                            .unwrap_or_default()
+                    })
+                    .clone();
+                report.control = Some(cmp.control.clone());
+                report.matched_by = Some(by);
+                report.verdict = Some(cmp.verdict);
+                report.passes = Some(cmp.passes);
+                conforming = cmp.passes;
+                if cmp.passes && f.kind == FilterKind::MetricFilter {
+                    passing.push((cmp.control.clone(), f.resource.clone()));
+                }
+                if let Some(d) = verdict_diagnostic(&cmp, by, opts) {
+                    let mut d2 = base(d.0, d.1);
+                    d2.control = Some(cmp.control.clone());
+                    d2.help = d.2;
+                    d2.notes = d.3;
+                    diags.push((d2, Some(ctx.clone())));
+                }
+            }
+            // Pattern warnings.
+            let mut findings = rules::never_matches(&ast);
+            if !conforming {
+                findings.extend(rules::ne_on_optional(&ast, &exempt));
+            }
+            for pf in findings {
+                let mut d = base(pf.rule, pf.message);
+                d.location = Some(span_loc(pf.span.range()));
+                d.help = pf.help;
+                d.related = pf
+                    .related
+                    .into_iter()
+                    .map(|(s, m)| Related {
+                        location: span_loc(s.range()),
+                        message: m,
+                    })
+                    .collect();
+                diags.push((d, Some(ctx.clone())));
+            }
+            filters_out.push(report);
+        }
+    }
+
+    // Controls required.
+    let mut required = Vec::new();
+    let wanted: Vec<&cis::PatternRow> = match &opts.require {
+        Require::Nothing => Vec::new(),
+        Require::All => opts.benchmark.rows.iter().collect(),
+        Require::Controls(ids) => ids.iter().filter_map(|id| opts.benchmark.row(id)).collect(),
+    };
+    for row in wanted {
+        // A filter meant for another control may pass this one too (3.3 and
+        // 1.1 share a pattern in cis-1.2).
+        let mut passed_by: Vec<String> = passing
+            .iter()
+            .filter(|(c, _)| c == row.control)
+            .map(|(_, r)| r.clone())
+            .collect();
+        if passed_by.is_empty() {
+            for unit in &units {
+                for f in &unit.filters {
+                    if let (FilterKind::MetricFilter, PatternValue::Known(t)) = (f.kind, &f.pattern)
+                        && cis::verdict::compare(t.as_str(), opts.benchmark, row.control, opts.mode)
+                            .is_some_and(|c| c.passes)
+                    {
+                        passed_by.push(f.resource.clone());
+                    }
+                }
+            }
+        }
+        passed_by.dedup();
+        if passed_by.is_empty() {
+            diags.push((
+                Diagnostic {
+                    control: Some(row.control.to_owned()),
+                    help: Some(format!(
+                        "add a metric filter with the pattern `{}`",
+                        row.canonical.first().copied().unwrap_or("")
+                    )),
+                    ..diagnostic(
+                        Rule::CisMissing,
+                        format!(
+                            "no metric filter in these files passes {} {} ({}) under `{}` matching",
+                            opts.benchmark.name, row.control, row.title, opts.mode
+                        ),
+                    )
+                },
+                None,
+            ));
+        }
+        required.push(Requirement {
+            control: row.control.to_owned(),
+            title: row.title.to_owned(),
+            passed_by,
+        });
+    }
+
+    // Suppression.
+    let mut suppressed = 0;
+    let mut diagnostics = Vec::new();
+    for (d, ctx) in diags {
+        let rule = Rule::from_code(d.code).unwrap_or(Rule::FileError);
+        if is_suppressed(
+            rule,
+            &d,
+            ctx.as_ref(),
+            opts,
+            &directives,
+            &file_disabled,
+            &loaded,
+            files,
+        ) {
+            suppressed += 1;
+        } else {
+            diagnostics.push(d);
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.location
+                .as_ref()
+                .map(|l| (0, l.path.clone(), l.byte_start))
+                .unwrap_or((1, String::new(), 0))
+        };
+        key(a).cmp(&key(b)).then_with(|| a.code.cmp(b.code))
+    });
+    diagnostics.dedup();
+    Report {
+        benchmark: opts.benchmark.name,
+        mode: opts.mode,
+        files_scanned: files.len(),
+        filters: filters_out,
+        diagnostics,
+        required,
+        suppressed,
+    }
+}
+
+/// What a diagnostic about a filter knows for suppression.
+#[derive(Clone, Debug)]
+struct Ctx {
+    file: FileId,
+    extent: Range<usize>,
+    disabled: Vec<String>,
+}
+
+impl Ctx {
+    fn of(f: &Filter) -> Self {
+        Ctx {
+            file: f.file,
+            extent: f.extent.clone(),
+            disabled: f.disabled.clone(),
+        }
+    }
+}
+
+fn diagnostic(rule: Rule, message: String) -> Diagnostic {
+    Diagnostic {
+        code: rule.code(),
+        rule: rule.name(),
+        level: rule.level(),
+        message,
+        location: None,
+        resource: None,
+        variant: None,
+        control: None,
+        syntax_error: None,
+        help: None,
+        notes: Vec::new(),
+        related: Vec::new(),
+    }
+}
+
+fn location(l: Option<&Loaded<'_>>, range: Range<usize>) -> Location {
+    let Some(l) = l else {
+        return Location {
+            path: String::new(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            byte_start: range.start,
+            byte_end: range.end,
+            source_line: String::new(),
+        };
+    };
+    let start = text::floor_char_boundary(l.full, range.start);
+    let end = text::floor_char_boundary(l.full, range.end.max(start));
+    let (line, column) = l.index.position(l.full, start);
+    let (end_line, end_column) = l.index.position(l.full, end);
+    Location {
+        path: l.path.to_owned(),
+        line,
+        column,
+        end_line,
+        end_column,
+        byte_start: start,
+        byte_end: end,
+        source_line: l.index.line(l.full, line).to_owned(),
+    }
+}
+
+/// The location cut to its first line (a pattern folded over lines).
+fn first_line(l: &Location) -> Location {
+    let mut l = l.clone();
+    if l.end_line > l.line {
+        l.end_line = l.line;
+        l.end_column = l.source_line.chars().count() + 1;
+    }
+    l
+}
+
+fn has_alarm(unit: &Unit, f: &Filter, metric: &MetricKey) -> bool {
+    let address = f.resource.split('[').next().unwrap_or(&f.resource);
+    unit.alarms
+        .iter()
+        .any(|a| a.metrics.contains(metric) || a.refers_to.iter().any(|r| r == address))
+        || (matches!(metric, MetricKey::Literal(_))
+            && unit
+                .alarms
+                .iter()
+                .any(|a| a.metrics.iter().any(|m| matches!(m, MetricKey::Symbol(_)))))
+}
+
+/// The control a filter's names point at: `CIS-3.1-…`, `3.01`, a
+/// Security Hub id, or a well-known metric name (`UnauthorizedAPICalls`).
+fn intent_from_hints(
+    f: &Filter,
+    opts: &Options,
+) -> Option<(&'static cis::PatternRow, &'static str)> {
+    if let Some(c) = &opts.control {
+        return opts.benchmark.row(c).map(|r| (r, "option"));
+    }
+    f.names
+        .iter()
+        .find_map(|n| control_from_name(n, opts.benchmark))
+        .map(|r| (r, "name"))
+}
+
+/// The CIS v1.2.0 control a well-known metric or alarm name stands for.
+/// Names are compared lowercase with only letters and digits; the longest
+/// alias contained in the name wins.
+const ALIASES: &[(&str, &str)] = &[
+    ("unauthorizedapicall", "3.1"),
+    ("unauthorizedapi", "3.1"),
+    ("nomfaconsolesignin", "3.2"),
+    ("consolesigninwithoutmfa", "3.2"),
+    ("consoleloginwithoutmfa", "3.2"),
+    ("signinwithoutmfa", "3.2"),
+    ("loginwithoutmfa", "3.2"),
+    ("mgmtconsolenomfa", "3.2"),
+    ("nonmfaconsolelogin", "3.2"),
+    ("rootusage", "3.3"),
+    ("rootaccountusage", "3.3"),
+    ("useofrootacc", "3.3"),
+    ("rootuser", "3.3"),
+    ("rootlogin", "3.3"),
+    ("iamchanges", "3.4"),
+    ("iampolicychanges", "3.4"),
+    ("iampolicy", "3.4"),
+    ("cloudtrailcfgchanges", "3.5"),
+    ("cloudtrailconfigchanges", "3.5"),
+    ("cloudtrailchanges", "3.5"),
+    ("consolesigninfailures", "3.6"),
+    ("consoleauthfailures", "3.6"),
+    ("consoleloginfailures", "3.6"),
+    ("loginfailure", "3.6"),
+    ("disableordeletecmk", "3.7"),
+    ("disabledeletecmk", "3.7"),
+    ("cmkdeletedisable", "3.7"),
+    ("s3bucketpolicychanges", "3.8"),
+    ("s3bucketpolicy", "3.8"),
+    ("awsconfigchanges", "3.9"),
+    ("configchanges", "3.9"),
+    ("securitygroupchanges", "3.10"),
+    ("secgroupchanges", "3.10"),
+    ("naclchanges", "3.11"),
+    ("networkaclchanges", "3.11"),
+    ("networkgwchanges", "3.12"),
+    ("networkgatewaychanges", "3.12"),
+    ("gatewaychanges", "3.12"),
+    ("routetablechanges", "3.13"),
+    ("vpcchanges", "3.14"),
+];
+
+/// The benchmark row a name points at, if any.
+pub fn control_from_name(
+    name: &str,
+    bench: &'static Benchmark,
+) -> Option<&'static cis::PatternRow> {
+    // A Security Hub id: `CloudWatch.2`.
+    let lower = name.to_ascii_lowercase();
+    if let Some(p) = lower.find("cloudwatch.") {
+        let digits: String = lower
+            .get(p + 11..)
+            .unwrap_or("")
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if !digits.is_empty()
+            && let Some(r) = bench.row(&format!("CloudWatch.{digits}"))
+        {
+            return Some(r);
+        }
+    }
+    // A control number: `CIS-3.1`, `cis_3_1`, `3.01` (not a version `v1.2`).
+    if let Some(id) = control_number(name) {
+        if let Some(r) = bench.row(&id) {
+            return Some(r);
+        }
+        if let Some(sh) = cis::control(&id).and_then(|c| c.securityhub_id)
+            && let Some(r) = bench.row(sh)
+        {
+            return Some(r);
+        }
+    }
+    let squashed: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    let (_, id) = ALIASES
+        .iter()
+        .filter(|(alias, _)| squashed.contains(alias))
+        .max_by_key(|(alias, _)| alias.len())?;
+    bench.row(id).or_else(|| {
+        cis::control(id)
+            .and_then(|c| c.securityhub_id)
+            .and_then(|sh| bench.row(sh))
+    })
+}
+
+/// The last `N.M` (or `N_M`, `N-M` after `cis`) in a name that is not a
+/// version number, normalised (`3.01` → `3.1`).
+fn control_number(name: &str) -> Option<String> {
+    let b = name.as_bytes();
+    let mut found = None;
+    let mut i = 0;
+    while i < b.len() {
+        if b.get(i).is_some_and(u8::is_ascii_digit) {
+            let start = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            let sep = b.get(i).copied();
+            if matches!(sep, Some(b'.' | b'_')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                let mid = i + 1;
+                let mut j = mid;
+                while b.get(j).is_some_and(u8::is_ascii_digit) {
+                    j += 1;
+                }
+                let before = start.checked_sub(1).and_then(|p| b.get(p)).copied();
+                let version = matches!(before, Some(b'v' | b'V' | b'.'))
+                    || (before == Some(b'.')
+                        && start >= 2
+                        && matches!(b.get(start - 2), Some(b'v' | b'V')))
+                    || matches!(b.get(j), Some(b'.'));
+                let major = name.get(start..i).and_then(|s| s.parse::<u32>().ok());
+                let minor = name.get(mid..j).and_then(|s| s.parse::<u32>().ok());
+                if !version && let (Some(ma), Some(mi)) = (major, minor) {
+                    found = Some(format!("{ma}.{mi}"));
+                }
+                i = j;
+                continue;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// The comparison of a filter with the control it is meant for.
+fn conformance(pattern: &str, f: &Filter, opts: &Options) -> Option<(Comparison, &'static str)> {
+    if f.kind != FilterKind::MetricFilter && opts.control.is_none() {
+        return None;
+    }
+    if let Some((row, by)) = intent_from_hints(f, opts) {
+        return cis::verdict::compare(pattern, opts.benchmark, row.control, opts.mode)
+            .map(|c| (c, by));
+    }
+    let conditions = match pattern::normalize(pattern) {
+        Ok(pattern::Normal::Json(e)) => e.leaves().len(),
+        _ => 0,
+    };
+    if conditions < 2 {
+        return None;
+    }
+    let cl = cis::verdict::classify(pattern, opts.benchmark, opts.mode);
+    let top = cl.candidates.first()?;
+    if top.score < INTENT_SCORE {
+        return None;
+    }
+    cl.best.map(|c| (c, "closest"))
+}
+
+/// The diagnostic for a verdict, if any: rule, message, help, notes.
+fn verdict_diagnostic(
+    cmp: &Comparison,
+    by: &str,
+    opts: &Options,
+) -> Option<(Rule, String, Option<String>, Vec<String>)> {
+    let why = match by {
+        "option" => "named with --control",
+        "name" => "named for it",
+        _ => "closest to it",
+    };
+    let mut notes: Vec<String> = cmp
+        .differences
+        .iter()
+        .map(|d| {
+            let mut s = format!("{}: {}", d.change.as_str(), d.term);
+            match (&d.expected, &d.found) {
+                (Some(e), Some(f)) => s.push_str(&format!(" (expected `{e}`, found `{f}`)")),
+                (Some(e), None) => s.push_str(&format!(" (expected `{e}`)")),
+                (None, Some(f)) => s.push_str(&format!(" (found `{f}`)")),
+                (None, None) => {}
+            }
+            s
+        })
+        .collect();
+    if let Some(n) = &cmp.note {
+        notes.push(n.clone());
+    }
+    let title = opts
+        .benchmark
+        .row(&cmp.control)
+        .map_or(String::new(), |r| format!(" ({})", r.title));
+    match (cmp.verdict, cmp.passes) {
+        (Verdict::Exact, _) | (Verdict::Invalid, _) => None,
+        (Verdict::Equivalent, true) => Some((
+            Rule::CisEquivalent,
+            format!(
+                "equivalent to the {} {}{} pattern but not written the same; Security Hub may still fail it",
+                opts.benchmark.name, cmp.control, title
+            ),
+            Some(format!(
+                "write it as `{}` for Security Hub parity",
+                cmp.canonical
+            )),
+            notes,
+        )),
+        (_, _) => {
+            notes.push(format!("the filter is {why}; expected `{}`", cmp.canonical));
+            Some((
+                Rule::CisNonconforming,
+                format!(
+                    "the pattern is {} from the {} {}{} pattern under `{}` matching",
+                    if cmp.verdict == Verdict::Equivalent {
+                        "not exactly the same as"
+                    } else {
+                        "different"
+                    },
+                    opts.benchmark.name,
+                    cmp.control,
+                    title,
+                    opts.mode
+                )
+                .replace(
+                    "is not exactly the same as from",
+                    "is not exactly the same as",
+                ),
+                Some(String::from(
+                    "use the canonical pattern, or disable CF0200 for this resource if it is not meant for this control",
+                )),
+                notes,
+            ))
+        }
+    }
+}
+
+/// Find `cis-filters: disable=…` and `cis-filters: disable-file=…` in
+/// comments (after `#`, `//` or `/*` on the same line).
+fn scan_directives(file: FileId, text: &str) -> Vec<Directive> {
+    let mut out = Vec::new();
+    if !text.contains("cis-filters:") {
+        return out;
+    }
+    let idx = LineIndex::new(text);
+    for line_no in 1..=idx.lines() {
+        let line = idx.line(text, line_no);
+        let Some(p) = line.find("cis-filters:") else {
+            continue;
+        };
+        let before = line.get(..p).unwrap_or("");
+        if !(before.contains('#') || before.contains("//") || before.contains("/*")) {
+            continue;
+        }
+        let rest = line
+            .get(p + "cis-filters:".len()..)
+            .unwrap_or("")
+            .trim_start();
+        let (whole_file, list) = if let Some(l) = rest.strip_prefix("disable-file=") {
+            (true, l)
+        } else if let Some(l) = rest.strip_prefix("disable=") {
+            (false, l)
+        } else {
+            continue;
+        };
+        let codes: Vec<String> = list
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == ',' || c == '-'))
+            .next()
+            .unwrap_or("")
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        out.push(Directive {
+            file,
+            line: line_no,
+            codes,
+            whole_file,
+        });
+    }
+    out
+}
+
+/// Whether line `line` of a file is blank or only a comment.
+fn comment_or_blank(l: &Loaded<'_>, line: usize) -> bool {
+    let t = l.index.line(l.full, line).trim_start();
+    t.is_empty()
+        || t.starts_with('#')
+        || t.starts_with("//")
+        || t.starts_with("/*")
+        || t.starts_with('*')
+}
+
+/// Whether a line directive at `d` applies to `line`: the same line, or a
+/// comment block directly above it.
+fn applies_to(d: &Directive, l: &Loaded<'_>, line: usize) -> bool {
+    d.line == line
+        || (d.line < line
+            && (d.line + 1..line).all(|n| comment_or_blank(l, n))
+            && comment_or_blank(l, d.line))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn is_suppressed(
+    rule: Rule,
+    d: &Diagnostic,
+    ctx: Option<&Ctx>,
+    opts: &Options,
+    directives: &[Directive],
+    file_disabled: &[(FileId, String)],
+    loaded: &[Loaded<'_>],
+    files: &[SourceFile],
+) -> bool {
+    if opts.disable.contains(&rule) {
+        return true;
+    }
+    let matches_code = |c: &str| c.eq_ignore_ascii_case("all") || Rule::from_code(c) == Some(rule);
+    let diag_file = d.location.as_ref().and_then(|l| {
+        // Most diagnostics are in the filter's own file; look there first.
+        match ctx {
+            Some(c) if files.get(c.file).is_some_and(|f| f.path == l.path) => Some(c.file),
+            _ => files.iter().position(|f| f.path == l.path),
+        }
+    });
+    let mut in_files: Vec<FileId> = diag_file.into_iter().collect();
+    if let Some(c) = ctx {
+        in_files.push(c.file);
+        if c.disabled.iter().any(|x| matches_code(x)) {
+            return true;
+        }
+    }
+    if file_disabled
+        .iter()
+        .any(|(f, c)| in_files.contains(f) && matches_code(c))
+    {
+        return true;
+    }
+    if rule == Rule::FileError || rule == Rule::CisMissing {
+        return directives
+            .iter()
+            .any(|x| x.whole_file && in_files.contains(&x.file) && x.covers(rule));
+    }
+    directives.iter().filter(|x| x.covers(rule)).any(|x| {
+        if x.whole_file {
+            return in_files.contains(&x.file);
+        }
+        let Some(l) = loaded.get(x.file) else {
+            return false;
+        };
+        // The resource: a directive inside it or directly above it.
+        if let Some(c) = ctx
+            && c.file == x.file
+        {
+            let (first, _) = l.index.position(l.full, c.extent.start);
+            let (last, _) = l.index.position(l.full, c.extent.end);
+            if (first..=last).contains(&x.line) || applies_to(x, l, first) {
+                return true;
+            }
+        }
+        // The diagnostic's own line (e.g. a pattern in a locals map).
+        d.location
+            .as_ref()
+            .is_some_and(|loc| Some(x.file) == diag_file && applies_to(x, l, loc.line))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(files: &[(&str, &str)], opts: &Options) -> Report {
+        let files: Vec<SourceFile> = files
+            .iter()
+            .map(|(p, t)| SourceFile {
+                path: (*p).to_owned(),
+                bytes: t.as_bytes().to_vec(),
+            })
+            .collect();
+        lint(&files, opts)
+    }
+
+    fn codes(r: &Report) -> Vec<&str> {
+        r.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn control_numbers_in_names() {
+        assert_eq!(
+            control_number("CIS-3.1-UnauthorizedAPICalls").as_deref(),
+            Some("3.1")
+        );
+        assert_eq!(
+            control_number("CIS Benchmark v.1.1 - 3.01 Unauthorized").as_deref(),
+            Some("3.1")
+        );
+        assert_eq!(control_number("cis_3_10").as_deref(), Some("3.10"));
+        assert_eq!(control_number("v1.2"), None);
+        assert_eq!(control_number("1.2.3"), None);
+        assert_eq!(control_number("nothing"), None);
+    }
+
+    #[test]
+    fn names_point_at_controls() {
+        let b = cis::benchmark("cis-1.2").unwrap();
+        assert_eq!(
+            control_from_name("UnauthorizedAPICalls", b)
+                .unwrap()
+                .control,
+            "3.1"
+        );
+        assert_eq!(
+            control_from_name("CloudTrailConfigChanges", b)
+                .unwrap()
+                .control,
+            "3.5"
+        );
+        assert_eq!(
+            control_from_name("x-CloudWatch.2", b).unwrap().control,
+            "3.1"
+        );
+        assert_eq!(
+            control_from_name("CIS-3.14-VPC", b).unwrap().control,
+            "3.14"
+        );
+        assert!(control_from_name("SomethingElse", b).is_none());
+        let sh = cis::benchmark("securityhub").unwrap();
+        assert_eq!(
+            control_from_name("RootUsage", sh).unwrap().control,
+            "CloudWatch.1"
+        );
+    }
+
+    #[test]
+    fn file_kinds() {
+        assert_eq!(file_kind("a/b/main.tf"), Some(FileKind::Terraform));
+        assert_eq!(file_kind("x.TF.JSON"), Some(FileKind::TerraformJson));
+        assert_eq!(file_kind("t.template"), Some(FileKind::Yaml));
+        assert_eq!(file_kind("t.json"), Some(FileKind::Json));
+        assert_eq!(file_kind("README.md"), None);
+    }
+
+    const ROOT_OK: &str = r#"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }"#;
+
+    #[test]
+    fn suppression_comments_and_metadata() {
+        let tf = format!(
+            "# cis-filters: disable=CF0302\nresource \"aws_cloudwatch_log_metric_filter\" \"root\" {{\n  pattern = {:?}\n  metric_transformation {{\n    name = \"RootUsage\"\n  }}\n}}\n",
+            ROOT_OK
+        );
+        let r = run(&[("m/main.tf", &tf)], &Options::default());
+        assert_eq!(codes(&r), Vec::<&str>::new(), "{:#?}", r.diagnostics);
+        assert_eq!(r.suppressed, 1);
+        let unsuppressed = tf.replacen("# cis-filters: disable=CF0302\n", "", 1);
+        let r = run(&[("m/main.tf", &unsuppressed)], &Options::default());
+        assert_eq!(codes(&r), vec!["CF0302"]);
+        assert_eq!(r.filters[0].verdict, Some(Verdict::Exact));
+        assert_eq!(r.filters[0].control.as_deref(), Some("3.3"));
+        // File-wide and run-wide.
+        let r = run(
+            &[(
+                "m/main.tf",
+                &format!("// cis-filters: disable-file=no-alarm\n{unsuppressed}"),
+            )],
+            &Options::default(),
+        );
+        assert!(codes(&r).is_empty());
+        let r = run(
+            &[("m/main.tf", &unsuppressed)],
+            &Options {
+                disable: vec![Rule::NoAlarm],
+                ..Options::default()
+            },
+        );
+        assert!(codes(&r).is_empty());
+    }
+
+    #[test]
+    fn require_lists_missing_controls() {
+        let tf = format!(
+            "resource \"aws_cloudwatch_log_metric_filter\" \"root\" {{\n  pattern = {:?}\n}}\n",
+            ROOT_OK
+        );
+        let opts = Options {
+            require: Require::Controls(vec!["3.3".into(), "1.1".into(), "3.1".into()]),
+            ..Options::default()
+        };
+        let r = run(&[("main.tf", &tf)], &opts);
+        assert_eq!(codes(&r), vec!["CF0202"]);
+        assert_eq!(r.diagnostics[0].control.as_deref(), Some("3.1"));
+        assert_eq!(r.required.len(), 3);
+        assert_eq!(
+            r.required[1].passed_by,
+            vec!["aws_cloudwatch_log_metric_filter.root"]
+        );
+    }
+
+    #[test]
+    fn non_utf8_is_an_error_and_the_run_goes_on() {
+        let mut bad =
+            b"resource \"aws_cloudwatch_log_metric_filter\" \"x\" {\n pattern = \"\xff\"\n}\n"
+                .to_vec();
+        bad.push(b'\n');
+        let good = "resource \"aws_cloudwatch_log_metric_filter\" \"y\" {\n  pattern = \"{ $.a = \\\"x\\\" &&\"\n}\n".to_owned();
+        let files = vec![
+            SourceFile {
+                path: "a/bad.tf".into(),
+                bytes: bad,
+            },
+            SourceFile {
+                path: "b/good.tf".into(),
+                bytes: good.into_bytes(),
+            },
+            SourceFile {
+                path: "c/other.json".into(),
+                bytes: vec![0xff, 0xfe],
+            },
+        ];
+        let r = lint(&files, &Options::default());
+        assert_eq!(codes(&r), vec!["CF0001", "CF0100"]);
+        let loc = r.diagnostics[0].location.as_ref().unwrap();
+        assert_eq!(loc.path, "a/bad.tf");
+        assert!(r.diagnostics[0].message.contains("byte 0xff"));
+        assert_eq!((loc.line, loc.column), (2, 13));
+    }
+
+    #[test]
+    fn bom_and_crlf_positions() {
+        let y = "\u{feff}Resources:\r\n  F:\r\n    Type: AWS::Logs::MetricFilter\r\n    Properties:\r\n      FilterPattern: '{ $.a = \"x\" && }'\r\n";
+        let r = run(&[("t.yaml", y)], &Options::default());
+        let d = r.diagnostics.iter().find(|d| d.code == "CF0100").unwrap();
+        let loc = d.location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column), (5, 38), "{d:#?}");
+        assert_eq!(&y[loc.byte_start..loc.byte_end], "}");
+        assert_eq!(loc.source_line, "      FilterPattern: '{ $.a = \"x\" && }'");
+    }
+}

@@ -1,0 +1,128 @@
+//! What extraction finds in a file: metric and subscription filters with
+//! their patterns, and alarms (to check that every metric has one).
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::lint::text::{FileId, FileSpan, Text};
+
+/// A file handed to the linter: a display path and its bytes.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The path as shown in diagnostics (`/`-separated, relative when the
+    /// user gave a relative path).
+    pub path: String,
+    /// The file's contents.
+    pub bytes: Vec<u8>,
+}
+
+/// The kind of resource a pattern belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilterKind {
+    /// `aws_cloudwatch_log_metric_filter` / `AWS::Logs::MetricFilter`.
+    MetricFilter,
+    /// `aws_cloudwatch_log_subscription_filter` / `AWS::Logs::SubscriptionFilter`.
+    SubscriptionFilter,
+}
+
+/// The source format of a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// Terraform native syntax (`.tf`).
+    Terraform,
+    /// Terraform JSON syntax (`.tf.json`).
+    TerraformJson,
+    /// CloudFormation or SAM in YAML.
+    CloudformationYaml,
+    /// CloudFormation or SAM in JSON.
+    CloudformationJson,
+}
+
+/// A pattern as extraction found it.
+#[derive(Clone, Debug)]
+pub enum PatternValue {
+    /// The string, decoded, with its map to the file.
+    Known(Text),
+    /// Not statically known, and why (`var.x has no default`).
+    Unknown(String),
+}
+
+/// How an alarm or a filter names its metric, as far as it is known.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MetricKey {
+    /// A literal name (after resolving variables and parameters).
+    Literal(String),
+    /// An unresolved expression, compared as written (`Ref:MetricNameParam`).
+    Symbol(String),
+}
+
+/// One metric or subscription filter (one instance of a `for_each`, one
+/// branch of a conditional).
+#[derive(Clone, Debug)]
+pub struct Filter {
+    /// Metric or subscription filter.
+    pub kind: FilterKind,
+    /// File format.
+    pub format: Format,
+    /// The file the resource is declared in.
+    pub file: FileId,
+    /// Its address: `aws_cloudwatch_log_metric_filter.root`,
+    /// `aws_cloudwatch_log_metric_filter.this["RootUsage"]`, or the
+    /// CloudFormation logical id.
+    pub resource: String,
+    /// The whole resource, for suppression comments.
+    pub extent: Range<usize>,
+    /// Where the pattern value is written (the expression or scalar); for
+    /// an unknown value, the expression that could not be resolved.
+    pub anchor: FileSpan,
+    /// The pattern.
+    pub pattern: PatternValue,
+    /// Which alternative of a conditional this is, if any
+    /// (`when var.x is false`).
+    pub variant: Option<String>,
+    /// Names that may say which CIS control the filter is for: filter
+    /// name, metric name, resource label, `for_each` key.
+    pub names: Vec<String>,
+    /// The metric this filter publishes to (metric filters only).
+    pub metric: Option<MetricKey>,
+    /// Rule codes disabled for this resource by its own metadata.
+    pub disabled: Vec<String>,
+}
+
+/// An alarm, reduced to the metric it watches.
+#[derive(Clone, Debug)]
+pub struct Alarm {
+    /// The metric names it watches (one, or several in metric math).
+    pub metrics: Vec<MetricKey>,
+    /// Filter resources the alarm's metric expression refers to
+    /// (`aws_cloudwatch_log_metric_filter.this`).
+    pub refers_to: Vec<String>,
+}
+
+/// A problem with a file itself (not with a pattern in it).
+#[derive(Clone, Debug)]
+pub struct FileProblem {
+    /// The file.
+    pub file: FileId,
+    /// Where in it (empty range: a position).
+    pub range: Range<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// What extraction found in one unit (a Terraform module directory or a
+/// CloudFormation template).
+#[derive(Clone, Debug, Default)]
+pub struct Unit {
+    /// The filters.
+    pub filters: Vec<Filter>,
+    /// The alarms.
+    pub alarms: Vec<Alarm>,
+    /// Problems with files of the unit.
+    pub problems: Vec<FileProblem>,
+    /// Codes disabled for a whole file by template metadata.
+    pub file_disabled: Vec<(FileId, String)>,
+}

@@ -1,0 +1,432 @@
+//! Output formats of a lint [`Report`]: human (compiler style), JSON
+//! (stable, documented in `docs/lint.md`), SARIF 2.1.0 and GitHub Actions
+//! workflow commands.
+
+use serde::Serialize;
+
+use crate::lint::rules::{Level, Rule};
+use crate::lint::{Diagnostic, Location, Report};
+use crate::report::sarif;
+
+/// The version of the JSON output's shape. It changes only when a field is
+/// removed or changes meaning; new fields may appear at any time.
+pub const JSON_VERSION: u32 = 1;
+
+/// Where the rules are documented.
+pub const DOCS_URI: &str = "https://github.com/cis-filters/cis-filters/blob/main/docs/lint.md";
+
+/// Compiler-style text: `level[CODE]: message`, `--> file:line:col`, the
+/// source line with a caret, notes and help; then a summary line.
+pub fn human(report: &Report, colour: bool) -> String {
+    let paint = |code: &str, s: &str| {
+        if colour {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let (lvl, colour_code) = match d.level {
+            Level::Error => ("error", "1;31"),
+            Level::Warning => ("warning", "1;33"),
+            Level::Info => ("info", "1;36"),
+        };
+        out.push_str(&paint(colour_code, &format!("{lvl}[{}]", d.code)));
+        out.push_str(&paint("1", &format!(": {}", d.message)));
+        out.push('\n');
+        let gutter_width = d
+            .location
+            .as_ref()
+            .map_or(1, |l| l.line.to_string().len())
+            .max(
+                d.related
+                    .iter()
+                    .map(|r| r.location.line.to_string().len())
+                    .max()
+                    .unwrap_or(1),
+            );
+        let gutter = " ".repeat(gutter_width);
+        if let Some(loc) = &d.location {
+            out.push_str(&format!(
+                "{gutter}{} {}:{}:{}\n",
+                paint("1;34", "-->"),
+                loc.path,
+                loc.line,
+                loc.column
+            ));
+            snippet(&mut out, loc, &gutter, &paint, colour_code, "");
+        }
+        for r in &d.related {
+            if d.location
+                .as_ref()
+                .is_some_and(|l| l.line == r.location.line && l.path == r.location.path)
+            {
+                out.push_str(&format!(
+                    "{gutter} {} related: {} at column {}\n",
+                    paint("1;34", "="),
+                    r.message,
+                    r.location.column
+                ));
+            } else {
+                out.push_str(&format!(
+                    "{gutter}{} {}:{}:{} ({})\n",
+                    paint("1;34", "::"),
+                    r.location.path,
+                    r.location.line,
+                    r.location.column,
+                    r.message
+                ));
+                snippet(&mut out, &r.location, &gutter, &paint, "1;34", "");
+            }
+        }
+        if let Some(res) = &d.resource {
+            let mut s = format!("resource `{res}`");
+            if let Some(v) = &d.variant {
+                s.push_str(&format!(", {v}"));
+            }
+            out.push_str(&format!("{gutter} {} note: {s}\n", paint("1;34", "=")));
+        }
+        for n in &d.notes {
+            out.push_str(&format!("{gutter} {} note: {n}\n", paint("1;34", "=")));
+        }
+        if let Some(h) = &d.help {
+            out.push_str(&format!("{gutter} {} help: {h}\n", paint("1;34", "=")));
+        }
+        out.push('\n');
+    }
+    let (e, w, i) = (
+        report.count(Level::Error),
+        report.count(Level::Warning),
+        report.count(Level::Info),
+    );
+    let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
+    let mut summary = format!(
+        "{} in {}: {}, {}, {}",
+        plural(report.filters.len(), "filter"),
+        plural(report.files_scanned, "file"),
+        plural(e, "error"),
+        plural(w, "warning"),
+        plural(i, "info")
+    );
+    if report.suppressed > 0 {
+        summary.push_str(&format!(" ({} suppressed)", report.suppressed));
+    }
+    let passing = report
+        .filters
+        .iter()
+        .filter(|f| f.passes == Some(true))
+        .count();
+    let cis = report
+        .filters
+        .iter()
+        .filter(|f| f.verdict.is_some())
+        .count();
+    if cis > 0 {
+        summary.push_str(&format!(
+            "; {passing} of {cis} CIS filters pass {} ({})",
+            report.benchmark, report.mode
+        ));
+    }
+    out.push_str(&summary);
+    out.push('\n');
+    out
+}
+
+fn snippet(
+    out: &mut String,
+    loc: &Location,
+    gutter: &str,
+    paint: &dyn Fn(&str, &str) -> String,
+    colour_code: &str,
+    label: &str,
+) {
+    let line = &loc.source_line;
+    let shown: String = line
+        .chars()
+        .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })
+        .collect();
+    let width = if loc.end_line == loc.line {
+        loc.end_column.saturating_sub(loc.column).max(1)
+    } else {
+        (line.chars().count() + 1).saturating_sub(loc.column).max(1)
+    };
+    out.push_str(&format!("{gutter} {}\n", paint("1;34", "|")));
+    out.push_str(&format!(
+        "{} {} {shown}\n",
+        paint("1;34", &format!("{:>w$}", loc.line, w = gutter.len())),
+        paint("1;34", "|")
+    ));
+    out.push_str(&format!(
+        "{gutter} {} {}{}{}\n",
+        paint("1;34", "|"),
+        " ".repeat(loc.column.saturating_sub(1)),
+        paint(colour_code, &"^".repeat(width)),
+        if label.is_empty() {
+            String::new()
+        } else {
+            format!(" {label}")
+        }
+    ));
+}
+
+/// The JSON document (see `docs/lint.md` for the contract).
+pub fn json(report: &Report) -> String {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        version: u32,
+        tool: &'static str,
+        tool_version: &'static str,
+        #[serde(flatten)]
+        report: &'a Report,
+        summary: Summary,
+    }
+    #[derive(Serialize)]
+    struct Summary {
+        errors: usize,
+        warnings: usize,
+        infos: usize,
+        suppressed: usize,
+        filters: usize,
+    }
+    let doc = Doc {
+        version: JSON_VERSION,
+        tool: "cis-filters",
+        tool_version: env!("CARGO_PKG_VERSION"),
+        report,
+        summary: Summary {
+            errors: report.count(Level::Error),
+            warnings: report.count(Level::Warning),
+            infos: report.count(Level::Info),
+            suppressed: report.suppressed,
+            filters: report.filters.len(),
+        },
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| String::from("{}"));
+    s.push('\n');
+    s
+}
+
+/// A SARIF 2.1.0 log with one run; every rule is listed in the driver.
+pub fn sarif(report: &Report) -> String {
+    let mut run = sarif::Run::new(sarif::Tool::new(
+        "cis-filters",
+        env!("CARGO_PKG_VERSION"),
+        DOCS_URI,
+    ));
+    for r in Rule::ALL {
+        run.tool.driver.rules.push(
+            sarif::ReportingDescriptor::new(r.code(), r.name(), r.summary())
+                .help_uri(&format!("{DOCS_URI}#{}", r.code().to_ascii_lowercase()))
+                .level(sarif_level(r.level()))
+                .tags(&["security", "cloudwatch-logs"]),
+        );
+    }
+    for d in &report.diagnostics {
+        let rule_index = Rule::ALL.iter().position(|r| r.code() == d.code);
+        let mut text = d.message.clone();
+        for n in &d.notes {
+            text.push_str(&format!("\nnote: {n}"));
+        }
+        if let Some(h) = &d.help {
+            text.push_str(&format!("\nhelp: {h}"));
+        }
+        let mut res = sarif::SarifResult::new(d.code, sarif_level(d.level), &text);
+        res.rule_index = rule_index;
+        if let Some(loc) = &d.location {
+            res = res.at(&uri(&loc.path), region(loc));
+        }
+        if let Some(r) = &d.resource {
+            res = res.resource(r, "resource");
+        }
+        for rel in &d.related {
+            res.related_locations.push(
+                sarif::Location::file(&uri(&rel.location.path), Some(region(&rel.location)))
+                    .message(&rel.message),
+            );
+        }
+        let fingerprint = format!(
+            "{}:{}:{}",
+            d.code,
+            d.resource.as_deref().or(d.control.as_deref()).unwrap_or(""),
+            d.variant.as_deref().unwrap_or("")
+        );
+        res.partial_fingerprints
+            .insert("cisFilters/v1".to_owned(), fingerprint);
+        run.results.push(res);
+    }
+    sarif::Log::new(vec![run]).to_json()
+}
+
+fn sarif_level(l: Level) -> sarif::Level {
+    match l {
+        Level::Error => sarif::Level::Error,
+        Level::Warning => sarif::Level::Warning,
+        Level::Info => sarif::Level::Note,
+    }
+}
+
+fn region(loc: &Location) -> sarif::Region {
+    sarif::Region::new(
+        loc.line,
+        loc.column,
+        loc.end_line,
+        loc.end_column.max(loc.column),
+    )
+    .bytes(loc.byte_start, loc.byte_end.saturating_sub(loc.byte_start))
+}
+
+/// A relative URI with `/` separators and percent-escaped reserved bytes.
+fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let path = path.strip_prefix("./").unwrap_or(&path);
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// GitHub Actions workflow commands (`::error file=…,line=…::message`),
+/// one per diagnostic, shown as annotations on the pull request.
+pub fn github(report: &Report) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let cmd = match d.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Info => "notice",
+        };
+        let mut props = Vec::new();
+        if let Some(l) = &d.location {
+            props.push(format!("file={}", escape_property(&l.path)));
+            props.push(format!("line={}", l.line));
+            props.push(format!("col={}", l.column));
+            if l.end_line != l.line {
+                props.push(format!("endLine={}", l.end_line));
+            } else {
+                props.push(format!("endColumn={}", l.end_column));
+            }
+        }
+        props.push(format!(
+            "title={}",
+            escape_property(&format!("{} {}", d.code, d.rule))
+        ));
+        let mut msg = d.message.clone();
+        if let Some(r) = &d.resource {
+            msg.push_str(&format!("\nresource: {r}"));
+        }
+        for n in &d.notes {
+            msg.push_str(&format!("\nnote: {n}"));
+        }
+        if let Some(h) = &d.help {
+            msg.push_str(&format!("\nhelp: {h}"));
+        }
+        out.push_str(&format!(
+            "::{cmd} {}::{}\n",
+            props.join(","),
+            escape_data(&msg)
+        ));
+    }
+    out
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Whether the run fails: any error, or any warning when `deny_warnings`.
+pub fn fails(report: &Report, deny_warnings: bool) -> bool {
+    report.diagnostics.iter().any(|d: &Diagnostic| {
+        d.level == Level::Error || (deny_warnings && d.level == Level::Warning)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::{Options, SourceFile, lint};
+
+    fn report() -> Report {
+        let tf = "resource \"aws_cloudwatch_log_metric_filter\" \"x\" {\n  pattern = \"{ $.a = 1 && $.a = 2 }\"\n}\nresource \"aws_cloudwatch_log_subscription_filter\" \"y\" {\n  filter_pattern = \"{ $.a = \\\"x\\\" && }\"\n}\n";
+        lint(
+            &[SourceFile {
+                path: "dir/main, 1.tf".into(),
+                bytes: tf.as_bytes().to_vec(),
+            }],
+            &Options::default(),
+        )
+    }
+
+    #[test]
+    fn human_has_location_caret_and_summary() {
+        let h = human(&report(), false);
+        assert!(
+            h.contains("warning[CF0300]: `$.a` cannot equal both `1` and `2`"),
+            "{h}"
+        );
+        assert!(h.contains(" --> dir/main, 1.tf:2:27\n"), "{h}");
+        let caret = format!(
+            "2 |   pattern = \"{{ $.a = 1 && $.a = 2 }}\"\n  | {}^^^^^^^\n",
+            " ".repeat(26)
+        );
+        assert!(h.contains(&caret), "{h}");
+        assert!(h.contains("error[CF0100]"), "{h}");
+        assert!(
+            h.ends_with("2 filters in 1 file: 1 error, 1 warning, 0 infos\n"),
+            "{h}"
+        );
+        assert!(!h.contains('\x1b'));
+        assert!(human(&report(), true).contains("\x1b[1;31m"));
+    }
+
+    #[test]
+    fn github_commands_escape() {
+        let g = github(&report());
+        let first = g.lines().nth(1).unwrap();
+        assert!(first.starts_with("::error file=dir/main%2C 1.tf,line=5,col=38,endColumn=39,title=CF0100 pattern-syntax::expected a condition"), "{g}");
+        assert!(
+            first.contains("%0Aresource: aws_cloudwatch_log_subscription_filter.y"),
+            "{g}"
+        );
+        assert!(g.starts_with("::warning "), "{g}");
+        assert_eq!(g.lines().count(), 2);
+    }
+
+    #[test]
+    fn json_and_sarif_shapes() {
+        let r = report();
+        let j: serde_json::Value = serde_json::from_str(&json(&r)).unwrap();
+        assert_eq!(j["version"], 1);
+        assert_eq!(j["summary"]["errors"], 1);
+        assert_eq!(j["diagnostics"][1]["code"], "CF0100");
+        assert_eq!(j["diagnostics"][1]["syntax_error"], "expected_condition");
+        assert_eq!(j["diagnostics"][1]["location"]["line"], 5);
+        assert_eq!(j["filters"][0]["kind"], "metric_filter");
+        let s: serde_json::Value = serde_json::from_str(&sarif(&r)).unwrap();
+        assert_eq!(s["runs"][0]["results"][1]["ruleId"], "CF0100");
+        assert_eq!(s["runs"][0]["results"][1]["level"], "error");
+        assert_eq!(
+            s["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "dir/main%2C%201.tf"
+        );
+        assert_eq!(
+            s["runs"][0]["tool"]["driver"]["rules"]
+                .as_array()
+                .unwrap()
+                .len(),
+            Rule::ALL.len()
+        );
+        assert!(fails(&r, false));
+    }
+}

@@ -1,0 +1,1364 @@
+//! Terraform: filters and alarms of one module (the `.tf` files of one
+//! directory), with patterns resolved statically where Terraform itself
+//! would get the same string without any input.
+//!
+//! Resolved: quoted strings (HCL escapes), heredocs (`<<EOT`, `<<-EOT`),
+//! templates whose interpolations resolve, `local.x` and `var.x` (its
+//! `default`), `for_each` over a map (`each.key`, `each.value[...]`),
+//! `for` expressions, `join`, `format`, `merge`, `lookup`, `try`,
+//! `trimspace`, and conditionals (both branches, each linted on its own).
+//! Anything else (resource attributes, data sources, variables without a
+//! default, other functions) is reported as not statically known, never
+//! guessed. Like the AWS provider, the pattern is trimmed of surrounding
+//! whitespace.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::rc::Rc;
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::structure::{Block, Body};
+use hcl_edit::template::Element;
+
+use crate::lint::model::{
+    Alarm, FileProblem, Filter, FilterKind, Format, MetricKey, PatternValue, Unit,
+};
+use crate::lint::text::{FileId, FileSpan, Text, decode_hcl_quoted};
+
+/// Resource types whose patterns are linted, and the attribute holding it.
+pub const FILTER_TYPES: &[(&str, &str, FilterKind)] = &[
+    (
+        "aws_cloudwatch_log_metric_filter",
+        "pattern",
+        FilterKind::MetricFilter,
+    ),
+    (
+        "aws_cloudwatch_log_subscription_filter",
+        "filter_pattern",
+        FilterKind::SubscriptionFilter,
+    ),
+];
+
+/// The alarm resource type.
+pub const ALARM_TYPE: &str = "aws_cloudwatch_metric_alarm";
+
+/// How deep references may chain (`local.a` → `local.b` → …) before
+/// evaluation gives up; also bounds recursion on nested expressions.
+const MAX_DEPTH: usize = 48;
+
+/// The most alternatives (conditional branches multiplied out) kept for one value.
+const MAX_ALTERNATIVES: usize = 16;
+
+/// One `.tf` file of a module: its id, its text without a byte-order mark,
+/// and the byte offset of that text in the file (3 after a BOM, else 0).
+#[derive(Clone, Copy, Debug)]
+pub struct TfFile<'a> {
+    /// The file.
+    pub id: FileId,
+    /// Its text after any BOM.
+    pub text: &'a str,
+    /// Where `text` starts in the file.
+    pub base: usize,
+}
+
+/// Extract the filters and alarms of one module.
+pub fn extract_module(files: &[TfFile<'_>]) -> Unit {
+    let mut unit = Unit::default();
+    let mut bodies: Vec<(usize, Body)> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        match hcl_edit::parser::parse_body(f.text) {
+            Ok(body) => bodies.push((i, body)),
+            Err(e) => {
+                // Only a problem if the file might hold what we lint;
+                // otherwise a syntax error is terraform's to report.
+                if mentions_lintable(f.text) {
+                    let at = f.base + e.location().offset();
+                    unit.problems.push(FileProblem {
+                        file: f.id,
+                        range: at..at,
+                        message: format!("cannot parse Terraform: {}", e.message()),
+                    });
+                }
+            }
+        }
+    }
+    let env = Env::new(files, &bodies);
+    for (src, body) in &bodies {
+        for block in body.get_blocks("resource") {
+            let Some(kind) = label(block, 0) else {
+                continue;
+            };
+            if let Some(&(_, attr, fk)) = FILTER_TYPES.iter().find(|(t, _, _)| *t == kind) {
+                env.filter_resource(*src, block, kind, attr, fk, &mut unit);
+            } else if kind == ALARM_TYPE {
+                unit.alarms.extend(env.alarm_resource(*src, block));
+            }
+        }
+    }
+    unit
+}
+
+/// Whether a file's text names a resource type the linter reads.
+pub fn mentions_lintable(text: &str) -> bool {
+    FILTER_TYPES.iter().any(|(t, _, _)| text.contains(t))
+}
+
+fn label(block: &Block, i: usize) -> Option<&str> {
+    block.labels.get(i).map(|l| l.as_str())
+}
+
+/// A value, as far as evaluation goes.
+#[derive(Clone, Debug)]
+enum Val<'b> {
+    Str(Text),
+    Bool(bool),
+    Num(Text),
+    Null,
+    Obj(Rc<Vec<(String, Thunk<'b>)>>),
+    List(Rc<Vec<Thunk<'b>>>),
+}
+
+/// A value not evaluated yet (object members are only evaluated when used).
+#[derive(Clone, Debug)]
+enum Thunk<'b> {
+    Done(Val<'b>),
+    Lazy(&'b Expression, Rc<Scope<'b>>),
+}
+
+/// Where an expression is evaluated: its file and the names bound there
+/// (`each`, the variables of a `for` expression).
+#[derive(Debug, Default)]
+struct Scope<'b> {
+    src: usize,
+    bindings: Vec<(String, Val<'b>)>,
+}
+
+/// One alternative result and the conditions that lead to it.
+#[derive(Clone, Debug)]
+struct Alt<'b> {
+    val: Result<Val<'b>, String>,
+    when: Vec<String>,
+}
+
+impl<'b> Alt<'b> {
+    fn ok(val: Val<'b>) -> Self {
+        Alt {
+            val: Ok(val),
+            when: Vec::new(),
+        }
+    }
+
+    fn err(msg: impl Into<String>) -> Self {
+        Alt {
+            val: Err(msg.into()),
+            when: Vec::new(),
+        }
+    }
+}
+
+type Alts<'b> = Vec<Alt<'b>>;
+
+struct Env<'b> {
+    files: &'b [TfFile<'b>],
+    locals: HashMap<&'b str, (&'b Expression, usize)>,
+    vars: HashMap<&'b str, Option<(&'b Expression, usize)>>,
+}
+
+impl<'b> Env<'b> {
+    fn new(files: &'b [TfFile<'b>], bodies: &'b [(usize, Body)]) -> Self {
+        let mut locals = HashMap::new();
+        let mut vars = HashMap::new();
+        for (src, body) in bodies {
+            for block in body.get_blocks("locals") {
+                for attr in block.body.attributes() {
+                    locals.insert(attr.key.as_str(), (&attr.value, *src));
+                }
+            }
+            for block in body.get_blocks("variable") {
+                if let Some(name) = label(block, 0) {
+                    let default = block
+                        .body
+                        .get_attribute("default")
+                        .map(|a| (&a.value, *src));
+                    vars.insert(name, default);
+                }
+            }
+        }
+        Env {
+            files,
+            locals,
+            vars,
+        }
+    }
+
+    fn file(&self, src: usize) -> Option<&'b TfFile<'b>> {
+        self.files.get(src)
+    }
+
+    /// The source text of an expression, for messages and symbolic comparison.
+    fn raw(&self, src: usize, expr: &Expression) -> String {
+        expr.span()
+            .and_then(|r| self.file(src).and_then(|f| f.text.get(r)))
+            .map_or_else(|| String::from("…"), str::to_owned)
+    }
+
+    fn file_span(&self, src: usize, range: Option<Range<usize>>) -> FileSpan {
+        let f = self.file(src);
+        let base = f.map_or(0, |f| f.base);
+        let range = range.unwrap_or(0..0);
+        FileSpan {
+            file: f.map_or(0, |f| f.id),
+            range: base + range.start..base + range.end,
+        }
+    }
+
+    fn filter_resource(
+        &self,
+        src: usize,
+        block: &'b Block,
+        kind: &str,
+        attr_name: &str,
+        fk: FilterKind,
+        unit: &mut Unit,
+    ) {
+        let name = label(block, 1).unwrap_or("");
+        let extent = self.file_span(src, block.span()).range;
+        let label_span = self.file_span(src, block.labels.get(1).and_then(|l| l.span()));
+        let Some(file) = self.file(src) else { return };
+        let instances: Vec<(String, Rc<Scope<'b>>)> = match block.body.get_attribute("for_each") {
+            None => vec![(
+                format!("{kind}.{name}"),
+                Rc::new(Scope {
+                    src,
+                    bindings: vec![],
+                }),
+            )],
+            Some(fe) => {
+                let scope = Rc::new(Scope {
+                    src,
+                    bindings: vec![],
+                });
+                let entries = self.for_each_entries(&fe.value, &scope);
+                match entries {
+                    Ok(entries) => entries
+                        .into_iter()
+                        .map(|(key, value)| {
+                            let each = Val::Obj(Rc::new(vec![
+                                ("key".to_owned(), Thunk::Done(Val::Str(key.clone()))),
+                                ("value".to_owned(), value),
+                            ]));
+                            (
+                                format!("{kind}.{name}[\"{}\"]", key.as_str()),
+                                Rc::new(Scope {
+                                    src,
+                                    bindings: vec![("each".to_owned(), each)],
+                                }),
+                            )
+                        })
+                        .collect(),
+                    Err(why) => {
+                        let anchor = block
+                            .body
+                            .get_attribute(attr_name)
+                            .map_or(label_span.clone(), |a| self.file_span(src, a.value.span()));
+                        unit.filters.push(Filter {
+                            kind: fk,
+                            format: Format::Terraform,
+                            file: file.id,
+                            resource: format!("{kind}.{name}"),
+                            extent,
+                            anchor,
+                            pattern: PatternValue::Unknown(format!("`for_each`: {why}")),
+                            variant: None,
+                            names: vec![name.to_owned()],
+                            metric: None,
+                            disabled: Vec::new(),
+                        });
+                        return;
+                    }
+                }
+            }
+        };
+        for (address, scope) in instances {
+            let mut names = vec![name.to_owned()];
+            if let Some(Val::Obj(each)) = scope.bindings.first().map(|(_, v)| v)
+                && let Some((_, Thunk::Done(Val::Str(k)))) = each.first()
+            {
+                names.push(k.as_str().to_owned());
+            }
+            if let Some(n) = block.body.get_attribute("name")
+                && let Some(s) = self.single_str(&n.value, &scope)
+            {
+                names.push(s);
+            }
+            let metric = if fk == FilterKind::MetricFilter {
+                block
+                    .body
+                    .get_blocks("metric_transformation")
+                    .next()
+                    .and_then(|mt| mt.body.get_attribute("name"))
+                    .map(|a| {
+                        let key = self.metric_key(&a.value, &scope);
+                        if let MetricKey::Literal(s) = &key {
+                            names.push(s.clone());
+                        }
+                        key
+                    })
+            } else {
+                None
+            };
+            let Some(attr) = block.body.get_attribute(attr_name) else {
+                unit.filters.push(Filter {
+                    kind: fk,
+                    format: Format::Terraform,
+                    file: file.id,
+                    resource: address,
+                    extent: extent.clone(),
+                    anchor: label_span.clone(),
+                    pattern: PatternValue::Unknown(format!("the resource has no `{attr_name}`")),
+                    variant: None,
+                    names,
+                    metric,
+                    disabled: Vec::new(),
+                });
+                continue;
+            };
+            let expr_span = self.file_span(src, attr.value.span());
+            let alts = self.eval(&attr.value, &scope, 0);
+            let many = alts.len() > 1;
+            for alt in alts {
+                let variant = (many || !alt.when.is_empty()).then(|| alt.when.join(", "));
+                let (pattern, anchor) = match alt.val {
+                    Ok(Val::Str(t)) => {
+                        let t = t.trimmed();
+                        let anchor = t
+                            .source_span(0..t.as_str().len())
+                            .filter(|s| s.file == file.id || !t.is_empty())
+                            .unwrap_or_else(|| expr_span.clone());
+                        (PatternValue::Known(t), anchor)
+                    }
+                    Ok(other) => (
+                        PatternValue::Unknown(format!(
+                            "the value is {}, not a string",
+                            kind_of(&other)
+                        )),
+                        expr_span.clone(),
+                    ),
+                    Err(why) => (PatternValue::Unknown(why), expr_span.clone()),
+                };
+                unit.filters.push(Filter {
+                    kind: fk,
+                    format: Format::Terraform,
+                    file: file.id,
+                    resource: address.clone(),
+                    extent: extent.clone(),
+                    anchor,
+                    pattern,
+                    variant,
+                    names: names.clone(),
+                    metric: metric.clone(),
+                    disabled: Vec::new(),
+                });
+            }
+        }
+    }
+
+    fn alarm_resource(&self, src: usize, block: &'b Block) -> Option<Alarm> {
+        let scope = Rc::new(Scope {
+            src,
+            bindings: vec![],
+        });
+        let mut metrics = Vec::new();
+        let mut refers_to = Vec::new();
+        let mut stack = vec![&block.body];
+        while let Some(body) = stack.pop() {
+            if let Some(a) = body.get_attribute("metric_name") {
+                metrics.push(self.metric_key(&a.value, &scope));
+                let raw = self.raw(src, &a.value);
+                for (t, _, _) in FILTER_TYPES {
+                    let needle = format!("{t}.");
+                    let mut rest = raw.as_str();
+                    while let Some(p) = rest.find(&needle) {
+                        let after = rest.get(p + needle.len()..).unwrap_or("");
+                        let ident: String = after
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                            .collect();
+                        refers_to.push(format!("{t}.{ident}"));
+                        rest = after;
+                    }
+                }
+            }
+            stack.extend(body.blocks().map(|b| &b.body));
+        }
+        Some(Alarm { metrics, refers_to })
+    }
+
+    fn metric_key(&self, expr: &'b Expression, scope: &Rc<Scope<'b>>) -> MetricKey {
+        match self.single_str(expr, scope) {
+            Some(s) => MetricKey::Literal(s),
+            None => MetricKey::Symbol(
+                self.raw(scope.src, expr)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The value as one string, if it has exactly one alternative and it is known.
+    fn single_str(&self, expr: &'b Expression, scope: &Rc<Scope<'b>>) -> Option<String> {
+        let alts = self.eval(expr, scope, 0);
+        match alts.as_slice() {
+            [
+                Alt {
+                    val: Ok(Val::Str(t)),
+                    ..
+                },
+            ] => Some(t.as_str().to_owned()),
+            _ => None,
+        }
+    }
+
+    /// The entries of a `for_each` value: a map's keys and values, or a set
+    /// of strings (each key and value the string).
+    fn for_each_entries(
+        &self,
+        expr: &'b Expression,
+        scope: &Rc<Scope<'b>>,
+    ) -> Result<Vec<(Text, Thunk<'b>)>, String> {
+        let alts = self.eval(expr, scope, 0);
+        let [alt] = alts.as_slice() else {
+            return Err("the collection depends on a condition".into());
+        };
+        match &alt.val {
+            Ok(Val::Obj(entries)) => Ok(entries
+                .iter()
+                .map(|(k, v)| (Text::unmapped(k), v.clone()))
+                .collect()),
+            Ok(Val::List(items)) => {
+                let mut out = Vec::new();
+                for item in items.iter() {
+                    match self.force(item, 0).as_slice() {
+                        [
+                            Alt {
+                                val: Ok(Val::Str(t)),
+                                ..
+                            },
+                        ] => {
+                            out.push((t.clone(), Thunk::Done(Val::Str(t.clone()))));
+                        }
+                        _ => return Err("an element of the set is not a known string".into()),
+                    }
+                }
+                Ok(out)
+            }
+            Ok(other) => Err(format!("the value is {}, not a map or set", kind_of(other))),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    fn force(&self, t: &Thunk<'b>, depth: usize) -> Alts<'b> {
+        match t {
+            Thunk::Done(v) => vec![Alt::ok(v.clone())],
+            Thunk::Lazy(e, scope) => self.eval(e, scope, depth + 1),
+        }
+    }
+
+    fn eval(&self, expr: &'b Expression, scope: &Rc<Scope<'b>>, depth: usize) -> Alts<'b> {
+        if depth > MAX_DEPTH {
+            return vec![Alt::err("references are nested too deeply to follow")];
+        }
+        let src = scope.src;
+        let Some(file) = self.file(src) else {
+            return vec![Alt::err("internal: unknown file")];
+        };
+        match expr {
+            Expression::String(s) => {
+                let Some(r) = s.span() else {
+                    return vec![Alt::ok(Val::Str(Text::unmapped(s.value())))];
+                };
+                let inner = r.start + 1..r.end.saturating_sub(1).max(r.start + 1);
+                let raw = file.text.get(inner.clone()).unwrap_or("");
+                match decode_hcl_quoted(raw, file.id, file.base + inner.start) {
+                    Ok(t) if t.as_str() == s.value() => vec![Alt::ok(Val::Str(t))],
+                    // The parser's decoding wins; the position falls back to the string's start.
+                    _ => vec![Alt::ok(Val::Str(detached_at(
+                        s.value(),
+                        file,
+                        r.start,
+                        r.len(),
+                    )))],
+                }
+            }
+            Expression::StringTemplate(t) => {
+                let mut acc: Alts<'b> = vec![Alt::ok(Val::Str(Text::new()))];
+                for el in t.iter() {
+                    let part: Alts<'b> = match el {
+                        Element::Literal(lit) => {
+                            let piece = match lit.span() {
+                                Some(r) => {
+                                    let raw = file.text.get(r.clone()).unwrap_or("");
+                                    match decode_hcl_quoted(raw, file.id, file.base + r.start) {
+                                        Ok(t) if t.as_str() == lit.value() => t,
+                                        _ => detached_at(lit.value(), file, r.start, r.len()),
+                                    }
+                                }
+                                None => Text::unmapped(lit.value()),
+                            };
+                            vec![Alt::ok(Val::Str(piece))]
+                        }
+                        Element::Interpolation(i) => self
+                            .eval(&i.expr, scope, depth + 1)
+                            .into_iter()
+                            .map(|a| Alt {
+                                val: a.val.and_then(|v| as_text(v, self.raw(src, &i.expr))),
+                                when: a.when,
+                            })
+                            .collect(),
+                        Element::Directive(_) => {
+                            vec![Alt::err(
+                                "the template has a `%{…}` directive, which is not evaluated",
+                            )]
+                        }
+                    };
+                    acc = product(acc, part, |a, b| match (a, b) {
+                        (Val::Str(mut x), Val::Str(y)) => {
+                            x.push_text(&y);
+                            Ok(Val::Str(x))
+                        }
+                        _ => Err("internal: template part is not a string".into()),
+                    });
+                }
+                acc
+            }
+            Expression::HeredocTemplate(h) => {
+                if h.template.iter().any(|e| !e.is_literal()) {
+                    return vec![Alt::err(
+                        "the heredoc has interpolations or directives, which are not evaluated",
+                    )];
+                }
+                match h.span().and_then(|r| decode_heredoc(file, r)) {
+                    Some(t) => vec![Alt::ok(Val::Str(t))],
+                    None => vec![Alt::err("the heredoc could not be read")],
+                }
+            }
+            Expression::Parenthesis(p) => self.eval(p.inner(), scope, depth + 1),
+            Expression::Number(n) => {
+                let text = n.value().to_string();
+                vec![Alt::ok(Val::Num(detached_at(
+                    &text,
+                    file,
+                    n.span().map_or(0, |r| r.start),
+                    text.len(),
+                )))]
+            }
+            Expression::Bool(b) => vec![Alt::ok(Val::Bool(*b.value()))],
+            Expression::Null(_) => vec![Alt::ok(Val::Null)],
+            Expression::Array(a) => vec![Alt::ok(Val::List(Rc::new(
+                a.iter().map(|e| Thunk::Lazy(e, Rc::clone(scope))).collect(),
+            )))],
+            Expression::Object(o) => {
+                let mut entries = Vec::new();
+                for (k, v) in o.iter() {
+                    let key = match k {
+                        ObjectKey::Ident(i) => i.as_str().to_owned(),
+                        ObjectKey::Expression(e) => match self.eval(e, scope, depth + 1).as_slice()
+                        {
+                            [
+                                Alt {
+                                    val: Ok(Val::Str(t)),
+                                    ..
+                                },
+                            ] => t.as_str().to_owned(),
+                            _ => {
+                                return vec![Alt::err(format!(
+                                    "the object key `{}` is not known statically",
+                                    self.raw(src, e)
+                                ))];
+                            }
+                        },
+                    };
+                    entries.push((key, Thunk::Lazy(v.expr(), Rc::clone(scope))));
+                }
+                vec![Alt::ok(Val::Obj(Rc::new(entries)))]
+            }
+            Expression::Variable(v) => match lookup_binding(scope, v.as_str()) {
+                Some(val) => vec![Alt::ok(val)],
+                None => vec![Alt::err(format!(
+                    "`{}` is not known statically",
+                    v.as_str()
+                ))],
+            },
+            Expression::Traversal(t) => self.eval_traversal(expr, t, scope, depth),
+            Expression::Conditional(c) => {
+                let cond = self.raw(src, &c.cond_expr);
+                let mut out = Vec::new();
+                for (branch, truth) in [(&c.true_expr, "true"), (&c.false_expr, "false")] {
+                    for mut a in self.eval(branch, scope, depth + 1) {
+                        a.when.insert(0, format!("when `{cond}` is {truth}"));
+                        out.push(a);
+                    }
+                }
+                out
+            }
+            Expression::FuncCall(f) => self.eval_call(f, scope, depth),
+            Expression::ForExpr(f) => self.eval_for(f, scope, depth),
+            Expression::UnaryOp(_) | Expression::BinaryOp(_) => vec![Alt::err(format!(
+                "the operation `{}` is not evaluated",
+                self.raw(src, expr)
+            ))],
+        }
+    }
+
+    fn eval_traversal(
+        &self,
+        whole: &'b Expression,
+        t: &'b hcl_edit::expr::Traversal,
+        scope: &Rc<Scope<'b>>,
+        depth: usize,
+    ) -> Alts<'b> {
+        let src = scope.src;
+        let mut ops = t.operators.iter().map(|o| o.value());
+        let base: Alts<'b> = match &t.expr {
+            Expression::Variable(v) if v.as_str() == "local" || v.as_str() == "var" => {
+                let Some(TraversalOperator::GetAttr(name)) = ops.next() else {
+                    return vec![Alt::err(format!(
+                        "`{}` is not known statically",
+                        self.raw(src, whole)
+                    ))];
+                };
+                let name = name.as_str();
+                if v.as_str() == "local" {
+                    match self.locals.get(name) {
+                        Some((e, s)) => self.eval(
+                            e,
+                            &Rc::new(Scope {
+                                src: *s,
+                                bindings: vec![],
+                            }),
+                            depth + 1,
+                        ),
+                        None => {
+                            return vec![Alt::err(format!(
+                                "`local.{name}` is not defined in this module"
+                            ))];
+                        }
+                    }
+                } else {
+                    match self.vars.get(name) {
+                        Some(Some((e, s))) => self.eval(
+                            e,
+                            &Rc::new(Scope {
+                                src: *s,
+                                bindings: vec![],
+                            }),
+                            depth + 1,
+                        ),
+                        Some(None) => {
+                            return vec![Alt::err(format!(
+                                "`var.{name}` has no default value, so it is only known at plan time"
+                            ))];
+                        }
+                        None => {
+                            return vec![Alt::err(format!(
+                                "`var.{name}` is not declared in this module"
+                            ))];
+                        }
+                    }
+                }
+            }
+            Expression::Variable(v) => match lookup_binding(scope, v.as_str()) {
+                Some(val) => vec![Alt::ok(val)],
+                None => {
+                    return vec![Alt::err(format!(
+                        "`{}` is not known statically",
+                        self.raw(src, whole)
+                    ))];
+                }
+            },
+            other => self.eval(other, scope, depth + 1),
+        };
+        let mut acc = base;
+        for op in ops {
+            let mut next = Vec::new();
+            for alt in acc {
+                let when = alt.when.clone();
+                let val = match alt.val {
+                    Ok(v) => v,
+                    Err(e) => {
+                        next.push(Alt { val: Err(e), when });
+                        continue;
+                    }
+                };
+                let keys: Alts<'b> = match op {
+                    TraversalOperator::GetAttr(name) => {
+                        vec![Alt::ok(Val::Str(Text::unmapped(name.as_str())))]
+                    }
+                    TraversalOperator::Index(e) => self.eval(e, scope, depth + 1),
+                    TraversalOperator::LegacyIndex(n) => {
+                        vec![Alt::ok(Val::Num(Text::unmapped(&n.value().to_string())))]
+                    }
+                    TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                        vec![Alt::err("splat expressions are not evaluated")]
+                    }
+                };
+                for k in keys {
+                    let mut w = when.clone();
+                    w.extend(k.when);
+                    let got: Alts<'b> = match k.val {
+                        Err(e) => vec![Alt::err(e)],
+                        Ok(key) => self.index(&val, &key, depth),
+                    };
+                    for mut g in got {
+                        let mut ww = w.clone();
+                        ww.append(&mut g.when);
+                        g.when = ww;
+                        next.push(g);
+                    }
+                }
+            }
+            acc = cap(next);
+        }
+        acc
+    }
+
+    fn index(&self, val: &Val<'b>, key: &Val<'b>, depth: usize) -> Alts<'b> {
+        match (val, key) {
+            (Val::Obj(entries), Val::Str(k)) => match entries.iter().find(|(n, _)| n == k.as_str())
+            {
+                Some((_, t)) => self.force(t, depth),
+                None => vec![Alt::err(format!("the object has no key `{}`", k.as_str()))],
+            },
+            (Val::List(items), Val::Num(n)) => {
+                match n.as_str().parse::<usize>().ok().and_then(|i| items.get(i)) {
+                    Some(t) => self.force(t, depth),
+                    None => vec![Alt::err(format!("the list has no element {}", n.as_str()))],
+                }
+            }
+            (v, _) => vec![Alt::err(format!("cannot index {}", kind_of(v)))],
+        }
+    }
+
+    fn eval_call(
+        &self,
+        f: &'b hcl_edit::expr::FuncCall,
+        scope: &Rc<Scope<'b>>,
+        depth: usize,
+    ) -> Alts<'b> {
+        let name = f.name.name.as_str();
+        let args: Vec<&'b Expression> = f.args.iter().collect();
+        let arg = |i: usize| -> Alts<'b> {
+            match args.get(i) {
+                Some(e) => self.eval(e, scope, depth + 1),
+                None => vec![Alt::err(format!("`{name}()` is missing an argument"))],
+            }
+        };
+        if !f.name.namespace.is_empty() {
+            return vec![Alt::err(format!(
+                "the provider function `{name}()` is not evaluated"
+            ))];
+        }
+        match name {
+            "join" => {
+                let sep = arg(0);
+                let list = arg(1);
+                let mut out = Vec::new();
+                for s in sep {
+                    for l in &list {
+                        let when: Vec<String> = s.when.iter().chain(&l.when).cloned().collect();
+                        let (sep, items) = match (&s.val, &l.val) {
+                            (Ok(Val::Str(sep)), Ok(Val::List(items))) => {
+                                (sep.clone(), items.clone())
+                            }
+                            (Err(e), _) | (_, Err(e)) => {
+                                out.push(Alt {
+                                    val: Err(e.clone()),
+                                    when,
+                                });
+                                continue;
+                            }
+                            _ => {
+                                out.push(Alt {
+                                    val: Err("`join()` needs a string and a list".into()),
+                                    when,
+                                });
+                                continue;
+                            }
+                        };
+                        let mut acc: Alts<'b> = vec![Alt {
+                            val: Ok(Val::Str(Text::new())),
+                            when,
+                        }];
+                        for (i, item) in items.iter().enumerate() {
+                            let sep = sep.clone();
+                            let part: Alts<'b> = self
+                                .force(item, depth)
+                                .into_iter()
+                                .map(|a| Alt {
+                                    val: a
+                                        .val
+                                        .and_then(|v| as_text(v, String::from("a list element"))),
+                                    when: a.when,
+                                })
+                                .collect();
+                            acc = product(acc, part, |a, b| match (a, b) {
+                                (Val::Str(mut x), Val::Str(y)) => {
+                                    if i > 0 {
+                                        x.push_text(&sep);
+                                    }
+                                    x.push_text(&y);
+                                    Ok(Val::Str(x))
+                                }
+                                _ => Err("internal: join part".into()),
+                            });
+                        }
+                        out.extend(acc);
+                    }
+                }
+                cap(out)
+            }
+            "format" => {
+                let mut acc: Alts<'b> = arg(0)
+                    .into_iter()
+                    .map(|a| Alt {
+                        val: a.val.and_then(|v| match v {
+                            Val::Str(t) => Ok(Val::List(Rc::new(vec![Thunk::Done(Val::Str(t))]))),
+                            _ => Err("the format of `format()` is not a string".into()),
+                        }),
+                        when: a.when,
+                    })
+                    .collect();
+                // Collect [format, args...] as a list, then render.
+                for i in 1..args.len() {
+                    let part: Alts<'b> = arg(i)
+                        .into_iter()
+                        .map(|a| Alt {
+                            val: a
+                                .val
+                                .and_then(|v| as_text(v, format!("argument {i} of `format()`"))),
+                            when: a.when,
+                        })
+                        .collect();
+                    acc = product(acc, part, |a, b| match a {
+                        Val::List(items) => {
+                            let mut items = (*items).clone();
+                            items.push(Thunk::Done(b));
+                            Ok(Val::List(Rc::new(items)))
+                        }
+                        _ => Err("internal: format args".into()),
+                    });
+                }
+                acc.into_iter()
+                    .map(|a| Alt {
+                        val: a.val.and_then(|v| match v {
+                            Val::List(items) => render_format(&items),
+                            _ => Err("internal: format".into()),
+                        }),
+                        when: a.when,
+                    })
+                    .collect()
+            }
+            "trimspace" | "chomp" => arg(0)
+                .into_iter()
+                .map(|a| Alt {
+                    val: a.val.and_then(|v| match v {
+                        Val::Str(t) if name == "trimspace" => Ok(Val::Str(t.trimmed())),
+                        Val::Str(t) => {
+                            let s = t.as_str();
+                            let end = s.trim_end_matches(['\n', '\r']).len();
+                            Ok(Val::Str(t.slice(0..end)))
+                        }
+                        other => Err(format!("`{name}()` of {}", kind_of(&other))),
+                    }),
+                    when: a.when,
+                })
+                .collect(),
+            "try" => {
+                for i in 0..args.len() {
+                    let alts = arg(i);
+                    if alts.iter().all(|a| a.val.is_ok()) {
+                        return alts;
+                    }
+                }
+                vec![Alt::err("no argument of `try()` is known statically")]
+            }
+            "merge" => {
+                let mut acc: Alts<'b> = vec![Alt::ok(Val::Obj(Rc::new(Vec::new())))];
+                for i in 0..args.len() {
+                    acc = product(acc, arg(i), |a, b| match (a, b) {
+                        (Val::Obj(x), Val::Obj(y)) => {
+                            let mut m = (*x).clone();
+                            for (k, v) in y.iter() {
+                                m.retain(|(n, _)| n != k);
+                                m.push((k.clone(), v.clone()));
+                            }
+                            Ok(Val::Obj(Rc::new(m)))
+                        }
+                        (x, Val::Null) => Ok(x),
+                        _ => Err("`merge()` of something other than objects".into()),
+                    });
+                }
+                acc
+            }
+            "lookup" => {
+                let map = arg(0);
+                let key = arg(1);
+                let mut out = Vec::new();
+                for m in &map {
+                    for k in &key {
+                        let when: Vec<String> = m.when.iter().chain(&k.when).cloned().collect();
+                        match (&m.val, &k.val) {
+                            (Ok(Val::Obj(entries)), Ok(Val::Str(key))) => {
+                                let got = match entries.iter().find(|(n, _)| n == key.as_str()) {
+                                    Some((_, t)) => self.force(t, depth),
+                                    None if args.len() > 2 => arg(2),
+                                    None => vec![Alt::err(format!("no key `{}`", key.as_str()))],
+                                };
+                                for mut g in got {
+                                    let mut w = when.clone();
+                                    w.append(&mut g.when);
+                                    g.when = w;
+                                    out.push(g);
+                                }
+                            }
+                            (Err(e), _) | (_, Err(e)) => out.push(Alt {
+                                val: Err(e.clone()),
+                                when,
+                            }),
+                            _ => out.push(Alt {
+                                val: Err("`lookup()` needs a map and a key".into()),
+                                when,
+                            }),
+                        }
+                    }
+                }
+                cap(out)
+            }
+            other => vec![Alt::err(format!(
+                "the function `{other}()` is not evaluated"
+            ))],
+        }
+    }
+
+    fn eval_for(
+        &self,
+        f: &'b hcl_edit::expr::ForExpr,
+        scope: &Rc<Scope<'b>>,
+        depth: usize,
+    ) -> Alts<'b> {
+        let coll = self.eval(&f.intro.collection_expr, scope, depth + 1);
+        let [alt] = coll.as_slice() else {
+            return vec![Alt::err("the `for` collection depends on a condition")];
+        };
+        let entries: Vec<(Val<'b>, Thunk<'b>)> = match &alt.val {
+            Ok(Val::Obj(e)) => e
+                .iter()
+                .map(|(k, v)| (Val::Str(Text::unmapped(k)), v.clone()))
+                .collect(),
+            Ok(Val::List(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Val::Num(Text::unmapped(&i.to_string())), v.clone()))
+                .collect(),
+            Ok(other) => return vec![Alt::err(format!("`for` over {}", kind_of(other)))],
+            Err(e) => return vec![Alt::err(e.clone())],
+        };
+        let key_var = f.intro.key_var.as_ref().map(|k| k.as_str().to_owned());
+        let value_var = f.intro.value_var.as_str().to_owned();
+        let mut obj = Vec::new();
+        let mut list = Vec::new();
+        for (k, v) in entries {
+            // The value is forced once so that `v` is a plain value in the body.
+            let value = match self.force(&v, depth).as_slice() {
+                [Alt { val: Ok(val), .. }] => val.clone(),
+                _ => return vec![Alt::err("a `for` element is not known statically")],
+            };
+            let mut bindings: Vec<(String, Val<'b>)> = scope.bindings.clone();
+            match &key_var {
+                Some(kv) => {
+                    bindings.push((kv.clone(), k.clone()));
+                    bindings.push((value_var.clone(), value));
+                }
+                None => bindings.push((value_var.clone(), value)),
+            }
+            let inner = Rc::new(Scope {
+                src: scope.src,
+                bindings,
+            });
+            if let Some(cond) = &f.cond {
+                // A condition that is known false drops the element; an
+                // unknown one keeps it (linting too much beats missing one).
+                if let [
+                    Alt {
+                        val: Ok(Val::Bool(false)),
+                        ..
+                    },
+                ] = self.eval(&cond.expr, &inner, depth + 1).as_slice()
+                {
+                    continue;
+                }
+            }
+            match &f.key_expr {
+                Some(ke) => match self.eval(ke, &inner, depth + 1).as_slice() {
+                    [
+                        Alt {
+                            val: Ok(Val::Str(t)),
+                            ..
+                        },
+                    ] => {
+                        obj.push((t.as_str().to_owned(), Thunk::Lazy(&f.value_expr, inner)));
+                    }
+                    _ => return vec![Alt::err("a `for` key is not known statically")],
+                },
+                None => list.push(Thunk::Lazy(&f.value_expr, inner)),
+            }
+        }
+        if f.key_expr.is_some() {
+            vec![Alt::ok(Val::Obj(Rc::new(obj)))]
+        } else {
+            vec![Alt::ok(Val::List(Rc::new(list)))]
+        }
+    }
+}
+
+impl Clone for Scope<'_> {
+    fn clone(&self) -> Self {
+        Scope {
+            src: self.src,
+            bindings: self.bindings.clone(),
+        }
+    }
+}
+
+fn lookup_binding<'b>(scope: &Scope<'b>, name: &str) -> Option<Val<'b>> {
+    scope
+        .bindings
+        .iter()
+        .rev()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+}
+
+fn kind_of(v: &Val<'_>) -> &'static str {
+    match v {
+        Val::Str(_) => "a string",
+        Val::Bool(_) => "a boolean",
+        Val::Num(_) => "a number",
+        Val::Null => "null",
+        Val::Obj(_) => "an object",
+        Val::List(_) => "a list",
+    }
+}
+
+/// A value as template text: strings, numbers and booleans.
+fn as_text(v: Val<'_>, what: String) -> Result<Val<'_>, String> {
+    match v {
+        Val::Str(t) | Val::Num(t) => Ok(Val::Str(t)),
+        Val::Bool(b) => Ok(Val::Str(Text::unmapped(if b { "true" } else { "false" }))),
+        other => Err(format!("{what} is {}, not a string", kind_of(&other))),
+    }
+}
+
+/// Every combination of `a` and `b`, joined by `f`; errors carry through.
+fn product<'b>(
+    a: Alts<'b>,
+    b: Alts<'b>,
+    f: impl Fn(Val<'b>, Val<'b>) -> Result<Val<'b>, String>,
+) -> Alts<'b> {
+    let mut out = Vec::new();
+    for x in &a {
+        for y in &b {
+            let when: Vec<String> = x.when.iter().chain(&y.when).cloned().collect();
+            let val = match (&x.val, &y.val) {
+                (Ok(p), Ok(q)) => f(p.clone(), q.clone()),
+                (Err(e), _) | (_, Err(e)) => Err(e.clone()),
+            };
+            out.push(Alt { val, when });
+        }
+    }
+    cap(out)
+}
+
+fn cap(mut alts: Alts<'_>) -> Alts<'_> {
+    if alts.len() > MAX_ALTERNATIVES {
+        alts.truncate(1);
+        alts = vec![Alt::err(format!(
+            "the value has more than {MAX_ALTERNATIVES} combinations of conditional branches"
+        ))];
+    }
+    alts
+}
+
+/// `format()` with `%s`, `%d`, `%v` and `%%`; the format is the first item.
+fn render_format(items: &[Thunk<'_>]) -> Result<Val<'static>, String> {
+    let mut texts = items.iter().map(|t| match t {
+        Thunk::Done(Val::Str(t)) => Ok(t.clone()),
+        _ => Err(String::from("internal: format item")),
+    });
+    let fmt = texts
+        .next()
+        .ok_or_else(|| String::from("`format()` needs a format"))??;
+    let args: Vec<Text> = texts.collect::<Result<_, _>>()?;
+    let s = fmt.as_str();
+    let mut out = Text::new();
+    let mut next_arg = args.iter();
+    let mut i = 0;
+    let mut run = 0;
+    while let Some(p) = s.get(i..).and_then(|t| t.find('%')) {
+        let at = i + p;
+        out.push_text(&fmt.slice(run..at));
+        match s.as_bytes().get(at + 1) {
+            Some(b'%') => {
+                out.push_text(&fmt.slice(at + 1..at + 2));
+            }
+            Some(b's' | b'd' | b'v') => {
+                let a = next_arg
+                    .next()
+                    .ok_or_else(|| String::from("`format()` has fewer arguments than verbs"))?;
+                out.push_text(a);
+            }
+            _ => return Err("`format()` uses a verb other than %s, %d, %v and %%".into()),
+        }
+        i = at + 2;
+        run = i;
+    }
+    out.push_text(&fmt.slice(run..s.len()));
+    Ok(Val::Str(out))
+}
+
+/// `value`, all mapped to the `len` file bytes at `at` of `file` (used when
+/// the exact origin of each byte cannot be recovered).
+fn detached_at(value: &str, file: &TfFile<'_>, at: usize, len: usize) -> Text {
+    let mut t = Text::new();
+    t.push_from(value, file.id, file.base + at, len);
+    t
+}
+
+/// Decode a heredoc from its source span (`<<EOT` … `EOT`): the lines
+/// between the markers, with `$${`/`%%{` unescaped and, for `<<-`, the
+/// smallest indentation of the non-blank lines removed.
+fn decode_heredoc(file: &TfFile<'_>, span: Range<usize>) -> Option<Text> {
+    let raw = file.text.get(span.clone())?;
+    let header_end = raw.find('\n')?;
+    let header = raw.get(..header_end)?.trim_end_matches('\r');
+    let indent_strip = header.starts_with("<<-");
+    let delim = header
+        .trim_start_matches("<<-")
+        .trim_start_matches("<<")
+        .trim();
+    // Content lines: from after the header to the line holding the delimiter.
+    let mut lines: Vec<(usize, &str)> = Vec::new(); // (offset in raw, line with its newline)
+    let mut pos = header_end + 1;
+    while pos < raw.len() {
+        let rest = raw.get(pos..)?;
+        let len = rest.find('\n').map_or(rest.len(), |p| p + 1);
+        let line = rest.get(..len)?;
+        if line.trim() == delim {
+            break;
+        }
+        lines.push((pos, line));
+        pos += len;
+    }
+    let strip = if indent_strip {
+        lines
+            .iter()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(_, l)| l.len() - l.trim_start_matches([' ', '\t']).len())
+            .min()
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let mut out = Text::new();
+    for (off, line) in lines {
+        let cut = strip.min(line.len() - line.trim_start_matches([' ', '\t']).len());
+        let body = line.get(cut..)?;
+        let at = file.base + span.start + off + cut;
+        // Only `$${` and `%%{` are escapes in a heredoc.
+        let mut i = 0;
+        let mut run = 0;
+        let b = body.as_bytes();
+        while let Some(&c) = b.get(i) {
+            if (c == b'$' || c == b'%') && b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') {
+                out.push_verbatim(body.get(run..i)?, file.id, at + run);
+                out.push_from(if c == b'$' { "${" } else { "%{" }, file.id, at + i, 3);
+                i += 3;
+                run = i;
+            } else {
+                i += 1;
+            }
+        }
+        out.push_verbatim(body.get(run..)?, file.id, at + run);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(text: &str) -> Unit {
+        extract_module(&[TfFile {
+            id: 0,
+            text,
+            base: 0,
+        }])
+    }
+
+    fn known(f: &Filter) -> &str {
+        match &f.pattern {
+            PatternValue::Known(t) => t.as_str(),
+            PatternValue::Unknown(why) => panic!("unknown: {why}"),
+        }
+    }
+
+    #[test]
+    fn quoted_string_with_escapes_maps_to_the_file() {
+        let src = "resource \"aws_cloudwatch_log_metric_filter\" \"r\" {\n  pattern = \"{ $.a = \\\"x\\\" }\"\n}\n";
+        let u = module(src);
+        assert_eq!(u.filters.len(), 1);
+        let f = &u.filters[0];
+        assert_eq!(f.resource, "aws_cloudwatch_log_metric_filter.r");
+        assert_eq!(known(f), "{ $.a = \"x\" }");
+        let PatternValue::Known(t) = &f.pattern else {
+            unreachable!()
+        };
+        // Decoded `x` (byte 9) is in the file after `\"`.
+        let at = t.source_span(9..10).unwrap().range;
+        assert_eq!(&src[at], "x");
+        let at = t.source_span(8..9).unwrap().range;
+        assert_eq!(&src[at], "\\\"");
+    }
+
+    #[test]
+    fn heredocs_plain_and_indented() {
+        let src = "resource \"aws_cloudwatch_log_metric_filter\" \"a\" {\n  pattern = <<EOT\n{ $.a = 1 }\nEOT\n}\nresource \"aws_cloudwatch_log_subscription_filter\" \"b\" {\n  filter_pattern = <<-EOT\n    { $.b = 2 }\n  EOT\n}\n";
+        let u = module(src);
+        assert_eq!(u.filters.len(), 2);
+        assert_eq!(known(&u.filters[0]), "{ $.a = 1 }");
+        assert_eq!(known(&u.filters[1]), "{ $.b = 2 }");
+        assert_eq!(u.filters[1].kind, FilterKind::SubscriptionFilter);
+        let PatternValue::Known(t) = &u.filters[1].pattern else {
+            unreachable!()
+        };
+        let at = t.source_span(2..3).unwrap().range;
+        assert_eq!(&src[at.start..at.start + 4], "$.b ");
+    }
+
+    #[test]
+    fn locals_variables_join_format_and_conditionals() {
+        let src = r#"
+variable "ev" {
+  default = "ConsoleLogin"
+}
+variable "nodefault" {}
+locals {
+  p = "{ $.eventName = ${var.ev} }"
+}
+resource "aws_cloudwatch_log_metric_filter" "a" {
+  pattern = local.p
+}
+resource "aws_cloudwatch_log_metric_filter" "b" {
+  pattern = join(" ", ["{ $.a = 1", var.x ? "&& $.b = 2 }" : "}"])
+}
+resource "aws_cloudwatch_log_metric_filter" "c" {
+  pattern = format("{ $.%s = %s }", "eventName", var.ev)
+}
+resource "aws_cloudwatch_log_metric_filter" "d" {
+  pattern = "{ $.a = ${var.nodefault} }"
+}
+"#;
+        let u = module(src);
+        let by = |r: &str| -> Vec<&Filter> {
+            u.filters
+                .iter()
+                .filter(|f| f.resource.ends_with(r))
+                .collect()
+        };
+        assert_eq!(known(by(".a")[0]), "{ $.eventName = ConsoleLogin }");
+        let b = by(".b");
+        assert_eq!(b.len(), 2);
+        assert_eq!(known(b[0]), "{ $.a = 1 && $.b = 2 }");
+        assert_eq!(b[0].variant.as_deref(), Some("when `var.x` is true"));
+        assert_eq!(known(b[1]), "{ $.a = 1 }");
+        assert_eq!(known(by(".c")[0]), "{ $.eventName = ConsoleLogin }");
+        match &by(".d")[0].pattern {
+            PatternValue::Unknown(why) => assert!(why.contains("no default"), "{why}"),
+            PatternValue::Known(t) => panic!("{t:?}"),
+        }
+        // The part of `a` that came from the variable maps into the variable's default.
+        let PatternValue::Known(t) = &by(".a")[0].pattern else {
+            unreachable!()
+        };
+        let at = t.source_span(16..28).unwrap().range;
+        assert_eq!(&src[at], "ConsoleLogin");
+    }
+
+    #[test]
+    fn for_each_over_locals_map() {
+        let src = r#"
+locals {
+  all = {
+    RootUsage = { pattern = "{ $.a = 1 }" }
+    Other     = { pattern = "{ $.b = 2 }" }
+  }
+  controls = { for k, v in local.all : k => merge(v, try(var.over[k], {})) if !contains(var.off, k) }
+}
+variable "over" { default = {} }
+resource "aws_cloudwatch_log_metric_filter" "this" {
+  for_each = local.controls
+  name     = each.key
+  pattern  = each.value["pattern"]
+  metric_transformation {
+    name = each.key
+  }
+}
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each    = local.controls
+  metric_name = aws_cloudwatch_log_metric_filter.this[each.key].id
+}
+"#;
+        let u = module(src);
+        assert_eq!(u.filters.len(), 2, "{:?}", u.filters);
+        assert_eq!(
+            u.filters[0].resource,
+            "aws_cloudwatch_log_metric_filter.this[\"RootUsage\"]"
+        );
+        assert_eq!(known(&u.filters[0]), "{ $.a = 1 }");
+        assert!(u.filters[0].names.contains(&"RootUsage".to_owned()));
+        assert_eq!(
+            u.filters[0].metric,
+            Some(MetricKey::Literal("RootUsage".into()))
+        );
+        let PatternValue::Known(t) = &u.filters[1].pattern else {
+            unreachable!()
+        };
+        let at = t.source_span(0..11).unwrap().range;
+        assert_eq!(&src[at], "{ $.b = 2 }");
+        assert_eq!(
+            u.alarms[0].refers_to,
+            vec!["aws_cloudwatch_log_metric_filter.this"]
+        );
+    }
+
+    #[test]
+    fn syntax_error_is_a_problem_only_when_relevant() {
+        assert!(module("resource \"x\" {").problems.is_empty());
+        let u = module("resource \"aws_cloudwatch_log_metric_filter\" \"r\" {\n pattern = \n");
+        assert_eq!(u.problems.len(), 1);
+        assert!(u.problems[0].message.starts_with("cannot parse Terraform"));
+    }
+
+    #[test]
+    fn deep_local_cycles_end() {
+        let u = module(
+            "locals {\n a = local.b\n b = local.a\n}\nresource \"aws_cloudwatch_log_metric_filter\" \"r\" {\n pattern = local.a\n}\n",
+        );
+        match &u.filters[0].pattern {
+            PatternValue::Unknown(why) => assert!(why.contains("too deeply"), "{why}"),
+            PatternValue::Known(_) => panic!(),
+        }
+    }
+}

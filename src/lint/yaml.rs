@@ -1,0 +1,620 @@
+//! A small YAML (and so JSON) node tree with byte spans, scalar styles and
+//! tags, built from saphyr-parser's events, and the decoding of a scalar
+//! with a map from its bytes back to the file.
+//!
+//! The parser already decodes scalars by YAML's rules; this module decodes
+//! them a second time from the file's bytes, recording where each decoded
+//! byte came from, and keeps that map only when its result is exactly the
+//! parser's value. When the two disagree (a construct the decoder here does
+//! not model), the parser's value is used and every byte of it maps to the
+//! scalar's first line: diagnostics then point at the start of the value.
+//!
+//! Folding: a line break that YAML folds into a space maps to the line break
+//! (and the indentation after it); an escaped character maps to its whole
+//! escape sequence.
+
+use std::ops::Range;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+use crate::lint::text::{FileId, Text};
+
+/// The deepest nesting of collections accepted (a template deeper than
+/// this is not CloudFormation anyone writes; it is rejected, not recursed).
+pub const MAX_DEPTH: usize = 256;
+
+/// A YAML node.
+#[derive(Clone, Debug)]
+pub enum Node {
+    /// A scalar.
+    Scalar(Scalar),
+    /// A sequence.
+    Seq {
+        /// Items.
+        items: Vec<Node>,
+        /// Tag suffix (`Join` for `!Join`), if any.
+        tag: Option<String>,
+        /// Byte span in the text.
+        span: Range<usize>,
+    },
+    /// A mapping.
+    Map {
+        /// Entries in order.
+        entries: Vec<(Node, Node)>,
+        /// Tag suffix, if any.
+        tag: Option<String>,
+        /// Byte span in the text.
+        span: Range<usize>,
+    },
+}
+
+/// A scalar node.
+#[derive(Clone, Debug)]
+pub struct Scalar {
+    /// The value as YAML decodes it.
+    pub value: String,
+    /// How it is written.
+    pub style: ScalarStyle,
+    /// Tag suffix (`Sub` for `!Sub`), if any.
+    pub tag: Option<String>,
+    /// Byte span in the text (tags and anchors included).
+    pub span: Range<usize>,
+}
+
+impl Node {
+    /// The node's byte span.
+    pub fn span(&self) -> Range<usize> {
+        match self {
+            Node::Scalar(s) => s.span.clone(),
+            Node::Seq { span, .. } | Node::Map { span, .. } => span.clone(),
+        }
+    }
+
+    /// The tag suffix, if any.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Node::Scalar(s) => s.tag.as_deref(),
+            Node::Seq { tag, .. } | Node::Map { tag, .. } => tag.as_deref(),
+        }
+    }
+
+    /// The value of key `key` of a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// The key node and value of key `key` of a mapping.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        match self {
+            Node::Map { entries, .. } => entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(k, v)| (k, v)),
+            _ => None,
+        }
+    }
+
+    /// The scalar's value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Node::Scalar(s) => Some(&s.value),
+            _ => None,
+        }
+    }
+
+    /// The mapping's entries.
+    pub fn entries(&self) -> &[(Node, Node)] {
+        match self {
+            Node::Map { entries, .. } => entries,
+            _ => &[],
+        }
+    }
+
+    /// The sequence's items.
+    pub fn items(&self) -> &[Node] {
+        match self {
+            Node::Seq { items, .. } => items,
+            _ => &[],
+        }
+    }
+}
+
+/// A YAML syntax error: where and what.
+#[derive(Clone, Debug)]
+pub struct YamlError {
+    /// Byte offset in the text.
+    pub offset: usize,
+    /// The parser's message.
+    pub message: String,
+}
+
+/// Converts saphyr's character indices to byte offsets.
+struct CharMap<'a> {
+    text: &'a str,
+    /// Byte offset of every char index, when the text is not ASCII.
+    offsets: Option<Vec<usize>>,
+}
+
+impl<'a> CharMap<'a> {
+    fn new(text: &'a str) -> Self {
+        let offsets = (!text.is_ascii()).then(|| {
+            let mut v: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            v.push(text.len());
+            v
+        });
+        CharMap { text, offsets }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.offsets {
+            None => char_index.min(self.text.len()),
+            Some(v) => v.get(char_index).copied().unwrap_or(self.text.len()),
+        }
+    }
+}
+
+/// An open collection: is it a mapping, its items so far, its tag, where
+/// it starts, its anchor id.
+type Open = (bool, Vec<Node>, Option<String>, usize, usize);
+
+/// Parse the first document of `text` into a tree.
+pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
+    let cm = CharMap::new(text);
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut anchors: Vec<(usize, Node)> = Vec::new();
+    let mut root: Option<Node> = None;
+    let tag_of = |t: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>| -> Option<String> {
+        t.map(|t| {
+            if t.handle == "!" {
+                t.suffix.clone()
+            } else {
+                format!("{}{}", t.handle, t.suffix)
+            }
+        })
+    };
+    while let Some(ev) = parser.next_event() {
+        let (ev, span) = ev.map_err(|e| YamlError {
+            offset: cm.byte(e.marker().index()),
+            message: e.info().to_owned(),
+        })?;
+        let start = cm.byte(span.start.index());
+        let end = cm.byte(span.end.index());
+        let is_map = matches!(ev, Event::MappingStart(..));
+        let done: Option<(Node, usize)> = match ev {
+            Event::Scalar(value, style, anchor, tag) => Some((
+                Node::Scalar(Scalar {
+                    value: value.into_owned(),
+                    style,
+                    tag: tag_of(tag),
+                    span: start..end,
+                }),
+                anchor,
+            )),
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(YamlError {
+                        offset: start,
+                        message: format!("nested deeper than {MAX_DEPTH} levels"),
+                    });
+                }
+                stack.push((is_map, Vec::new(), tag_of(tag), start, anchor));
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some((is_map, items, tag, s, anchor)) => {
+                    let span = s..end.max(s);
+                    let node = if is_map {
+                        let mut entries = Vec::with_capacity(items.len() / 2);
+                        let mut it = items.into_iter();
+                        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                            entries.push((k, v));
+                        }
+                        Node::Map { entries, tag, span }
+                    } else {
+                        Node::Seq { items, tag, span }
+                    };
+                    Some((node, anchor))
+                }
+                None => None,
+            },
+            Event::Alias(id) => anchors
+                .iter()
+                .rev()
+                .find(|(a, _)| *a == id)
+                .map(|(_, n)| (n.clone(), 0)),
+            Event::DocumentEnd => break,
+            _ => None,
+        };
+        if let Some((node, anchor)) = done {
+            if anchor != 0 {
+                anchors.push((anchor, node.clone()));
+            }
+            match stack.last_mut() {
+                Some(top) => top.1.push(node),
+                None => root = Some(node),
+            }
+        }
+    }
+    Ok(root)
+}
+
+/// The scalar decoded from `text` (the file text the tree was parsed from,
+/// starting at file byte `base`), with its map; falls back to the parser's
+/// value mapped to the first line of the scalar.
+pub fn scalar_text(s: &Scalar, text: &str, file: FileId, base: usize) -> Text {
+    if let Some(t) = decode(s, text, file, base)
+        && t.as_str() == s.value
+    {
+        return t;
+    }
+    let raw = text.get(s.span.clone()).unwrap_or("");
+    let first_line = raw.find(['\n', '\r']).unwrap_or(raw.len()).max(1);
+    let mut t = Text::new();
+    t.push_from(
+        &s.value,
+        file,
+        base + s.span.start,
+        first_line.min(raw.len().max(1)),
+    );
+    t
+}
+
+fn decode(s: &Scalar, text: &str, file: FileId, base: usize) -> Option<Text> {
+    let raw = text.get(s.span.clone())?;
+    // Skip a tag and an anchor written before the scalar itself.
+    let mut skip = 0;
+    loop {
+        let rest = raw.get(skip..)?;
+        if rest.starts_with('!') || rest.starts_with('&') {
+            let word = rest.find([' ', '\t', '\n', '\r']).unwrap_or(rest.len());
+            let after = rest.get(word..)?;
+            skip += word + (after.len() - after.trim_start().len());
+        } else {
+            break;
+        }
+    }
+    let start = s.span.start + skip;
+    let raw = raw.get(skip..)?;
+    let mut d = Decoder {
+        out: Text::new(),
+        file,
+        base: base + start,
+    };
+    match s.style {
+        ScalarStyle::Plain => d.flow(raw, 0, Quote::Plain)?,
+        ScalarStyle::SingleQuoted => {
+            let inner = raw.strip_prefix('\'')?.strip_suffix('\'')?;
+            d.flow(inner, 1, Quote::Single)?;
+        }
+        ScalarStyle::DoubleQuoted => {
+            let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+            d.flow(inner, 1, Quote::Double)?;
+        }
+        ScalarStyle::Literal | ScalarStyle::Folded => {
+            // The span starts at the first content line's first character;
+            // the indentation is that line's column.
+            let line_start = text.get(..start)?.rfind('\n').map_or(0, |p| p + 1);
+            let indent = start - line_start;
+            d.base = base + line_start;
+            d.block(
+                text.get(line_start..s.span.end)?,
+                indent,
+                s.style == ScalarStyle::Folded,
+            )?;
+            // Chomping: the parser's value says how many line breaks to keep.
+            let want_breaks = s.value.len() - s.value.trim_end_matches('\n').len();
+            let body = d.out.as_str().trim_end_matches('\n').len();
+            let mut t = d.out.slice(0..body);
+            let at = base + s.span.end.saturating_sub(1);
+            for _ in 0..want_breaks {
+                t.push_from("\n", file, at, 1);
+            }
+            return Some(t);
+        }
+    }
+    Some(d.out)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    Plain,
+    Single,
+    Double,
+}
+
+struct Decoder {
+    out: Text,
+    file: FileId,
+    /// File offset of the raw scalar's first byte (its quote, if quoted).
+    base: usize,
+}
+
+impl Decoder {
+    /// Decode a flow scalar body `raw` (between the quotes, which sit at
+    /// `offset` in the raw scalar) by YAML's folding and escaping rules.
+    fn flow(&mut self, raw: &str, offset: usize, q: Quote) -> Option<()> {
+        let b = raw.as_bytes();
+        let at = |i: usize| self.base + offset + i;
+        let mut i = 0;
+        let mut run = 0;
+        while i < b.len() {
+            let c = *b.get(i)?;
+            match c {
+                b'\n' | b'\r' => {
+                    // Trailing white space of the line is dropped.
+                    let content_end = raw.get(run..i)?.trim_end_matches([' ', '\t']).len() + run;
+                    let s = raw.get(run..content_end)?;
+                    self.out.push_verbatim(s, self.file, at(run));
+                    // Count the line breaks and skip indentation.
+                    let brk = content_end;
+                    let mut j = i;
+                    let mut breaks = 0;
+                    loop {
+                        match b.get(j) {
+                            Some(b'\r') if b.get(j + 1) == Some(&b'\n') => {
+                                j += 2;
+                                breaks += 1;
+                            }
+                            Some(b'\n' | b'\r') => {
+                                j += 1;
+                                breaks += 1;
+                            }
+                            Some(b' ' | b'\t') => j += 1,
+                            _ => break,
+                        }
+                    }
+                    if breaks == 1 {
+                        self.out.push_from(" ", self.file, at(brk), j - brk);
+                    } else {
+                        for _ in 1..breaks {
+                            self.out.push_from("\n", self.file, at(brk), j - brk);
+                        }
+                    }
+                    i = j;
+                    run = j;
+                }
+                b'\'' if q == Quote::Single && b.get(i + 1) == Some(&b'\'') => {
+                    self.out.push_verbatim(raw.get(run..i)?, self.file, at(run));
+                    self.out.push_from("'", self.file, at(i), 2);
+                    i += 2;
+                    run = i;
+                }
+                b'\\' if q == Quote::Double => {
+                    self.out.push_verbatim(raw.get(run..i)?, self.file, at(run));
+                    let e = *b.get(i + 1)?;
+                    let (s, w): (String, usize) = match e {
+                        b'0' => ("\0".into(), 2),
+                        b'a' => ("\u{7}".into(), 2),
+                        b'b' => ("\u{8}".into(), 2),
+                        b't' | b'\t' => ("\t".into(), 2),
+                        b'n' => ("\n".into(), 2),
+                        b'v' => ("\u{b}".into(), 2),
+                        b'f' => ("\u{c}".into(), 2),
+                        b'r' => ("\r".into(), 2),
+                        b'e' => ("\u{1b}".into(), 2),
+                        b' ' => (" ".into(), 2),
+                        b'"' => ("\"".into(), 2),
+                        b'/' => ("/".into(), 2),
+                        b'\\' => ("\\".into(), 2),
+                        b'N' => ("\u{85}".into(), 2),
+                        b'_' => ("\u{a0}".into(), 2),
+                        b'L' => ("\u{2028}".into(), 2),
+                        b'P' => ("\u{2029}".into(), 2),
+                        b'x' => (hex(raw, i + 2, 2)?, 4),
+                        b'u' => (hex(raw, i + 2, 4)?, 6),
+                        b'U' => (hex(raw, i + 2, 8)?, 10),
+                        b'\n' | b'\r' => {
+                            // An escaped line break: the lines join with
+                            // nothing between them.
+                            let mut j = i + 1;
+                            if b.get(j) == Some(&b'\r') && b.get(j + 1) == Some(&b'\n') {
+                                j += 2;
+                            } else {
+                                j += 1;
+                            }
+                            while matches!(b.get(j), Some(b' ' | b'\t')) {
+                                j += 1;
+                            }
+                            i = j;
+                            run = j;
+                            continue;
+                        }
+                        _ => return None,
+                    };
+                    self.out.push_from(&s, self.file, at(i), w);
+                    i += w;
+                    run = i;
+                }
+                _ => i += 1,
+            }
+        }
+        let s = raw.get(run..)?;
+        let s = if q == Quote::Plain { s.trim_end() } else { s };
+        self.out.push_verbatim(s, self.file, at(run));
+        Some(())
+    }
+
+    /// Decode a block scalar's lines (`raw` starts at the beginning of its
+    /// first content line, which is at file offset `self.base`).
+    fn block(&mut self, raw: &str, indent: usize, folded: bool) -> Option<()> {
+        let base = self.base;
+        let mut lines: Vec<(usize, &str, usize)> = Vec::new(); // (offset, content, break width)
+        let mut pos = 0;
+        while pos < raw.len() {
+            let rest = raw.get(pos..)?;
+            let (len, brk) = match rest.find(['\n', '\r']) {
+                Some(p) if rest.get(p..)?.starts_with("\r\n") => (p, 2),
+                Some(p) => (p, 1),
+                None => (rest.len(), 0),
+            };
+            let line = rest.get(..len)?;
+            let cut = indent.min(line.len() - line.trim_start_matches(' ').len());
+            lines.push((pos + cut, line.get(cut..)?, brk));
+            pos += len + brk;
+        }
+        let mut prev_folds = false; // previous line was a non-empty, not more-indented line
+        let mut pending: Option<(usize, usize)> = None; // the last line break (offset, width)
+        let mut empties: Vec<(usize, usize)> = Vec::new();
+        for (off, content, brk) in lines {
+            let empty =
+                content.trim_start_matches([' ', '\t']).is_empty() && content.len() <= indent;
+            if content.is_empty() || (empty && folded) {
+                empties.push((base + off + content.len(), brk));
+                continue;
+            }
+            let more_indented = content.starts_with([' ', '\t']);
+            if let Some((p, w)) = pending.take() {
+                if folded && prev_folds && !more_indented && empties.is_empty() {
+                    self.out.push_from(" ", self.file, p, w);
+                } else if folded && prev_folds && !more_indented {
+                    for (eo, ew) in empties.drain(..) {
+                        self.out.push_from("\n", self.file, eo, ew.max(1));
+                    }
+                } else {
+                    self.out.push_from("\n", self.file, p, w.max(1));
+                    for (eo, ew) in empties.drain(..) {
+                        self.out.push_from("\n", self.file, eo, ew.max(1));
+                    }
+                }
+            } else {
+                // Leading empty lines.
+                for (eo, ew) in empties.drain(..) {
+                    self.out.push_from("\n", self.file, eo, ew.max(1));
+                }
+            }
+            empties.clear();
+            self.out.push_verbatim(content, self.file, base + off);
+            prev_folds = !more_indented;
+            pending = Some((base + off + content.len(), brk));
+        }
+        if let Some((p, w)) = pending {
+            self.out.push_from("\n", self.file, p, w.max(1));
+        }
+        Some(())
+    }
+}
+
+fn hex(raw: &str, at: usize, n: usize) -> Option<String> {
+    let digits = raw.get(at..at + n)?;
+    let code = u32::from_str_radix(digits, 16).ok()?;
+    char::from_u32(code).map(String::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalars(text: &str) -> Vec<Scalar> {
+        fn walk(n: &Node, out: &mut Vec<Scalar>) {
+            match n {
+                Node::Scalar(s) => out.push(s.clone()),
+                Node::Seq { items, .. } => items.iter().for_each(|i| walk(i, out)),
+                Node::Map { entries, .. } => entries.iter().for_each(|(k, v)| {
+                    walk(k, out);
+                    walk(v, out);
+                }),
+            }
+        }
+        let mut out = Vec::new();
+        walk(&parse(text).unwrap().unwrap(), &mut out);
+        out
+    }
+
+    /// The value of key `k`, decoded with its map, checked to be exact.
+    fn value(text: &str, k: &str) -> Text {
+        let all = scalars(text);
+        let i = all.iter().position(|s| s.value == k).unwrap();
+        let s = &all[i + 1];
+        let t = decode(s, text, 0, 0).unwrap_or_else(|| panic!("no decode for {k}"));
+        assert_eq!(t.as_str(), s.value, "decoder disagrees for {k}");
+        t
+    }
+
+    fn src<'a>(text: &'a str, t: &Text, r: Range<usize>) -> &'a str {
+        &text[t.source_span(r).unwrap().range]
+    }
+
+    #[test]
+    fn every_scalar_style_decodes_with_a_map() {
+        let y = "a: plain text\n  more\nb: \"dq \\\" x\n  y\"\nc: 'sq '' z'\nd: |\n  lit\n   more\ne: >-\n  fold\n  ed\n\n  x\nf: !Sub \"x\\ty\"\ng: \"esc\\\n   aped\"\n";
+        let a = value(y, "a");
+        assert_eq!(a.as_str(), "plain text more");
+        assert_eq!(src(y, &a, 11..15), "more");
+        assert_eq!(src(y, &a, 10..11), "\n  "); // the folded break
+        let b = value(y, "b");
+        assert_eq!(b.as_str(), "dq \" x y");
+        assert_eq!(src(y, &b, 3..4), "\\\"");
+        assert_eq!(src(y, &b, 7..8), "y");
+        let c = value(y, "c");
+        assert_eq!(c.as_str(), "sq ' z");
+        assert_eq!(src(y, &c, 3..4), "''");
+        let d = value(y, "d");
+        assert_eq!(d.as_str(), "lit\n more\n");
+        assert_eq!(src(y, &d, 4..9), " more");
+        let e = value(y, "e");
+        assert_eq!(e.as_str(), "fold ed\nx");
+        assert_eq!(src(y, &e, 5..7), "ed");
+        assert_eq!(src(y, &e, 8..9), "x");
+        let f = value(y, "f");
+        assert_eq!(f.as_str(), "x\ty");
+        assert_eq!(src(y, &f, 1..2), "\\t");
+        let g = value(y, "g");
+        assert_eq!(g.as_str(), "escaped");
+        assert_eq!(src(y, &g, 3..7), "aped");
+    }
+
+    #[test]
+    fn json_and_crlf_and_unicode() {
+        let j = "{\r\n\t\"K\": \"caf\u{e9} \\u0041\\\"\",\r\n\t\"L\": [1, 2]\r\n}";
+        let k = value(j, "K");
+        assert_eq!(k.as_str(), "café A\"");
+        assert_eq!(src(j, &k, 6..7), "\\u0041");
+        assert_eq!(src(j, &k, 3..5), "\u{e9}");
+        let root = parse(j).unwrap().unwrap();
+        assert_eq!(root.get("L").unwrap().items().len(), 2);
+    }
+
+    #[test]
+    fn tags_anchors_and_aliases() {
+        let y = "a: &x !Ref Foo\nb: *x\nc: !Join ['', [p, q]]\n";
+        let root = parse(y).unwrap().unwrap();
+        assert_eq!(root.get("a").unwrap().tag(), Some("Ref"));
+        assert_eq!(root.get("b").unwrap().as_str(), Some("Foo"));
+        let c = root.get("c").unwrap();
+        assert_eq!(c.tag(), Some("Join"));
+        assert_eq!(c.items()[1].items().len(), 2);
+        let t = value(y, "a");
+        assert_eq!(t.as_str(), "Foo");
+        assert_eq!(src(y, &t, 0..3), "Foo");
+    }
+
+    #[test]
+    fn fallback_maps_to_the_first_line() {
+        // A value the decoder here cannot reproduce from the bytes (as if
+        // the parser knew a rule this module does not): the parser's value
+        // is kept, and all of it maps to the scalar's first line.
+        let y = "k: \"ab\n  c\"\n";
+        let s = Scalar {
+            value: "something else".into(),
+            style: ScalarStyle::DoubleQuoted,
+            tag: None,
+            span: 3..11,
+        };
+        let t = scalar_text(&s, y, 0, 100);
+        assert_eq!(t.as_str(), "something else");
+        assert_eq!(t.source_span(5..7).unwrap().range, 103..106);
+        // Unknown escapes are a YAML syntax error with a position.
+        let e = parse("k: \"a\\qb\"\n").unwrap_err();
+        assert_eq!(e.offset, 3);
+    }
+
+    #[test]
+    fn errors_have_offsets() {
+        let e = parse("a: [1, 2\nb: c").unwrap_err();
+        assert!(e.offset > 0, "{e:?}");
+        assert!(parse("").unwrap().is_none());
+        let deep = "[".repeat(MAX_DEPTH + 5);
+        assert!(parse(&deep).is_err());
+    }
+}

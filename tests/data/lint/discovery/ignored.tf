@@ -1,0 +1,3 @@
+resource "aws_cloudwatch_log_metric_filter" "ignored" {
+  pattern = "{"
+}

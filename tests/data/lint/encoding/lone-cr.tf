@@ -1,0 +1,3 @@
+resource "aws_cloudwatch_log_metric_filter" "mixed" {
+  name = "mixed"  pattern = "{ $.a = 1 &&& $.b = 2 }"
+}

@@ -1,0 +1,5 @@
+variable "event_name" {
+  default = "ConsoleLogin"
+}
+
+variable "namespace" {}
