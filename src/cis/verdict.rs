@@ -539,12 +539,14 @@ fn match_leaves(canon: &[&NCond], pat: &[&NCond]) -> LeafMatch {
     let mut m = LeafMatch::default();
     let mut c_used = vec![false; canon.len()];
     let mut p_used = vec![false; pat.len()];
+    // Equal conditions by hash: each canonical leaf takes the first unused
+    // equal pattern leaf (linear, where a pairwise search is quadratic).
+    let mut by_cond: HashMap<&NCond, std::collections::VecDeque<usize>> = HashMap::new();
+    for (j, q) in pat.iter().enumerate() {
+        by_cond.entry(*q).or_default().push_back(j);
+    }
     for (i, c) in canon.iter().enumerate() {
-        let hit = pat
-            .iter()
-            .enumerate()
-            .position(|(j, q)| !p_used.get(j).copied().unwrap_or(true) && q == c);
-        if let Some(j) = hit {
+        if let Some(j) = by_cond.get_mut(*c).and_then(|js| js.pop_front()) {
             set(&mut c_used, i);
             set(&mut p_used, j);
             m.exact.push((i, j));
@@ -678,18 +680,14 @@ fn differences(canon: &Prepared, p: &Prepared) -> Vec<Difference> {
     }
     let mut k = 0;
     let c_proj = project(c, &mut k, &mut |i, l| {
-        (!m.missing.contains(&i)).then(|| l.clone())
+        (!m.missing.contains(&i)).then_some(l)
     });
     let mut k = 0;
     let q_proj = project(q, &mut k, &mut |j, l| {
         if m.extra.contains(&j) {
             None
         } else {
-            Some(
-                replacement
-                    .get(&j)
-                    .map_or_else(|| l.clone(), |a| (*a).clone()),
-            )
+            Some(replacement.get(&j).copied().unwrap_or(l))
         }
     });
     if let (Some(cp), Some(qp)) = (c_proj, q_proj) {
@@ -710,11 +708,11 @@ fn kind_description(n: &Normal) -> &'static str {
 
 /// `e` with each leaf (numbered in [`NExpr::leaves`] order) replaced by
 /// `f(index, leaf)`, or dropped when it returns `None`; re-normalised.
-fn project(
-    e: &NExpr<NCond>,
+fn project<'a>(
+    e: &'a NExpr<NCond>,
     next: &mut usize,
-    f: &mut dyn FnMut(usize, &NCond) -> Option<NCond>,
-) -> Option<NExpr<NCond>> {
+    f: &mut dyn FnMut(usize, &'a NCond) -> Option<&'a NCond>,
+) -> Option<NExpr<&'a NCond>> {
     match e.node() {
         Node::Leaf(l) => {
             let i = *next;
@@ -735,7 +733,7 @@ fn project(
 }
 
 /// Structural differences between two expressions over the same conditions.
-fn structure(c: &NExpr<NCond>, p: &NExpr<NCond>, out: &mut Vec<Difference>) {
+fn structure<C: Ord + Clone + fmt::Display>(c: &NExpr<C>, p: &NExpr<C>, out: &mut Vec<Difference>) {
     if c == p {
         return;
     }
@@ -763,7 +761,7 @@ fn structure(c: &NExpr<NCond>, p: &NExpr<NCond>, out: &mut Vec<Difference>) {
     }
 }
 
-fn op_of(e: &NExpr<NCond>) -> Option<&'static str> {
+fn op_of<C>(e: &NExpr<C>) -> Option<&'static str> {
     match e.node() {
         Node::And(_) => Some("&&"),
         Node::Or(_) => Some("||"),
@@ -771,7 +769,7 @@ fn op_of(e: &NExpr<NCond>) -> Option<&'static str> {
     }
 }
 
-fn only_leaves(e: &NExpr<NCond>) -> bool {
+fn only_leaves<C>(e: &NExpr<C>) -> bool {
     match e.node() {
         Node::And(ops) | Node::Or(ops) => ops.iter().all(|o| matches!(o.node(), Node::Leaf(_))),
         Node::Leaf(_) => true,
@@ -779,7 +777,7 @@ fn only_leaves(e: &NExpr<NCond>) -> bool {
 }
 
 /// The same tree with every `&&` and `||` exchanged.
-fn swapped(e: &NExpr<NCond>) -> NExpr<NCond> {
+fn swapped<C: Ord + Clone>(e: &NExpr<C>) -> NExpr<C> {
     match e.node() {
         Node::Leaf(l) => NExpr::leaf(l.clone()),
         Node::And(ops) => NExpr::or(ops.iter().map(swapped).collect()),
@@ -788,7 +786,7 @@ fn swapped(e: &NExpr<NCond>) -> NExpr<NCond> {
 }
 
 /// Describe two expressions with different operators at the top.
-fn operator_term(c: &NExpr<NCond>, p: &NExpr<NCond>) -> String {
+fn operator_term<C: Ord + Clone>(c: &NExpr<C>, p: &NExpr<C>) -> String {
     match (op_of(c), op_of(p)) {
         (Some(want), Some(got)) if only_leaves(c) && only_leaves(p) => {
             format!("`{got}` where `{want}` belongs")
@@ -801,13 +799,9 @@ fn operator_term(c: &NExpr<NCond>, p: &NExpr<NCond>) -> String {
 /// Describe a chain whose operands are grouped differently: a sub-group of
 /// the other operator spread into the parent (`a && b && c` for
 /// `a && (b || c)`), or the reverse; otherwise "grouping".
-fn regrouping_term(
-    parent: &NExpr<NCond>,
-    c_rest: &[&NExpr<NCond>],
-    p_rest: &[&NExpr<NCond>],
-) -> String {
+fn regrouping_term<C>(parent: &NExpr<C>, c_rest: &[&NExpr<C>], p_rest: &[&NExpr<C>]) -> String {
     let parent_op = op_of(parent).unwrap_or("&&");
-    let all_leaves = |v: &[&NExpr<NCond>]| v.iter().all(|e| matches!(e.node(), Node::Leaf(_)));
+    let all_leaves = |v: &[&NExpr<C>]| v.iter().all(|e| matches!(e.node(), Node::Leaf(_)));
     match (c_rest, p_rest) {
         ([group], rest) if all_leaves(rest) && only_leaves(group) => {
             let inner = op_of(group).unwrap_or("||");
@@ -823,7 +817,7 @@ fn regrouping_term(
 
 /// Print an expression with every nested group in parentheses, so that the
 /// grouping never depends on `&&` binding tighter than `||`.
-fn show(e: &NExpr<NCond>, top: bool) -> String {
+fn show<C: fmt::Display>(e: &NExpr<C>, top: bool) -> String {
     match e.node() {
         Node::Leaf(l) => l.to_string(),
         Node::And(ops) | Node::Or(ops) => {

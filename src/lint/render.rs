@@ -12,8 +12,10 @@ use crate::report::sarif;
 /// removed or changes meaning; new fields may appear at any time.
 pub const JSON_VERSION: u32 = 1;
 
-/// Where the rules are documented.
-pub const DOCS_URI: &str = "https://github.com/cis-filters/cis-filters/blob/main/docs/lint.md";
+/// The tool's information URI in SARIF: the language the rules check (the
+/// rules themselves are documented in `docs/lint.md`).
+pub const DOCS_URI: &str =
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html";
 
 /// Compiler-style text: `level[CODE]: message`, `--> file:line:col`, the
 /// source line with a caret, notes and help; then a summary line.
@@ -217,7 +219,6 @@ pub fn sarif(report: &Report) -> String {
     for r in Rule::ALL {
         run.tool.driver.rules.push(
             sarif::ReportingDescriptor::new(r.code(), r.name(), r.summary())
-                .help_uri(&format!("{DOCS_URI}#{}", r.code().to_ascii_lowercase()))
                 .level(sarif_level(r.level()))
                 .tags(&["security", "cloudwatch-logs"]),
         );

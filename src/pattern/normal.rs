@@ -51,12 +51,27 @@ pub enum Node<C> {
     Or(Vec<NExpr<C>>),
 }
 
-impl<C: Ord> NExpr<C> {
+impl<C> NExpr<C> {
     /// The shape of this expression.
     pub fn node(&self) -> &Node<C> {
         &self.0
     }
 
+    /// Every leaf, in the sorted order of the tree.
+    pub fn leaves(&self) -> Vec<&C> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
+            match &e.0 {
+                Node::Or(ops) | Node::And(ops) => stack.extend(ops.iter().rev()),
+                Node::Leaf(c) => out.push(c),
+            }
+        }
+        out
+    }
+}
+
+impl<C: Ord> NExpr<C> {
     /// A single condition.
     pub fn leaf(c: C) -> Self {
         NExpr(Node::Leaf(c))
@@ -96,19 +111,6 @@ impl<C: Ord> NExpr<C> {
         } else {
             Node::And(flat)
         })
-    }
-
-    /// Every leaf, in the sorted order of the tree.
-    pub fn leaves(&self) -> Vec<&C> {
-        let mut out = Vec::new();
-        let mut stack = vec![self];
-        while let Some(e) = stack.pop() {
-            match &e.0 {
-                Node::Or(ops) | Node::And(ops) => stack.extend(ops.iter().rev()),
-                Node::Leaf(c) => out.push(c),
-            }
-        }
-        out
     }
 }
 
