@@ -32,6 +32,9 @@ cargo test --all-features
 step "cargo test --no-default-features (the pure core)"
 cargo test --no-default-features --lib --tests
 
+step "cargo test --no-default-features --features cli (the command line without the AWS SDK)"
+cargo test --no-default-features --features cli --tests
+
 step "cargo bench --no-run"
 cargo bench --no-default-features --no-run
 

@@ -1,6 +1,7 @@
 //! The one integration-test binary: CLI tests on the real binary and
 //! data-driven tests over `grammar/corpus`. Each area has its own module
-//! under `tests/it/`.
+//! under `tests/it/`. Modules that run the binary need the `cli` feature;
+//! the end-to-end tests against moto need `aws`.
 
 // Test code may panic: a panic is a failed test.
 #![allow(
@@ -17,15 +18,20 @@ mod common;
 #[path = "it/corpus.rs"]
 mod corpus;
 
+#[cfg(feature = "cli")]
 #[path = "it/lint.rs"]
 mod lint;
+#[cfg(feature = "cli")]
 #[path = "it/pattern_cli.rs"]
 mod pattern_cli;
 
+#[cfg(feature = "cli")]
 #[path = "it/audit.rs"]
 mod audit;
+#[cfg(feature = "cli")]
 #[path = "it/cis.rs"]
 mod cis;
+#[cfg(feature = "cli")]
 #[path = "it/matcher.rs"]
 mod matcher;
 #[path = "it/pattern_props.rs"]
