@@ -253,34 +253,34 @@ struct Prepared {
     ast: Ast,
     tokens: Vec<Token>,
     normal: Normal,
-    /// The JSON leaves in sorted order (empty for other kinds), for scoring.
-    sorted: Vec<NCond>,
+    /// Hash keys of the JSON leaves, `(selector, condition)`, sorted (empty
+    /// for other kinds): scoring merges these instead of comparing
+    /// conditions, which share long selectors and values.
+    keys: Vec<(u64, u64)>,
 }
 
 impl Prepared {
     /// A canonical form, with its sorted leaves.
     fn new(text: &str) -> Result<Prepared, ParseError> {
         let ast = parse(text)?;
-        Ok(Prepared::from_ast(ast).with_sorted())
+        let mut p = Prepared::from_ast(ast).with_sorted();
+        p.tokens = tokens(&p.ast);
+        Ok(p)
     }
 
-    /// Without the sorted leaves, which only classification needs.
+    /// Without the sorted leaves, which only classification needs, and
+    /// without tokens, which only canonical forms keep (see `compare_row`).
     fn from_ast(ast: Ast) -> Prepared {
         Prepared {
-            tokens: tokens(&ast),
+            tokens: Vec::new(),
             normal: Normal::from_ast(&ast),
-            sorted: Vec::new(),
+            keys: Vec::new(),
             ast,
         }
     }
 
     fn with_sorted(mut self) -> Prepared {
-        let mut sorted: Vec<NCond> = match &self.normal {
-            Normal::Json(e) => e.leaves().into_iter().cloned().collect(),
-            _ => Vec::new(),
-        };
-        sorted.sort();
-        self.sorted = sorted;
+        self.keys = leaf_keys(&self.normal);
         self
     }
 
@@ -292,24 +292,31 @@ impl Prepared {
     }
 }
 
-/// Every canonical string of the built-in benchmarks, parsed.
-fn cache() -> &'static HashMap<&'static str, Prepared> {
-    static CACHE: OnceLock<HashMap<&'static str, Prepared>> = OnceLock::new();
+/// Every canonical string of the built-in benchmarks, parsed, keyed by the
+/// address and length of the static string: hashing a key is then constant
+/// time, where hashing the text would cost as much as the comparison.
+fn cache() -> &'static HashMap<(usize, usize), Prepared> {
+    static CACHE: OnceLock<HashMap<(usize, usize), Prepared>> = OnceLock::new();
     CACHE.get_or_init(|| {
         let mut m = HashMap::new();
         for b in BENCHMARKS {
             for r in b.rows {
                 for c in r.canonical {
-                    if !m.contains_key(c)
+                    if let std::collections::hash_map::Entry::Vacant(v) = m.entry(key(c))
                         && let Ok(p) = Prepared::new(c)
                     {
-                        m.insert(*c, p);
+                        v.insert(p);
                     }
                 }
             }
         }
         m
     })
+}
+
+/// The cache key of a static canonical string.
+fn key(c: &'static str) -> (usize, usize) {
+    (c.as_ptr() as usize, c.len())
 }
 
 /// A canonical form, cached for built-in benchmarks, parsed now otherwise.
@@ -333,7 +340,7 @@ fn forms(row: &PatternRow) -> Vec<(&'static str, Form<'static>)> {
     let cache = cache();
     row.canonical
         .iter()
-        .filter_map(|c| match cache.get(c) {
+        .filter_map(|c| match cache.get(&key(c)) {
             Some(p) => Some((*c, Form::Cached(p))),
             None => Prepared::new(c)
                 .ok()
@@ -385,7 +392,15 @@ fn compare_row(
         }
     };
     let precedence = precedence_note(&p.ast);
-    if let Some((text, _)) = forms.iter().find(|(_, f)| f.tokens == p.tokens) {
+    // Equal tokens imply an equal normal form, so the pattern's tokens are
+    // only built when some form has its normal form.
+    let same_normal: Vec<_> = forms.iter().filter(|(_, f)| f.normal == p.normal).collect();
+    let p_tokens = if same_normal.is_empty() {
+        Vec::new()
+    } else {
+        tokens(&p.ast)
+    };
+    if let Some((text, _)) = same_normal.iter().find(|(_, f)| f.tokens == p_tokens) {
         cmp.verdict = Verdict::Exact;
         cmp.canonical = (*text).to_owned();
         if *text != recommended {
@@ -394,7 +409,7 @@ fn compare_row(
                 row.control
             ));
         }
-    } else if let Some((text, _)) = forms.iter().find(|(_, f)| f.normal == p.normal) {
+    } else if let Some((text, _)) = same_normal.first() {
         cmp.verdict = Verdict::Equivalent;
         cmp.canonical = (*text).to_owned();
         cmp.note = Some(format!(
@@ -438,19 +453,20 @@ fn compare_row(
 /// Classify `pattern` against every control of `benchmark`: the closest
 /// control(s) by shared conditions, and the verdict against the best one.
 pub fn classify(pattern: &str, benchmark: &Benchmark, mode: MatchMode) -> Classification {
-    let Ok(p) = parse(pattern).map(|a| Prepared::from_ast(a).with_sorted()) else {
+    let Ok(p) = parse(pattern).map(Prepared::from_ast) else {
         return Classification {
             best: None,
             candidates: Vec::new(),
         };
     };
+    let p_keys = leaf_keys(&p.normal);
     let mut scored: Vec<(f64, &PatternRow)> = benchmark
         .rows
         .iter()
         .map(|r| {
             let s = forms(r)
                 .iter()
-                .map(|(_, f)| score(f, &p))
+                .map(|(_, f)| score(f, &p, &p_keys))
                 .fold(0.0, f64::max);
             (s, r)
         })
@@ -475,19 +491,19 @@ pub fn classify(pattern: &str, benchmark: &Benchmark, mode: MatchMode) -> Classi
 /// How close a pattern is to a canonical form, from 0 to 1: shared
 /// conditions count fully, conditions that only share a selector a quarter
 /// (Dice coefficient over the leaves). Equal normal forms score 1.
-fn score(canon: &Prepared, p: &Prepared) -> f64 {
+fn score(canon: &Prepared, p: &Prepared, b: &[(u64, u64)]) -> f64 {
     if canon.normal == p.normal {
         return 1.0;
     }
-    let (a, b) = (&canon.sorted, &p.sorted);
+    let a = &canon.keys;
     let total = a.len() + b.len();
     if total == 0 {
         return 0.0;
     }
-    // Shared conditions: a merge of the two sorted lists. The leftovers stay
-    // sorted, and sorting is by selector first.
+    // Shared conditions: a merge of the two sorted key lists. The leftovers
+    // stay sorted, and sorting is by selector first.
     let (mut i, mut j, mut shared) = (0, 0, 0usize);
-    let (mut a_rest, mut b_rest) = (Vec::new(), Vec::new());
+    let (mut a_rest, mut b_rest) = (Vec::with_capacity(a.len()), Vec::with_capacity(b.len()));
     while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
         match x.cmp(y) {
             std::cmp::Ordering::Equal => {
@@ -496,21 +512,21 @@ fn score(canon: &Prepared, p: &Prepared) -> f64 {
                 j += 1;
             }
             std::cmp::Ordering::Less => {
-                a_rest.push(x);
+                a_rest.push(x.0);
                 i += 1;
             }
             std::cmp::Ordering::Greater => {
-                b_rest.push(y);
+                b_rest.push(y.0);
                 j += 1;
             }
         }
     }
-    a_rest.extend(a.iter().skip(i));
-    b_rest.extend(b.iter().skip(j));
+    a_rest.extend(a.iter().skip(i).map(|k| k.0));
+    b_rest.extend(b.iter().skip(j).map(|k| k.0));
     // Leftovers on the same selector pair up as changed.
     let (mut i, mut j, mut same_selector) = (0, 0, 0usize);
     while let (Some(x), Some(y)) = (a_rest.get(i), b_rest.get(j)) {
-        match x.selector.cmp(&y.selector) {
+        match x.cmp(y) {
             std::cmp::Ordering::Equal => {
                 same_selector += 1;
                 i += 1;
@@ -522,6 +538,39 @@ fn score(canon: &Prepared, p: &Prepared) -> f64 {
     }
     // Cap below 1: only equal normal forms score 1.
     ((2.0 * shared as f64 + 0.5 * same_selector as f64) / total as f64).min(0.999)
+}
+
+/// The sorted `(selector, condition)` hash keys of a JSON pattern's leaves.
+fn leaf_keys(n: &Normal) -> Vec<(u64, u64)> {
+    let Normal::Json(e) = n else {
+        return Vec::new();
+    };
+    let mut keys: Vec<(u64, u64)> = e
+        .leaves()
+        .into_iter()
+        .map(|l| (fnv(&l.selector), fnv(l)))
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
+/// FNV-1a: a fast, deterministic hash for short keys (not for untrusted
+/// hash tables; here it only speeds up comparisons).
+fn fnv<T: std::hash::Hash + ?Sized>(v: &T) -> u64 {
+    struct Fnv(u64);
+    impl std::hash::Hasher for Fnv {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for b in bytes {
+                self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+    }
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    v.hash(&mut h);
+    std::hash::Hasher::finish(&h)
 }
 
 /// How the leaves of two expressions pair up, by index into each list.
@@ -539,19 +588,28 @@ fn match_leaves(canon: &[&NCond], pat: &[&NCond]) -> LeafMatch {
     let mut m = LeafMatch::default();
     let mut c_used = vec![false; canon.len()];
     let mut p_used = vec![false; pat.len()];
-    // Equal conditions by hash: each canonical leaf takes the first unused
-    // equal pattern leaf (linear, where a pairwise search is quadratic).
-    let mut by_cond: HashMap<&NCond, std::collections::VecDeque<usize>> = HashMap::new();
-    for (j, q) in pat.iter().enumerate() {
-        by_cond.entry(*q).or_default().push_back(j);
-    }
-    for (i, c) in canon.iter().enumerate() {
-        if let Some(j) = by_cond.get_mut(*c).and_then(|js| js.pop_front()) {
-            set(&mut c_used, i);
-            set(&mut p_used, j);
-            m.exact.push((i, j));
+    // Equal conditions by a merge of both sides in sorted order: each
+    // canonical leaf takes the first unused equal pattern leaf, in
+    // O(n log n) where a pairwise search is quadratic.
+    let mut ci: Vec<usize> = (0..canon.len()).collect();
+    let mut pi: Vec<usize> = (0..pat.len()).collect();
+    ci.sort_by(|&a, &b| canon.get(a).cmp(&canon.get(b)).then(a.cmp(&b)));
+    pi.sort_by(|&a, &b| pat.get(a).cmp(&pat.get(b)).then(a.cmp(&b)));
+    let (mut x, mut y) = (0, 0);
+    while let (Some(&i), Some(&j)) = (ci.get(x), pi.get(y)) {
+        match canon.get(i).cmp(&pat.get(j)) {
+            std::cmp::Ordering::Equal => {
+                set(&mut c_used, i);
+                set(&mut p_used, j);
+                m.exact.push((i, j));
+                x += 1;
+                y += 1;
+            }
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
         }
     }
+    m.exact.sort_unstable();
     let mut pairs = Vec::new();
     for (i, c) in canon.iter().enumerate() {
         if is_set(&c_used, i) {
