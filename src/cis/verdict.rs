@@ -257,6 +257,8 @@ struct Prepared {
     /// for other kinds): scoring merges these instead of comparing
     /// conditions, which share long selectors and values.
     keys: Vec<(u64, u64)>,
+    /// A hash of `normal`, compared before the trees themselves.
+    normal_hash: u64,
 }
 
 impl Prepared {
@@ -271,9 +273,11 @@ impl Prepared {
     /// Without the sorted leaves, which only classification needs, and
     /// without tokens, which only canonical forms keep (see `compare_row`).
     fn from_ast(ast: Ast) -> Prepared {
+        let normal = Normal::from_ast(&ast);
         Prepared {
             tokens: Vec::new(),
-            normal: Normal::from_ast(&ast),
+            normal_hash: fnv(&normal),
+            normal,
             keys: Vec::new(),
             ast,
         }
@@ -282,6 +286,11 @@ impl Prepared {
     fn with_sorted(mut self) -> Prepared {
         self.keys = leaf_keys(&self.normal);
         self
+    }
+
+    /// Equal normal forms, deciding most unequal pairs by their hashes.
+    fn same_normal(&self, other: &Prepared) -> bool {
+        self.normal_hash == other.normal_hash && self.normal == other.normal
     }
 
     fn expr(&self) -> Option<&NExpr<NCond>> {
@@ -394,7 +403,7 @@ fn compare_row(
     let precedence = precedence_note(&p.ast);
     // Equal tokens imply an equal normal form, so the pattern's tokens are
     // only built when some form has its normal form.
-    let same_normal: Vec<_> = forms.iter().filter(|(_, f)| f.normal == p.normal).collect();
+    let same_normal: Vec<_> = forms.iter().filter(|(_, f)| f.same_normal(p)).collect();
     let p_tokens = if same_normal.is_empty() {
         Vec::new()
     } else {
@@ -424,7 +433,7 @@ fn compare_row(
         let mut best: Option<(&str, Vec<Difference>)> = None;
         for (k, (text, f)) in forms.iter().enumerate() {
             // Forms that differ only in spelling give the same differences.
-            if forms.iter().take(k).any(|(_, g)| g.normal == f.normal) {
+            if forms.iter().take(k).any(|(_, g)| g.same_normal(f)) {
                 continue;
             }
             let d = differences(f, p);
@@ -492,7 +501,7 @@ pub fn classify(pattern: &str, benchmark: &Benchmark, mode: MatchMode) -> Classi
 /// conditions count fully, conditions that only share a selector a quarter
 /// (Dice coefficient over the leaves). Equal normal forms score 1.
 fn score(canon: &Prepared, p: &Prepared, b: &[(u64, u64)]) -> f64 {
-    if canon.normal == p.normal {
+    if canon.same_normal(p) {
         return 1.0;
     }
     let a = &canon.keys;
