@@ -1,11 +1,35 @@
 //! Helpers the checks share: resource names, ARN parts, ages.
 
 use super::finding::{Finding, ResourceType, Status};
-use super::snapshot::{Snapshot, Timestamp};
+use super::snapshot::{Collected, Snapshot, Timestamp};
 
 /// Security Hub's resource id of an account: `AWS::::Account:123456789012`.
 pub fn account_resource(s: &Snapshot) -> String {
     format!("AWS::::Account:{}", s.account_id)
+}
+
+/// The data of a per-region item, or `None` after adding the NOT_AVAILABLE
+/// account finding that names `what` and the recorded error.
+pub fn readable<'a, T>(
+    s: &Snapshot,
+    region: &str,
+    item: &'a Collected<T>,
+    what: &str,
+    out: &mut Vec<Finding>,
+) -> Option<&'a T> {
+    match item.get() {
+        Ok(v) => Some(v),
+        Err(e) => {
+            out.push(Finding::unreadable(
+                ResourceType::Account,
+                account_resource(s),
+                Some(region),
+                what,
+                e,
+            ));
+            None
+        }
+    }
 }
 
 /// An account-level finding (optionally for one region).

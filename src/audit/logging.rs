@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::common::{account_finding, account_resource, ec2_arn};
+use super::common::{account_finding, account_resource, ec2_arn, readable};
 use super::finding::{Finding, ResourceType, Status, error_json};
 use super::snapshot::{
     AdvancedEventSelector, Bucket, CollectionError, EventSelectors, PublicAccessBlock, Snapshot,
@@ -657,18 +657,8 @@ pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
     for r in &s.regions {
         let region = r.region.as_str();
-        let keys = match r.kms_keys.get() {
-            Err(e) => {
-                out.push(Finding::unreadable(
-                    ResourceType::Account,
-                    account_resource(s),
-                    Some(region),
-                    "the KMS keys",
-                    e,
-                ));
-                continue;
-            }
-            Ok(k) => k,
+        let Some(keys) = readable(s, region, &r.kms_keys, "the KMS keys", &mut out) else {
+            continue;
         };
         let before = out.len();
         for k in keys {

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::common::{account_finding, account_resource, ec2_arn};
+use super::common::{account_finding, ec2_arn, readable};
 use super::finding::{Finding, ResourceType, Status};
 use super::snapshot::{IpPermission, SecurityGroup, Snapshot};
 
@@ -32,18 +32,14 @@ fn open_port(s: &Snapshot, port: i32, name: &str, closed: &'static str) -> Vec<F
     let mut out = Vec::new();
     for r in &s.regions {
         let region = r.region.as_str();
-        let groups = match r.security_groups.get() {
-            Err(e) => {
-                out.push(Finding::unreadable(
-                    ResourceType::Account,
-                    account_resource(s),
-                    Some(region),
-                    "the security groups",
-                    e,
-                ));
-                continue;
-            }
-            Ok(g) => g,
+        let Some(groups) = readable(
+            s,
+            region,
+            &r.security_groups,
+            "the security groups",
+            &mut out,
+        ) else {
+            continue;
         };
         for g in groups {
             let open: Vec<usize> = g
@@ -124,18 +120,14 @@ pub fn default_group_closed(s: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
     for r in &s.regions {
         let region = r.region.as_str();
-        let groups = match r.security_groups.get() {
-            Err(e) => {
-                out.push(Finding::unreadable(
-                    ResourceType::Account,
-                    account_resource(s),
-                    Some(region),
-                    "the security groups",
-                    e,
-                ));
-                continue;
-            }
-            Ok(g) => g,
+        let Some(groups) = readable(
+            s,
+            region,
+            &r.security_groups,
+            "the security groups",
+            &mut out,
+        ) else {
+            continue;
         };
         for g in groups.iter().filter(|g| g.group_name == "default") {
             let (ins, outs) = (g.ip_permissions.len(), g.ip_permissions_egress.len());
