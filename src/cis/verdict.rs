@@ -21,6 +21,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::str::FromStr;
 use std::sync::OnceLock;
 
@@ -248,48 +249,34 @@ pub const CLOSE_SCORE: f64 = 0.3;
 // ---------------------------------------------------------------------------
 // Canonical forms, parsed once.
 
-/// A parsed form: its tokens, normal form and sorted leaves.
-struct Prepared {
-    ast: Ast,
-    tokens: Vec<Token>,
+/// What comparing needs of a parsed pattern besides its syntax tree.
+struct Shape {
     normal: Normal,
-    /// Hash keys of the JSON leaves, `(selector, condition)`, sorted (empty
-    /// for other kinds): scoring merges these instead of comparing
-    /// conditions, which share long selectors and values.
-    keys: Vec<(u64, u64)>,
     /// A hash of `normal`, compared before the trees themselves.
     normal_hash: u64,
+    /// Hash keys of the JSON leaves, `(selector, condition)`, sorted (empty
+    /// for other kinds, and unless asked for): scoring merges these instead
+    /// of comparing conditions, which share long selectors and values.
+    keys: Vec<(u64, u64)>,
 }
 
-impl Prepared {
-    /// A canonical form, with its sorted leaves.
-    fn new(text: &str) -> Result<Prepared, ParseError> {
-        let ast = parse(text)?;
-        let mut p = Prepared::from_ast(ast).with_sorted();
-        p.tokens = tokens(&p.ast);
-        Ok(p)
-    }
-
-    /// Without the sorted leaves, which only classification needs, and
-    /// without tokens, which only canonical forms keep (see `compare_row`).
-    fn from_ast(ast: Ast) -> Prepared {
-        let normal = Normal::from_ast(&ast);
-        Prepared {
-            tokens: Vec::new(),
-            normal_hash: fnv(&normal),
+impl Shape {
+    /// The shape of `ast`; its leaf keys only `with_keys` (classification).
+    fn new(ast: &Ast, with_keys: bool) -> Shape {
+        let normal = Normal::from_ast(ast);
+        Shape {
+            normal_hash: hash(&normal),
+            keys: if with_keys {
+                leaf_keys(&normal)
+            } else {
+                Vec::new()
+            },
             normal,
-            keys: Vec::new(),
-            ast,
         }
     }
 
-    fn with_sorted(mut self) -> Prepared {
-        self.keys = leaf_keys(&self.normal);
-        self
-    }
-
     /// Equal normal forms, deciding most unequal pairs by their hashes.
-    fn same_normal(&self, other: &Prepared) -> bool {
+    fn same(&self, other: &Shape) -> bool {
         self.normal_hash == other.normal_hash && self.normal == other.normal
     }
 
@@ -301,20 +288,47 @@ impl Prepared {
     }
 }
 
-/// Every canonical string of the built-in benchmarks, parsed, keyed by the
-/// address and length of the static string: hashing a key is then constant
-/// time, where hashing the text would cost as much as the comparison.
-fn cache() -> &'static HashMap<(usize, usize), Prepared> {
-    static CACHE: OnceLock<HashMap<(usize, usize), Prepared>> = OnceLock::new();
-    CACHE.get_or_init(|| {
-        let mut m = HashMap::new();
+/// A canonical form: its syntax tree, its tokens and its shape.
+struct Form {
+    ast: Ast,
+    tokens: Vec<Token>,
+    shape: Shape,
+}
+
+impl Form {
+    fn new(text: &str) -> Result<Form, ParseError> {
+        let ast = parse(text)?;
+        Ok(Form {
+            tokens: tokens(&ast),
+            shape: Shape::new(&ast, true),
+            ast,
+        })
+    }
+}
+
+/// Hash maps keyed by addresses: hashing a key costs one multiplication.
+type AddressMap<V> = HashMap<(usize, usize), V, BuildHasherDefault<WordHasher>>;
+
+/// The address and length of a static string or slice: the cache key of a
+/// built-in canonical string or row. Hashing it is constant time, where
+/// hashing the text would cost as much as the comparison.
+fn address<T>(s: &'static [T]) -> (usize, usize) {
+    (s.as_ptr() as usize, s.len())
+}
+
+/// Every canonical string of the built-in benchmarks, parsed once.
+fn cached_forms() -> &'static AddressMap<Form> {
+    static FORMS: OnceLock<AddressMap<Form>> = OnceLock::new();
+    FORMS.get_or_init(|| {
+        let mut m = AddressMap::default();
         for b in BENCHMARKS {
             for r in b.rows {
                 for c in r.canonical {
-                    if let std::collections::hash_map::Entry::Vacant(v) = m.entry(key(c))
-                        && let Ok(p) = Prepared::new(c)
+                    if let std::collections::hash_map::Entry::Vacant(v) =
+                        m.entry(address(c.as_bytes()))
+                        && let Ok(f) = Form::new(c)
                     {
-                        v.insert(p);
+                        v.insert(f);
                     }
                 }
             }
@@ -323,39 +337,68 @@ fn cache() -> &'static HashMap<(usize, usize), Prepared> {
     })
 }
 
-/// The cache key of a static canonical string.
-fn key(c: &'static str) -> (usize, usize) {
-    (c.as_ptr() as usize, c.len())
+/// The parsed forms of every built-in row, keyed by its `canonical` slice.
+fn cached_rows() -> &'static AddressMap<Vec<(&'static str, &'static Form)>> {
+    static ROWS: OnceLock<AddressMap<Vec<(&'static str, &'static Form)>>> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        let forms = cached_forms();
+        let mut m = AddressMap::default();
+        for b in BENCHMARKS {
+            for r in b.rows {
+                let parsed = r
+                    .canonical
+                    .iter()
+                    .filter_map(|c| forms.get(&address(c.as_bytes())).map(|f| (*c, f)))
+                    .collect();
+                m.insert(address(r.canonical), parsed);
+            }
+        }
+        m
+    })
 }
 
-/// A canonical form, cached for built-in benchmarks, parsed now otherwise.
-enum Form<'a> {
-    Cached(&'a Prepared),
-    Owned(Box<Prepared>),
+/// The forms of a row that parse, in order: cached for the built-in
+/// benchmarks, parsed now for others.
+enum RowForms {
+    Cached(&'static [(&'static str, &'static Form)]),
+    Parsed(Vec<(&'static str, Form)>),
 }
 
-impl std::ops::Deref for Form<'_> {
-    type Target = Prepared;
-    fn deref(&self) -> &Prepared {
+impl RowForms {
+    fn of(row: &PatternRow) -> RowForms {
+        match cached_rows().get(&address(row.canonical)) {
+            Some(v) => RowForms::Cached(v),
+            None => RowForms::Parsed(
+                row.canonical
+                    .iter()
+                    .filter_map(|c| Form::new(c).ok().map(|f| (*c, f)))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn iter(&self) -> FormIter<'_> {
         match self {
-            Form::Cached(p) => p,
-            Form::Owned(p) => p,
+            RowForms::Cached(v) => FormIter::Cached(v.iter()),
+            RowForms::Parsed(v) => FormIter::Parsed(v.iter()),
         }
     }
 }
 
-/// The forms of a row that parse, with their text, in order.
-fn forms(row: &PatternRow) -> Vec<(&'static str, Form<'static>)> {
-    let cache = cache();
-    row.canonical
-        .iter()
-        .filter_map(|c| match cache.get(&key(c)) {
-            Some(p) => Some((*c, Form::Cached(p))),
-            None => Prepared::new(c)
-                .ok()
-                .map(|p| (*c, Form::Owned(Box::new(p)))),
-        })
-        .collect()
+enum FormIter<'a> {
+    Cached(std::slice::Iter<'a, (&'static str, &'static Form)>),
+    Parsed(std::slice::Iter<'a, (&'static str, Form)>),
+}
+
+impl<'a> Iterator for FormIter<'a> {
+    type Item = (&'static str, &'a Form);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            FormIter::Cached(i) => i.next().map(|(t, f)| (*t, *f)),
+            FormIter::Parsed(i) => i.next().map(|(t, f)| (*t, f)),
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -371,81 +414,65 @@ pub fn compare(
     mode: MatchMode,
 ) -> Option<Comparison> {
     let row = benchmark.row(control)?;
-    let parsed = parse(pattern).map(Prepared::from_ast);
-    Some(compare_row(&parsed, benchmark, row, mode))
+    Some(match parse(pattern) {
+        Ok(ast) => compare_row(&ast, None, benchmark, row, mode),
+        Err(e) => {
+            let mut cmp = blank(benchmark, row);
+            cmp.canonical = recommended(row).to_owned();
+            cmp.error = Some(e);
+            cmp
+        }
+    })
 }
 
-fn compare_row(
-    parsed: &Result<Prepared, ParseError>,
-    benchmark: &Benchmark,
-    row: &PatternRow,
-    mode: MatchMode,
-) -> Comparison {
-    let forms = forms(row);
-    let recommended = row.canonical.first().copied().unwrap_or_default();
-    let mut cmp = Comparison {
+/// The form to recommend: a row's first.
+fn recommended(row: &PatternRow) -> &'static str {
+    row.canonical.first().copied().unwrap_or_default()
+}
+
+/// A comparison not yet decided: invalid, failing, no canonical text.
+fn blank(benchmark: &Benchmark, row: &PatternRow) -> Comparison {
+    Comparison {
         benchmark: benchmark.name,
         control: row.control.to_owned(),
         verdict: Verdict::Invalid,
         passes: false,
-        canonical: recommended.to_owned(),
+        canonical: String::new(),
         differences: Vec::new(),
         note: None,
         error: None,
-    };
-    let p = match parsed {
-        Ok(p) => p,
-        Err(e) => {
-            cmp.error = Some(e.clone());
-            return cmp;
-        }
-    };
-    let precedence = precedence_note(&p.ast);
-    // Equal tokens imply an equal normal form, so the pattern's tokens are
-    // only built when some form has its normal form.
-    let same_normal: Vec<_> = forms.iter().filter(|(_, f)| f.same_normal(p)).collect();
-    let p_tokens = if same_normal.is_empty() {
-        Vec::new()
+    }
+}
+
+/// The verdict of a parsed pattern against one row. `shape` is the
+/// pattern's, when the caller has it already.
+fn compare_row(
+    ast: &Ast,
+    shape: Option<&Shape>,
+    benchmark: &Benchmark,
+    row: &PatternRow,
+    mode: MatchMode,
+) -> Comparison {
+    let forms = RowForms::of(row);
+    let mut cmp = blank(benchmark, row);
+    let precedence = precedence_note(ast);
+    // Equal trees (spans aside) print equal tokens, so the common case of
+    // an exact pattern needs neither tokens nor a normal form.
+    if let Some((text, _)) = forms.iter().find(|(_, f)| f.ast == *ast) {
+        exact(&mut cmp, row, text);
     } else {
-        tokens(&p.ast)
-    };
-    if let Some((text, _)) = same_normal.iter().find(|(_, f)| f.tokens == p_tokens) {
-        cmp.verdict = Verdict::Exact;
-        cmp.canonical = (*text).to_owned();
-        if *text != recommended {
-            cmp.note = Some(format!(
-                "an accepted variant of {}; the form to recommend is: {recommended}",
-                row.control
-            ));
-        }
-    } else if let Some((text, _)) = same_normal.first() {
-        cmp.verdict = Verdict::Equivalent;
-        cmp.canonical = (*text).to_owned();
-        cmp.note = Some(format!(
-            "logically the same as the canonical pattern but not token for token \
-             (parentheses, operand order or quotes differ); Security Hub compares \
-             near-literally and may still report CLOUDTRAIL_METRIC_FILTER_NOT_VALID. \
-             Use the canonical text: {text}"
-        ));
-    } else {
-        cmp.verdict = Verdict::Different;
-        // The closest accepted form: the fewest differences, the first on a tie.
-        let mut best: Option<(&str, Vec<Difference>)> = None;
-        for (k, (text, f)) in forms.iter().enumerate() {
-            // Forms that differ only in spelling give the same differences.
-            if forms.iter().take(k).any(|(_, g)| g.same_normal(f)) {
-                continue;
+        let owned;
+        let shape = match shape {
+            Some(s) => s,
+            None => {
+                owned = Shape::new(ast, false);
+                &owned
             }
-            let d = differences(f, p);
-            if best.as_ref().is_none_or(|(_, b)| d.len() < b.len()) {
-                best = Some((text, d));
-            }
+        };
+        judge(&mut cmp, ast, shape, &forms, row);
+        if cmp.verdict == Verdict::Different {
+            cmp.note = precedence.clone();
         }
-        if let Some((text, d)) = best {
-            cmp.canonical = text.to_owned();
-            cmp.differences = d;
-        }
-        cmp.note = precedence.clone();
     }
     if cmp.verdict != Verdict::Different
         && let Some(n) = precedence
@@ -459,23 +486,80 @@ fn compare_row(
     cmp
 }
 
+/// Record an exact match with the form `text`.
+fn exact(cmp: &mut Comparison, row: &PatternRow, text: &'static str) {
+    let recommended = recommended(row);
+    cmp.verdict = Verdict::Exact;
+    cmp.canonical = text.to_owned();
+    if text != recommended {
+        cmp.note = Some(format!(
+            "an accepted variant of {}; the form to recommend is: {recommended}",
+            row.control
+        ));
+    }
+}
+
+/// The verdict of a pattern whose tree equals no form's.
+fn judge(cmp: &mut Comparison, ast: &Ast, shape: &Shape, forms: &RowForms, row: &PatternRow) {
+    // Equal tokens imply an equal normal form, so the pattern's tokens are
+    // only built when some form has its normal form.
+    let mut same_normal = forms.iter().filter(|(_, f)| f.shape.same(shape)).peekable();
+    if same_normal.peek().is_some() {
+        let p_tokens = tokens(ast);
+        let mut first = None;
+        for (text, f) in same_normal {
+            if f.tokens == p_tokens {
+                return exact(cmp, row, text);
+            }
+            first = first.or(Some(text));
+        }
+        if let Some(text) = first {
+            cmp.verdict = Verdict::Equivalent;
+            cmp.canonical = text.to_owned();
+            cmp.note = Some(format!(
+                "logically the same as the canonical pattern but not token for token \
+                 (parentheses, operand order or quotes differ); Security Hub compares \
+                 near-literally and may still report CLOUDTRAIL_METRIC_FILTER_NOT_VALID. \
+                 Use the canonical text: {text}"
+            ));
+            return;
+        }
+    }
+    cmp.verdict = Verdict::Different;
+    // The closest accepted form: the fewest differences, the first on a tie.
+    let mut best: Option<(&str, Vec<Difference>)> = None;
+    for (k, (text, f)) in forms.iter().enumerate() {
+        // Forms that differ only in spelling give the same differences.
+        if forms.iter().take(k).any(|(_, g)| g.shape.same(&f.shape)) {
+            continue;
+        }
+        let d = differences(&f.shape, shape);
+        if best.as_ref().is_none_or(|(_, b)| d.len() < b.len()) {
+            best = Some((text, d));
+        }
+    }
+    let (text, d) = best.unwrap_or((recommended(row), Vec::new()));
+    cmp.canonical = text.to_owned();
+    cmp.differences = d;
+}
+
 /// Classify `pattern` against every control of `benchmark`: the closest
 /// control(s) by shared conditions, and the verdict against the best one.
 pub fn classify(pattern: &str, benchmark: &Benchmark, mode: MatchMode) -> Classification {
-    let Ok(p) = parse(pattern).map(Prepared::from_ast) else {
+    let Ok(ast) = parse(pattern) else {
         return Classification {
             best: None,
             candidates: Vec::new(),
         };
     };
-    let p_keys = leaf_keys(&p.normal);
+    let shape = Shape::new(&ast, true);
     let mut scored: Vec<(f64, &PatternRow)> = benchmark
         .rows
         .iter()
         .map(|r| {
-            let s = forms(r)
+            let s = RowForms::of(r)
                 .iter()
-                .map(|(_, f)| score(f, &p, &p_keys))
+                .map(|(_, f)| score(&f.shape, &shape))
                 .fold(0.0, f64::max);
             (s, r)
         })
@@ -490,60 +574,54 @@ pub fn classify(pattern: &str, benchmark: &Benchmark, mode: MatchMode) -> Classi
             score: (s * 1000.0).round() / 1000.0,
         })
         .collect();
-    let parsed = Ok(p);
     let best = scored
         .first()
-        .map(|(_, r)| compare_row(&parsed, benchmark, r, mode));
+        .map(|(_, r)| compare_row(&ast, Some(&shape), benchmark, r, mode));
     Classification { best, candidates }
 }
 
 /// How close a pattern is to a canonical form, from 0 to 1: shared
 /// conditions count fully, conditions that only share a selector a quarter
 /// (Dice coefficient over the leaves). Equal normal forms score 1.
-fn score(canon: &Prepared, p: &Prepared, b: &[(u64, u64)]) -> f64 {
-    if canon.same_normal(p) {
+fn score(canon: &Shape, p: &Shape) -> f64 {
+    if canon.same(p) {
         return 1.0;
     }
-    let a = &canon.keys;
+    let (a, b) = (canon.keys.as_slice(), p.keys.as_slice());
     let total = a.len() + b.len();
     if total == 0 {
         return 0.0;
     }
-    // Shared conditions: a merge of the two sorted key lists. The leftovers
-    // stay sorted, and sorting is by selector first.
-    let (mut i, mut j, mut shared) = (0, 0, 0usize);
-    let (mut a_rest, mut b_rest) = (Vec::with_capacity(a.len()), Vec::with_capacity(b.len()));
+    // Both lists are sorted by selector first: walk them a selector at a
+    // time. Within a selector, equal conditions are shared and the rest pair
+    // up as changed.
+    let (mut i, mut j, mut shared, mut same_selector) = (0, 0, 0usize, 0usize);
     while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
-        match x.cmp(y) {
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-            std::cmp::Ordering::Less => {
-                a_rest.push(x.0);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                b_rest.push(y.0);
-                j += 1;
-            }
+        let sel = x.0.min(y.0);
+        let (mut na, mut nb, mut s) = (0usize, 0usize, 0usize);
+        loop {
+            let x = a.get(i).filter(|k| k.0 == sel);
+            let y = b.get(j).filter(|k| k.0 == sel);
+            let (step_a, step_b) = match (x, y) {
+                (Some(x), Some(y)) => match x.1.cmp(&y.1) {
+                    std::cmp::Ordering::Equal => {
+                        s += 1;
+                        (true, true)
+                    }
+                    std::cmp::Ordering::Less => (true, false),
+                    std::cmp::Ordering::Greater => (false, true),
+                },
+                (Some(_), None) => (true, false),
+                (None, Some(_)) => (false, true),
+                (None, None) => break,
+            };
+            na += usize::from(step_a);
+            nb += usize::from(step_b);
+            i += usize::from(step_a);
+            j += usize::from(step_b);
         }
-    }
-    a_rest.extend(a.iter().skip(i).map(|k| k.0));
-    b_rest.extend(b.iter().skip(j).map(|k| k.0));
-    // Leftovers on the same selector pair up as changed.
-    let (mut i, mut j, mut same_selector) = (0, 0, 0usize);
-    while let (Some(x), Some(y)) = (a_rest.get(i), b_rest.get(j)) {
-        match x.cmp(y) {
-            std::cmp::Ordering::Equal => {
-                same_selector += 1;
-                i += 1;
-                j += 1;
-            }
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-        }
+        shared += s;
+        same_selector += (na - s).min(nb - s);
     }
     // Cap below 1: only equal normal forms score 1.
     ((2.0 * shared as f64 + 0.5 * same_selector as f64) / total as f64).min(0.999)
@@ -557,29 +635,70 @@ fn leaf_keys(n: &Normal) -> Vec<(u64, u64)> {
     let mut keys: Vec<(u64, u64)> = e
         .leaves()
         .into_iter()
-        .map(|l| (fnv(&l.selector), fnv(l)))
+        .map(|l| (hash(&l.selector), hash(&l.test)))
         .collect();
     keys.sort_unstable();
     keys
 }
 
-/// FNV-1a: a fast, deterministic hash for short keys (not for untrusted
-/// hash tables; here it only speeds up comparisons).
-fn fnv<T: std::hash::Hash + ?Sized>(v: &T) -> u64 {
-    struct Fnv(u64);
-    impl std::hash::Hasher for Fnv {
-        fn finish(&self) -> u64 {
-            self.0
+/// A fast, deterministic hash of a value (not for tables of untrusted keys;
+/// here it only speeds up comparisons, and scoring).
+fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
+    let mut h = WordHasher::default();
+    v.hash(&mut h);
+    h.finish()
+}
+
+/// Hashes eight bytes per multiplication, then mixes the result
+/// (MurmurHash3's finaliser), so nearby inputs give unrelated hashes.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
         }
-        fn write(&mut self, bytes: &[u8]) {
-            for b in bytes {
-                self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            if let Some(head) = w.get_mut(..rest.len()) {
+                head.copy_from_slice(rest);
             }
+            // The length keeps "a" and "a\0" apart.
+            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
         }
     }
-    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-    v.hash(&mut h);
-    std::hash::Hasher::finish(&h)
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
 }
 
 /// How the leaves of two expressions pair up, by index into each list.
@@ -662,8 +781,25 @@ fn similarity(a: &NCond, b: &NCond) -> f64 {
     1.0 - edit_distance(&x, &y) as f64 / longest as f64
 }
 
-/// Levenshtein distance over characters.
+/// Levenshtein distance over characters. A common prefix and suffix do not
+/// change it, so only what lies between is compared.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let prefix: usize = a
+        .chars()
+        .zip(b.chars())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    let (a, b) = (a.get(prefix..).unwrap_or(a), b.get(prefix..).unwrap_or(b));
+    let suffix: usize = a
+        .chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    let a = a.get(..a.len() - suffix).unwrap_or(a);
+    let b = b.get(..b.len() - suffix).unwrap_or(b);
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
@@ -686,7 +822,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The term-level differences between a canonical form and a pattern whose
 /// normal forms differ.
-fn differences(canon: &Prepared, p: &Prepared) -> Vec<Difference> {
+fn differences(canon: &Shape, p: &Shape) -> Vec<Difference> {
     let c = match canon.expr() {
         Some(c) => c,
         None => return Vec::new(),
@@ -738,7 +874,15 @@ fn differences(canon: &Prepared, p: &Prepared) -> Vec<Difference> {
         }
     }
     // Structure: bring both sides to the same conditions (drop what is
-    // missing or extra, undo what changed) and compare what is left.
+    // missing or extra, undo what changed) and compare what is left. Two
+    // chains of leaves under the same operator (or a single leaf) then hold
+    // the same leaves, so only other shapes need the comparison.
+    if only_leaves(c)
+        && only_leaves(q)
+        && (op_of(c) == op_of(q) || op_of(c).zip(op_of(q)).is_none())
+    {
+        return out;
+    }
     let mut replacement: HashMap<usize, &NCond> = HashMap::new();
     for &(i, j) in &m.changed {
         if let Some(a) = cl.get(i) {
@@ -1386,5 +1530,65 @@ mod tests {
         assert_eq!(edit_distance("", ""), 0);
         assert_eq!(edit_distance("abc", ""), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        // A common prefix and suffix are set aside, whatever their overlap.
+        assert_eq!(edit_distance("abcXdef", "abcYYdef"), 2);
+        assert_eq!(edit_distance("aa", "aaa"), 1);
+        assert_eq!(edit_distance("aba", "a"), 2);
+        assert_eq!(edit_distance("héllo", "hallo"), 1);
+        assert_eq!(edit_distance("DetachGroupPolicy", "DetachGroupPolicies"), 3);
+    }
+
+    #[test]
+    fn hashes_tell_short_values_apart() {
+        assert_ne!(hash("a"), hash("a\0"));
+        assert_ne!(hash(&[1u8, 2][..]), hash(&[2u8, 1][..]));
+        assert_ne!(hash("12345678"), hash("123456789"));
+        assert_eq!(hash("eventName"), hash("eventName"));
+    }
+
+    /// A benchmark that is not built in: its rows are parsed on each call.
+    static CUSTOM: Benchmark = Benchmark {
+        name: "custom",
+        title: "Custom",
+        rows: &[PatternRow {
+            control: "x.1",
+            securityhub_id: None,
+            title: "Trail changes",
+            canonical: &[
+                "{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) }",
+                "{ $.eventSource = cloudtrail.amazonaws.com }",
+            ],
+            source: "a test",
+        }],
+    };
+
+    #[test]
+    fn benchmarks_outside_the_cache_work_alike() {
+        let v = cmp(
+            "{($.eventName=CreateTrail)||($.eventName=DeleteTrail)}",
+            &CUSTOM,
+            "x.1",
+        );
+        assert_eq!(v.verdict, Verdict::Exact);
+        let v = cmp(
+            r#"{ $.eventSource = "cloudtrail.amazonaws.com" }"#,
+            &CUSTOM,
+            "x.1",
+        );
+        assert_eq!(v.verdict, Verdict::Equivalent);
+        assert_eq!(v.canonical, "{ $.eventSource = cloudtrail.amazonaws.com }");
+        assert!(
+            v.note
+                .unwrap()
+                .contains("CLOUDTRAIL_METRIC_FILTER_NOT_VALID")
+        );
+        let v = cmp("{ ($.eventName = CreateTrail) }", &CUSTOM, "x.1");
+        assert_eq!(
+            changes(&v),
+            [(Change::Missing, r#"$.eventName = "DeleteTrail""#)]
+        );
+        let cl = classify("{ $.eventName = DeleteTrail }", &CUSTOM, MatchMode::Strict);
+        assert_eq!(cl.best.unwrap().control, "x.1");
+        assert!(cl.candidates.first().unwrap().score > 0.6);
     }
 }

@@ -59,8 +59,9 @@ impl<C> NExpr<C> {
 
     /// Every leaf, in the sorted order of the tree.
     pub fn leaves(&self) -> Vec<&C> {
-        let mut out = Vec::new();
-        let mut stack = vec![self];
+        let mut out = Vec::with_capacity(16);
+        let mut stack = Vec::with_capacity(16);
+        stack.push(self);
         while let Some(e) = stack.pop() {
             match &e.0 {
                 Node::Or(ops) | Node::And(ops) => stack.extend(ops.iter().rev()),
@@ -91,14 +92,25 @@ impl<C: Ord> NExpr<C> {
     }
 
     fn chain(operands: Vec<NExpr<C>>, is_or: bool) -> Self {
-        let mut flat = Vec::with_capacity(operands.len());
-        for op in operands {
-            match op.0 {
-                Node::Or(inner) if is_or => flat.extend(inner),
-                Node::And(inner) if !is_or => flat.extend(inner),
-                other => flat.push(NExpr(other)),
+        let nested = |op: &NExpr<C>| match op.0 {
+            Node::Or(_) => is_or,
+            Node::And(_) => !is_or,
+            Node::Leaf(_) => false,
+        };
+        // Flatten into a new list only when an operand has the same operator.
+        let mut flat = if operands.iter().any(nested) {
+            let mut flat = Vec::with_capacity(operands.len());
+            for op in operands {
+                match op.0 {
+                    Node::Or(inner) if is_or => flat.extend(inner),
+                    Node::And(inner) if !is_or => flat.extend(inner),
+                    other => flat.push(NExpr(other)),
+                }
             }
-        }
+            flat
+        } else {
+            operands
+        };
         flat.sort_unstable();
         flat.dedup();
         if flat.len() == 1
