@@ -468,26 +468,25 @@ impl P {
         operand: &dyn Fn(&'a str) -> PResult<'a, Expr<C>>,
     ) -> PResult<'a, Expr<C>> {
         let (mut r, first) = operand(i)?;
-        let mut first = Some(first);
         let mut ops = Vec::new();
         while let Ok((r2, _)) = (ws0, tag::<_, _, PErr>(op), ws0).parse(r) {
             let (r2, e) = operand(r2)?;
-            if let Some(f) = first.take() {
-                ops.reserve(8);
-                ops.push(f);
+            if ops.is_empty() {
+                ops.reserve(4);
             }
             ops.push(e);
             r = r2;
         }
+        if ops.is_empty() {
+            return Ok((r, first));
+        }
+        ops.insert(0, first);
         Ok((
             r,
-            match first {
-                Some(only) => only,
-                None => make(Chain {
-                    operands: ops,
-                    span: self.span(i, r),
-                }),
-            },
+            make(Chain {
+                operands: ops,
+                span: self.span(i, r),
+            }),
         ))
     }
 
