@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use cis_filters::cis::{DEFAULT_BENCHMARK, MatchMode, benchmark, classify, compare};
+use cis_filters::cis::{BENCHMARKS, DEFAULT_BENCHMARK, MatchMode, benchmark, classify, compare};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn verdicts(c: &mut Criterion) {
@@ -34,6 +34,14 @@ fn verdicts(c: &mut Criterion) {
     c.bench_function("classify/different 3.4", |x| {
         x.iter(|| classify(black_box(iam), b, MatchMode::Normalized))
     });
+    // The same near miss against every other benchmark (more rows, more
+    // accepted variants).
+    for other in BENCHMARKS.iter().skip(1) {
+        let _ = classify(exact, other, MatchMode::Normalized);
+        c.bench_function(&format!("classify/different 3.4 in {}", other.name), |x| {
+            x.iter(|| classify(black_box(iam), other, MatchMode::Normalized))
+        });
+    }
 }
 
 criterion_group!(benches, verdicts);

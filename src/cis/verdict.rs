@@ -527,10 +527,27 @@ fn judge(cmp: &mut Comparison, ast: &Ast, shape: &Shape, forms: &RowForms, row: 
     }
     cmp.verdict = Verdict::Different;
     // The closest accepted form: the fewest differences, the first on a tie.
+    // Between JSON patterns the leaf keys give a floor on the number of
+    // differences, which rules most other forms out without computing them.
+    let several = forms.iter().nth(1).is_some();
+    let owned_keys;
+    let p_keys = if several && shape.keys.is_empty() && shape.expr().is_some() {
+        owned_keys = leaf_keys(&shape.normal);
+        &owned_keys
+    } else {
+        &shape.keys
+    };
     let mut best: Option<(&str, Vec<Difference>)> = None;
     for (k, (text, f)) in forms.iter().enumerate() {
         // Forms that differ only in spelling give the same differences.
         if forms.iter().take(k).any(|(_, g)| g.shape.same(&f.shape)) {
+            continue;
+        }
+        if let Some((_, b)) = &best
+            && f.shape.expr().is_some()
+            && shape.expr().is_some()
+            && leaf_difference_floor(&f.shape.keys, p_keys) >= b.len()
+        {
             continue;
         }
         let d = differences(&f.shape, shape);
@@ -602,10 +619,19 @@ fn score(canon: &Shape, p: &Shape) -> f64 {
     if total == 0 {
         return 0.0;
     }
+    let (shared, same_selector) = pairing(a, b);
+    // Cap below 1: only equal normal forms score 1.
+    ((2.0 * shared as f64 + 0.5 * same_selector as f64) / total as f64).min(0.999)
+}
+
+/// How the leaves of two sorted key lists pair up: `(shared, changed)`,
+/// the equal conditions and then, per selector, the rest paired as changed
+/// (as [`match_leaves`] pairs them). A hash collision can only make both
+/// counts larger than the true ones.
+fn pairing(a: &[(u64, u64)], b: &[(u64, u64)]) -> (usize, usize) {
     // Both lists are sorted by selector first: walk them a selector at a
-    // time. Within a selector, equal conditions are shared and the rest pair
-    // up as changed.
-    let (mut i, mut j, mut shared, mut same_selector) = (0, 0, 0usize, 0usize);
+    // time.
+    let (mut i, mut j, mut shared, mut changed) = (0, 0, 0usize, 0usize);
     while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
         let sel = x.0.min(y.0);
         let (mut na, mut nb, mut s) = (0usize, 0usize, 0usize);
@@ -631,10 +657,17 @@ fn score(canon: &Shape, p: &Shape) -> f64 {
             j += usize::from(step_b);
         }
         shared += s;
-        same_selector += (na - s).min(nb - s);
+        changed += (na - s).min(nb - s);
     }
-    // Cap below 1: only equal normal forms score 1.
-    ((2.0 * shared as f64 + 0.5 * same_selector as f64) / total as f64).min(0.999)
+    (shared, changed)
+}
+
+/// At least how many differences two JSON patterns have: their missing,
+/// extra and changed conditions, counted from the keys alone (structure may
+/// add one more; see [`structure`]).
+fn leaf_difference_floor(a: &[(u64, u64)], b: &[(u64, u64)]) -> usize {
+    let (shared, changed) = pairing(a, b);
+    (a.len() + b.len()).saturating_sub(2 * shared + changed)
 }
 
 /// The sorted `(selector, condition)` hash keys of a JSON pattern's leaves.
@@ -1585,6 +1618,44 @@ mod tests {
             &Shape::new(&parse("ERROR").unwrap(), true),
             &Shape::new(&parse("ERROR").unwrap(), true)
         ));
+    }
+
+    #[test]
+    fn the_difference_floor_never_exceeds_the_differences() {
+        let mut pairs = 0;
+        for b in BENCHMARKS {
+            for r in b.rows {
+                for c in r.canonical {
+                    let p = Shape::new(&parse(c).unwrap(), true);
+                    for r2 in b.rows {
+                        for (_, f) in RowForms::of(r2).iter() {
+                            if f.shape.same(&p) {
+                                continue;
+                            }
+                            let d = differences(&f.shape, &p);
+                            let floor = leaf_difference_floor(&f.shape.keys, &p.keys);
+                            assert!(
+                                floor <= d.len(),
+                                "{} {} vs {}",
+                                b.name,
+                                r.control,
+                                r2.control
+                            );
+                            // Leaf differences are exactly the floor; structure adds at most one.
+                            assert!(
+                                d.len() <= floor + 1,
+                                "{} {} vs {}: {d:?}",
+                                b.name,
+                                r.control,
+                                r2.control
+                            );
+                            pairs += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(pairs > 1000);
     }
 
     #[test]
