@@ -18,7 +18,7 @@ strip_one_newline() {
   fi
 }
 
-for target in parse roundtrip normalize; do
+for target in parse roundtrip normalize verdict; do
   out="corpus/$target"
   mkdir -p "$out"
   for dir in ../grammar/corpus/valid ../grammar/corpus/invalid seeds; do

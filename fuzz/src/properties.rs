@@ -13,12 +13,17 @@
 //! - [`check_normalize`]: the normal form is a fixed point of
 //!   "print canonically, parse, normalise", and does not change when the
 //!   pattern is re-laid out in house style.
+//! - [`check_verdict`]: in every benchmark, classification agrees with
+//!   comparing against the control it names; verdicts, `passes`,
+//!   differences and the canonical text are consistent; and a house-style
+//!   re-layout (whitespace only) gives the same comparison.
 //!
 //! One allowance: printing may add whitespace and quotes, so a valid pattern
 //! close to the 1024-character limit can print to a longer text that the
 //! parser rightly rejects as too long. That outcome is accepted, and only
 //! that one.
 
+use cis_filters::cis::{BENCHMARKS, CLOSE_SCORE, MatchMode, Verdict, classify, compare};
 use cis_filters::pattern::ast::{
     Ast, Condition, Expr, Field, FieldCond, Selector, Span, StepKind, Test, Value,
 };
@@ -109,6 +114,100 @@ pub fn check_normalize(text: &str) {
             normal,
             "house style changed the normal form of {text:?}\n  printed: {printed:?}"
         );
+    }
+}
+
+/// Verdicts in every benchmark: classification names the control whose
+/// comparison it reports, and every comparison is consistent with itself
+/// and unchanged by re-spacing the pattern.
+pub fn check_verdict(text: &str) {
+    let parsed = parse(text);
+    let respaced = parsed.as_ref().ok().map(house).filter(|h| parse(h).is_ok());
+    for b in BENCHMARKS {
+        let cl = classify(text, b, MatchMode::Normalized);
+        assert_eq!(
+            cl.best.is_some(),
+            !cl.candidates.is_empty(),
+            "{}: a best control without candidates, or the reverse, for {text:?}",
+            b.name
+        );
+        if parsed.is_err() {
+            assert!(cl.best.is_none(), "an invalid pattern classified: {text:?}");
+        }
+        for w in cl.candidates.windows(2) {
+            assert!(
+                w[0].score >= w[1].score,
+                "candidates out of order for {text:?}"
+            );
+        }
+        for c in &cl.candidates {
+            assert!(
+                c.score >= (CLOSE_SCORE * 1000.0).round() / 1000.0 && c.score <= 1.0,
+                "{}: score {} for {text:?}",
+                b.name,
+                c.score
+            );
+        }
+        if let (Some(best), Some(top)) = (&cl.best, cl.candidates.first()) {
+            assert_eq!(best.control, top.control);
+            let direct = compare(text, b, &best.control, MatchMode::Normalized);
+            assert_eq!(
+                Some(best),
+                direct.as_ref(),
+                "{}: classification and comparison disagree on {} for {text:?}",
+                b.name,
+                best.control
+            );
+            assert_eq!(
+                top.score == 1.0,
+                matches!(best.verdict, Verdict::Exact | Verdict::Equivalent),
+                "{}: score {} with verdict {} for {text:?}",
+                b.name,
+                top.score,
+                best.verdict
+            );
+        }
+        for row in b.rows {
+            let Some(c) = compare(text, b, row.control, MatchMode::Normalized) else {
+                panic!("{}: row {} not found by its own id", b.name, row.control);
+            };
+            assert_eq!(c.verdict == Verdict::Invalid, parsed.is_err());
+            assert_eq!(c.error.is_some(), parsed.is_err());
+            assert!(
+                row.canonical.contains(&c.canonical.as_str()),
+                "{} {}: canonical text {:?} is not one of the row's",
+                b.name,
+                row.control,
+                c.canonical
+            );
+            assert_eq!(
+                c.passes,
+                matches!(c.verdict, Verdict::Exact | Verdict::Equivalent)
+            );
+            assert_eq!(
+                c.differences.is_empty(),
+                c.verdict != Verdict::Different,
+                "{} {}: verdict {} with differences {:?} for {text:?}",
+                b.name,
+                row.control,
+                c.verdict,
+                c.differences
+            );
+            if c.verdict == Verdict::Equivalent {
+                let strict = compare(text, b, row.control, MatchMode::Strict);
+                assert!(strict.is_some_and(|s| !s.passes && s.verdict == Verdict::Equivalent));
+            }
+            if let Some(h) = &respaced {
+                let again = compare(h, b, row.control, MatchMode::Normalized);
+                assert_eq!(
+                    again.as_ref(),
+                    Some(&c),
+                    "{} {}: re-spacing changed the comparison of {text:?} (as {h:?})",
+                    b.name,
+                    row.control
+                );
+            }
+        }
     }
 }
 

@@ -20,6 +20,6 @@ pub mod verdict;
 pub use benchmarks::{BENCHMARKS, Benchmark, DEFAULT_BENCHMARK, PatternRow, benchmark};
 pub use catalog::{CONTROLS, CheckKind, Control, Section, Severity, control};
 pub use verdict::{
-    Candidate, Change, Classification, Comparison, Difference, MatchMode, Verdict, classify,
-    compare,
+    CLOSE_SCORE, Candidate, Change, Classification, Comparison, Difference, MatchMode, Verdict,
+    classify, compare,
 };

@@ -25,7 +25,7 @@ use cis_filters::pattern::{Normal, lexical_eq, normalize, parse};
 #[path = "../../fuzz/src/properties.rs"]
 mod properties;
 
-use properties::{check_normalize, check_parse, check_roundtrip, check_tree_spans};
+use properties::{check_normalize, check_parse, check_roundtrip, check_tree_spans, check_verdict};
 
 const S: Span = Span { start: 0, end: 0 };
 
@@ -590,6 +590,11 @@ proptest! {
 
     /// Arbitrary text: never a panic, and error spans inside the input.
     #[test]
+    fn verdicts_of_generated_patterns_are_consistent(ast in pattern()) {
+        check_verdict(&house(&ast));
+    }
+
+    #[test]
     fn arbitrary_text_never_panics(text in r#"[{}\[\]()$.*"'%&|=!<>,?\\ \tA-Za-z0-9é-]{0,40}"#) {
         check_parse(&text).ok();
         check_roundtrip(&text);
@@ -599,6 +604,69 @@ proptest! {
 
 // ---------------------------------------------------------------------------
 // Deterministic checks of the generators and rewriters.
+
+proptest! {
+    // Each case compares against every row of every benchmark, a few hundred
+    // comparisons: a quarter of the usual number of cases.
+    #![proptest_config(ProptestConfig { cases: config().cases / 4, ..config() })]
+
+    /// Edited canonical patterns, the inputs that reach every kind of
+    /// difference, keep the verdict properties.
+    #[test]
+    fn verdicts_of_near_misses_are_consistent(
+        which in any::<prop::sample::Index>(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..5), 1..4),
+    ) {
+        check_verdict(&near_miss(which, &edits));
+    }
+}
+
+/// A canonical pattern of some benchmark with token-level edits: a token
+/// dropped or doubled, `&&` and `||` exchanged, a value or selector
+/// changed. The result may not parse; that is a case too.
+fn near_miss(which: prop::sample::Index, edits: &[(prop::sample::Index, u8)]) -> String {
+    let all: Vec<&str> = cis_filters::cis::BENCHMARKS
+        .iter()
+        .flat_map(|b| b.rows.iter().flat_map(|r| r.canonical.iter().copied()))
+        .collect();
+    let text = *which.get(&all);
+    let mut toks: Vec<Token> = tokens(&parse(text).unwrap());
+    for (at, op) in edits {
+        if toks.is_empty() {
+            break;
+        }
+        let i = at.index(toks.len());
+        match op {
+            0 => {
+                toks.remove(i);
+            }
+            1 => {
+                let t = toks[i].clone();
+                toks.insert(i, t);
+            }
+            2 => {
+                if let Some(t) = toks.iter_mut().skip(i).find(|t| t.kind == TokenKind::Logic) {
+                    t.text = if t.text == "&&" { "||" } else { "&&" }.into();
+                }
+            }
+            3 => {
+                if let Some(t) = toks.iter_mut().skip(i).find(|t| t.kind == TokenKind::Value) {
+                    t.text = format!("{}x", t.text.trim_matches('"')).into();
+                }
+            }
+            _ => {
+                if let Some(t) = toks
+                    .iter_mut()
+                    .skip(i)
+                    .find(|t| t.kind == TokenKind::Selector)
+                {
+                    t.text = format!("{}.y", t.text).into();
+                }
+            }
+        }
+    }
+    toks.iter().map(|t| &*t.text).collect::<Vec<_>>().join(" ")
+}
 
 #[test]
 fn respacing_keeps_required_whitespace() {
@@ -721,6 +789,7 @@ fn grammar_corpus_keeps_the_fuzz_properties() {
                 check_parse(text).ok();
                 check_roundtrip(text);
                 check_normalize(text);
+                check_verdict(text);
             });
             assert!(replay.is_ok(), "{} fails a fuzz property", path.display());
             seen += 1;
@@ -780,6 +849,7 @@ fn fuzz_regressions_are_listed_and_replayed() {
             check_parse(text).ok();
             check_roundtrip(text);
             check_normalize(text);
+            check_verdict(text);
         });
         assert!(replay.is_ok(), "{file} ({why}) fails again: {text:?}");
     }
