@@ -10,7 +10,7 @@
 //! `Resources` mapping of typed resources) is skipped quietly.
 
 use crate::lint::model::{
-    Alarm, FileProblem, Filter, FilterKind, Format, MetricKey, PatternValue, Unit,
+    Alarm, FileProblem, Filter, FilterKind, Format, Metric, MetricKey, PatternValue, Unit,
 };
 use crate::lint::text::{FileId, FileSpan, Text};
 use crate::lint::yaml::{self, Node};
@@ -121,11 +121,14 @@ pub fn extract_template(doc: Doc<'_>) -> Unit {
                             Node::Seq { items, .. } => items.first(),
                             other => Some(other),
                         })
-                        .and_then(|t| t.get("MetricName"))
-                        .map(|n| cx.metric_key(n))
+                        .and_then(|t| cx.metric(t, "MetricName", "MetricNamespace"))
                 })
                 .flatten();
-            if let Some(MetricKey::Literal(m)) = &metric {
+            if let Some(Metric {
+                name: MetricKey::Literal(m),
+                ..
+            }) = &metric
+            {
                 names.push(m.clone());
             }
             let disabled = res.get("Metadata").map(disabled_codes).unwrap_or_default();
@@ -180,17 +183,13 @@ pub fn extract_template(doc: Doc<'_>) -> Unit {
         } else if ty == ALARM_TYPE {
             let mut metrics = Vec::new();
             if let Some(p) = props {
-                if let Some(n) = p.get("MetricName") {
-                    metrics.push(cx.metric_key(n));
-                }
+                metrics.extend(cx.metric(p, "MetricName", "Namespace"));
                 for m in p.get("Metrics").map(Node::items).unwrap_or_default() {
-                    if let Some(n) = m
-                        .get("MetricStat")
-                        .and_then(|s| s.get("Metric"))
-                        .and_then(|m| m.get("MetricName"))
-                    {
-                        metrics.push(cx.metric_key(n));
-                    }
+                    metrics.extend(
+                        m.get("MetricStat")
+                            .and_then(|s| s.get("Metric"))
+                            .and_then(|m| cx.metric(m, "MetricName", "Namespace")),
+                    );
                 }
             }
             unit.alarms.push(Alarm {
@@ -270,6 +269,15 @@ impl Cx<'_> {
             [(Ok(t), _)] => Some(t.as_str().to_owned()),
             _ => None,
         }
+    }
+
+    /// The metric named by property `name` of `n`, with its namespace from
+    /// property `namespace`.
+    fn metric(&self, n: &Node, name: &str, namespace: &str) -> Option<Metric> {
+        Some(Metric {
+            name: self.metric_key(n.get(name)?),
+            namespace: n.get(namespace).map(|ns| self.metric_key(ns)),
+        })
     }
 
     fn metric_key(&self, n: &Node) -> MetricKey {
@@ -524,6 +532,13 @@ pub fn extract_tf_json(doc: Doc<'_>) -> Unit {
                         None => MetricKey::Symbol(format!("{:?}", n.span())),
                     }
                 };
+                // The metric named by `name`, with the `namespace` beside it.
+                let metric_in = |n: &Node, name: &str| {
+                    n.get(name).map(|m| Metric {
+                        name: metric_of(m),
+                        namespace: n.get("namespace").map(metric_of),
+                    })
+                };
                 if let Some(&(_, attr, kind)) = filter {
                     let extent = doc.base + name_key.span().start..doc.base + body.span().end;
                     let mut names = vec![name.to_owned()];
@@ -536,9 +551,12 @@ pub fn extract_tf_json(doc: Doc<'_>) -> Unit {
                             Node::Seq { items, .. } => items.first().unwrap_or(m),
                             other => other,
                         })
-                        .and_then(|m| m.get("name"))
-                        .map(metric_of);
-                    if let Some(MetricKey::Literal(m)) = &metric {
+                        .and_then(|m| metric_in(m, "name"));
+                    if let Some(Metric {
+                        name: MetricKey::Literal(m),
+                        ..
+                    }) = &metric
+                    {
                         names.push(m.clone());
                     }
                     let key_span = FileSpan {
@@ -585,7 +603,7 @@ pub fn extract_tf_json(doc: Doc<'_>) -> Unit {
                         disabled: Vec::new(),
                     });
                 } else if ty == crate::lint::terraform::ALARM_TYPE {
-                    let metrics = body.get("metric_name").map(metric_of).into_iter().collect();
+                    let metrics = metric_in(body, "metric_name").into_iter().collect();
                     let refers_to = body
                         .get("metric_name")
                         .and_then(Node::as_str)
@@ -655,6 +673,7 @@ Resources:
       FilterPattern: '{ $.a = "x" }'
       MetricTransformations:
         - MetricName: !Ref MetricParam
+          MetricNamespace: CISBenchmark
           MetricValue: '1'
   B:
     Type: 'AWS::Logs::MetricFilter'
@@ -673,6 +692,16 @@ Resources:
     Type: AWS::CloudWatch::Alarm
     Properties:
       MetricName: !Ref MetricParam
+      Namespace: CISBenchmark
+  MathAlarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      Metrics:
+        - Id: m1
+          MetricStat:
+            Metric:
+              MetricName: Other
+              Namespace: !Ref NamespaceParam
 "#;
 
     #[test]
@@ -681,7 +710,13 @@ Resources:
         assert_eq!(u.file_disabled, vec![(0, "CF0402".to_owned())]);
         let a = &u.filters[0];
         assert_eq!(known(a), "{ $.a = \"x\" }");
-        assert_eq!(a.metric, Some(MetricKey::Literal("RootUsage".into())));
+        assert_eq!(
+            a.metric,
+            Some(Metric {
+                name: MetricKey::Literal("RootUsage".into()),
+                namespace: Some(MetricKey::Literal("CISBenchmark".into())),
+            })
+        );
         assert!(a.names.contains(&"RootUsage".to_owned()));
         assert_eq!(a.disabled, vec!["CF0403"]);
         let PatternValue::Known(t) = &a.pattern else {
@@ -703,7 +738,17 @@ Resources:
         );
         assert_eq!(
             u.alarms[0].metrics,
-            vec![MetricKey::Literal("RootUsage".into())]
+            vec![Metric {
+                name: MetricKey::Literal("RootUsage".into()),
+                namespace: Some(MetricKey::Literal("CISBenchmark".into())),
+            }]
+        );
+        assert_eq!(
+            u.alarms[1].metrics,
+            vec![Metric {
+                name: MetricKey::Literal("Other".into()),
+                namespace: Some(MetricKey::Symbol("Ref:NamespaceParam".into())),
+            }]
         );
     }
 
@@ -723,7 +768,7 @@ Resources:
 
     #[test]
     fn terraform_json() {
-        let j = r#"{"resource": {"aws_cloudwatch_log_metric_filter": {"x": {"name": "RootUsage", "pattern": "{ $.a = \"1\" }", "metric_transformation": {"name": "M"}}, "y": {"pattern": "${var.p}"}}, "aws_cloudwatch_metric_alarm": {"a": {"metric_name": "M"}}}}"#;
+        let j = r#"{"resource": {"aws_cloudwatch_log_metric_filter": {"x": {"name": "RootUsage", "pattern": "{ $.a = \"1\" }", "metric_transformation": {"name": "M", "namespace": "N"}}, "y": {"pattern": "${var.p}"}}, "aws_cloudwatch_metric_alarm": {"a": {"metric_name": "M"}}}}"#;
         let u = extract_tf_json(Doc {
             json: true,
             ..doc(j)
@@ -732,6 +777,16 @@ Resources:
         assert_eq!(u.filters[0].resource, "aws_cloudwatch_log_metric_filter.x");
         assert_eq!(known(&u.filters[0]), "{ $.a = \"1\" }");
         assert!(matches!(u.filters[1].pattern, PatternValue::Unknown(_)));
-        assert_eq!(u.alarms[0].metrics, vec![MetricKey::Literal("M".into())]);
+        assert_eq!(
+            u.filters[0].metric,
+            Some(Metric {
+                name: MetricKey::Literal("M".into()),
+                namespace: Some(MetricKey::Literal("N".into())),
+            })
+        );
+        assert_eq!(
+            u.alarms[0].metrics,
+            vec![Metric::named(MetricKey::Literal("M".into()))]
+        );
     }
 }

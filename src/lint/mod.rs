@@ -37,7 +37,7 @@ use crate::cis::{self, Benchmark};
 use crate::pattern;
 
 pub use model::SourceFile;
-use model::{Filter, FilterKind, Format, MetricKey, PatternValue, Unit};
+use model::{Filter, FilterKind, Format, Metric, MetricKey, PatternValue, Unit};
 pub use rules::{Level, Rule};
 use text::{FileId, FileSpan, LineIndex};
 
@@ -437,9 +437,18 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
                 && !no_alarm_seen.contains(&f.resource.as_str())
             {
                 no_alarm_seen.push(&f.resource);
-                let name = match metric {
-                    MetricKey::Literal(s) => format!("`{s}`"),
-                    MetricKey::Symbol(s) => format!("`{s}`"),
+                let name = match &metric.name {
+                    MetricKey::Literal(s) | MetricKey::Symbol(s) => format!("`{s}`"),
+                };
+                let elsewhere = other_namespaces(unit, metric);
+                let message = match (&metric.namespace, elsewhere.is_empty()) {
+                    (Some(MetricKey::Literal(ns) | MetricKey::Symbol(ns)), false) => format!(
+                        "no alarm in these files watches the metric {name} in namespace `{ns}` of this filter; the alarms on {name} watch namespace {}",
+                        elsewhere.join(", ")
+                    ),
+                    _ => {
+                        format!("no alarm in these files watches the metric {name} of this filter")
+                    }
                 };
                 diags.push((
                     Diagnostic {
@@ -451,10 +460,7 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
                         help: Some(String::from(
                             "add an alarm on the metric (aws_cloudwatch_metric_alarm / AWS::CloudWatch::Alarm), or disable CF0302 for this resource if the alarm lives elsewhere",
                         )),
-                        ..base(
-                            Rule::NoAlarm,
-                            format!("no alarm in these files watches the metric {name} of this filter"),
-                        )
+                        ..base(Rule::NoAlarm, message)
                     },
                     Some(ctx.clone()),
                 ));
@@ -748,16 +754,41 @@ fn first_line(l: &Location) -> Location {
     l
 }
 
-fn has_alarm(unit: &Unit, f: &Filter, metric: &MetricKey) -> bool {
+/// Whether an alarm of the unit watches the filter's metric: one that
+/// refers to the filter resource, or one on the same metric name in a
+/// namespace that can be the same. A filter with a literal name is also
+/// taken as watched when some alarm's metric name is not known.
+fn has_alarm(unit: &Unit, f: &Filter, metric: &Metric) -> bool {
     let address = f.resource.split('[').next().unwrap_or(&f.resource);
-    unit.alarms
-        .iter()
-        .any(|a| a.metrics.contains(metric) || a.refers_to.iter().any(|r| r == address))
-        || (matches!(metric, MetricKey::Literal(_))
-            && unit
-                .alarms
+    unit.alarms.iter().any(|a| {
+        a.refers_to.iter().any(|r| r == address)
+            || a.metrics
                 .iter()
-                .any(|a| a.metrics.iter().any(|m| matches!(m, MetricKey::Symbol(_)))))
+                .any(|m| m.name == metric.name && m.same_namespace(metric))
+    }) || (matches!(metric.name, MetricKey::Literal(_))
+        && unit.alarms.iter().any(|a| {
+            a.metrics
+                .iter()
+                .any(|m| matches!(m.name, MetricKey::Symbol(_)))
+        }))
+}
+
+/// The namespaces of the unit's alarms on the filter's metric name, when
+/// none of them is the filter's: the likely mistake behind a missing alarm.
+fn other_namespaces(unit: &Unit, metric: &Metric) -> Vec<String> {
+    let mut out: Vec<String> = unit
+        .alarms
+        .iter()
+        .flat_map(|a| &a.metrics)
+        .filter(|m| m.name == metric.name)
+        .filter_map(|m| match &m.namespace {
+            Some(MetricKey::Literal(ns) | MetricKey::Symbol(ns)) => Some(format!("`{ns}`")),
+            None => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The control a filter's names point at: `CIS-3.1-…`, `3.01`, a
@@ -1240,6 +1271,47 @@ mod tests {
             },
         );
         assert!(codes(&r).is_empty());
+    }
+
+    #[test]
+    fn an_alarm_in_another_namespace_does_not_watch_the_metric() {
+        let module = |filter_ns: &str, alarm_ns: &str| {
+            format!(
+                "resource \"aws_cloudwatch_log_metric_filter\" \"root\" {{\n  pattern = {ROOT_OK:?}\n  metric_transformation {{\n    name = \"RootUsage\"\n{filter_ns}  }}\n}}\nresource \"aws_cloudwatch_metric_alarm\" \"root\" {{\n  metric_name = \"RootUsage\"\n{alarm_ns}}}\n"
+            )
+        };
+        let ns = |v: &str| format!("  namespace = {v}\n");
+        let lint_module = |tf: &str| run(&[("m/main.tf", tf)], &Options::default());
+        // Same namespace, or none given on either side: watched.
+        for (f, a) in [
+            (ns("\"CISBenchmark\""), ns("\"CISBenchmark\"")),
+            (ns("\"CISBenchmark\""), String::new()),
+            (String::new(), ns("\"Other\"")),
+            // Not known statically: not known to differ.
+            (ns("\"CISBenchmark\""), ns("var.namespace")),
+            (ns("var.a"), ns("var.b")),
+        ] {
+            let r = lint_module(&module(&f, &a));
+            assert!(codes(&r).is_empty(), "{f} / {a}: {:#?}", r.diagnostics);
+        }
+        // Different literal namespaces: not watched, and the message says why.
+        let r = lint_module(&module(&ns("\"CISBenchmark\""), &ns("\"LogMetrics\"")));
+        assert_eq!(codes(&r), vec!["CF0302"]);
+        let m = &r.diagnostics[0].message;
+        assert!(
+            m.contains("namespace `CISBenchmark`") && m.contains("`LogMetrics`"),
+            "{m}"
+        );
+        // The same in CloudFormation, with a metric-math alarm.
+        let cfn = |alarm_ns: &str| {
+            format!(
+                "Resources:\n  Root:\n    Type: AWS::Logs::MetricFilter\n    Properties:\n      LogGroupName: trail\n      FilterPattern: '{ROOT_OK}'\n      MetricTransformations:\n        - MetricName: RootUsage\n          MetricNamespace: CISBenchmark\n          MetricValue: '1'\n  Alarm:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      Metrics:\n        - Id: m1\n          MetricStat:\n            Metric:\n              MetricName: RootUsage\n              Namespace: {alarm_ns}\n"
+            )
+        };
+        let r = run(&[("t.yaml", &cfn("CISBenchmark"))], &Options::default());
+        assert!(codes(&r).is_empty(), "{:#?}", r.diagnostics);
+        let r = run(&[("t.yaml", &cfn("Custom"))], &Options::default());
+        assert_eq!(codes(&r), vec!["CF0302"]);
     }
 
     #[test]

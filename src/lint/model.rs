@@ -59,6 +59,37 @@ pub enum MetricKey {
     Symbol(String),
 }
 
+/// A metric as a filter publishes it or an alarm watches it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Metric {
+    /// Its name.
+    pub name: MetricKey,
+    /// Its namespace, when the resource gives one.
+    pub namespace: Option<MetricKey>,
+}
+
+impl Metric {
+    /// A metric named `name` with no namespace given.
+    pub fn named(name: MetricKey) -> Metric {
+        Metric {
+            name,
+            namespace: None,
+        }
+    }
+
+    /// Whether the namespaces of two metrics can be the same: only two
+    /// different literals are known to differ. An expression not resolved
+    /// statically may have any value, and a namespace not given (which
+    /// CloudFormation and Terraform both require) leaves the template
+    /// incomplete; neither is taken to differ.
+    pub fn same_namespace(&self, other: &Metric) -> bool {
+        match (&self.namespace, &other.namespace) {
+            (Some(MetricKey::Literal(a)), Some(MetricKey::Literal(b))) => a == b,
+            _ => true,
+        }
+    }
+}
+
 /// One metric or subscription filter (one instance of a `for_each`, one
 /// branch of a conditional).
 #[derive(Clone, Debug)]
@@ -87,7 +118,7 @@ pub struct Filter {
     /// name, metric name, resource label, `for_each` key.
     pub names: Vec<String>,
     /// The metric this filter publishes to (metric filters only).
-    pub metric: Option<MetricKey>,
+    pub metric: Option<Metric>,
     /// Rule codes disabled for this resource by its own metadata.
     pub disabled: Vec<String>,
 }
@@ -95,8 +126,8 @@ pub struct Filter {
 /// An alarm, reduced to the metric it watches.
 #[derive(Clone, Debug)]
 pub struct Alarm {
-    /// The metric names it watches (one, or several in metric math).
-    pub metrics: Vec<MetricKey>,
+    /// The metrics it watches (one, or several in metric math).
+    pub metrics: Vec<Metric>,
     /// Filter resources the alarm's metric expression refers to
     /// (`aws_cloudwatch_log_metric_filter.this`).
     pub refers_to: Vec<String>,

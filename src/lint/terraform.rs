@@ -22,7 +22,7 @@ use hcl_edit::structure::{Block, Body};
 use hcl_edit::template::Element;
 
 use crate::lint::model::{
-    Alarm, FileProblem, Filter, FilterKind, Format, MetricKey, PatternValue, Unit,
+    Alarm, FileProblem, Filter, FilterKind, Format, Metric, MetricKey, PatternValue, Unit,
 };
 use crate::lint::text::{FileId, FileSpan, Text, decode_hcl_quoted};
 
@@ -297,17 +297,17 @@ impl<'b> Env<'b> {
                     .body
                     .get_blocks("metric_transformation")
                     .next()
-                    .and_then(|mt| mt.body.get_attribute("name"))
-                    .map(|a| {
-                        let key = self.metric_key(&a.value, &scope);
-                        if let MetricKey::Literal(s) = &key {
-                            names.push(s.clone());
-                        }
-                        key
-                    })
+                    .and_then(|mt| self.metric(&mt.body, "name", &scope))
             } else {
                 None
             };
+            if let Some(Metric {
+                name: MetricKey::Literal(s),
+                ..
+            }) = &metric
+            {
+                names.push(s.clone());
+            }
             let Some(attr) = block.body.get_attribute(attr_name) else {
                 unit.filters.push(Filter {
                     kind: fk,
@@ -374,7 +374,7 @@ impl<'b> Env<'b> {
         let mut stack = vec![&block.body];
         while let Some(body) = stack.pop() {
             if let Some(a) = body.get_attribute("metric_name") {
-                metrics.push(self.metric_key(&a.value, &scope));
+                metrics.extend(self.metric(body, "metric_name", &scope));
                 let raw = self.raw(src, &a.value);
                 for (t, _, _) in FILTER_TYPES {
                     let needle = format!("{t}.");
@@ -393,6 +393,18 @@ impl<'b> Env<'b> {
             stack.extend(body.blocks().map(|b| &b.body));
         }
         Some(Alarm { metrics, refers_to })
+    }
+
+    /// The metric named by attribute `name_attr` of `body`, with the
+    /// `namespace` beside it.
+    fn metric(&self, body: &'b Body, name_attr: &str, scope: &Rc<Scope<'b>>) -> Option<Metric> {
+        let name = body.get_attribute(name_attr)?;
+        Some(Metric {
+            name: self.metric_key(&name.value, scope),
+            namespace: body
+                .get_attribute("namespace")
+                .map(|a| self.metric_key(&a.value, scope)),
+        })
     }
 
     fn metric_key(&self, expr: &'b Expression, scope: &Rc<Scope<'b>>) -> MetricKey {
@@ -1330,7 +1342,7 @@ resource "aws_cloudwatch_metric_alarm" "this" {
         assert!(u.filters[0].names.contains(&"RootUsage".to_owned()));
         assert_eq!(
             u.filters[0].metric,
-            Some(MetricKey::Literal("RootUsage".into()))
+            Some(Metric::named(MetricKey::Literal("RootUsage".into())))
         );
         let PatternValue::Known(t) = &u.filters[1].pattern else {
             unreachable!()
