@@ -40,6 +40,10 @@ pub const FILTER_TYPES: &[(&str, &str, FilterKind)] = &[
     ),
 ];
 
+/// At most this many instances of a resource with `count` are checked
+/// (CloudWatch Logs allows 100 metric filters per log group).
+const MAX_COUNT: usize = 100;
+
 /// The alarm resource type.
 pub const ALARM_TYPE: &str = "aws_cloudwatch_metric_alarm";
 
@@ -227,13 +231,16 @@ impl<'b> Env<'b> {
         let label_span = self.file_span(src, block.labels.get(1).and_then(|l| l.span()));
         let Some(file) = self.file(src) else { return };
         let instances: Vec<(String, Rc<Scope<'b>>)> = match block.body.get_attribute("for_each") {
-            None => vec![(
-                format!("{kind}.{name}"),
-                Rc::new(Scope {
-                    src,
-                    bindings: vec![],
-                }),
-            )],
+            None => match block.body.get_attribute("count") {
+                Some(c) => self.count_instances(&c.value, src, &format!("{kind}.{name}")),
+                None => vec![(
+                    format!("{kind}.{name}"),
+                    Rc::new(Scope {
+                        src,
+                        bindings: vec![],
+                    }),
+                )],
+            },
             Some(fe) => {
                 let scope = Rc::new(Scope {
                     src,
@@ -435,6 +442,50 @@ impl<'b> Env<'b> {
 
     /// The entries of a `for_each` value: a map's keys and values, or a set
     /// of strings (each key and value the string).
+    /// The instances of a resource with `count`: `address[0]` … with
+    /// `count.index` bound, as many as the largest count any branch of the
+    /// expression gives (at most [`MAX_COUNT`]; at least one, so that a
+    /// resource switched off by default is still checked). When the count
+    /// is not known statically, one instance named `address` in which
+    /// `count.index` is not known.
+    fn count_instances(
+        &self,
+        expr: &'b Expression,
+        src: usize,
+        address: &str,
+    ) -> Vec<(String, Rc<Scope<'b>>)> {
+        let scope = Rc::new(Scope {
+            src,
+            bindings: vec![],
+        });
+        let counts: Option<Vec<usize>> = self
+            .eval(expr, &scope, 0)
+            .iter()
+            .map(|a| match &a.val {
+                Ok(Val::Num(n)) => n.as_str().parse::<usize>().ok(),
+                _ => None,
+            })
+            .collect();
+        let Some(n) = counts.and_then(|c| c.into_iter().max()) else {
+            return vec![(address.to_owned(), scope)];
+        };
+        (0..n.clamp(1, MAX_COUNT))
+            .map(|i| {
+                let count = Val::Obj(Rc::new(vec![(
+                    "index".to_owned(),
+                    Thunk::Done(Val::Num(Text::unmapped(&i.to_string()))),
+                )]));
+                (
+                    format!("{address}[{i}]"),
+                    Rc::new(Scope {
+                        src,
+                        bindings: vec![("count".to_owned(), count)],
+                    }),
+                )
+            })
+            .collect()
+    }
+
     fn for_each_entries(
         &self,
         expr: &'b Expression,
@@ -871,6 +922,57 @@ impl<'b> Env<'b> {
                         when: a.when,
                     })
                     .collect()
+            }
+            "length" => arg(0)
+                .into_iter()
+                .map(|a| Alt {
+                    val: a.val.and_then(|v| {
+                        let n = match &v {
+                            Val::List(items) => items.len(),
+                            Val::Obj(entries) => entries.len(),
+                            Val::Str(t) => t.as_str().chars().count(),
+                            other => return Err(format!("`length()` of {}", kind_of(other))),
+                        };
+                        Ok(Val::Num(Text::unmapped(&n.to_string())))
+                    }),
+                    when: a.when,
+                })
+                .collect(),
+            "element" => {
+                let mut out = Vec::new();
+                for list in arg(0) {
+                    for index in arg(1) {
+                        let when: Vec<String> =
+                            list.when.iter().chain(&index.when).cloned().collect();
+                        let got = match (&list.val, &index.val) {
+                            (Ok(l @ Val::List(items)), Ok(Val::Num(n))) => {
+                                match n.as_str().parse::<usize>() {
+                                    // `element` wraps around the end of the list.
+                                    Ok(i) if !items.is_empty() => {
+                                        let i = (i % items.len()).to_string();
+                                        self.index(l, &Val::Num(Text::unmapped(&i)), depth)
+                                    }
+                                    Ok(_) => vec![Alt::err("`element()` of an empty list")],
+                                    Err(_) => vec![Alt::err(format!(
+                                        "`element()` index {} is not a whole number",
+                                        n.as_str()
+                                    ))],
+                                }
+                            }
+                            (Ok(l), Ok(_)) => {
+                                vec![Alt::err(format!("`element()` of {}", kind_of(l)))]
+                            }
+                            (Err(e), _) | (_, Err(e)) => vec![Alt::err(e.clone())],
+                        };
+                        for mut g in got {
+                            let mut w = when.clone();
+                            w.append(&mut g.when);
+                            g.when = w;
+                            out.push(g);
+                        }
+                    }
+                }
+                cap(out)
             }
             "trimspace" | "chomp" => arg(0)
                 .into_iter()
@@ -1353,6 +1455,91 @@ resource "aws_cloudwatch_metric_alarm" "this" {
             u.alarms[0].refers_to,
             vec!["aws_cloudwatch_log_metric_filter.this"]
         );
+    }
+
+    #[test]
+    fn count_makes_one_filter_per_index() {
+        let src = r#"
+locals {
+  patterns = ["{ $.a = 1 }", "{ $.b = 2 }"]
+}
+variable "on" { default = true }
+variable "unknown" {}
+resource "aws_cloudwatch_log_metric_filter" "list" {
+  count   = length(local.patterns)
+  pattern = local.patterns[count.index]
+}
+resource "aws_cloudwatch_log_metric_filter" "wrap" {
+  count   = 3
+  pattern = element(local.patterns, count.index)
+}
+resource "aws_cloudwatch_log_metric_filter" "switch" {
+  count   = var.on ? 1 : 0
+  pattern = "{ $.c = 3 }"
+}
+resource "aws_cloudwatch_log_metric_filter" "off" {
+  count   = 0
+  pattern = "{ $.d = 4 }"
+}
+resource "aws_cloudwatch_log_metric_filter" "plan_time" {
+  count   = var.unknown
+  pattern = "{ $.e = 5 }"
+}
+resource "aws_cloudwatch_log_metric_filter" "plan_time_index" {
+  count   = length(var.unknown)
+  pattern = local.patterns[count.index]
+}
+resource "aws_cloudwatch_log_metric_filter" "many" {
+  count   = 1000
+  pattern = "{ $.f = ${count.index} }"
+}
+"#;
+        let u = module(src);
+        let by = |r: &str| -> Vec<&Filter> {
+            u.filters
+                .iter()
+                .filter(|f| {
+                    f.resource
+                        .starts_with(&format!("aws_cloudwatch_log_metric_filter{r}"))
+                })
+                .collect()
+        };
+        let list = by(".list[");
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].resource, "aws_cloudwatch_log_metric_filter.list[0]");
+        assert_eq!(known(list[0]), "{ $.a = 1 }");
+        assert_eq!(known(list[1]), "{ $.b = 2 }");
+        // The pattern maps back to where the list element is written.
+        let PatternValue::Known(t) = &list[1].pattern else {
+            unreachable!()
+        };
+        let at = t.source_span(0..11).unwrap().range;
+        assert_eq!(&src[at], "{ $.b = 2 }");
+        let wrap: Vec<&str> = by(".wrap[").into_iter().map(known).collect();
+        assert_eq!(wrap, ["{ $.a = 1 }", "{ $.b = 2 }", "{ $.a = 1 }"]);
+        // Both branches of the count: the larger, so one instance.
+        let switch = by(".switch");
+        assert_eq!(switch.len(), 1);
+        assert_eq!(
+            switch[0].resource,
+            "aws_cloudwatch_log_metric_filter.switch[0]"
+        );
+        // Switched off: still checked once.
+        assert_eq!(known(by(".off")[0]), "{ $.d = 4 }");
+        // Not known until plan time: one instance, without an index.
+        let plan = by(".plan_time");
+        assert_eq!(
+            plan[0].resource,
+            "aws_cloudwatch_log_metric_filter.plan_time"
+        );
+        assert_eq!(known(plan[0]), "{ $.e = 5 }");
+        match &by(".plan_time_index")[0].pattern {
+            PatternValue::Unknown(why) => assert!(why.contains("count.index"), "{why}"),
+            PatternValue::Known(t) => panic!("known: {}", t.as_str()),
+        }
+        let many = by(".many[");
+        assert_eq!(many.len(), MAX_COUNT);
+        assert_eq!(known(many[99]), "{ $.f = 99 }");
     }
 
     #[test]
