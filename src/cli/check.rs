@@ -162,8 +162,9 @@ pub fn check(args: CheckArgs) -> u8 {
 
 fn no_match_note(b: &Benchmark) -> String {
     format!(
-        "no control of `{}` shares a condition with this pattern",
-        b.name
+        "no control of `{}` is close to this pattern (a score of {} or more); name one with `--control` to see the differences",
+        b.name,
+        crate::cis::CLOSE_SCORE
     )
 }
 
