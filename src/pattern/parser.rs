@@ -198,6 +198,14 @@ fn ws0(i: &str) -> PResult<'_, &str> {
     ascii_run(i, ws_byte)
 }
 
+/// `ws? op ws?`: the rest after `op` and the whitespace around it, or
+/// `None` (without building an error) when `op` is not next.
+fn logical_op<'a>(i: &'a str, op: &str) -> Option<&'a str> {
+    let r = i.trim_start_matches(|c: char| c.is_ascii() && ws_byte(c as u8));
+    let r = r.strip_prefix(op)?;
+    Some(r.trim_start_matches(|c: char| c.is_ascii() && ws_byte(c as u8)))
+}
+
 fn ws1(i: &str) -> PResult<'_, &str> {
     let (r, w) = ascii_run(i, ws_byte)?;
     if w.is_empty() {
@@ -469,7 +477,7 @@ impl P {
     ) -> PResult<'a, Expr<C>> {
         let (mut r, first) = operand(i)?;
         let mut ops = Vec::new();
-        while let Ok((r2, _)) = (ws0, tag::<_, _, PErr>(op), ws0).parse(r) {
+        while let Some(r2) = logical_op(r, op) {
             let (r2, e) = operand(r2)?;
             if ops.is_empty() {
                 ops.reserve(4);
@@ -1412,15 +1420,24 @@ impl P {
 
 /// cmp_op = "!=" | "<=" | ">=" | "=" | "<" | ">"
 fn cmp_op(i: &str) -> PResult<'_, CmpOp> {
-    alt((
-        tag("!=").map(|_| CmpOp::Ne),
-        tag("<=").map(|_| CmpOp::Le),
-        tag(">=").map(|_| CmpOp::Ge),
-        tag("=").map(|_| CmpOp::Eq),
-        tag("<").map(|_| CmpOp::Lt),
-        tag(">").map(|_| CmpOp::Gt),
-    ))
-    .parse(i)
+    // Two-byte operators first; a byte match, since failed alternatives
+    // would each build an error.
+    let b = i.as_bytes();
+    let (op, len) = match (b.first(), b.get(1)) {
+        (Some(b'!'), Some(b'=')) => (CmpOp::Ne, 2),
+        (Some(b'<'), Some(b'=')) => (CmpOp::Le, 2),
+        (Some(b'>'), Some(b'=')) => (CmpOp::Ge, 2),
+        (Some(b'='), _) => (CmpOp::Eq, 1),
+        (Some(b'<'), _) => (CmpOp::Lt, 1),
+        (Some(b'>'), _) => (CmpOp::Gt, 1),
+        _ => {
+            return Err(nom::Err::Error(nom::error::ParseError::from_error_kind(
+                i,
+                nom::error::ErrorKind::Tag,
+            )));
+        }
+    };
+    Ok((i.get(len..).unwrap_or(""), op))
 }
 
 /// `<`, `<=`, `>`, `>=` need a bare number.
