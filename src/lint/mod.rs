@@ -384,11 +384,44 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
             _ => {}
         }
     }
-    for (_, files) in modules {
-        if files.iter().any(|f| terraform::mentions_lintable(f.text)) {
-            units.push(terraform::extract_module(&files));
+    // Each module directory on its own, then the instances of the local
+    // modules it calls, with their inputs.
+    let mut calls_of: Vec<(String, Vec<terraform::ModuleCall>)> = Vec::new();
+    for (dir, files) in &modules {
+        let lintable = files.iter().any(|f| terraform::mentions_lintable(f.text));
+        if !lintable && !files.iter().any(|f| f.text.contains("module")) {
+            continue;
+        }
+        let (unit, calls) = terraform::extract_instance(files, &Vec::new(), "");
+        if lintable {
+            units.push(unit);
+        }
+        if !calls.is_empty() {
+            calls_of.push((normal_dir(dir), calls));
         }
     }
+    let by_dir: BTreeMap<String, &[terraform::TfFile<'_>]> = modules
+        .iter()
+        .map(|(dir, files)| (normal_dir(dir), files.as_slice()))
+        .collect();
+    let called: Vec<String> = calls_of
+        .iter()
+        .flat_map(|(dir, calls)| calls.iter().filter_map(|c| join_dir(dir, &c.source)))
+        .collect();
+    let mut instances = Vec::new();
+    for (dir, calls) in &calls_of {
+        if !called.contains(dir) {
+            instantiate(
+                &by_dir,
+                dir,
+                calls,
+                "",
+                &mut vec![dir.clone()],
+                &mut instances,
+            );
+        }
+    }
+    merge_instances(&mut units, instances);
 
     let mut filters_out = Vec::new();
     let mut passing: Vec<(String, String)> = Vec::new(); // (control, resource)
@@ -758,6 +791,124 @@ fn first_line(l: &Location) -> Location {
 /// refers to the filter resource, or one on the same metric name in a
 /// namespace that can be the same. A filter with a literal name is also
 /// taken as watched when some alarm's metric name is not known.
+/// At most this many module instances are linted, and modules nest at most
+/// this deep.
+const MAX_INSTANCES: usize = 256;
+const MAX_MODULE_DEPTH: usize = 8;
+
+/// A directory path with `.` and `..` resolved and `/` separators.
+fn normal_dir(dir: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in dir.split(['/', '\\']) {
+        match p {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|l| *l != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if dir.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// The directory a local module `source` names, from the calling module's
+/// directory (both normal).
+fn join_dir(dir: &str, source: &str) -> Option<String> {
+    let joined = if dir.is_empty() {
+        source.to_owned()
+    } else {
+        format!("{dir}/{source}")
+    };
+    let d = normal_dir(&joined);
+    // Above the directories given: not among the linted files.
+    (d != dir).then_some(d)
+}
+
+/// Lint the instances of the local modules that `calls` (made in `dir`)
+/// name, and of the modules those call, with their inputs.
+fn instantiate(
+    by_dir: &BTreeMap<String, &[terraform::TfFile<'_>]>,
+    dir: &str,
+    calls: &[terraform::ModuleCall],
+    prefix: &str,
+    path: &mut Vec<String>,
+    out: &mut Vec<Unit>,
+) {
+    for call in calls {
+        let Some(child) = join_dir(dir, &call.source) else {
+            continue;
+        };
+        let Some(files) = by_dir.get(&child) else {
+            continue;
+        };
+        if out.len() >= MAX_INSTANCES || path.len() > MAX_MODULE_DEPTH || path.contains(&child) {
+            continue;
+        }
+        let prefix = format!("{prefix}module.{}.", call.name);
+        let (unit, sub) = terraform::extract_instance(files, &call.inputs, &prefix);
+        out.push(unit);
+        path.push(child.clone());
+        instantiate(by_dir, &child, &sub, &prefix, path, out);
+        path.pop();
+    }
+}
+
+/// Add the module instances to the units (each file or module directory
+/// on its own). An instance's filter that its directory already reports
+/// the same way (same resource, branch, pattern and metric) is dropped; a
+/// directory's filter whose pattern is not known there is dropped where
+/// an instance knows it.
+fn merge_instances(units: &mut Vec<Unit>, mut instances: Vec<Unit>) {
+    if instances.is_empty() {
+        return;
+    }
+    type Key = (
+        FileId,
+        usize,
+        Option<String>,
+        Result<String, String>,
+        Option<Metric>,
+    );
+    fn key(f: &Filter) -> Key {
+        let pattern = match &f.pattern {
+            PatternValue::Known(t) => Ok(t.as_str().to_owned()),
+            PatternValue::Unknown(why) => Err(why.clone()),
+        };
+        (
+            f.file,
+            f.extent.start,
+            f.variant.clone(),
+            pattern,
+            f.metric.clone(),
+        )
+    }
+    let seen: std::collections::HashSet<_> = units
+        .iter()
+        .flat_map(|u| u.filters.iter().map(key))
+        .collect();
+    let known: std::collections::HashSet<(FileId, usize)> = instances
+        .iter()
+        .flat_map(|u| &u.filters)
+        .filter(|f| matches!(f.pattern, PatternValue::Known(_)))
+        .map(|f| (f.file, f.extent.start))
+        .collect();
+    for u in units.iter_mut() {
+        u.filters.retain(|f| {
+            !(matches!(f.pattern, PatternValue::Unknown(_))
+                && known.contains(&(f.file, f.extent.start)))
+        });
+    }
+    for u in &mut instances {
+        u.filters.retain(|f| !seen.contains(&key(f)));
+    }
+    units.extend(instances);
+}
+
 fn has_alarm(unit: &Unit, f: &Filter, metric: &Metric) -> bool {
     let address = f.resource.split('[').next().unwrap_or(&f.resource);
     unit.alarms.iter().any(|a| {
@@ -1312,6 +1463,127 @@ mod tests {
         assert!(codes(&r).is_empty(), "{:#?}", r.diagnostics);
         let r = run(&[("t.yaml", &cfn("Custom"))], &Options::default());
         assert_eq!(codes(&r), vec!["CF0302"]);
+    }
+
+    #[test]
+    fn local_modules_are_linted_with_their_inputs() {
+        let child = r#"
+variable "root_pattern" {}
+variable "auth_pattern" {}
+variable "metric_namespace" { default = "CISBenchmark" }
+resource "aws_cloudwatch_log_metric_filter" "root" {
+  pattern = var.root_pattern
+  metric_transformation {
+    name      = "RootUsage"
+    namespace = var.metric_namespace
+  }
+}
+resource "aws_cloudwatch_log_metric_filter" "auth" {
+  pattern = var.auth_pattern
+  metric_transformation {
+    name      = "ConsoleSigninFailures"
+    namespace = var.metric_namespace
+  }
+}
+resource "aws_cloudwatch_log_metric_filter" "fixed" {
+  pattern = "{ $.eventName = "
+}
+resource "aws_cloudwatch_metric_alarm" "root" {
+  metric_name = "RootUsage"
+  namespace   = "CISBenchmark"
+}
+resource "aws_cloudwatch_metric_alarm" "auth" {
+  metric_name = "ConsoleSigninFailures"
+  namespace   = "CISBenchmark"
+}
+"#;
+        let root = format!(
+            "locals {{\n  root = {ROOT_OK:?}\n}}\nvariable \"unknown\" {{}}\nmodule \"alarms\" {{\n  source       = \"../modules/./cis\"\n  root_pattern = local.root\n  auth_pattern = \"{{ ($.eventName = ConsoleLogin) && ($.errorMessage = \\\"Failedauthentication\\\") }}\"\n}}\nmodule \"other\" {{\n  source           = \"../modules/cis\"\n  root_pattern     = var.unknown\n  auth_pattern     = local.root\n  metric_namespace = \"Elsewhere\"\n}}\nmodule \"registry\" {{\n  source = \"terraform-aws-modules/cloudwatch/aws\"\n}}\n"
+        );
+        let r = run(
+            &[("live/main.tf", &root), ("modules/cis/main.tf", child)],
+            &Options::default(),
+        );
+        let found: Vec<(&str, &str)> = r
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.resource.as_deref().unwrap_or("")))
+            .collect();
+        // The module on its own: the broken literal once; the patterns from
+        // inputs are not reported as unknown, since the instances know them.
+        assert!(
+            found.contains(&("CF0100", "aws_cloudwatch_log_metric_filter.fixed")),
+            "{found:?}"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|(_, res)| res.contains(".fixed") && res.starts_with("module.")),
+            "{found:?}"
+        );
+        // module.alarms: root passes; the authentication pattern is a near miss,
+        // reported at the caller's line.
+        let auth = r
+            .diagnostics
+            .iter()
+            .find(|d| {
+                d.resource.as_deref() == Some("module.alarms.aws_cloudwatch_log_metric_filter.auth")
+            })
+            .unwrap();
+        assert_eq!(auth.code, "CF0200");
+        assert_eq!(auth.location.as_ref().unwrap().path, "live/main.tf");
+        assert!(r.filters.iter().any(|f| f.resource
+            == "module.alarms.aws_cloudwatch_log_metric_filter.root"
+            && f.passes == Some(true)));
+        // module.other: an input not known statically, and an alarm in
+        // another namespace than the one given.
+        assert!(
+            found.contains(&(
+                "CF0002",
+                "module.other.aws_cloudwatch_log_metric_filter.root"
+            )),
+            "{found:?}"
+        );
+        let unknown = r
+            .diagnostics
+            .iter()
+            .find(|d| {
+                d.code == "CF0002"
+                    && d.resource.as_deref()
+                        == Some("module.other.aws_cloudwatch_log_metric_filter.root")
+            })
+            .unwrap();
+        assert!(
+            unknown.message.contains("given by the calling module"),
+            "{}",
+            unknown.message
+        );
+        assert!(
+            found.contains(&(
+                "CF0302",
+                "module.other.aws_cloudwatch_log_metric_filter.auth"
+            )),
+            "{found:?}"
+        );
+        // Not a single unknown-pattern info for the module on its own.
+        assert!(
+            !found.contains(&("CF0002", "aws_cloudwatch_log_metric_filter.root")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn module_paths() {
+        assert_eq!(normal_dir("a/./b/../c"), "a/c");
+        assert_eq!(normal_dir("../x/y/.."), "../x");
+        assert_eq!(normal_dir(r"a\b"), "a/b");
+        assert_eq!(normal_dir("/abs/x/"), "/abs/x");
+        assert_eq!(
+            join_dir("live", "../modules/cis").as_deref(),
+            Some("modules/cis")
+        );
+        assert_eq!(join_dir("", "./m").as_deref(), Some("m"));
+        assert_eq!(join_dir("a", "./").as_deref(), None);
     }
 
     #[test]

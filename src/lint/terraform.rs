@@ -66,8 +66,62 @@ pub struct TfFile<'a> {
     pub base: usize,
 }
 
+/// A value given to a module input, evaluated in the calling module.
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// A string, mapped to where it is written.
+    Str(Text),
+    /// A number.
+    Num(Text),
+    /// A boolean.
+    Bool(bool),
+    /// `null`.
+    Null,
+    /// A list or tuple.
+    List(Vec<Input>),
+    /// A map or object.
+    Obj(Vec<(String, Input)>),
+}
+
+/// The inputs of a module instance: each value known statically, or why
+/// it is not.
+pub type Inputs = Vec<(String, Result<Input, String>)>;
+
+/// A call of a module in a local directory: `module "NAME" { source =
+/// "./dir" … }`.
+#[derive(Clone, Debug)]
+pub struct ModuleCall {
+    /// The module block's label.
+    pub name: String,
+    /// The `source`, a path relative to the calling module.
+    pub source: String,
+    /// The arguments other than the meta-arguments.
+    pub inputs: Inputs,
+}
+
+/// Module-block arguments that are not inputs.
+const META_ARGUMENTS: &[&str] = &[
+    "source",
+    "version",
+    "providers",
+    "count",
+    "for_each",
+    "depends_on",
+];
+
 /// Extract the filters and alarms of one module.
 pub fn extract_module(files: &[TfFile<'_>]) -> Unit {
+    extract_instance(files, &Vec::new(), "").0
+}
+
+/// Extract the filters and alarms of one module instance, whose variables
+/// take `inputs` (defaults apply to the others), and the local modules it
+/// calls. Resource addresses get `prefix` (`module.alarms.`).
+pub fn extract_instance(
+    files: &[TfFile<'_>],
+    inputs: &Inputs,
+    prefix: &str,
+) -> (Unit, Vec<ModuleCall>) {
     let mut unit = Unit::default();
     let mut bodies: Vec<(usize, Body)> = Vec::new();
     for (i, f) in files.iter().enumerate() {
@@ -87,7 +141,17 @@ pub fn extract_module(files: &[TfFile<'_>]) -> Unit {
             }
         }
     }
-    let env = Env::new(files, &bodies);
+    let mut env = Env::new(files, &bodies);
+    env.given = inputs
+        .iter()
+        .map(|(name, v)| {
+            (
+                name.clone(),
+                v.as_ref().map(input_val).map_err(Clone::clone),
+            )
+        })
+        .collect();
+    let mut calls = Vec::new();
     for (src, body) in &bodies {
         for block in body.get_blocks("resource") {
             let Some(kind) = label(block, 0) else {
@@ -99,8 +163,40 @@ pub fn extract_module(files: &[TfFile<'_>]) -> Unit {
                 unit.alarms.extend(env.alarm_resource(*src, block));
             }
         }
+        for block in body.get_blocks("module") {
+            calls.extend(env.module_call(*src, block));
+        }
     }
-    unit
+    if !prefix.is_empty() {
+        for f in &mut unit.filters {
+            f.resource = format!("{prefix}{}", f.resource);
+        }
+        for a in &mut unit.alarms {
+            for r in &mut a.refers_to {
+                *r = format!("{prefix}{r}");
+            }
+        }
+    }
+    (unit, calls)
+}
+
+/// A module input as a value of the evaluator.
+fn input_val<'b>(i: &Input) -> Val<'b> {
+    match i {
+        Input::Str(t) => Val::Str(t.clone()),
+        Input::Num(t) => Val::Num(t.clone()),
+        Input::Bool(b) => Val::Bool(*b),
+        Input::Null => Val::Null,
+        Input::List(items) => Val::List(Rc::new(
+            items.iter().map(|x| Thunk::Done(input_val(x))).collect(),
+        )),
+        Input::Obj(entries) => Val::Obj(Rc::new(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), Thunk::Done(input_val(v))))
+                .collect(),
+        )),
+    }
 }
 
 /// Whether a file's text names a resource type the linter reads.
@@ -167,6 +263,8 @@ struct Env<'b> {
     files: &'b [TfFile<'b>],
     locals: HashMap<&'b str, (&'b Expression, usize)>,
     vars: HashMap<&'b str, Option<(&'b Expression, usize)>>,
+    /// Variables given by the calling module, evaluated there.
+    given: HashMap<String, Result<Val<'b>, String>>,
 }
 
 impl<'b> Env<'b> {
@@ -193,6 +291,7 @@ impl<'b> Env<'b> {
             files,
             locals,
             vars,
+            given: HashMap::new(),
         }
     }
 
@@ -442,6 +541,66 @@ impl<'b> Env<'b> {
 
     /// The entries of a `for_each` value: a map's keys and values, or a set
     /// of strings (each key and value the string).
+    /// A call of a module in a local directory, with its inputs evaluated
+    /// here.
+    fn module_call(&self, src: usize, block: &'b Block) -> Option<ModuleCall> {
+        let scope = Rc::new(Scope {
+            src,
+            bindings: vec![],
+        });
+        let name = label(block, 0)?.to_owned();
+        let source = self.single_str(&block.body.get_attribute("source")?.value, &scope)?;
+        if !(source.starts_with("./") || source.starts_with("../")) {
+            return None;
+        }
+        let inputs = block
+            .body
+            .attributes()
+            .filter(|a| !META_ARGUMENTS.contains(&a.key.as_str()))
+            .map(|a| {
+                let value = match self.eval(&a.value, &scope, 0).as_slice() {
+                    [Alt { val: Ok(v), .. }] => self.to_input(v, 0),
+                    [Alt { val: Err(e), .. }] => Err(e.clone()),
+                    _ => Err(format!(
+                        "the argument `{}` depends on a condition",
+                        a.key.as_str()
+                    )),
+                };
+                (a.key.as_str().to_owned(), value)
+            })
+            .collect();
+        Some(ModuleCall {
+            name,
+            source,
+            inputs,
+        })
+    }
+
+    /// A value with every member evaluated, to hand to another module.
+    fn to_input(&self, v: &Val<'b>, depth: usize) -> Result<Input, String> {
+        if depth > MAX_DEPTH {
+            return Err("the value is nested too deeply".into());
+        }
+        let member = |t: &Thunk<'b>| match self.force(t, depth + 1).as_slice() {
+            [Alt { val: Ok(v), .. }] => self.to_input(v, depth + 1),
+            [Alt { val: Err(e), .. }] => Err(e.clone()),
+            _ => Err("a member depends on a condition".to_owned()),
+        };
+        Ok(match v {
+            Val::Str(t) => Input::Str(t.clone()),
+            Val::Num(t) => Input::Num(t.clone()),
+            Val::Bool(b) => Input::Bool(*b),
+            Val::Null => Input::Null,
+            Val::List(items) => Input::List(items.iter().map(member).collect::<Result<_, _>>()?),
+            Val::Obj(entries) => Input::Obj(
+                entries
+                    .iter()
+                    .map(|(k, t)| member(t).map(|v| (k.clone(), v)))
+                    .collect::<Result<_, _>>()?,
+            ),
+        })
+    }
+
     /// The instances of a resource with `count`: `address[0]` … with
     /// `count.index` bound, as many as the largest count any branch of the
     /// expression gives (at most [`MAX_COUNT`]; at least one, so that a
@@ -706,6 +865,15 @@ impl<'b> Env<'b> {
                         None => {
                             return vec![Alt::err(format!(
                                 "`local.{name}` is not defined in this module"
+                            ))];
+                        }
+                    }
+                } else if let Some(given) = self.given.get(name) {
+                    match given {
+                        Ok(v) => vec![Alt::ok(v.clone())],
+                        Err(why) => {
+                            return vec![Alt::err(format!(
+                                "`var.{name}` is given by the calling module, but not statically: {why}"
                             ))];
                         }
                     }

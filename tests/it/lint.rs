@@ -109,7 +109,13 @@ fn corpus_verdicts_securityhub() {
 /// Every extraction form and rule, per fixture directory.
 #[test]
 fn fixtures_human() {
-    for dir in ["terraform", "terraform_json", "cloudformation", "encoding"] {
+    for dir in [
+        "terraform",
+        "terraform_json",
+        "cloudformation",
+        "encoding",
+        "modules",
+    ] {
         let out = lint_in(&fixtures(), &[dir]);
         snapshot_settings().bind(|| {
             insta::assert_snapshot!(
