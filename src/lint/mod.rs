@@ -1573,6 +1573,46 @@ resource "aws_cloudwatch_metric_alarm" "auth" {
     }
 
     #[test]
+    fn modules_with_for_each_and_count_are_one_instance_per_key() {
+        let child = "variable \"p\" {}\nresource \"aws_cloudwatch_log_metric_filter\" \"root\" {\n  name    = \"RootUsage\"\n  pattern = var.p\n}\n";
+        let root = format!(
+            "locals {{\n  ok = {ROOT_OK:?}\n  patterns = {{\n    good = {ROOT_OK:?}\n    bad  = \"{{ $.userIdentity.type = Root }}\"\n  }}\n}}\nmodule \"by_key\" {{\n  for_each = local.patterns\n  source   = \"./m\"\n  p        = each.value\n}}\nmodule \"by_index\" {{\n  count  = 2\n  source = \"./m\"\n  p      = [local.ok, \"{{ $.a = 1 }}\"][count.index]\n}}\n"
+        );
+        let r = run(
+            &[("main.tf", &root), ("m/main.tf", child)],
+            &Options::default(),
+        );
+        let verdicts: Vec<(&str, Option<bool>)> = r
+            .filters
+            .iter()
+            .map(|f| (f.resource.as_str(), f.passes))
+            .collect();
+        for (resource, passes) in [
+            (
+                "module.by_key[\"good\"].aws_cloudwatch_log_metric_filter.root",
+                Some(true),
+            ),
+            (
+                "module.by_key[\"bad\"].aws_cloudwatch_log_metric_filter.root",
+                Some(false),
+            ),
+            (
+                "module.by_index[0].aws_cloudwatch_log_metric_filter.root",
+                Some(true),
+            ),
+            (
+                "module.by_index[1].aws_cloudwatch_log_metric_filter.root",
+                Some(false),
+            ),
+        ] {
+            assert!(
+                verdicts.contains(&(resource, passes)),
+                "{resource}: {verdicts:#?}"
+            );
+        }
+    }
+
+    #[test]
     fn module_paths() {
         assert_eq!(normal_dir("a/./b/../c"), "a/c");
         assert_eq!(normal_dir("../x/y/.."), "../x");

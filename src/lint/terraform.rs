@@ -164,7 +164,7 @@ pub fn extract_instance(
             }
         }
         for block in body.get_blocks("module") {
-            calls.extend(env.module_call(*src, block));
+            calls.extend(env.module_calls(*src, block));
         }
     }
     if !prefix.is_empty() {
@@ -178,6 +178,18 @@ pub fn extract_instance(
         }
     }
     (unit, calls)
+}
+
+/// The scope of one `for_each` instance: `each.key` and `each.value`.
+fn each_scope<'b>(src: usize, key: Text, value: Thunk<'b>) -> Rc<Scope<'b>> {
+    let each = Val::Obj(Rc::new(vec![
+        ("key".to_owned(), Thunk::Done(Val::Str(key))),
+        ("value".to_owned(), value),
+    ]));
+    Rc::new(Scope {
+        src,
+        bindings: vec![("each".to_owned(), each)],
+    })
 }
 
 /// A module input as a value of the evaluator.
@@ -345,24 +357,8 @@ impl<'b> Env<'b> {
                     src,
                     bindings: vec![],
                 });
-                let entries = self.for_each_entries(&fe.value, &scope);
-                match entries {
-                    Ok(entries) => entries
-                        .into_iter()
-                        .map(|(key, value)| {
-                            let each = Val::Obj(Rc::new(vec![
-                                ("key".to_owned(), Thunk::Done(Val::Str(key.clone()))),
-                                ("value".to_owned(), value),
-                            ]));
-                            (
-                                format!("{kind}.{name}[\"{}\"]", key.as_str()),
-                                Rc::new(Scope {
-                                    src,
-                                    bindings: vec![("each".to_owned(), each)],
-                                }),
-                            )
-                        })
-                        .collect(),
+                match self.for_each_instances(&fe.value, &scope, &format!("{kind}.{name}")) {
+                    Ok(instances) => instances,
                     Err(why) => {
                         let anchor = block
                             .body
@@ -541,39 +537,60 @@ impl<'b> Env<'b> {
 
     /// The entries of a `for_each` value: a map's keys and values, or a set
     /// of strings (each key and value the string).
-    /// A call of a module in a local directory, with its inputs evaluated
-    /// here.
-    fn module_call(&self, src: usize, block: &'b Block) -> Option<ModuleCall> {
+    /// The calls a module block makes of a module in a local directory:
+    /// one, or one per key of its `for_each` or index of its `count`
+    /// (named `NAME["key"]`, `NAME[0]`), with the inputs evaluated here.
+    fn module_calls(&self, src: usize, block: &'b Block) -> Vec<ModuleCall> {
         let scope = Rc::new(Scope {
             src,
             bindings: vec![],
         });
-        let name = label(block, 0)?.to_owned();
-        let source = self.single_str(&block.body.get_attribute("source")?.value, &scope)?;
+        let (Some(name), Some(source)) = (
+            label(block, 0),
+            block
+                .body
+                .get_attribute("source")
+                .and_then(|s| self.single_str(&s.value, &scope)),
+        ) else {
+            return Vec::new();
+        };
         if !(source.starts_with("./") || source.starts_with("../")) {
-            return None;
+            return Vec::new();
         }
-        let inputs = block
-            .body
-            .attributes()
-            .filter(|a| !META_ARGUMENTS.contains(&a.key.as_str()))
-            .map(|a| {
-                let value = match self.eval(&a.value, &scope, 0).as_slice() {
-                    [Alt { val: Ok(v), .. }] => self.to_input(v, 0),
-                    [Alt { val: Err(e), .. }] => Err(e.clone()),
-                    _ => Err(format!(
-                        "the argument `{}` depends on a condition",
-                        a.key.as_str()
-                    )),
-                };
-                (a.key.as_str().to_owned(), value)
+        let instances = match (
+            block.body.get_attribute("for_each"),
+            block.body.get_attribute("count"),
+        ) {
+            (Some(fe), _) => self
+                .for_each_instances(&fe.value, &scope, name)
+                // Arguments that use `each` are then not known.
+                .unwrap_or_else(|_| vec![(name.to_owned(), scope)]),
+            (None, Some(c)) => self.count_instances(&c.value, src, name),
+            (None, None) => vec![(name.to_owned(), scope)],
+        };
+        instances
+            .into_iter()
+            .map(|(name, scope)| ModuleCall {
+                name,
+                source: source.clone(),
+                inputs: block
+                    .body
+                    .attributes()
+                    .filter(|a| !META_ARGUMENTS.contains(&a.key.as_str()))
+                    .map(|a| {
+                        let value = match self.eval(&a.value, &scope, 0).as_slice() {
+                            [Alt { val: Ok(v), .. }] => self.to_input(v, 0),
+                            [Alt { val: Err(e), .. }] => Err(e.clone()),
+                            _ => Err(format!(
+                                "the argument `{}` depends on a condition",
+                                a.key.as_str()
+                            )),
+                        };
+                        (a.key.as_str().to_owned(), value)
+                    })
+                    .collect(),
             })
-            .collect();
-        Some(ModuleCall {
-            name,
-            source,
-            inputs,
-        })
+            .collect()
     }
 
     /// A value with every member evaluated, to hand to another module.
@@ -643,6 +660,26 @@ impl<'b> Env<'b> {
                 )
             })
             .collect()
+    }
+
+    /// The instances of a block with `for_each`: `address["key"]` with
+    /// `each` bound, or why the collection is not known.
+    fn for_each_instances(
+        &self,
+        expr: &'b Expression,
+        scope: &Rc<Scope<'b>>,
+        address: &str,
+    ) -> Result<Vec<(String, Rc<Scope<'b>>)>, String> {
+        Ok(self
+            .for_each_entries(expr, scope)?
+            .into_iter()
+            .map(|(key, value)| {
+                (
+                    format!("{address}[\"{}\"]", key.as_str()),
+                    each_scope(scope.src, key, value),
+                )
+            })
+            .collect())
     }
 
     fn for_each_entries(
