@@ -3,7 +3,8 @@
 #   - grammar/corpus/{valid,invalid}/*.pattern, one trailing newline stripped
 #     (the corpus convention);
 #   - fuzz/seeds/*.pattern, same convention;
-#   - tests/fuzz_regressions/*, verbatim (saved fuzz inputs are exact bytes).
+#   - tests/fuzz_regressions/*, verbatim (saved fuzz inputs are exact bytes);
+#   - for the lint target, the lint fixtures and the shared IaC corpus.
 # Seeds are named after their source, so running this again refreshes them
 # without duplicates.
 set -euo pipefail
@@ -36,3 +37,15 @@ for target in parse roundtrip normalize verdict; do
   fi
   echo "$out: $(find "$out" -type f | wc -l) files"
 done
+
+# The lint target reads files, not patterns: seed it with the lint fixtures
+# and the shared IaC corpus, each file on its own.
+out="corpus/lint"
+mkdir -p "$out"
+for dir in ../tests/data/lint ../../shared/corpus/iac; do
+  [ -d "$dir" ] || continue
+  find "$dir" -type f ! -name '*.md' | while read -r f; do
+    cp "$f" "$out/seed-$(echo "$f" | tr '/' '_' | tr -d '.')"
+  done
+done
+echo "$out: $(find "$out" -type f | wc -l) files"

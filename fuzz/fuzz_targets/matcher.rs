@@ -22,13 +22,23 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let answer = normal.matches(event);
-    assert_eq!(answer, written.matches(event), "normal form vs as written: {pattern:?} on {event:?}");
-    assert_eq!(answer, normal.explain(event).matched, "explain: {pattern:?} on {event:?}");
+    assert_eq!(
+        answer,
+        written.matches(event),
+        "normal form vs as written: {pattern:?} on {event:?}"
+    );
+    assert_eq!(
+        answer,
+        normal.explain(event).matched,
+        "explain: {pattern:?} on {event:?}"
+    );
     let set = MatcherSet::new(vec![normal, written]);
     for line in event.lines() {
         let p = set.prepare(line);
         assert_eq!(p.matches(0), p.matches(1), "set: {pattern:?} on {line:?}");
-        let alone = Matcher::new(pattern).map(|m| m.matches(line)).unwrap_or(false);
+        let alone = Matcher::new(pattern)
+            .map(|m| m.matches(line))
+            .unwrap_or(false);
         assert_eq!(p.matches(0), alone, "set vs alone: {pattern:?} on {line:?}");
     }
 });

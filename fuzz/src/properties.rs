@@ -17,6 +17,9 @@
 //!   comparing against the control it names; verdicts, `passes`,
 //!   differences and the canonical text are consistent; and a house-style
 //!   re-layout (whitespace only) gives the same comparison.
+//! - [`check_lint`]: linting any set of files never panics; every location
+//!   lies inside its file on character boundaries, and every output format
+//!   renders.
 //!
 //! One allowance: printing may add whitespace and quotes, so a valid pattern
 //! close to the 1024-character limit can print to a longer text that the
@@ -209,6 +212,75 @@ pub fn check_verdict(text: &str) {
             }
         }
     }
+}
+
+/// The files a lint fuzz input stands for, in order: parts of the input
+/// separated by this line.
+pub const LINT_FILE_SEPARATOR: &[u8] = b"\n--8<--\n";
+
+/// Names for the parts of a lint fuzz input: a module, a module it may
+/// call (`./m`), a CloudFormation template and a Terraform JSON file.
+pub const LINT_FILE_NAMES: &[&str] = &["main.tf", "m/main.tf", "t.yaml", "x.tf.json"];
+
+/// Lint the parts of `data` as files: no panic, locations inside their
+/// files, every output format renders.
+pub fn check_lint(data: &[u8]) {
+    use cis_filters::lint::model::SourceFile;
+    use cis_filters::lint::{Options, lint, render};
+    let mut files = Vec::new();
+    let mut rest = data;
+    for name in LINT_FILE_NAMES {
+        let (part, after) = match rest
+            .windows(LINT_FILE_SEPARATOR.len())
+            .position(|w| w == LINT_FILE_SEPARATOR)
+        {
+            Some(p) => (&rest[..p], Some(&rest[p + LINT_FILE_SEPARATOR.len()..])),
+            None => (rest, None),
+        };
+        files.push(SourceFile {
+            path: (*name).to_owned(),
+            bytes: part.to_vec(),
+        });
+        match after {
+            Some(a) => rest = a,
+            None => break,
+        }
+    }
+    let report = lint(&files, &Options::default());
+    let located = report
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.location.as_ref())
+        .chain(report.filters.iter().map(|f| &f.location));
+    for loc in located {
+        let Some(file) = files.iter().find(|f| f.path == loc.path) else {
+            panic!("a location in an unknown file {:?}", loc.path);
+        };
+        assert!(
+            loc.byte_start <= loc.byte_end && loc.byte_end <= file.bytes.len(),
+            "bytes {}..{} outside {} ({} bytes)",
+            loc.byte_start,
+            loc.byte_end,
+            loc.path,
+            file.bytes.len()
+        );
+        assert!(loc.line >= 1 && loc.column >= 1 && loc.end_line >= loc.line);
+        if let Ok(text) = std::str::from_utf8(&file.bytes) {
+            assert!(
+                text.is_char_boundary(loc.byte_start) && text.is_char_boundary(loc.byte_end),
+                "bytes {}..{} of {} not on character boundaries",
+                loc.byte_start,
+                loc.byte_end,
+                loc.path
+            );
+        }
+    }
+    let _ = render::human(&report, false);
+    let json: Result<serde_json::Value, _> = serde_json::from_str(&render::json(&report));
+    assert!(json.is_ok(), "the JSON report does not parse");
+    let sarif: Result<serde_json::Value, _> = serde_json::from_str(&render::sarif(&report));
+    assert!(sarif.is_ok(), "the SARIF report does not parse");
+    let _ = render::github(&report);
 }
 
 /// `normal`'s Display parses back to the same normal form; returns it.

@@ -25,7 +25,10 @@ use cis_filters::pattern::{Normal, lexical_eq, normalize, parse};
 #[path = "../../fuzz/src/properties.rs"]
 mod properties;
 
-use properties::{check_normalize, check_parse, check_roundtrip, check_tree_spans, check_verdict};
+use properties::{
+    LINT_FILE_SEPARATOR, check_lint, check_normalize, check_parse, check_roundtrip,
+    check_tree_spans, check_verdict,
+};
 
 const S: Span = Span { start: 0, end: 0 };
 
@@ -618,6 +621,127 @@ proptest! {
         edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..5), 1..4),
     ) {
         check_verdict(&near_miss(which, &edits));
+    }
+}
+
+/// Words of Terraform, CloudFormation and filter patterns, and the file
+/// separator: lint inputs that reach the extractors' corners (modules,
+/// `count`, `for_each`, intrinsics, broken syntax).
+const LINT_WORDS: &[&str] = &[
+    "resource",
+    "\"aws_cloudwatch_log_metric_filter\"",
+    "\"aws_cloudwatch_metric_alarm\"",
+    "\"r\"",
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    "=",
+    ",",
+    "\n",
+    "pattern",
+    "metric_transformation",
+    "name",
+    "namespace",
+    "metric_name",
+    "\"RootUsage\"",
+    "\"{ $.a = 1 }\"",
+    "\"{ $.eventName = \\\"x\\\" }\"",
+    "module",
+    "\"m\"",
+    "source",
+    "\"./m\"",
+    "\"../m\"",
+    "variable",
+    "default",
+    "locals",
+    "local.p",
+    "var.p",
+    "p",
+    "count",
+    "count.index",
+    "for_each",
+    "each.value",
+    "each.key",
+    "length(local.p)",
+    "element(var.p, 1)",
+    "? :",
+    "true",
+    "2",
+    "<<EOT\n{ $.b = 2 }\nEOT\n",
+    "${var.p}",
+    "\"${local.p}\"",
+    "Resources:",
+    "  R:",
+    "    Type: AWS::Logs::MetricFilter",
+    "    Properties:",
+    "      FilterPattern: !Sub '${AWS::Region}'",
+    "      FilterPattern: '{ $.c = 3 }'",
+    "!If [C, a, b]",
+    "{\"resource\":",
+    "\"pattern\":",
+    "# cis-filters: disable=CF0302",
+    "\u{feff}",
+    "\r\n",
+    "\t",
+    "é",
+];
+
+fn lint_input() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(
+        prop_oneof![
+            9 => prop::sample::select(LINT_WORDS).prop_map(|w| w.as_bytes().to_vec()),
+            1 => Just(LINT_FILE_SEPARATOR.to_vec()),
+        ],
+        0..80,
+    )
+    .prop_map(|parts| parts.join(&b' '))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: config().cases / 4, ..config() })]
+
+    /// Linting any mix of these words never panics, and its locations and
+    /// reports are well formed.
+    #[test]
+    fn lint_never_panics(input in lint_input()) {
+        check_lint(&input);
+    }
+}
+
+/// The lint fixtures and corpus files, two at a time (as a module and the
+/// module it calls), keep the lint properties.
+#[test]
+fn lint_fixtures_keep_the_fuzz_properties() {
+    let mut files: Vec<Vec<u8>> = Vec::new();
+    for dir in [
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/lint"),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/iac"),
+    ] {
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x != "md") {
+                    files.push(std::fs::read(&p).unwrap());
+                }
+            }
+        }
+    }
+    assert!(files.len() > 10, "{} lint fixtures", files.len());
+    for (i, a) in files.iter().enumerate() {
+        let b = &files[(i + 1) % files.len()];
+        let mut input = a.clone();
+        input.extend_from_slice(LINT_FILE_SEPARATOR);
+        input.extend_from_slice(b);
+        check_lint(&input);
     }
 }
 
