@@ -38,8 +38,10 @@ pub enum Deny {
     cis-filters lint --benchmark securityhub --match strict templates/cloudtrail.yaml\n  \
     cis-filters lint --control 3.1 modules/alarms/main.tf\n\n\
     Reads .tf and .tf.json (one Terraform module per directory: locals and variable\n\
-    defaults resolve across its files), and CloudFormation/SAM templates in .yaml,\n\
-    .yml, .json and .template. Directories are walked recursively, honouring\n\
+    defaults resolve across its files; `count` and `for_each` give one filter per\n\
+    instance; a local module called from a linted directory is linted again with\n\
+    the call's arguments, as module.NAME.…), and CloudFormation/SAM templates in\n\
+    .yaml, .yml, .json and .template. Directories are walked recursively, honouring\n\
     .gitignore; .terraform/ and cdk.out/ are skipped unless named.\n\n\
     Rules: CF0001 file-error, CF0002 unresolved-pattern (info), CF0100 pattern-syntax,\n\
     CF0200 cis-nonconforming, CF0201 cis-equivalent (info), CF0202 cis-missing,\n\
