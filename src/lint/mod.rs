@@ -386,24 +386,25 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
     }
     // Each module directory on its own, then the instances of the local
     // modules it calls, with their inputs.
+    // Each directory is parsed once, for itself and for its instances.
+    let mut by_dir: BTreeMap<String, terraform::ParsedModule<'_>> = BTreeMap::new();
     let mut calls_of: Vec<(String, Vec<terraform::ModuleCall>)> = Vec::new();
     for (dir, files) in &modules {
         let lintable = files.iter().any(|f| terraform::mentions_lintable(f.text));
         if !lintable && !files.iter().any(|f| f.text.contains("module")) {
             continue;
         }
-        let (unit, calls) = terraform::extract_instance(files, &Vec::new(), "");
+        let module = terraform::ParsedModule::new(files);
+        let (unit, calls) = module.extract(&Vec::new(), "");
         if lintable {
             units.push(unit);
         }
+        let dir = normal_dir(dir);
         if !calls.is_empty() {
-            calls_of.push((normal_dir(dir), calls));
+            calls_of.push((dir.clone(), calls));
         }
+        by_dir.entry(dir).or_insert(module);
     }
-    let by_dir: BTreeMap<String, &[terraform::TfFile<'_>]> = modules
-        .iter()
-        .map(|(dir, files)| (normal_dir(dir), files.as_slice()))
-        .collect();
     let called: Vec<String> = calls_of
         .iter()
         .flat_map(|(dir, calls)| calls.iter().filter_map(|c| join_dir(dir, &c.source)))
@@ -832,7 +833,7 @@ fn join_dir(dir: &str, source: &str) -> Option<String> {
 /// Lint the instances of the local modules that `calls` (made in `dir`)
 /// name, and of the modules those call, with their inputs.
 fn instantiate(
-    by_dir: &BTreeMap<String, &[terraform::TfFile<'_>]>,
+    by_dir: &BTreeMap<String, terraform::ParsedModule<'_>>,
     dir: &str,
     calls: &[terraform::ModuleCall],
     prefix: &str,
@@ -843,14 +844,14 @@ fn instantiate(
         let Some(child) = join_dir(dir, &call.source) else {
             continue;
         };
-        let Some(files) = by_dir.get(&child) else {
+        let Some(module) = by_dir.get(&child) else {
             continue;
         };
         if out.len() >= MAX_INSTANCES || path.len() > MAX_MODULE_DEPTH || path.contains(&child) {
             continue;
         }
         let prefix = format!("{prefix}module.{}.", call.name);
-        let (unit, sub) = terraform::extract_instance(files, &call.inputs, &prefix);
+        let (unit, sub) = module.extract(&call.inputs, &prefix);
         out.push(unit);
         path.push(child.clone());
         instantiate(by_dir, &child, &sub, &prefix, path, out);

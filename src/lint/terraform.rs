@@ -111,37 +111,70 @@ const META_ARGUMENTS: &[&str] = &[
 
 /// Extract the filters and alarms of one module.
 pub fn extract_module(files: &[TfFile<'_>]) -> Unit {
-    extract_instance(files, &Vec::new(), "").0
+    ParsedModule::new(files).extract(&Vec::new(), "").0
 }
 
-/// Extract the filters and alarms of one module instance, whose variables
-/// take `inputs` (defaults apply to the others), and the local modules it
-/// calls. Resource addresses get `prefix` (`module.alarms.`).
-pub fn extract_instance(
-    files: &[TfFile<'_>],
-    inputs: &Inputs,
-    prefix: &str,
-) -> (Unit, Vec<ModuleCall>) {
-    let mut unit = Unit::default();
-    let mut bodies: Vec<(usize, Body)> = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        match hcl_edit::parser::parse_body(f.text) {
-            Ok(body) => bodies.push((i, body)),
-            Err(e) => {
-                // Only a problem if the file might hold what we lint;
-                // otherwise a syntax error is terraform's to report.
-                if mentions_lintable(f.text) {
-                    let at = f.base + e.location().offset();
-                    unit.problems.push(FileProblem {
-                        file: f.id,
-                        range: at..at,
-                        message: format!("cannot parse Terraform: {}", e.message()),
-                    });
+/// The files of one module, parsed once for the module on its own and for
+/// every instance of it.
+pub struct ParsedModule<'a> {
+    files: &'a [TfFile<'a>],
+    /// The body of each file that parses, with its index in `files`.
+    bodies: Vec<(usize, Body)>,
+    /// Files that name a linted resource type but do not parse.
+    problems: Vec<FileProblem>,
+}
+
+impl<'a> ParsedModule<'a> {
+    /// Parse every file of the module.
+    pub fn new(files: &'a [TfFile<'a>]) -> Self {
+        let mut bodies = Vec::new();
+        let mut problems = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            match hcl_edit::parser::parse_body(f.text) {
+                Ok(body) => bodies.push((i, body)),
+                Err(e) => {
+                    // Only a problem if the file might hold what we lint;
+                    // otherwise a syntax error is terraform's to report.
+                    if mentions_lintable(f.text) {
+                        let at = f.base + e.location().offset();
+                        problems.push(FileProblem {
+                            file: f.id,
+                            range: at..at,
+                            message: format!("cannot parse Terraform: {}", e.message()),
+                        });
+                    }
                 }
             }
         }
+        ParsedModule {
+            files,
+            bodies,
+            problems,
+        }
     }
-    let mut env = Env::new(files, &bodies);
+
+    /// Extract the filters and alarms of the module, or of one instance of
+    /// it whose variables take `inputs` (defaults apply to the others), and
+    /// the local modules it calls. Resource addresses get `prefix`
+    /// (`module.alarms.`); files that do not parse are reported for the
+    /// module on its own (empty prefix) only.
+    pub fn extract(&self, inputs: &Inputs, prefix: &str) -> (Unit, Vec<ModuleCall>) {
+        let mut unit = Unit::default();
+        if prefix.is_empty() {
+            unit.problems.clone_from(&self.problems);
+        }
+        extract_parsed(self.files, &self.bodies, inputs, prefix, unit)
+    }
+}
+
+fn extract_parsed<'b>(
+    files: &'b [TfFile<'b>],
+    bodies: &'b [(usize, Body)],
+    inputs: &Inputs,
+    prefix: &str,
+    mut unit: Unit,
+) -> (Unit, Vec<ModuleCall>) {
+    let mut env = Env::new(files, bodies);
     env.given = inputs
         .iter()
         .map(|(name, v)| {
@@ -152,7 +185,7 @@ pub fn extract_instance(
         })
         .collect();
     let mut calls = Vec::new();
-    for (src, body) in &bodies {
+    for (src, body) in bodies {
         for block in body.get_blocks("resource") {
             let Some(kind) = label(block, 0) else {
                 continue;
@@ -1649,7 +1682,10 @@ resource "aws_cloudwatch_metric_alarm" "this" {
         assert!(u.filters[0].names.contains(&"RootUsage".to_owned()));
         assert_eq!(
             u.filters[0].metric,
-            Some(Metric::named(MetricKey::Literal("RootUsage".into())))
+            Some(Metric {
+                name: MetricKey::Literal("RootUsage".into()),
+                namespace: None,
+            })
         );
         let PatternValue::Known(t) = &u.filters[1].pattern else {
             unreachable!()
