@@ -786,7 +786,10 @@ Resources:
         );
         assert_eq!(
             u.alarms[0].metrics,
-            vec![Metric::named(MetricKey::Literal("M".into()))]
+            vec![Metric {
+                name: MetricKey::Literal("M".into()),
+                namespace: None,
+            }]
         );
     }
 }

@@ -69,14 +69,6 @@ pub struct Metric {
 }
 
 impl Metric {
-    /// A metric named `name` with no namespace given.
-    pub fn named(name: MetricKey) -> Metric {
-        Metric {
-            name,
-            namespace: None,
-        }
-    }
-
     /// Whether the namespaces of two metrics can be the same: only two
     /// different literals are known to differ. An expression not resolved
     /// statically may have any value, and a namespace not given (which

@@ -201,9 +201,9 @@ fn ws0(i: &str) -> PResult<'_, &str> {
 /// `ws? op ws?`: the rest after `op` and the whitespace around it, or
 /// `None` (without building an error) when `op` is not next.
 fn logical_op<'a>(i: &'a str, op: &str) -> Option<&'a str> {
-    let r = i.trim_start_matches(|c: char| c.is_ascii() && ws_byte(c as u8));
-    let r = r.strip_prefix(op)?;
-    Some(r.trim_start_matches(|c: char| c.is_ascii() && ws_byte(c as u8)))
+    let (r, _) = ws0(i).ok()?;
+    let (r, _) = ws0(r.strip_prefix(op)?).ok()?;
+    Some(r)
 }
 
 fn ws1(i: &str) -> PResult<'_, &str> {
