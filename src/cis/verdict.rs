@@ -573,14 +573,7 @@ pub fn classify(pattern: &str, benchmark: &Benchmark, mode: MatchMode) -> Classi
     let mut scored: Vec<(f64, &PatternRow)> = benchmark
         .rows
         .iter()
-        .map(|r| {
-            let s = RowForms::of(r)
-                .iter()
-                .filter(|(_, f)| may_be_close(&f.shape, &shape))
-                .map(|(_, f)| score(&f.shape, &shape))
-                .fold(0.0, f64::max);
-            (s, r)
-        })
+        .map(|r| (row_score(r, &shape), r))
         .filter(|(s, _)| *s >= CLOSE_SCORE)
         .collect();
     // Stable: equal scores keep the benchmark's order.
@@ -596,6 +589,29 @@ pub fn classify(pattern: &str, benchmark: &Benchmark, mode: MatchMode) -> Classi
         .first()
         .map(|(_, r)| compare_row(&ast, Some(&shape), benchmark, r, mode));
     Classification { best, candidates }
+}
+
+/// How close `pattern` is to `control` of `benchmark`, from 0 to 1: the
+/// score [`classify`] ranks controls by, so a pattern is close to the
+/// control when it reaches [`CLOSE_SCORE`] (scores below it may be reported
+/// as 0). A pattern that does not parse scores 0; `None` when the benchmark
+/// has no such control.
+pub fn closeness(pattern: &str, benchmark: &Benchmark, control: &str) -> Option<f64> {
+    let row = benchmark.row(control)?;
+    Some(match parse(pattern) {
+        Ok(ast) => row_score(row, &Shape::new(&ast, true)),
+        Err(_) => 0.0,
+    })
+}
+
+/// The best score of a pattern's shape against a row's forms (0 when no
+/// form can be close).
+fn row_score(row: &PatternRow, shape: &Shape) -> f64 {
+    RowForms::of(row)
+        .iter()
+        .filter(|(_, f)| may_be_close(&f.shape, shape))
+        .map(|(_, f)| score(&f.shape, shape))
+        .fold(0.0, f64::max)
 }
 
 /// Whether [`score`] can reach [`CLOSE_SCORE`]: shared and changed
