@@ -422,8 +422,10 @@ pub struct MetricAlarm {
     /// The statistic, e.g. `Sum`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistic: Option<String>,
-    /// Whether actions run on state changes.
-    pub actions_enabled: bool,
+    /// Whether actions run on state changes; absent (or `null`) when
+    /// `DescribeAlarms` did not say, which the checks read as unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions_enabled: Option<bool>,
     /// Actions on entering ALARM (ARNs).
     #[serde(default)]
     pub alarm_actions: Vec<String>,
@@ -633,10 +635,11 @@ pub struct FlowLog {
     pub flow_log_id: String,
     /// The VPC, subnet or interface logged.
     pub resource_id: String,
-    /// `ACCEPT`, `REJECT` or `ALL`.
+    /// `ACCEPT`, `REJECT` or `ALL`; absent when not reported (unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_type: Option<String>,
-    /// `ACTIVE` when the flow log is running.
+    /// `ACTIVE` when the flow log is running; absent when not reported,
+    /// which the checks read as unknown (never as active).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_log_status: Option<String>,
     /// `SUCCESS` or `FAILED`.

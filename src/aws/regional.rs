@@ -306,7 +306,7 @@ impl Collector {
                         metric_name: opt(a.metric_name()),
                         namespace: opt(a.namespace()),
                         statistic: a.statistic().map(|v| v.as_str().to_owned()),
-                        actions_enabled: a.actions_enabled().unwrap_or(true),
+                        actions_enabled: a.actions_enabled(),
                         alarm_actions: a.alarm_actions().to_vec(),
                         ok_actions: a.ok_actions().to_vec(),
                         insufficient_data_actions: a.insufficient_data_actions().to_vec(),

@@ -466,7 +466,7 @@ async fn collects_every_part_from_real_wire_formats() {
     assert_eq!(f.count("logs", "DescribeMetricFilters"), 2);
     let alarm = &r.alarms.ok().unwrap()[0];
     assert_eq!(alarm.metric_name.as_deref(), Some("f1"));
-    assert!(alarm.actions_enabled);
+    assert_eq!(alarm.actions_enabled, Some(true));
     let topic = &r.topics.ok().unwrap()[0];
     assert_eq!(topic.owner.as_deref(), Some(ACCT));
     let sub = &topic.subscriptions.ok().unwrap()[0];
@@ -737,4 +737,36 @@ async fn requests_in_flight_are_bounded() {
         started.elapsed()
     );
     assert_eq!(ctx.stats().calls, 6);
+}
+
+/// An alarm without `ActionsEnabled` and a flow log without `FlowLogStatus`
+/// are recorded as unknown, never as the safe value.
+#[tokio::test]
+async fn missing_actions_enabled_and_flow_log_status_stay_unknown() {
+    let f = account();
+    let topic = format!("arn:aws:sns:us-east-1:{ACCT}:alerts");
+    f.on(
+        "monitoring",
+        "DescribeAlarms",
+        vec![query(
+            "DescribeAlarms",
+            &format!("<MetricAlarms><member><AlarmName>a1</AlarmName><AlarmArn>arn:aws:cloudwatch:us-east-1:{ACCT}:alarm:a1</AlarmArn><AlarmActions><member>{topic}</member></AlarmActions><MetricName>f1</MetricName><Namespace>LogMetrics</Namespace></member></MetricAlarms>"),
+        )],
+    );
+    f.on(
+        "ec2",
+        "DescribeFlowLogs",
+        vec![ec2(
+            "DescribeFlowLogs",
+            "<flowLogSet><item><flowLogId>fl-1</flowLogId><resourceId>vpc-1</resourceId></item></flowLogSet>",
+        )],
+    );
+    let c = run(&f, Duration::from_secs(10)).await;
+    let r = &c.snapshot.regions[0];
+    assert_eq!(r.alarms.ok().unwrap()[0].actions_enabled, None);
+    let log = &r.flow_logs.ok().unwrap()[0];
+    assert_eq!(
+        (log.flow_log_status.as_deref(), log.traffic_type.as_deref()),
+        (None, None)
+    );
 }

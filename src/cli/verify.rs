@@ -100,6 +100,7 @@ fn run(args: VerifyArgs) -> Result<u8, UsageError> {
             benchmark,
             mode,
             controls: controls.as_deref(),
+            procedure: audit::Procedure::SecurityHub,
         },
     );
     let code = if report.any_failed() {

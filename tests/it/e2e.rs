@@ -476,7 +476,7 @@ fn verify_compliant_account_in_two_regions() {
         )],
     );
     assert_outcome("compliant", &got, &want);
-    assert_eq!(code, 1, "1.13, 1.14 and 2.4 fail under moto");
+    assert_eq!(code, 1, "1.13 and 1.14 fail under moto");
     let regions_of = |id: &str| -> std::collections::BTreeSet<String> {
         report["controls"]
             .as_array()
@@ -601,7 +601,7 @@ fn verify_several_trails_and_regions() {
                 "FAILED",
                 &[
                     "CLOUDWATCH_LOGS_NOT_CONFIGURED",
-                    "CLOUDWATCH_LOGS_NO_DELIVERY",
+                    "CLOUDWATCH_LOGS_CONFIGURED",
                 ],
             ),
             (
