@@ -21,9 +21,10 @@ controls (1.1, 3.1-3.14) name the whole chain they used, or the closest chain an
 first broken link, with Security Hub's reason codes.
 
 Statuses follow Security Hub's rules. Where the CIS audit procedure reads a control more
-strictly (2.3 ignores conditions and Block Public Access, 2.4 asks for a CloudWatch Logs
-delivery within the last day, 2.5 asks for last status SUCCESS), `--procedure cis` applies
-the CIS reading; docs/report.md has the table.
+strictly, `--procedure cis` applies the CIS reading: 2.3 fails a policy statement allowing a
+public principal whatever its conditions and Block Public Access, 2.4 asks for a delivery to
+CloudWatch Logs within the last day, 2.5 for a recorder whose last status is SUCCESS
+(docs/report.md has the table for every control).
 
 Examples:
   cis-filters verify --profile audit --regions us-east-1,eu-west-1    (live: docs/aws.md)
@@ -55,8 +56,9 @@ pub struct VerifyArgs {
     #[arg(long = "match", value_name = "MODE", default_value = "normalized")]
     match_mode: String,
 
-    /// Whose reading decides where they differ: `securityhub` (Security Hub's rules, the
-    /// default) or `cis` (the CIS v1.2.0 audit procedure's stricter reading of 2.3, 2.4, 2.5).
+    /// Whose reading decides the controls where Security Hub and the CIS procedure differ:
+    /// `securityhub` (the default) or `cis` (the CIS v1.2.0 audit procedure's stricter reading
+    /// of 2.3, 2.4 and 2.5).
     #[arg(long, value_name = "NAME", default_value = "securityhub")]
     procedure: String,
 
