@@ -738,3 +738,52 @@ async fn requests_in_flight_are_bounded() {
     );
     assert_eq!(ctx.stats().calls, 6);
 }
+
+// --- Plain http:// endpoints -------------------------------------------------------
+
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<String>>);
+
+impl Progress for Recorder {
+    fn step(&self, _: &str, _: &str, _: usize, _: usize) {}
+    fn warn(&self, message: &str) {
+        self.0.lock().unwrap().push(message.to_owned());
+    }
+}
+
+async fn warnings_for(endpoint: &str) -> Vec<String> {
+    let f = account();
+    let config = f
+        .sdk_config(Duration::from_secs(10))
+        .into_builder()
+        .endpoint_url(endpoint)
+        .build();
+    let rec = Arc::new(Recorder::default());
+    let c = collect_with(
+        config,
+        &settings(Duration::from_secs(10)),
+        rec.clone(),
+        Duration::from_millis(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(c.failures, vec![], "{endpoint}");
+    rec.0.lock().unwrap().clone()
+}
+
+#[tokio::test]
+async fn plain_http_to_a_remote_host_warns_once() {
+    let w = warnings_for("http://192.0.2.10:4566").await;
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("http://192.0.2.10:4566"), "{}", w[0]);
+    assert!(!w[0].contains('\n'));
+    for quiet in [
+        "http://127.0.0.1:4566",
+        "http://127.8.9.10:4566",
+        "http://localhost:4566",
+        "http://[::1]:4566",
+        "https://192.0.2.10:4566",
+    ] {
+        assert_eq!(warnings_for(quiet).await, Vec::<String>::new(), "{quiet}");
+    }
+}

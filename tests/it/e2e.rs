@@ -241,7 +241,25 @@ fn an_endpoint_that_never_answers_times_out() {
         err.contains("cannot reach AWS") && err.contains("Timeout"),
         "{err}"
     );
+    // Plain http:// to 127.0.0.1 is no reason for a warning.
+    assert!(!err.contains("warning"), "{err}");
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+/// Plain http:// to an address that is not this machine: one warning on
+/// stderr, however many requests (and retries) go there.
+#[test]
+fn a_plain_http_endpoint_off_this_machine_is_warned_about_once() {
+    let mut c = isolated();
+    c.args(["collect", "--timeout", "1"]);
+    // TEST-NET-1 (RFC 5737): nothing answers there.
+    static_keys(&mut c, "http://192.0.2.1:9");
+    let out = output(c);
+    let err = common::stderr(&out);
+    assert_eq!(common::code(&out), 2, "{err}");
+    let warning = "warning: requests go to http://192.0.2.1:9 without TLS";
+    assert_eq!(err.matches(warning).count(), 1, "{err}");
+    assert_eq!(err.matches("without TLS").count(), 1, "{err}");
 }
 
 #[test]
