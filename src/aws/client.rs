@@ -89,6 +89,9 @@ pub struct Settings {
     pub max_in_flight: usize,
     /// Limit for one request, SDK retries included.
     pub call_timeout: Duration,
+    /// Time budget of one call chain (the pages of a listing, the polls of
+    /// the credential report): the sum of its requests' times.
+    pub chain_budget: Duration,
     /// Attempts per request (SDK adaptive retry: throttling and transient errors).
     pub max_attempts: u32,
     /// First retry back-off.
@@ -105,6 +108,7 @@ impl Default for Settings {
             role_arn: None,
             max_in_flight: 16,
             call_timeout: Duration::from_secs(60),
+            chain_budget: super::call::CHAIN_BUDGET,
             max_attempts: 6,
             initial_backoff: Duration::from_millis(500),
         }

@@ -2,8 +2,13 @@
 //! users and their policies, customer-managed policies, AWSSupportAccess.
 
 use std::collections::BTreeMap;
+use std::error::Error as StdError;
+use std::future::Future;
 use std::time::Duration;
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures_util::future::join_all;
 
 use crate::audit::snapshot as m;
@@ -66,40 +71,26 @@ impl Collector {
         let iam = &self.global.iam;
         let home = &self.home;
         let generated = self
-            .poll("GenerateCredentialReport", || async {
-                let o = self
-                    .ctx
-                    .call(
-                        "iam",
-                        "GenerateCredentialReport",
-                        home,
-                        iam.generate_credential_report().send(),
-                    )
-                    .await?;
-                Ok((o.state().map(|s| s.as_str()) == Some("COMPLETE")).then_some(()))
-            })
+            .poll(
+                "GenerateCredentialReport",
+                || iam.generate_credential_report().send(),
+                |r| Ok((r?.state().map(|s| s.as_str()) == Some("COMPLETE")).then_some(())),
+            )
             .await;
         if let Err(e) = generated {
             return self.fail(e);
         }
         // COMPLETE can still race with GetCredentialReport: retry briefly.
         let got = self
-            .poll("GetCredentialReport", || async {
-                match self
-                    .ctx
-                    .call(
-                        "iam",
-                        "GetCredentialReport",
-                        home,
-                        iam.get_credential_report().send(),
-                    )
-                    .await
-                {
+            .poll(
+                "GetCredentialReport",
+                || iam.get_credential_report().send(),
+                |r| match r {
                     Ok(o) => Ok(Some(o)),
                     Err(e) if e.is("ReportInProgress") || e.is("ReportNotPresent") => Ok(None),
                     Err(e) => Err(e),
-                }
-            })
+                },
+            )
             .await;
         let o = match got {
             Ok(o) => o,
@@ -127,19 +118,30 @@ impl Collector {
         }
     }
 
-    /// Call `attempt` until it gives a value, at most [`REPORT_POLLS`] times,
-    /// pausing between attempts; an error ends the polling.
-    async fn poll<T, F, Fut>(&self, operation: &'static str, mut attempt: F) -> Result<T, CallError>
+    /// Send `request()` until `judge` makes a value of its answer, at most
+    /// [`REPORT_POLLS`] times, pausing between attempts, all within one call
+    /// chain's time budget; an error ends the polling.
+    async fn poll<O, T, E, R, Fut>(
+        &self,
+        operation: &'static str,
+        mut request: R,
+        judge: impl Fn(Result<O, CallError>) -> Result<Option<T>, CallError>,
+    ) -> Result<T, CallError>
     where
-        F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Result<Option<T>, CallError>>,
+        R: FnMut() -> Fut,
+        Fut: Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
     {
+        let mut chain = self.ctx.chain("iam", operation, &self.home);
         for poll in 0..REPORT_POLLS {
             if poll > 0 {
                 let ramp = Duration::from_millis(250) * (1u32 << poll.min(8));
                 tokio::time::sleep(ramp.min(self.report_poll_interval)).await;
             }
-            if let Some(v) = attempt().await? {
+            let answer = chain.call(request()).await.map_err(|e| {
+                chain.spent_error(e, CODE_TIMEOUT, "polling of the credential report")
+            });
+            if let Some(v) = judge(answer)? {
                 return Ok(v);
             }
         }

@@ -173,7 +173,12 @@ pub async fn collect(
     progress: Arc<dyn Progress>,
 ) -> Result<Collection, SetupError> {
     let config = client::load(settings).await?;
-    collect_with(config, settings, progress, iam::REPORT_POLL_INTERVAL).await
+    // A listing's budget never cuts a request shorter than `--timeout`.
+    let settings = Settings {
+        chain_budget: settings.chain_budget.max(settings.call_timeout),
+        ..settings.clone()
+    };
+    collect_with(config, &settings, progress, iam::REPORT_POLL_INTERVAL).await
 }
 
 /// [`collect`] with a ready SDK configuration (tests give one whose HTTP
@@ -191,7 +196,10 @@ pub(crate) async fn collect_with(
             .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
             .unwrap_or(0),
     );
-    let ctx = Arc::new(Ctx::new(settings.max_in_flight, settings.call_timeout));
+    let ctx = Arc::new(
+        Ctx::new(settings.max_in_flight, settings.call_timeout)
+            .with_chain_budget(settings.chain_budget),
+    );
     let home = client::home_region(&config);
     let plain_http = PlainHttpWarning::new(progress.clone());
     let global = GlobalClients::new(&config, &plain_http);

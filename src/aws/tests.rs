@@ -739,6 +739,109 @@ async fn requests_in_flight_are_bounded() {
     assert_eq!(ctx.stats().calls, 6);
 }
 
+// --- Endless pagination -------------------------------------------------------
+
+#[tokio::test]
+async fn a_token_seen_pages_ago_ends_the_listing() {
+    let f = account();
+    let page = |t: &str| json(&format!(r#"{{"logGroups":[],"nextToken":"{t}"}}"#));
+    f.on(
+        "logs",
+        "DescribeLogGroups",
+        vec![page("a"), page("b"), page("a")],
+    );
+    let c = run(&f, Duration::from_secs(10)).await;
+    let e = c.snapshot.regions[0].log_groups.error().unwrap();
+    assert_eq!(e.code, call::CODE_PAGINATION);
+    assert!(e.message.contains("repeated"), "{}", e.message);
+    assert_eq!(f.count("logs", "DescribeLogGroups"), 3);
+    // The rest of the run went on.
+    assert!(c.snapshot.regions[0].metric_filters.ok().is_some());
+}
+
+async fn run_with_budget(f: &Fake, timeout: Duration, budget: Duration) -> Collection {
+    let mut s = settings(timeout);
+    s.chain_budget = budget;
+    collect_with(
+        f.sdk_config(timeout),
+        &s,
+        Arc::new(NoProgress),
+        Duration::from_millis(1),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_endless_listing_stops_at_its_time_budget() {
+    // A new token on every page, each page a little slow: no token repeats
+    // and the page count stays far below its bound; the time budget ends it.
+    let f = account();
+    let pages: Vec<Reply> = (0..2000)
+        .map(|i| {
+            json(&format!(r#"{{"logGroups":[],"nextToken":"t{i}"}}"#))
+                .after(Duration::from_millis(20))
+        })
+        .collect();
+    f.on("logs", "DescribeLogGroups", pages);
+    let c = run_with_budget(&f, Duration::from_secs(10), Duration::from_millis(300)).await;
+    let e = c.snapshot.regions[0].log_groups.error().unwrap();
+    assert_eq!(e.code, call::CODE_PAGINATION);
+    assert!(e.message.contains("budget"), "{}", e.message);
+    assert!(f.count("logs", "DescribeLogGroups") < 2000);
+    assert!(c.snapshot.regions[0].metric_filters.ok().is_some());
+    assert!(
+        c.failures
+            .iter()
+            .any(|x| x.operation == "DescribeLogGroups")
+    );
+}
+
+#[tokio::test]
+async fn a_hung_page_is_cut_at_the_listing_budget() {
+    // The per-request timeout (10 s) would let the second page hang for
+    // 10 s; the listing's budget (300 ms) cuts it first.
+    let f = account();
+    f.on(
+        "logs",
+        "DescribeLogGroups",
+        vec![
+            json(r#"{"logGroups":[],"nextToken":"t1"}"#),
+            json(r#"{"logGroups":[]}"#).after(Duration::from_secs(60)),
+        ],
+    );
+    let c = run_with_budget(&f, Duration::from_secs(10), Duration::from_millis(300)).await;
+    let e = c.snapshot.regions[0].log_groups.error().unwrap();
+    assert_eq!(e.code, call::CODE_PAGINATION, "{e}");
+    assert!(e.message.contains("budget"), "{}", e.message);
+}
+
+#[tokio::test]
+async fn waiting_for_a_request_slot_does_not_count_against_the_budget() {
+    let ctx = Ctx::new(1, Duration::from_secs(5)).with_chain_budget(Duration::from_millis(400));
+    let f = account();
+    f.on(
+        "ec2",
+        "DescribeVpcs",
+        vec![ec2("DescribeVpcs", "<vpcSet/>").after(Duration::from_millis(150))],
+    );
+    let c = f.sdk_config(Duration::from_secs(5));
+    let e = aws_sdk_ec2::Client::new(&c);
+    // Six one-page listings through one slot: each waits for the others
+    // (up to 750 ms) but spends only 150 ms of its own budget.
+    let listings = (0..6).map(|_| {
+        ctx.pages("ec2", "DescribeVpcs", "us-east-1", |token| {
+            let req = e.describe_vpcs().set_next_token(token).send();
+            async move {
+                let o = req.await?;
+                Ok((o.vpcs().to_vec(), None))
+            }
+        })
+    });
+    let results = futures_util::future::join_all(listings).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+}
+
 // --- Plain http:// endpoints -------------------------------------------------------
 
 #[derive(Default)]
@@ -786,4 +889,24 @@ async fn plain_http_to_a_remote_host_warns_once() {
     ] {
         assert_eq!(warnings_for(quiet).await, Vec::<String>::new(), "{quiet}");
     }
+}
+
+#[tokio::test]
+async fn credential_report_polling_stops_at_its_time_budget() {
+    // IAM keeps saying STARTED; 30 polls of 50 ms would take 1.5 s.
+    let f = account();
+    f.on(
+        "iam",
+        "GenerateCredentialReport",
+        vec![
+            query("GenerateCredentialReport", "<State>STARTED</State>")
+                .after(Duration::from_millis(50)),
+        ],
+    );
+    let c = run_with_budget(&f, Duration::from_secs(10), Duration::from_millis(300)).await;
+    let e = c.snapshot.iam.credential_report.error().unwrap();
+    assert_eq!(e.code, call::CODE_TIMEOUT);
+    assert!(e.message.contains("budget"), "{}", e.message);
+    assert!(f.count("iam", "GenerateCredentialReport") < 30);
+    assert!(c.snapshot.iam.users.ok().is_some());
 }
