@@ -255,24 +255,30 @@ impl Collector {
             .await;
         match listed {
             Err(e) => self.fail(e),
+            // A user deleted since ListUsers listed it is left out.
             Ok(users) => m::Collected::Ok(
                 join_all(
                     users
                         .into_iter()
                         .map(|(name, id, arn, created)| self.user(name, id, arn, created)),
                 )
-                .await,
+                .await
+                .into_iter()
+                .flatten()
+                .collect(),
             ),
         }
     }
 
+    /// The user's policies, or `None` when IAM answers `NoSuchEntity` (the
+    /// user no longer exists).
     async fn user(
         &self,
         user_name: String,
         user_id: String,
         arn: String,
         create_date: Option<Timestamp>,
-    ) -> m::User {
+    ) -> Option<m::User> {
         let iam = &self.global.iam;
         let home = &self.home;
         let attached = self
@@ -309,14 +315,18 @@ impl Collector {
             }
         });
         let (attached, inline) = tokio::join!(attached, inline);
-        m::User {
+        let gone = |e: &CallError| e.is("NoSuchEntity");
+        if attached.as_ref().is_err_and(gone) || inline.as_ref().is_err_and(gone) {
+            return None;
+        }
+        Some(m::User {
             attached_policies: self.collected(attached),
             inline_policies: self.collected(inline),
             user_name,
             user_id,
             arn,
             create_date,
-        }
+        })
     }
 
     /// Customer-managed policies attached to something, with their default
@@ -363,6 +373,8 @@ impl Collector {
             )
             .await;
         let document = match got {
+            // NoSuchEntity stays an error here: the default version can
+            // change, and the old one be deleted, while the policy remains.
             Err(e) => self.fail(e),
             Ok(o) => {
                 let raw = o
@@ -434,7 +446,12 @@ impl Collector {
                 }
                 all
             });
-        self.collected(r)
+        match r {
+            // No such policy (an emulator without AWS managed policies): then
+            // nothing has it attached.
+            Err(e) if e.is("NoSuchEntity") => m::Collected::Ok(m::PolicyEntities::default()),
+            r => self.collected(r),
+        }
     }
 }
 

@@ -329,7 +329,7 @@ pub(crate) async fn collect_with(
         .collect();
     bucket_names.sort();
     bucket_names.dedup();
-    let buckets = collector
+    let (buckets, missing_buckets) = collector
         .progress_of(&home, "s3 buckets", collector.buckets(&bucket_names))
         .await;
 
@@ -344,6 +344,7 @@ pub(crate) async fn collect_with(
         s3: m::S3 {
             account_public_access_block: account_block,
             buckets,
+            missing_buckets,
         },
     };
     Ok(Collection {

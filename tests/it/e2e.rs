@@ -568,6 +568,40 @@ fn verify_chains_broken_at_each_link() {
     assert!(diff.contains("DetachGroupPolicy"), "{diff}");
 }
 
+/// An alarm whose topic was deleted: SNS answers `NotFound`, a fact about the
+/// account (the topic does not exist), so the chain FAILS at the topic; it is
+/// not a failed call, so the control is not NOT_AVAILABLE.
+#[test]
+fn verify_alarm_notifying_a_deleted_topic() {
+    let Some(acct) = seed("compliant", "us-east-1", &["topic-deleted:3.6"], 0) else {
+        return;
+    };
+    let (_, got, report) = verify(&acct, "us-east-1");
+    let want = with(
+        expected("compliant.txt"),
+        &[("3.6", "FAILED", &["SNS_TOPIC_INVALID"])],
+    );
+    assert_outcome("deleted topic", &got, &want);
+    let f = &report["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "3.6")
+        .unwrap()["findings"][0];
+    assert_eq!(f["evidence"]["broken_link"], "topic", "{f}");
+    assert!(f["evidence"].get("error").is_none(), "{f}");
+    // The snapshot holds the topics that exist; no call failed.
+    let snap = collect(&acct, "us-east-1");
+    let topics = snap["regions"][0]["topics"]["ok"].as_array().unwrap();
+    assert!(
+        topics
+            .iter()
+            .all(|t| !t["topic_arn"].as_str().unwrap().ends_with(":deleted-since")),
+        "{topics:?}"
+    );
+    assert_eq!(topics.len(), 1, "{topics:?}");
+}
+
 /// A trail that stopped logging, and a trail that is not multi-region: no
 /// chain can start, and 2.1 fails.
 #[test]
