@@ -399,6 +399,15 @@ fn per_bucket(s: &Snapshot, judge: impl Fn(&Bucket) -> Finding) -> Vec<Finding> 
         let arn = format!("arn:{}:s3:::{name}", s.partition);
         let f = match s.s3.buckets.iter().find(|b| b.name == name) {
             Some(b) => judge(b),
+            None if s.s3.missing_buckets.iter().any(|m| m == name) => Finding::new(
+                Status::Failed,
+                ResourceType::S3Bucket,
+                arn,
+                None,
+                "BUCKET_NOT_FOUND",
+                "the trail's bucket does not exist: the trail delivers no log files, and \
+                 whoever creates a bucket of that name may receive them",
+            ),
             None => Finding::new(
                 Status::NotAvailable,
                 ResourceType::S3Bucket,
@@ -1481,6 +1490,18 @@ mod tests {
             allow(json!("*"), Some(json!({"StringEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:us-east-1:409318256711:key/1234abcd"}}))) => (false, true);
         restricted_by_one_of_several_conditions:
             allow(json!("*"), Some(json!({"Bool": {"aws:SecureTransport": "true"}, "StringEquals": {"aws:SourceAccount": "409318256711"}}))) => (false, true);
+    }
+
+    #[test]
+    fn a_missing_trail_bucket_fails_2_3_and_2_6() {
+        let mut s = compliant();
+        let name = s.s3.buckets[0].name.clone();
+        s.s3.buckets.clear();
+        s.s3.missing_buckets = vec![name];
+        for f in [trail_bucket_not_public(&s), trail_bucket_logging(&s)] {
+            assert_eq!(status(&f), Status::Failed);
+            assert_eq!(f[0].reason_code, "BUCKET_NOT_FOUND");
+        }
     }
 
     #[test]

@@ -48,6 +48,7 @@
 //! | `iam.support_access` | IAM `ListEntitiesForPolicy` on `arn:<partition>:iam::aws:policy/AWSSupportAccess` |
 //! | `s3.account_public_access_block` | S3 Control `GetPublicAccessBlock` (`NoSuchPublicAccessBlockConfiguration` → `{"ok": null}`) |
 //! | `s3.buckets[]` | the trails' buckets: S3 `GetBucketAcl`, `GetBucketPolicy`, `GetPublicAccessBlock`, `GetBucketLogging` |
+//! | `s3.missing_buckets` | the trails' buckets S3 answers `NoSuchBucket` for |
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -920,6 +921,9 @@ pub struct S3 {
     /// Every bucket some trail delivers to.
     #[serde(default)]
     pub buckets: Vec<Bucket>,
+    /// Buckets some trail names that S3 says do not exist (`NoSuchBucket`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_buckets: Vec<String>,
 }
 
 /// An S3 bucket.

@@ -102,7 +102,8 @@ impl AwsArgs {
     Exit codes: 0 snapshot written (calls that failed are recorded in it), \
     2 usage error, no credentials or nothing could be read, 130 interrupted.")]
 pub struct CollectArgs {
-    /// Write the snapshot (JSON) to FILE instead of stdout.
+    /// Write the snapshot (JSON) to FILE instead of stdout, readable by its
+    /// owner only (mode 0600); FILE is replaced only once it is complete.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -134,27 +135,23 @@ pub fn collect(args: CollectArgs) -> u8 {
 }
 
 /// Write to a temporary file beside `path`, then rename it into place, so a
-/// reader never sees half a snapshot.
+/// reader never sees half a snapshot. The temporary file has a random name
+/// and is created exclusively with mode 0600 (the snapshot describes the
+/// account's security), which the renamed file keeps.
 fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "snapshot".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let res = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    res
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".cis-filters-snapshot-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    // On failure the temporary file is removed when dropped.
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Collect with `args`: logging, progress, Ctrl-C, and a summary of what
@@ -308,6 +305,28 @@ mod tests {
         assert!(write_atomically(&dir.join("missing/x.json"), "{}").is_err());
         let leftovers = std::fs::read_dir(&dir).unwrap().count();
         assert_eq!(leftovers, 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_snapshot_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("cis-collect-mode-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // A new file, and one that replaces a world-readable file.
+        let new = dir.join("new.json");
+        write_atomically(&new, "{}\n").unwrap();
+        assert_eq!(mode(&new), 0o600);
+        let old = dir.join("old.json");
+        std::fs::write(&old, "old").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_atomically(&old, "{}\n").unwrap();
+        assert_eq!(mode(&old), 0o600);
+        assert_eq!(std::fs::read_to_string(&old).unwrap(), "{}\n");
+        // Nothing else is left in the directory.
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
