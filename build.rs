@@ -55,17 +55,24 @@ fn commit_from_git(dir: &Path) -> Option<String> {
     git(dir, &["ls-files", "--error-unmatch", "Cargo.toml"])?;
     let commit = valid_commit(&git(dir, &["rev-parse", "HEAD"])?)?;
     // Build again when HEAD moves: a checkout changes HEAD, a commit the
-    // branch's ref (a file under refs/heads, or packed-refs).
+    // branch's ref. Only this checkout's files: other worktrees' commits
+    // change other refs.
     let mut watch = Vec::new();
     if let Some(d) = git(dir, &["rev-parse", "--absolute-git-dir"]) {
         watch.push(Path::new(&d).join("HEAD"));
     }
-    if let Some(d) = git(
+    let common = git(
         dir,
         &["rev-parse", "--path-format=absolute", "--git-common-dir"],
-    ) {
-        watch.push(Path::new(&d).join("refs").join("heads"));
-        watch.push(Path::new(&d).join("packed-refs"));
+    );
+    let branch = git(dir, &["symbolic-ref", "-q", "HEAD"]);
+    if let (Some(common), Some(branch)) = (common, branch) {
+        let loose = Path::new(&common).join(&branch);
+        watch.push(if loose.exists() {
+            loose
+        } else {
+            Path::new(&common).join("packed-refs")
+        });
     }
     // A path that does not exist would make cargo run this script every build.
     for p in watch.iter().filter(|p| p.exists()) {
