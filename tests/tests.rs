@@ -1,7 +1,7 @@
 //! The one integration-test binary: CLI tests on the real binary and
 //! data-driven tests over `grammar/corpus`. Each area has its own module
 //! under `tests/it/`. Modules that run the binary need the `cli` feature;
-//! the end-to-end tests against moto need `aws`.
+//! the end-to-end tests against moto need `aws` too.
 
 // Test code may panic: a panic is a failed test.
 #![allow(
@@ -37,6 +37,10 @@ mod matcher;
 #[path = "it/pattern_props.rs"]
 mod pattern_props;
 
-#[cfg(feature = "aws")]
+#[cfg(all(feature = "cli", feature = "aws"))]
 #[path = "it/e2e.rs"]
 mod e2e;
+
+#[cfg(feature = "cli")]
+#[path = "it/packaging.rs"]
+mod packaging;

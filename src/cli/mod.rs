@@ -16,6 +16,7 @@ mod check;
 #[cfg(feature = "aws")]
 pub mod collect;
 mod controls;
+mod install;
 mod lint;
 mod pattern_cmds;
 mod replay;
@@ -32,14 +33,17 @@ pub const EXIT_USAGE: u8 = 2;
 /// Parse, compare and lint CloudWatch Logs filter patterns; audit AWS accounts
 /// against the CIS AWS Foundations Benchmark the way Security Hub does.
 #[derive(Debug, Parser)]
-#[command(name = "cis-filters", version, about, long_about = None)]
+#[command(name = "cis-filters", version = install::VERSION, long_version = install::LONG_VERSION)]
+#[command(about, long_about = None)]
 #[command(after_help = "Examples:\n  \
     cis-filters verify --snapshot examples/snapshots/mixed.json    audit a saved account snapshot\n  \
     cis-filters check --control 3.3 '{ $.userIdentity.type = \"Root\" }'   compare with CIS 3.3\n  \
     cis-filters lint infra/                                         lint Terraform/CloudFormation\n  \
     cis-filters parse '{ $.eventName = \"ConsoleLogin\" }'           parse and normalise\n  \
-    cis-filters fmt '{($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)}'\n\n\
-    Every command has --help with examples.\n\
+    cis-filters fmt '{($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)}'\n  \
+    cis-filters completions bash > ~/.local/share/bash-completion/completions/cis-filters\n\n\
+    Every command has --help with examples; `cis-filters man` prints the manual page.\n\
+    --version names the commit and the features of this build.\n\
     Exit codes: 0 success, 1 negative result (invalid pattern, failed check or control, lint errors),\n\
     2 usage or input error.")]
 pub struct Cli {
@@ -61,6 +65,12 @@ enum Command {
     /// Read an AWS account (read-only) and write its snapshot as JSON.
     #[cfg(feature = "aws")]
     Collect(collect::CollectArgs),
+    /// Not in this build: reading an AWS account needs the `aws` feature.
+    #[cfg(not(feature = "aws"))]
+    #[command(hide = true)]
+    Collect(install::MissingArgs),
+    Completions(install::CompletionsArgs),
+    Man(install::ManArgs),
 }
 
 /// Run the command line; the process exit code is returned.
@@ -77,6 +87,10 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => lint::lint(args),
         #[cfg(feature = "aws")]
         Command::Collect(args) => collect::collect(args),
+        #[cfg(not(feature = "aws"))]
+        Command::Collect(args) => install::collect_without_aws(&args),
+        Command::Completions(args) => install::completions(&args),
+        Command::Man(args) => install::man(&args),
     };
     ExitCode::from(code)
 }
