@@ -376,11 +376,13 @@ mod tests {
             h.contains("warning[CF0300]: `$.a` cannot equal both `1` and `2`"),
             "{h}"
         );
-        assert!(h.contains(" --> dir/main, 1.tf:2:27\n"), "{h}");
+        assert!(h.contains(" --> dir/main, 1.tf:2:16\n"), "{h}");
         let caret = format!(
-            "2 |   pattern = \"{{ $.a = 1 && $.a = 2 }}\"\n  | {}^^^^^^^\n",
-            " ".repeat(26)
+            "2 |   pattern = \"{{ $.a = 1 && $.a = 2 }}\"\n  | {}{}\n",
+            " ".repeat(15),
+            "^".repeat(18)
         );
+        assert!(h.contains("  = related: `$.a = 2` at column 27\n"), "{h}");
         assert!(h.contains(&caret), "{h}");
         assert!(h.contains("error[CF0100]"), "{h}");
         assert!(

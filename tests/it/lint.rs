@@ -160,8 +160,11 @@ fn json_output_contract() {
         .unwrap();
     assert_eq!(never["location"]["path"], "terraform/rules/main.tf");
     assert_eq!(never["location"]["line"], 4);
-    assert_eq!(never["location"]["column"], 66);
+    // The two conditions, and each of them as a related location.
+    assert_eq!(never["location"]["column"], 17);
+    assert_eq!(never["location"]["end_column"], 108);
     assert_eq!(never["related"][0]["location"]["column"], 17);
+    assert_eq!(never["related"][1]["location"]["column"], 66);
     snapshot_settings().bind(|| {
         insta::assert_snapshot!("fixtures_rules_json", common::stdout(&out));
     });
@@ -205,7 +208,7 @@ fn github_annotations() {
     let s = common::stdout(&out);
     assert!(
         s.lines().any(|l| l.starts_with(
-            "::warning file=terraform/rules/main.tf,line=4,col=66,endColumn=108,title=CF0300 never-matches::"
+            "::warning file=terraform/rules/main.tf,line=4,col=17,endColumn=108,title=CF0300 never-matches::"
         )),
         "{s}"
     );
