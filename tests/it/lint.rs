@@ -1,6 +1,6 @@
-//! `cis-filters lint` on the real binary: the six public IaC files of the
-//! shared corpus, the fixtures under `tests/data/lint/`, every output
-//! format and the exit codes.
+//! `cis-filters lint` on the real binary: the fixtures under
+//! `tests/data/lint/` (`shapes/` holds the shapes real modules and templates
+//! take), every output format and the exit codes.
 
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
@@ -11,8 +11,8 @@ fn fixtures() -> PathBuf {
     common::root().join("tests/data/lint")
 }
 
-fn corpus() -> PathBuf {
-    common::shared().join("corpus/iac")
+fn shapes() -> PathBuf {
+    fixtures().join("shapes")
 }
 
 /// Run `cis-filters lint ARGS` in `dir`.
@@ -33,54 +33,35 @@ fn snapshot_settings() -> insta::Settings {
     s
 }
 
-/// Each corpus file linted on its own, human output and exit code.
+/// Each shape linted on its own, human output and exit code.
 #[test]
-fn corpus_files() {
-    let files = [
-        (
-            "cisagov",
-            "cisagov-crossfeed__infrastructure__log_filters.tf",
-        ),
-        (
-            "terraform_aws_modules",
-            "terraform-aws-modules-cloudwatch__modules__cis-alarms__main.tf",
-        ),
-        (
-            "nozaq",
-            "nozaq-secure-baseline__modules__alarm-baseline__main.tf",
-        ),
-        (
-            "widdix",
-            "widdix-aws-cf-templates__security__cloudtrail.yaml",
-        ),
-        (
-            "virtualjj",
-            "virtualjj__cis-aws-benchmark-section-3-monitoring-remediate.yml",
-        ),
-        (
-            "opsgenie",
-            "opsgenie-integration__cloudtrail__CloudWatch_Alarms_for_CloudTrail_API_Activity_OpsGenie.json",
-        ),
-    ];
-    for (name, file) in files {
-        let out = lint_in(&corpus(), &[file]);
+fn shapes_one_by_one() {
+    for (name, path) in [
+        ("locals_map", "locals_map"),
+        ("toggles", "toggles"),
+        ("modules", "modules"),
+        ("trail_yaml", "cloudformation/trail.yaml"),
+        ("folded_yml", "cloudformation/folded.yml"),
+        ("sample_json", "cloudformation/sample.json"),
+    ] {
+        let out = lint_in(&shapes(), &[path]);
         let code = common::code(&out);
         assert!(code == 0 || code == 1, "{name}: {}", common::stderr(&out));
         snapshot_settings().bind(|| {
             insta::assert_snapshot!(
-                format!("corpus_{name}"),
+                format!("shapes_{name}"),
                 format!("exit {code}\n{}", common::stdout(&out))
             );
         });
     }
 }
 
-/// The corpus under the Security Hub benchmark, as JSON: one line per
+/// The shapes under the Security Hub benchmark, as JSON: one line per
 /// filter with its control and verdict (the verdicts a reviewer checks).
 #[test]
-fn corpus_verdicts_securityhub() {
+fn shapes_verdicts_securityhub() {
     let out = lint_in(
-        &corpus(),
+        &shapes(),
         &["--format", "json", "--benchmark", "securityhub", "."],
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
@@ -88,12 +69,7 @@ fn corpus_verdicts_securityhub() {
     for f in v["filters"].as_array().unwrap() {
         lines.push(format!(
             "{}:{} {} -> {} {} {}",
-            f["location"]["path"]
-                .as_str()
-                .unwrap()
-                .split("__")
-                .next()
-                .unwrap(),
+            f["location"]["path"].as_str().unwrap(),
             f["location"]["line"],
             f["resource"].as_str().unwrap(),
             f["control"].as_str().unwrap_or("-"),
@@ -102,7 +78,7 @@ fn corpus_verdicts_securityhub() {
         ));
     }
     snapshot_settings().bind(|| {
-        insta::assert_snapshot!("corpus_verdicts_securityhub", lines.join("\n"));
+        insta::assert_snapshot!("shapes_verdicts_securityhub", lines.join("\n"));
     });
 }
 
@@ -186,7 +162,7 @@ fn sarif_is_valid() {
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     for (dir, args) in [
         (fixtures(), vec!["--format", "sarif", "."]),
-        (corpus(), vec!["--format", "sarif", "--require", "all", "."]),
+        (shapes(), vec!["--format", "sarif", "--require", "all", "."]),
     ] {
         let out = lint_in(&dir, &args);
         let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -269,24 +245,17 @@ fn strict_match_turns_equivalent_into_errors() {
 
 #[test]
 fn require_lists_what_is_missing() {
-    let out = lint_in(
-        &corpus(),
-        &[
-            "--require",
-            "all",
-            "terraform-aws-modules-cloudwatch__modules__cis-alarms__main.tf",
-        ],
-    );
+    let out = lint_in(&shapes(), &["--require", "all", "locals_map"]);
     assert_eq!(common::code(&out), 1);
     let s = common::stdout(&out);
-    // The module's MFA filter has four terms; cis-1.2 prescribes two.
+    // The map's MFA filter has four terms; cis-1.2 prescribes two.
     assert!(
         s.contains("error[CF0202]: no metric filter in these files passes cis-1.2 3.2"),
         "{s}"
     );
     assert!(!s.contains("passes cis-1.2 3.1 "), "{s}");
     let out = lint_in(
-        &corpus(),
+        &shapes(),
         &[
             "--require",
             "all",
@@ -294,13 +263,13 @@ fn require_lists_what_is_missing() {
             "securityhub",
             "--format",
             "json",
-            "terraform-aws-modules-cloudwatch__modules__cis-alarms__main.tf",
+            "locals_map",
         ],
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let missing: Vec<&str> = v["required"]
-        .as_array()
-        .unwrap()
+    let required = v["required"].as_array().unwrap();
+    assert_eq!(required.len(), 14);
+    let missing: Vec<&str> = required
         .iter()
         .filter(|r| r["passed_by"].as_array().unwrap().is_empty())
         .map(|r| r["control"].as_str().unwrap())
