@@ -330,3 +330,34 @@ fn help_teaches() {
         assert!(s.contains(needle), "{needle}: {s}");
     }
 }
+
+fn limits() -> PathBuf {
+    common::root().join("tests/data/lint_limits")
+}
+
+/// Run `cis-filters lint ARGS` in `dir` with its address space limited to
+/// about 2 GB, so that a run that would need more fails instead of taking
+/// the machine's memory.
+fn lint_limited(dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 2000000; exec \"$0\" lint \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_cis-filters"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run cis-filters")
+}
+
+/// A 483-byte YAML whose nested aliases would expand to 387,420,489
+/// scalars is a CF0001 error, within bounded memory.
+#[test]
+fn yaml_alias_bomb_is_a_file_error() {
+    let out = lint_limited(&limits(), &["billion-laughs.yaml"]);
+    assert_eq!(common::code(&out), 1, "{}", common::stderr(&out));
+    let s = common::stdout(&out);
+    assert!(s.contains("error[CF0001]: cannot parse YAML: its anchors and aliases expand to more than 67108864 bytes"), "{s}");
+    assert!(s.contains("billion-laughs.yaml:7:"), "{s}");
+}
