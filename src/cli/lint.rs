@@ -166,6 +166,7 @@ pub fn lint(args: LintArgs) -> u8 {
         control: args.control,
         require,
         disable,
+        limits: lint::Limits::default(),
     };
     let report = lint::lint(&files, &opts);
     let text = match args.format {

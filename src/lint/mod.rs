@@ -63,6 +63,34 @@ pub enum Require {
     Controls(Vec<String>),
 }
 
+/// Bounds on the work of one run, so that no input, however crafted, takes
+/// unbounded time or memory (documented in `docs/lint.md`, "Limits").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Steps of the static evaluation of one Terraform value (a pattern, a
+    /// name, a `count`, a module argument); more makes the value unknown.
+    pub eval_steps: usize,
+    /// Bytes of strings one such evaluation may build.
+    pub eval_bytes: usize,
+    /// Steps of Terraform evaluation in the whole run; past them nothing
+    /// more is evaluated, and the modules concerned get a `CF0001` error.
+    pub run_steps: usize,
+    /// Filter instances (resources times `count`/`for_each` keys times
+    /// module instances) in the whole run; past them, a `CF0001` error.
+    pub filters: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            eval_steps: 100_000,
+            eval_bytes: 4 * 1024 * 1024,
+            run_steps: 20_000_000,
+            filters: 20_000,
+        }
+    }
+}
+
 /// What to check and how.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -76,6 +104,8 @@ pub struct Options {
     pub require: Require,
     /// Rule codes switched off for the whole run.
     pub disable: Vec<Rule>,
+    /// Bounds on the work of the run.
+    pub limits: Limits,
 }
 
 impl Default for Options {
@@ -86,6 +116,7 @@ impl Default for Options {
             control: None,
             require: Require::Nothing,
             disable: Vec::new(),
+            limits: Limits::default(),
         }
     }
 }
@@ -384,6 +415,7 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
             _ => {}
         }
     }
+    let budget = terraform::Budget::new(opts.limits);
     // Each module directory on its own, then the instances of the local
     // modules it calls, with their inputs.
     // Each directory is parsed once, for itself and for its instances.
@@ -395,7 +427,7 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
             continue;
         }
         let module = terraform::ParsedModule::new(files);
-        let (unit, calls) = module.extract(&Vec::new(), "");
+        let (unit, calls) = module.extract(&Vec::new(), "", &budget);
         if lintable {
             units.push(unit);
         }
@@ -409,20 +441,23 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
         .iter()
         .flat_map(|(dir, calls)| calls.iter().filter_map(|c| join_dir(dir, &c.source)))
         .collect();
-    let mut instances = Vec::new();
+    let mut inst = Instancing {
+        by_dir: &by_dir,
+        budget: &budget,
+        seen: units
+            .iter()
+            .flat_map(|u| u.filters.iter().map(filter_key))
+            .collect(),
+        done: Vec::new(),
+        count: 0,
+        out: Vec::new(),
+    };
     for (dir, calls) in &calls_of {
         if !called.contains(dir) {
-            instantiate(
-                &by_dir,
-                dir,
-                calls,
-                "",
-                &mut vec![dir.clone()],
-                &mut instances,
-            );
+            inst.instantiate(dir, calls, "", &mut vec![dir.clone()]);
         }
     }
-    merge_instances(&mut units, instances);
+    merge_instances(&mut units, inst.out);
 
     let mut filters_out = Vec::new();
     let mut passing: Vec<(String, String)> = Vec::new(); // (control, resource)
@@ -830,68 +865,95 @@ fn join_dir(dir: &str, source: &str) -> Option<String> {
     (d != dir).then_some(d)
 }
 
-/// Lint the instances of the local modules that `calls` (made in `dir`)
-/// name, and of the modules those call, with their inputs.
-fn instantiate(
-    by_dir: &BTreeMap<String, terraform::ParsedModule<'_>>,
-    dir: &str,
-    calls: &[terraform::ModuleCall],
-    prefix: &str,
-    path: &mut Vec<String>,
-    out: &mut Vec<Unit>,
-) {
-    for call in calls {
-        let Some(child) = join_dir(dir, &call.source) else {
-            continue;
-        };
-        let Some(module) = by_dir.get(&child) else {
-            continue;
-        };
-        if out.len() >= MAX_INSTANCES || path.len() > MAX_MODULE_DEPTH || path.contains(&child) {
-            continue;
+/// What identifies a filter's finding: where the resource is, the branch,
+/// the pattern and the metric. An instance's filter with the key of a
+/// filter of its directory on its own adds nothing.
+type FilterKey = (
+    FileId,
+    usize,
+    Option<String>,
+    Result<String, String>,
+    Option<Metric>,
+);
+
+fn filter_key(f: &Filter) -> FilterKey {
+    let pattern = match &f.pattern {
+        PatternValue::Known(t) => Ok(t.as_str().to_owned()),
+        PatternValue::Unknown(why) => Err(why.clone()),
+    };
+    (
+        f.file,
+        f.extent.start,
+        f.variant.clone(),
+        pattern,
+        f.metric.clone(),
+    )
+}
+
+/// The instances of local modules, made one at a time and de-duplicated as
+/// they are made.
+struct Instancing<'r, 'a> {
+    by_dir: &'r BTreeMap<String, terraform::ParsedModule<'a>>,
+    budget: &'r terraform::Budget,
+    /// The keys of the filters of every directory on its own.
+    seen: std::collections::HashSet<FilterKey>,
+    /// The instances made: the module's directory and its inputs. Another
+    /// call of the same directory with the same inputs would give the same
+    /// filters again; it is linted once, under the first call's name.
+    done: Vec<(String, terraform::Inputs)>,
+    /// How many instances were made.
+    count: usize,
+    out: Vec<Unit>,
+}
+
+impl Instancing<'_, '_> {
+    /// Lint the instances of the local modules that `calls` (made in `dir`)
+    /// name, and of the modules those call, with their inputs.
+    fn instantiate(
+        &mut self,
+        dir: &str,
+        calls: &[terraform::ModuleCall],
+        prefix: &str,
+        path: &mut Vec<String>,
+    ) {
+        for call in calls {
+            let Some(child) = join_dir(dir, &call.source) else {
+                continue;
+            };
+            let Some(module) = self.by_dir.get(&child) else {
+                continue;
+            };
+            if self.count >= MAX_INSTANCES || path.len() > MAX_MODULE_DEPTH || path.contains(&child)
+            {
+                continue;
+            }
+            if self
+                .done
+                .iter()
+                .any(|(d, inputs)| *d == child && *inputs == call.inputs)
+            {
+                continue;
+            }
+            self.done.push((child.clone(), call.inputs.clone()));
+            self.count += 1;
+            let prefix = format!("{prefix}module.{}.", call.name);
+            let (mut unit, sub) = module.extract(&call.inputs, &prefix, self.budget);
+            unit.filters.retain(|f| !self.seen.contains(&filter_key(f)));
+            self.out.push(unit);
+            path.push(child.clone());
+            self.instantiate(&child, &sub, &prefix, path);
+            path.pop();
         }
-        let prefix = format!("{prefix}module.{}.", call.name);
-        let (unit, sub) = module.extract(&call.inputs, &prefix);
-        out.push(unit);
-        path.push(child.clone());
-        instantiate(by_dir, &child, &sub, &prefix, path, out);
-        path.pop();
     }
 }
 
 /// Add the module instances to the units (each file or module directory
-/// on its own). An instance's filter that its directory already reports
-/// the same way (same resource, branch, pattern and metric) is dropped; a
-/// directory's filter whose pattern is not known there is dropped where
-/// an instance knows it.
-fn merge_instances(units: &mut Vec<Unit>, mut instances: Vec<Unit>) {
+/// on its own). A directory's filter whose pattern is not known there is
+/// dropped where an instance knows it.
+fn merge_instances(units: &mut Vec<Unit>, instances: Vec<Unit>) {
     if instances.is_empty() {
         return;
     }
-    type Key = (
-        FileId,
-        usize,
-        Option<String>,
-        Result<String, String>,
-        Option<Metric>,
-    );
-    fn key(f: &Filter) -> Key {
-        let pattern = match &f.pattern {
-            PatternValue::Known(t) => Ok(t.as_str().to_owned()),
-            PatternValue::Unknown(why) => Err(why.clone()),
-        };
-        (
-            f.file,
-            f.extent.start,
-            f.variant.clone(),
-            pattern,
-            f.metric.clone(),
-        )
-    }
-    let seen: std::collections::HashSet<_> = units
-        .iter()
-        .flat_map(|u| u.filters.iter().map(key))
-        .collect();
     let known: std::collections::HashSet<(FileId, usize)> = instances
         .iter()
         .flat_map(|u| &u.filters)
@@ -903,9 +965,6 @@ fn merge_instances(units: &mut Vec<Unit>, mut instances: Vec<Unit>) {
             !(matches!(f.pattern, PatternValue::Unknown(_))
                 && known.contains(&(f.file, f.extent.start)))
         });
-    }
-    for u in &mut instances {
-        u.filters.retain(|f| !seen.contains(&key(f)));
     }
     units.extend(instances);
 }
@@ -1611,6 +1670,102 @@ resource "aws_cloudwatch_metric_alarm" "auth" {
                 "{resource}: {verdicts:#?}"
             );
         }
+    }
+
+    /// Each bound of [`Limits`], made small: a value over its share is
+    /// unknown (CF0002); a run over its share is a file error (CF0001).
+    #[test]
+    fn evaluation_limits() {
+        let tf = |n: usize| {
+            let mut s = String::from(
+                "locals {\n  a = \"{ $.a = 1 }\"\n  b = \"${local.a}${local.a}\"\n}\n",
+            );
+            for i in 0..n {
+                s.push_str(&format!(
+                    "resource \"aws_cloudwatch_log_metric_filter\" \"f{i}\" {{\n  count   = 3\n  pattern = local.a\n}}\n"
+                ));
+            }
+            s.push_str(
+                "resource \"aws_cloudwatch_log_metric_filter\" \"big\" {\n  pattern = local.b\n}\n",
+            );
+            s
+        };
+        let with = |limits: Limits| Options {
+            limits,
+            ..Options::default()
+        };
+        let small = Limits {
+            eval_steps: 1000,
+            eval_bytes: 1000,
+            run_steps: 1000,
+            filters: 1000,
+        };
+        // Within every bound.
+        let r = run(&[("main.tf", &tf(4))], &with(small));
+        assert_eq!(r.filters.len(), 13);
+        assert!(codes(&r).iter().all(|c| *c != "CF0001" && *c != "CF0002"));
+        // A value that builds more bytes than allowed.
+        let r = run(
+            &[("main.tf", &tf(1))],
+            &with(Limits {
+                eval_bytes: 20,
+                ..small
+            }),
+        );
+        let d = r.diagnostics.iter().find(|d| d.code == "CF0002").unwrap();
+        assert_eq!(
+            d.resource.as_deref(),
+            Some("aws_cloudwatch_log_metric_filter.big")
+        );
+        assert!(
+            d.message
+                .contains("too large to evaluate (more than 20 bytes"),
+            "{}",
+            d.message
+        );
+        // A value that takes more steps than allowed.
+        let r = run(
+            &[("main.tf", &tf(1))],
+            &with(Limits {
+                eval_steps: 2,
+                ..small
+            }),
+        );
+        let d = r.diagnostics.iter().find(|d| d.code == "CF0002").unwrap();
+        assert!(
+            d.message.contains("more than 2 evaluation steps"),
+            "{}",
+            d.message
+        );
+        // More filter instances than the run allows: the rest is a file error.
+        let r = run(
+            &[("main.tf", &tf(4))],
+            &with(Limits {
+                filters: 5,
+                ..small
+            }),
+        );
+        assert_eq!(r.filters.len(), 5);
+        let d = r.diagnostics.iter().find(|d| d.code == "CF0001").unwrap();
+        assert!(
+            d.message.contains("more than 5 filter instances"),
+            "{}",
+            d.message
+        );
+        // More steps than the run allows.
+        let r = run(
+            &[("main.tf", &tf(4))],
+            &with(Limits {
+                run_steps: 10,
+                ..small
+            }),
+        );
+        let d = r.diagnostics.iter().find(|d| d.code == "CF0001").unwrap();
+        assert!(
+            d.message.contains("evaluation budget (10 steps) is spent"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! guessed. Like the AWS provider, the pattern is trimmed of surrounding
 //! whitespace.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
@@ -21,6 +22,7 @@ use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::template::Element;
 
+use crate::lint::Limits;
 use crate::lint::model::{
     Alarm, FileProblem, Filter, FilterKind, Format, Metric, MetricKey, PatternValue, Unit,
 };
@@ -54,6 +56,99 @@ const MAX_DEPTH: usize = 48;
 /// The most alternatives (conditional branches multiplied out) kept for one value.
 const MAX_ALTERNATIVES: usize = 16;
 
+/// What static evaluation may spend, for one value and for the whole run
+/// (the bounds are [`Limits`]). Every step of evaluation and every string
+/// built is charged; when a value's share is spent, that value is not known
+/// ("too large to evaluate"); when the run's is, nothing more is evaluated
+/// and the modules concerned get a file error.
+#[derive(Debug)]
+pub struct Budget {
+    limits: Limits,
+    /// Steps of the value being evaluated.
+    steps: Cell<usize>,
+    /// Bytes of strings built for the value being evaluated.
+    bytes: Cell<usize>,
+    /// Steps of the run.
+    run_steps: Cell<usize>,
+    /// Filters produced in the run.
+    filters: Cell<usize>,
+}
+
+impl Budget {
+    /// A fresh budget.
+    pub fn new(limits: Limits) -> Self {
+        Budget {
+            limits,
+            steps: Cell::new(0),
+            bytes: Cell::new(0),
+            run_steps: Cell::new(0),
+            filters: Cell::new(0),
+        }
+    }
+
+    /// Start evaluating one value.
+    fn start(&self) {
+        self.steps.set(0);
+        self.bytes.set(0);
+    }
+
+    /// Charge one step.
+    fn step(&self) -> Result<(), String> {
+        self.run_steps.set(self.run_steps.get().saturating_add(1));
+        self.steps.set(self.steps.get().saturating_add(1));
+        if self.run_steps.get() > self.limits.run_steps {
+            Err(self.run_message())
+        } else if self.steps.get() > self.limits.eval_steps {
+            Err(format!(
+                "the value is too large to evaluate (more than {} evaluation steps); the pattern is unknown",
+                self.limits.eval_steps
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Charge `n` bytes of strings built.
+    fn bytes(&self, n: usize) -> Result<(), String> {
+        self.bytes.set(self.bytes.get().saturating_add(n));
+        if self.bytes.get() > self.limits.eval_bytes {
+            Err(format!(
+                "the value is too large to evaluate (more than {} bytes of strings); the pattern is unknown",
+                self.limits.eval_bytes
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Take one filter from the run's allowance; false when it is spent.
+    pub fn take_filter(&self) -> bool {
+        self.filters.set(self.filters.get().saturating_add(1));
+        self.filters.get() <= self.limits.filters
+    }
+
+    /// Why the run's allowance is spent, if it is.
+    pub fn run_spent(&self) -> Option<String> {
+        if self.run_steps.get() > self.limits.run_steps {
+            Some(self.run_message())
+        } else if self.filters.get() > self.limits.filters {
+            Some(format!(
+                "the run has more than {} filter instances, the most one run evaluates",
+                self.limits.filters
+            ))
+        } else {
+            None
+        }
+    }
+
+    fn run_message(&self) -> String {
+        format!(
+            "the run's evaluation budget ({} steps) is spent",
+            self.limits.run_steps
+        )
+    }
+}
+
 /// One `.tf` file of a module: its id, its text without a byte-order mark,
 /// and the byte offset of that text in the file (3 after a BOM, else 0).
 #[derive(Clone, Copy, Debug)]
@@ -67,7 +162,7 @@ pub struct TfFile<'a> {
 }
 
 /// A value given to a module input, evaluated in the calling module.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Input {
     /// A string, mapped to where it is written.
     Str(Text),
@@ -109,9 +204,11 @@ const META_ARGUMENTS: &[&str] = &[
     "depends_on",
 ];
 
-/// Extract the filters and alarms of one module.
+/// Extract the filters and alarms of one module (with the default limits).
 pub fn extract_module(files: &[TfFile<'_>]) -> Unit {
-    ParsedModule::new(files).extract(&Vec::new(), "").0
+    ParsedModule::new(files)
+        .extract(&Vec::new(), "", &Budget::new(Limits::default()))
+        .0
 }
 
 /// The files of one module, parsed once for the module on its own and for
@@ -158,12 +255,17 @@ impl<'a> ParsedModule<'a> {
     /// the local modules it calls. Resource addresses get `prefix`
     /// (`module.alarms.`); files that do not parse are reported for the
     /// module on its own (empty prefix) only.
-    pub fn extract(&self, inputs: &Inputs, prefix: &str) -> (Unit, Vec<ModuleCall>) {
+    pub fn extract(
+        &self,
+        inputs: &Inputs,
+        prefix: &str,
+        budget: &Budget,
+    ) -> (Unit, Vec<ModuleCall>) {
         let mut unit = Unit::default();
         if prefix.is_empty() {
             unit.problems.clone_from(&self.problems);
         }
-        extract_parsed(self.files, &self.bodies, inputs, prefix, unit)
+        extract_parsed(self.files, &self.bodies, inputs, prefix, unit, budget)
     }
 }
 
@@ -173,8 +275,9 @@ fn extract_parsed<'b>(
     inputs: &Inputs,
     prefix: &str,
     mut unit: Unit,
+    budget: &Budget,
 ) -> (Unit, Vec<ModuleCall>) {
-    let mut env = Env::new(files, bodies);
+    let mut env = Env::new(files, bodies, budget);
     env.given = inputs
         .iter()
         .map(|(name, v)| {
@@ -199,6 +302,16 @@ fn extract_parsed<'b>(
         for block in body.get_blocks("module") {
             calls.extend(env.module_calls(*src, block));
         }
+    }
+    if env.cut_short.get()
+        && let Some(why) = budget.run_spent()
+        && let Some(first) = files.first()
+    {
+        unit.problems.push(FileProblem {
+            file: first.id,
+            range: first.base..first.base,
+            message: format!("{why}; some filters of this module were not linted"),
+        });
     }
     if !prefix.is_empty() {
         for f in &mut unit.filters {
@@ -306,6 +419,9 @@ type Alts<'b> = Vec<Alt<'b>>;
 
 struct Env<'b> {
     files: &'b [TfFile<'b>],
+    budget: &'b Budget,
+    /// Whether the run's budget ran out while extracting this module.
+    cut_short: Cell<bool>,
     locals: HashMap<&'b str, (&'b Expression, usize)>,
     vars: HashMap<&'b str, Option<(&'b Expression, usize)>>,
     /// Variables given by the calling module, evaluated there.
@@ -313,7 +429,7 @@ struct Env<'b> {
 }
 
 impl<'b> Env<'b> {
-    fn new(files: &'b [TfFile<'b>], bodies: &'b [(usize, Body)]) -> Self {
+    fn new(files: &'b [TfFile<'b>], bodies: &'b [(usize, Body)], budget: &'b Budget) -> Self {
         let mut locals = HashMap::new();
         let mut vars = HashMap::new();
         for (src, body) in bodies {
@@ -334,6 +450,8 @@ impl<'b> Env<'b> {
         }
         Env {
             files,
+            budget,
+            cut_short: Cell::new(false),
             locals,
             vars,
             given: HashMap::new(),
@@ -349,6 +467,12 @@ impl<'b> Env<'b> {
         expr.span()
             .and_then(|r| self.file(src).and_then(|f| f.text.get(r)))
             .map_or_else(|| String::from("…"), str::to_owned)
+    }
+
+    /// The source text of an expression for a message: at most
+    /// [`SHOWN_CHARS`] characters, the middle elided.
+    fn shown(&self, src: usize, expr: &Expression) -> String {
+        clip(&self.raw(src, expr))
     }
 
     fn file_span(&self, src: usize, range: Option<Range<usize>>) -> FileSpan {
@@ -397,19 +521,22 @@ impl<'b> Env<'b> {
                             .body
                             .get_attribute(attr_name)
                             .map_or(label_span.clone(), |a| self.file_span(src, a.value.span()));
-                        unit.filters.push(Filter {
-                            kind: fk,
-                            format: Format::Terraform,
-                            file: file.id,
-                            resource: format!("{kind}.{name}"),
-                            extent,
-                            anchor,
-                            pattern: PatternValue::Unknown(format!("`for_each`: {why}")),
-                            variant: None,
-                            names: vec![name.to_owned()],
-                            metric: None,
-                            disabled: Vec::new(),
-                        });
+                        self.push_filter(
+                            unit,
+                            Filter {
+                                kind: fk,
+                                format: Format::Terraform,
+                                file: file.id,
+                                resource: format!("{kind}.{name}"),
+                                extent,
+                                anchor,
+                                pattern: PatternValue::Unknown(format!("`for_each`: {why}")),
+                                variant: None,
+                                names: vec![name.to_owned()],
+                                metric: None,
+                                disabled: Vec::new(),
+                            },
+                        );
                         return;
                     }
                 }
@@ -444,23 +571,28 @@ impl<'b> Env<'b> {
                 names.push(s.clone());
             }
             let Some(attr) = block.body.get_attribute(attr_name) else {
-                unit.filters.push(Filter {
-                    kind: fk,
-                    format: Format::Terraform,
-                    file: file.id,
-                    resource: address,
-                    extent: extent.clone(),
-                    anchor: label_span.clone(),
-                    pattern: PatternValue::Unknown(format!("the resource has no `{attr_name}`")),
-                    variant: None,
-                    names,
-                    metric,
-                    disabled: Vec::new(),
-                });
+                self.push_filter(
+                    unit,
+                    Filter {
+                        kind: fk,
+                        format: Format::Terraform,
+                        file: file.id,
+                        resource: address,
+                        extent: extent.clone(),
+                        anchor: label_span.clone(),
+                        pattern: PatternValue::Unknown(format!(
+                            "the resource has no `{attr_name}`"
+                        )),
+                        variant: None,
+                        names,
+                        metric,
+                        disabled: Vec::new(),
+                    },
+                );
                 continue;
             };
             let expr_span = self.file_span(src, attr.value.span());
-            let alts = self.eval(&attr.value, &scope, 0);
+            let alts = self.top(&attr.value, &scope);
             let many = alts.len() > 1;
             for alt in alts {
                 let variant = (many || !alt.when.is_empty()).then(|| alt.when.join(", "));
@@ -482,19 +614,22 @@ impl<'b> Env<'b> {
                     ),
                     Err(why) => (PatternValue::Unknown(why), expr_span.clone()),
                 };
-                unit.filters.push(Filter {
-                    kind: fk,
-                    format: Format::Terraform,
-                    file: file.id,
-                    resource: address.clone(),
-                    extent: extent.clone(),
-                    anchor,
-                    pattern,
-                    variant,
-                    names: names.clone(),
-                    metric: metric.clone(),
-                    disabled: Vec::new(),
-                });
+                self.push_filter(
+                    unit,
+                    Filter {
+                        kind: fk,
+                        format: Format::Terraform,
+                        file: file.id,
+                        resource: address.clone(),
+                        extent: extent.clone(),
+                        anchor,
+                        pattern,
+                        variant,
+                        names: names.clone(),
+                        metric: metric.clone(),
+                        disabled: Vec::new(),
+                    },
+                );
             }
         }
     }
@@ -556,7 +691,7 @@ impl<'b> Env<'b> {
 
     /// The value as one string, if it has exactly one alternative and it is known.
     fn single_str(&self, expr: &'b Expression, scope: &Rc<Scope<'b>>) -> Option<String> {
-        let alts = self.eval(expr, scope, 0);
+        let alts = self.top(expr, scope);
         match alts.as_slice() {
             [
                 Alt {
@@ -611,7 +746,7 @@ impl<'b> Env<'b> {
                     .attributes()
                     .filter(|a| !META_ARGUMENTS.contains(&a.key.as_str()))
                     .map(|a| {
-                        let value = match self.eval(&a.value, &scope, 0).as_slice() {
+                        let value = match self.top(&a.value, &scope).as_slice() {
                             [Alt { val: Ok(v), .. }] => self.to_input(v, 0),
                             [Alt { val: Err(e), .. }] => Err(e.clone()),
                             _ => Err(format!(
@@ -630,6 +765,10 @@ impl<'b> Env<'b> {
     fn to_input(&self, v: &Val<'b>, depth: usize) -> Result<Input, String> {
         if depth > MAX_DEPTH {
             return Err("the value is nested too deeply".into());
+        }
+        self.step()?;
+        if let Val::Str(t) = v {
+            self.budget.bytes(t.heap_size())?;
         }
         let member = |t: &Thunk<'b>| match self.force(t, depth + 1).as_slice() {
             [Alt { val: Ok(v), .. }] => self.to_input(v, depth + 1),
@@ -720,7 +859,7 @@ impl<'b> Env<'b> {
         expr: &'b Expression,
         scope: &Rc<Scope<'b>>,
     ) -> Result<Vec<(Text, Thunk<'b>)>, String> {
-        let alts = self.eval(expr, scope, 0);
+        let alts = self.top(expr, scope);
         let [alt] = alts.as_slice() else {
             return Err("the collection depends on a condition".into());
         };
@@ -758,7 +897,48 @@ impl<'b> Env<'b> {
         }
     }
 
+    /// Evaluate one value from the start, with a fresh share of the budget.
+    fn top(&self, expr: &'b Expression, scope: &Rc<Scope<'b>>) -> Alts<'b> {
+        self.budget.start();
+        self.eval(expr, scope, 0)
+    }
+
+    /// Charge a step; the error when the budget is spent.
+    fn step(&self) -> Result<(), String> {
+        self.budget.step().inspect_err(|_| {
+            if self.budget.run_spent().is_some() {
+                self.cut_short.set(true);
+            }
+        })
+    }
+
+    /// Charge the strings of `alts`; an alternative over the budget becomes
+    /// an error.
+    fn charge(&self, alts: Alts<'b>) -> Alts<'b> {
+        alts.into_iter()
+            .map(|a| match &a.val {
+                Ok(Val::Str(t)) => match self.budget.bytes(t.heap_size()) {
+                    Ok(()) => a,
+                    Err(e) => Alt { val: Err(e), ..a },
+                },
+                _ => a,
+            })
+            .collect()
+    }
+
+    /// Add a filter, if the run's allowance has room for it.
+    fn push_filter(&self, unit: &mut Unit, f: Filter) {
+        if self.budget.take_filter() {
+            unit.filters.push(f);
+        } else {
+            self.cut_short.set(true);
+        }
+    }
+
     fn eval(&self, expr: &'b Expression, scope: &Rc<Scope<'b>>, depth: usize) -> Alts<'b> {
+        if let Err(e) = self.step() {
+            return vec![Alt::err(e)];
+        }
         if depth > MAX_DEPTH {
             return vec![Alt::err("references are nested too deeply to follow")];
         }
@@ -805,7 +985,7 @@ impl<'b> Env<'b> {
                             .eval(&i.expr, scope, depth + 1)
                             .into_iter()
                             .map(|a| Alt {
-                                val: a.val.and_then(|v| as_text(v, self.raw(src, &i.expr))),
+                                val: a.val.and_then(|v| as_text(v, self.shown(src, &i.expr))),
                                 when: a.when,
                             })
                             .collect(),
@@ -815,13 +995,13 @@ impl<'b> Env<'b> {
                             )]
                         }
                     };
-                    acc = product(acc, part, |a, b| match (a, b) {
+                    acc = self.charge(product(acc, part, |a, b| match (a, b) {
                         (Val::Str(mut x), Val::Str(y)) => {
                             x.push_text(&y);
                             Ok(Val::Str(x))
                         }
                         _ => Err("internal: template part is not a string".into()),
-                    });
+                    }));
                 }
                 acc
             }
@@ -867,7 +1047,7 @@ impl<'b> Env<'b> {
                             _ => {
                                 return vec![Alt::err(format!(
                                     "the object key `{}` is not known statically",
-                                    self.raw(src, e)
+                                    self.shown(src, e)
                                 ))];
                             }
                         },
@@ -885,7 +1065,7 @@ impl<'b> Env<'b> {
             },
             Expression::Traversal(t) => self.eval_traversal(expr, t, scope, depth),
             Expression::Conditional(c) => {
-                let cond = self.raw(src, &c.cond_expr);
+                let cond = self.shown(src, &c.cond_expr);
                 let mut out = Vec::new();
                 for (branch, truth) in [(&c.true_expr, "true"), (&c.false_expr, "false")] {
                     for mut a in self.eval(branch, scope, depth + 1) {
@@ -893,13 +1073,13 @@ impl<'b> Env<'b> {
                         out.push(a);
                     }
                 }
-                out
+                cap(out)
             }
             Expression::FuncCall(f) => self.eval_call(f, scope, depth),
             Expression::ForExpr(f) => self.eval_for(f, scope, depth),
             Expression::UnaryOp(_) | Expression::BinaryOp(_) => vec![Alt::err(format!(
                 "the operation `{}` is not evaluated",
-                self.raw(src, expr)
+                self.shown(src, expr)
             ))],
         }
     }
@@ -918,7 +1098,7 @@ impl<'b> Env<'b> {
                 let Some(TraversalOperator::GetAttr(name)) = ops.next() else {
                     return vec![Alt::err(format!(
                         "`{}` is not known statically",
-                        self.raw(src, whole)
+                        self.shown(src, whole)
                     ))];
                 };
                 let name = name.as_str();
@@ -975,7 +1155,7 @@ impl<'b> Env<'b> {
                 None => {
                     return vec![Alt::err(format!(
                         "`{}` is not known statically",
-                        self.raw(src, whole)
+                        self.shown(src, whole)
                     ))];
                 }
             },
@@ -1104,7 +1284,7 @@ impl<'b> Env<'b> {
                                     when: a.when,
                                 })
                                 .collect();
-                            acc = product(acc, part, |a, b| match (a, b) {
+                            acc = self.charge(product(acc, part, |a, b| match (a, b) {
                                 (Val::Str(mut x), Val::Str(y)) => {
                                     if i > 0 {
                                         x.push_text(&sep);
@@ -1113,7 +1293,7 @@ impl<'b> Env<'b> {
                                     Ok(Val::Str(x))
                                 }
                                 _ => Err("internal: join part".into()),
-                            });
+                            }));
                         }
                         out.extend(acc);
                     }
@@ -1151,15 +1331,17 @@ impl<'b> Env<'b> {
                         _ => Err("internal: format args".into()),
                     });
                 }
-                acc.into_iter()
-                    .map(|a| Alt {
-                        val: a.val.and_then(|v| match v {
-                            Val::List(items) => render_format(&items),
-                            _ => Err("internal: format".into()),
-                        }),
-                        when: a.when,
-                    })
-                    .collect()
+                self.charge(
+                    acc.into_iter()
+                        .map(|a| Alt {
+                            val: a.val.and_then(|v| match v {
+                                Val::List(items) => render_format(&items),
+                                _ => Err("internal: format".into()),
+                            }),
+                            when: a.when,
+                        })
+                        .collect(),
+                )
             }
             "length" => arg(0)
                 .into_iter()
@@ -1441,6 +1623,20 @@ fn cap(mut alts: Alts<'_>) -> Alts<'_> {
         ))];
     }
     alts
+}
+
+/// How much of an expression's source a message shows.
+const SHOWN_CHARS: usize = 60;
+
+/// `s` with the middle elided when it is longer than [`SHOWN_CHARS`].
+fn clip(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= SHOWN_CHARS {
+        return s.to_owned();
+    }
+    let head: String = s.chars().take(SHOWN_CHARS / 2).collect();
+    let tail: String = s.chars().skip(n - SHOWN_CHARS / 2).collect();
+    format!("{head}…{tail}")
 }
 
 /// `format()` with `%s`, `%d`, `%v` and `%%`; the format is the first item.

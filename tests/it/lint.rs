@@ -336,12 +336,12 @@ fn limits() -> PathBuf {
 }
 
 /// Run `cis-filters lint ARGS` in `dir` with its address space limited to
-/// about 2 GB, so that a run that would need more fails instead of taking
-/// the machine's memory.
+/// about 2 GB (and its CPU time to five minutes), so that a run that would
+/// need more fails instead of taking the machine.
 fn lint_limited(dir: &Path, args: &[&str]) -> Output {
     std::process::Command::new("sh")
         .arg("-c")
-        .arg("ulimit -v 2000000; exec \"$0\" lint \"$@\"")
+        .arg("ulimit -v 2000000; ulimit -t 300; exec \"$0\" lint \"$@\"")
         .arg(env!("CARGO_BIN_EXE_cis-filters"))
         .args(args)
         .current_dir(dir)
@@ -360,4 +360,44 @@ fn yaml_alias_bomb_is_a_file_error() {
     let s = common::stdout(&out);
     assert!(s.contains("error[CF0001]: cannot parse YAML: its anchors and aliases expand to more than 67108864 bytes"), "{s}");
     assert!(s.contains("billion-laughs.yaml:7:"), "{s}");
+}
+
+/// Twenty locals, each the one before repeated eight times (2 KB; 8^20
+/// copies of the first): the value is too large to evaluate, and says so.
+#[test]
+fn terraform_value_budget() {
+    let out = lint_limited(&limits().join("locals_doubling"), &["main.tf"]);
+    assert_eq!(common::code(&out), 0, "{}", common::stderr(&out));
+    let s = common::stdout(&out);
+    assert!(
+        s.contains("info[CF0002]: the filter pattern is not known statically: the value is too large to evaluate (more than 4194304 bytes of strings); the pattern is unknown"),
+        "{s}"
+    );
+}
+
+/// A module of 60 filters with `count = 100`, called with `count = 100`:
+/// 600,000 filter instances, all the same as the module's own. Instances are
+/// de-duplicated as they are made, so only the module's own 6,000 are
+/// reported.
+#[test]
+fn module_instances_are_deduplicated_as_they_are_made() {
+    let out = lint_limited(&limits().join("module_count"), &["--format", "json", "."]);
+    assert_eq!(common::code(&out), 1, "{}", common::stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let filters = v["filters"].as_array().unwrap();
+    assert_eq!(filters.len(), 6000);
+    assert!(
+        filters
+            .iter()
+            .all(|f| !f["resource"].as_str().unwrap().starts_with("module.")),
+        "{}",
+        filters[0]
+    );
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] != "CF0001")
+    );
 }
