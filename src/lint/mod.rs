@@ -238,6 +238,19 @@ pub struct Report {
     pub required: Vec<Requirement>,
     /// How many findings inline comments or metadata switched off.
     pub suppressed: usize,
+    /// Paths that were not linted, and why (files too large to be a
+    /// template, files of no known kind; the command line adds what it did
+    /// not read).
+    pub skipped: Vec<Skipped>,
+}
+
+/// A path that was not linted, and why.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Skipped {
+    /// The path as shown (a directory ends with `/`).
+    pub path: String,
+    /// Why, in a few words.
+    pub reason: String,
 }
 
 impl Report {
@@ -312,25 +325,73 @@ struct Loaded<'a> {
     index: LineIndex,
 }
 
+/// The kind of a file whose name does not say (a file named on the command
+/// line, a pipe): Terraform or CloudFormation, JSON or not, by whether it
+/// names one of their filter resource types.
+pub fn sniff_kind(text: &str) -> Option<FileKind> {
+    let json = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{');
+    if terraform::mentions_lintable(text) {
+        Some(if json {
+            FileKind::TerraformJson
+        } else {
+            FileKind::Terraform
+        })
+    } else if cfn::mentions_lintable(text) {
+        Some(if json { FileKind::Json } else { FileKind::Yaml })
+    } else {
+        None
+    }
+}
+
+/// Whether a file of this kind (by name; `None`: either) names a filter
+/// resource type in `text`.
+fn names_a_filter(kind: Option<FileKind>, text: &str) -> bool {
+    match kind {
+        Some(FileKind::Terraform | FileKind::TerraformJson) => terraform::mentions_lintable(text),
+        Some(FileKind::Yaml | FileKind::Json) => cfn::mentions_lintable(text),
+        None => sniff_kind(text).is_some(),
+    }
+}
+
 /// Lint `files`.
 pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
     let mut diags: Vec<(Diagnostic, Option<Ctx>)> = Vec::new();
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let mut kinds: Vec<Option<FileKind>> = Vec::with_capacity(files.len());
     let mut loaded: Vec<Loaded<'_>> = Vec::with_capacity(files.len());
     let mut directives = Vec::new();
     for (id, f) in files.iter().enumerate() {
         // `full` is the text positions are computed in; `lintable` is false
         // when the file cannot be linted (then `full` is the valid prefix,
         // so the error points at the first bad byte).
+        let named = file_kind(&f.path);
+        let head = f.bytes.get(..MAX_FILE_BYTES + 1).unwrap_or(&f.bytes);
         let (full, lintable, problem, at) = match std::str::from_utf8(&f.bytes) {
-            _ if f.bytes.len() > MAX_FILE_BYTES => (
-                "",
-                false,
-                Some(format!(
-                    "the file is {} bytes, more than the {MAX_FILE_BYTES} bytes this linter reads",
-                    f.bytes.len()
-                )),
-                0,
-            ),
+            // Too large: an error if it names a filter resource type (so it
+            // may hold filters that were not checked), else skipped.
+            _ if f.bytes.len() > MAX_FILE_BYTES => {
+                if names_a_filter(named, &String::from_utf8_lossy(head)) {
+                    (
+                        "",
+                        false,
+                        Some(format!(
+                            "the file is more than the {MAX_FILE_BYTES} bytes this linter reads; it was not linted"
+                        )),
+                        0,
+                    )
+                } else {
+                    skipped.push(Skipped {
+                        path: f.path.clone(),
+                        reason: format!(
+                            "larger than {MAX_FILE_BYTES} bytes, and names no filter resource type in them"
+                        ),
+                    });
+                    ("", false, None, 0)
+                }
+            }
             Ok(t) => (t, true, None, 0),
             Err(e) => {
                 let valid = e.valid_up_to();
@@ -352,11 +413,22 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
             }
         };
         let base = if full.starts_with('\u{feff}') { 3 } else { 0 };
-        let text = if lintable {
+        let mut text = if lintable {
             full.get(base..).unwrap_or("")
         } else {
             ""
         };
+        let kind = named.or_else(|| sniff_kind(text));
+        if lintable && kind.is_none() {
+            skipped.push(Skipped {
+                path: f.path.clone(),
+                reason: String::from(
+                    "not a .tf, .tf.json, .yaml, .yml, .json or .template file, and names no filter resource type",
+                ),
+            });
+            text = "";
+        }
+        kinds.push(kind);
         directives.extend(scan_directives(id, full));
         loaded.push(Loaded {
             path: &f.path,
@@ -383,7 +455,7 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
         if l.text.is_empty() {
             continue;
         }
-        match file_kind(l.path) {
+        match kinds.get(id).copied().flatten() {
             Some(FileKind::Terraform) => {
                 let dir = l
                     .path
@@ -741,11 +813,12 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
     Report {
         benchmark: opts.benchmark.name,
         mode: opts.mode,
-        files_scanned: files.len(),
+        files_scanned: files.len() - skipped.len(),
         filters: filters_out,
         diagnostics,
         required,
         suppressed,
+        skipped,
     }
 }
 
@@ -1829,6 +1902,34 @@ resource "aws_cloudwatch_metric_alarm" "auth" {
         assert_eq!(loc.path, "a/bad.tf");
         assert!(r.diagnostics[0].message.contains("byte 0xff"));
         assert_eq!((loc.line, loc.column), (2, 13));
+    }
+
+    /// A file of no known kind by name is read by what it names; a file
+    /// over the size limit is an error only when it names a filter type.
+    #[test]
+    fn unnamed_and_oversized_files() {
+        let tf = "resource \"aws_cloudwatch_log_metric_filter\" \"x\" {\n  pattern = \"{ $.a = 1 }\"\n}\n";
+        let r = run(
+            &[("/dev/fd/63", tf), ("notes", "hello")],
+            &Options::default(),
+        );
+        assert_eq!(r.filters.len(), 1);
+        assert_eq!(r.files_scanned, 1);
+        assert_eq!(r.skipped.len(), 1);
+        assert_eq!(r.skipped[0].path, "notes");
+        let big = |head: &str| SourceFile {
+            path: "big.json".into(),
+            bytes: format!("{head}{}", " ".repeat(MAX_FILE_BYTES)).into_bytes(),
+        };
+        let r = lint(&[big("{\"name\": \"x\"}")], &Options::default());
+        assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+        assert!(r.skipped[0].reason.starts_with("larger than"));
+        let r = lint(
+            &[big("{\"Type\": \"AWS::Logs::MetricFilter\"}")],
+            &Options::default(),
+        );
+        assert_eq!(codes(&r), vec!["CF0001"]);
+        assert!(r.skipped.is_empty());
     }
 
     #[test]

@@ -256,6 +256,21 @@ pub fn sarif(report: &Report) -> String {
             .insert("cisFilters/v1".to_owned(), fingerprint);
         run.results.push(res);
     }
+    // Paths not linted, as notifications of the tool's own run.
+    if !report.skipped.is_empty() {
+        run.invocations.push(sarif::Invocation {
+            execution_successful: true,
+            tool_execution_notifications: report
+                .skipped
+                .iter()
+                .map(|s| sarif::Notification {
+                    level: sarif::Level::Note,
+                    message: sarif::Message::text(&format!("skipped: {}", s.reason)),
+                    locations: vec![sarif::Location::file(&uri(&s.path), None)],
+                })
+                .collect(),
+        });
+    }
     sarif::Log::new(vec![run]).to_json()
 }
 

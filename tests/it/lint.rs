@@ -277,27 +277,210 @@ fn require_lists_what_is_missing() {
     assert_eq!(missing, Vec::<&str>::new(), "{}", common::stdout(&out));
 }
 
-#[test]
-fn discovery_honours_gitignore_and_skips_tool_directories() {
-    let dir = fixtures().join("discovery");
-    let out = lint_in(&dir, &["--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let resources: Vec<&str> = v["filters"]
+/// A directory of its own under the system's temporary directory, removed
+/// when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("cis-filters-lint-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn filter_tf(name: &str) -> String {
+    format!(
+        "resource \"aws_cloudwatch_log_metric_filter\" \"{name}\" {{\n  pattern = \"{{ $.a = \\\"x\\\" }}\"\n}}\n"
+    )
+}
+
+/// The resources a JSON report lists, and its skipped paths.
+fn resources_and_skipped(out: &Output) -> (Vec<String>, Vec<String>) {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut resources: Vec<String> = v["filters"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["resource"].as_str().unwrap())
+        .map(|f| f["resource"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(resources, vec!["aws_cloudwatch_log_metric_filter.kept"]);
-    assert_eq!(common::code(&out), 0);
-    // Named explicitly, a skipped directory is linted.
-    let out = lint_in(&dir, &["--format", "json", ".terraform"]);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    resources.sort();
+    let skipped = v["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{}: {}",
+                s["path"].as_str().unwrap(),
+                s["reason"].as_str().unwrap()
+            )
+        })
+        .collect();
+    (resources, skipped)
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .status()
+        .expect("git")
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+/// Inside a git work tree, what git ignores is skipped (and listed), but a
+/// tracked file is read whatever `.gitignore` says; symbolic links are
+/// followed, a loop is skipped; tool directories are skipped unless named;
+/// a file named on the command line is read even when ignored. Outside a
+/// work tree, `.gitignore` means nothing.
+#[test]
+fn discovery_reads_what_git_tracks_and_follows_links() {
+    let s = Scratch::new("discovery");
+    let repo = s.0.join("repo");
+    s.write("repo/.gitignore", "ignored.tf\nbuild/\ntracked.tf\n");
+    for name in ["kept", "ignored", "tracked"] {
+        s.write(&format!("repo/{name}.tf"), &filter_tf(name));
+    }
+    s.write("repo/build/main.tf", &filter_tf("built"));
+    s.write("repo/.terraform/modules/m/main.tf", &filter_tf("vendored"));
+    s.write("outside/main.tf", &filter_tf("linked_dir"));
+    s.write("outside_file.tf", &filter_tf("linked_file"));
+    std::os::unix::fs::symlink("../outside", repo.join("linked")).unwrap();
+    std::os::unix::fs::symlink("../outside_file.tf", repo.join("alias.tf")).unwrap();
+    std::os::unix::fs::symlink("..", s.0.join("outside/up")).unwrap();
+    std::os::unix::fs::symlink(".", repo.join("loop")).unwrap();
+    git(&repo, &["init", "-q", "."]);
+    git(&repo, &["add", "-f", "tracked.tf", "kept.tf", ".gitignore"]);
+    git(&repo, &["commit", "-q", "-m", "x"]);
+
+    let out = lint_in(&repo, &["--format", "json"]);
+    let (resources, skipped) = resources_and_skipped(&out);
+    let r = |n: &str| format!("aws_cloudwatch_log_metric_filter.{n}");
     assert_eq!(
-        v["filters"][0]["resource"],
-        "aws_cloudwatch_log_metric_filter.vendored"
+        resources,
+        [r("kept"), r("linked_dir"), r("linked_file"), r("tracked")],
+        "{}",
+        common::stderr(&out)
     );
+    assert_eq!(
+        skipped,
+        [
+            ".terraform/: a tool's directory (name it to lint it)",
+            "build/: ignored by git",
+            "ignored.tf: ignored by git",
+            "linked/up/: a symbolic link to a directory above it (a loop); its files are linted there",
+            "loop/: a symbolic link to a directory above it (a loop); its files are linted there",
+        ],
+        "{}",
+        common::stderr(&out)
+    );
+    assert!(
+        common::stderr(&out).contains("skipped: `build/`: ignored by git"),
+        "{}",
+        common::stderr(&out)
+    );
+    // Named on the command line: read, ignored or not.
+    let out = lint_in(&repo, &["--format", "json", "ignored.tf", ".terraform"]);
+    let (resources, _) = resources_and_skipped(&out);
+    assert_eq!(resources, [r("ignored"), r("vendored")]);
+    // Outside a git work tree, `.gitignore` is not applied.
+    std::fs::remove_dir_all(repo.join(".git")).unwrap();
+    let out = lint_in(&repo, &["--format", "json"]);
+    let (resources, _) = resources_and_skipped(&out);
+    assert!(resources.contains(&r("ignored")), "{resources:?}");
+    assert!(resources.contains(&r("built")), "{resources:?}");
+}
+
+/// Named paths are read whatever their type: a FIFO, process substitution,
+/// a device. What is read stops one byte past the 16 MiB a file may have.
+#[test]
+fn named_paths_of_any_type_are_read_with_a_limit() {
+    let s = Scratch::new("named");
+    s.write("main.tf", &filter_tf("piped"));
+    let bash = |script: &str| {
+        std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!("ulimit -v 2000000; {script}"))
+            .env("BIN", env!("CARGO_BIN_EXE_cis-filters"))
+            .env("NO_COLOR", "1")
+            .current_dir(&s.0)
+            .stdin(Stdio::null())
+            .output()
+            .expect("bash")
+    };
+    // Process substitution: a pipe whose name says nothing of its kind.
+    let out = bash("exec \"$BIN\" lint --format json <(cat main.tf)");
+    let (resources, _) = resources_and_skipped(&out);
+    assert_eq!(
+        resources,
+        ["aws_cloudwatch_log_metric_filter.piped"],
+        "{}",
+        common::stderr(&out)
+    );
+    // A FIFO.
+    let out =
+        bash("mkfifo pipe && (cat main.tf > pipe &) && exec \"$BIN\" lint --format json pipe");
+    let (resources, _) = resources_and_skipped(&out);
+    assert_eq!(
+        resources,
+        ["aws_cloudwatch_log_metric_filter.piped"],
+        "{}",
+        common::stderr(&out)
+    );
+    // Endless input is read up to the limit, then skipped: it names no
+    // filter resource type.
+    for source in ["<(yes)", "/dev/zero"] {
+        let out = bash(&format!("exec \"$BIN\" lint {source}"));
+        assert_eq!(common::code(&out), 0, "{source}: {}", common::stderr(&out));
+        assert!(
+            common::stderr(&out)
+                .contains("larger than 16777216 bytes, and names no filter resource type"),
+            "{source}: {}",
+            common::stderr(&out)
+        );
+    }
+}
+
+/// A `.json` over 16 MiB that is not a template is skipped; a template of
+/// that size is a CF0001 error.
+#[test]
+fn large_files_are_errors_only_when_they_may_hold_filters() {
+    let s = Scratch::new("large");
+    let filler = "x".repeat(17 * 1024 * 1024);
+    s.write("package.json", &format!("{{\"name\": \"{filler}\"}}"));
+    let out = lint_in(&s.0, &["package.json"]);
+    assert_eq!(common::code(&out), 0, "{}", common::stdout(&out));
+    assert!(common::stderr(&out).contains("skipped: `package.json`: larger than"));
+    s.write(
+        "template.json",
+        &format!("{{\"Resources\": {{\"F\": {{\"Type\": \"AWS::Logs::MetricFilter\"}}}}, \"x\": \"{filler}\"}}"),
+    );
+    let out = lint_in(&s.0, &["template.json"]);
     assert_eq!(common::code(&out), 1);
+    assert!(
+        common::stdout(&out)
+            .contains("error[CF0001]: the file is more than the 16777216 bytes this linter reads"),
+        "{}",
+        common::stdout(&out)
+    );
 }
 
 #[test]
