@@ -465,6 +465,7 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
                     id,
                     text: l.text,
                     base: l.base,
+                    is_override: terraform::is_override_file(l.path),
                 });
             }
             Some(FileKind::TerraformJson) if terraform::mentions_lintable(l.text) => {
@@ -1839,6 +1840,63 @@ resource "aws_cloudwatch_metric_alarm" "auth" {
             "{}",
             d.message
         );
+    }
+
+    /// Override files merge into the blocks of the other files as Terraform
+    /// merges them: an override that replaces the CIS pattern is what is
+    /// judged, at its own position; nested blocks of a type the override
+    /// has are replaced; locals and variable defaults are replaced one by
+    /// one.
+    #[test]
+    fn override_files_are_merged() {
+        let main = format!(
+            "variable \"ns\" {{\n  default = \"CIS\"\n}}\nlocals {{\n  root = {ROOT_OK:?}\n}}\nresource \"aws_cloudwatch_log_metric_filter\" \"root\" {{\n  name    = \"RootUsage\"\n  pattern = local.root\n  metric_transformation {{\n    name      = \"RootUsage\"\n    namespace = var.ns\n  }}\n}}\nresource \"aws_cloudwatch_metric_alarm\" \"root\" {{\n  metric_name = \"RootUsage\"\n  namespace   = \"CIS\"\n}}\n"
+        );
+        let weak = "resource \"aws_cloudwatch_log_metric_filter\" \"root\" {\n  pattern = \"{ $.userIdentity.type = Root }\"\n}\n";
+        fn files<'a>(main: &'a str, over: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+            let mut v = vec![("m/main.tf", main)];
+            v.extend_from_slice(over);
+            v
+        }
+        // Without overrides: passes, no findings.
+        let r = run(&files(&main, &[]), &Options::default());
+        assert_eq!(codes(&r), Vec::<&str>::new(), "{:#?}", r.diagnostics);
+        // The override's pattern is judged, where it is written.
+        let r = run(
+            &files(&main, &[("m/main_override.tf", weak)]),
+            &Options::default(),
+        );
+        assert_eq!(r.filters.len(), 1);
+        assert_eq!(r.filters[0].passes, Some(false));
+        assert_eq!(r.filters[0].location.path, "m/main_override.tf");
+        let d = r.diagnostics.iter().find(|d| d.code == "CF0200").unwrap();
+        assert_eq!(d.location.as_ref().unwrap().path, "m/main_override.tf");
+        // A local replaced in `override.tf` (value by value).
+        let local = "locals {\n  root = \"{ $.userIdentity.type = Root }\"\n}\n";
+        let r = run(
+            &files(&main, &[("m/override.tf", local)]),
+            &Options::default(),
+        );
+        assert_eq!(r.filters[0].passes, Some(false));
+        assert_eq!(r.filters[0].location.path, "m/override.tf");
+        // A variable default replaced, and a nested block replaced: the
+        // metric's namespace no longer matches the alarm's.
+        let ns = "variable \"ns\" {\n  default = \"Other\"\n}\n";
+        let r = run(
+            &files(&main, &[("m/ns_override.tf", ns)]),
+            &Options::default(),
+        );
+        assert_eq!(codes(&r), vec!["CF0302"]);
+        let mt = "resource \"aws_cloudwatch_log_metric_filter\" \"root\" {\n  metric_transformation {\n    name = \"Elsewhere\"\n  }\n}\n";
+        let r = run(
+            &files(&main, &[("m/mt_override.tf", mt)]),
+            &Options::default(),
+        );
+        assert_eq!(codes(&r), vec!["CF0302"]);
+        assert!(r.diagnostics[0].message.contains("`Elsewhere`"));
+        assert_eq!(r.filters[0].passes, Some(true));
+        // An override file is not a module of its own.
+        assert_eq!(r.filters.len(), 1);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::rc::Rc;
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
-use hcl_edit::structure::{Block, Body};
+use hcl_edit::structure::{Attribute, Block, Body};
 use hcl_edit::template::Element;
 
 use crate::lint::Limits;
@@ -159,6 +159,95 @@ pub struct TfFile<'a> {
     pub text: &'a str,
     /// Where `text` starts in the file.
     pub base: usize,
+    /// Whether it is an override file (`override.tf`, `*_override.tf`),
+    /// merged into the blocks of the other files as Terraform does.
+    pub is_override: bool,
+}
+
+/// Whether a file name is that of a Terraform override file.
+pub fn is_override_file(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name == "override.tf" || name.ends_with("_override.tf")
+}
+
+/// A top-level block as Terraform sees it after merging override files: the
+/// block of a primary file, and the blocks of override files with the same
+/// type and labels, in the order they apply. An argument of an override
+/// replaces the argument of the same name; nested blocks of a type that an
+/// override has replace all the blocks of that type.
+struct View<'b> {
+    block: &'b Block,
+    src: usize,
+    over: Vec<(&'b Block, usize)>,
+}
+
+impl<'b> View<'b> {
+    fn attr(&self, name: &str) -> Option<(&'b Attribute, usize)> {
+        self.over
+            .iter()
+            .rev()
+            .chain(std::iter::once(&(self.block, self.src)))
+            .find_map(|(b, src)| b.body.get_attribute(name).map(|a| (a, *src)))
+    }
+
+    fn blocks(&self, ty: &str) -> Vec<(&'b Block, usize)> {
+        for (b, src) in self.over.iter().rev() {
+            let found: Vec<(&'b Block, usize)> = b
+                .body
+                .blocks()
+                .filter(|x| x.ident.as_str() == ty)
+                .map(|x| (x, *src))
+                .collect();
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        self.block
+            .body
+            .blocks()
+            .filter(|x| x.ident.as_str() == ty)
+            .map(|x| (x, self.src))
+            .collect()
+    }
+
+    /// Every argument after merging, in the original's order then the
+    /// overrides' new ones.
+    fn attrs(&self) -> Vec<(&'b Attribute, usize)> {
+        let mut names: Vec<&'b str> = Vec::new();
+        for b in std::iter::once(self.block).chain(self.over.iter().map(|(b, _)| *b)) {
+            for a in b.body.attributes() {
+                if !names.contains(&a.key.as_str()) {
+                    names.push(a.key.as_str());
+                }
+            }
+        }
+        names.into_iter().filter_map(|n| self.attr(n)).collect()
+    }
+
+    /// The types of the nested blocks after merging.
+    fn block_types(&self) -> Vec<&'b str> {
+        let mut types: Vec<&'b str> = Vec::new();
+        for b in std::iter::once(self.block).chain(self.over.iter().map(|(b, _)| *b)) {
+            for x in b.body.blocks() {
+                if !types.contains(&x.ident.as_str()) {
+                    types.push(x.ident.as_str());
+                }
+            }
+        }
+        types
+    }
+}
+
+/// The same scope in another file (an argument from an override file).
+fn at<'b>(scope: &Rc<Scope<'b>>, src: usize) -> Rc<Scope<'b>> {
+    if scope.src == src {
+        Rc::clone(scope)
+    } else {
+        Rc::new(Scope {
+            src,
+            bindings: scope.bindings.clone(),
+        })
+    }
 }
 
 /// A value given to a module input, evaluated in the calling module.
@@ -288,19 +377,47 @@ fn extract_parsed<'b>(
         })
         .collect();
     let mut calls = Vec::new();
-    for (src, body) in bodies {
+    let is_override = |src: usize| files.get(src).is_some_and(|f| f.is_override);
+    let overrides = |ty: &str, labels: &[&str]| -> Vec<(&'b Block, usize)> {
+        bodies
+            .iter()
+            .filter(|(src, _)| is_override(*src))
+            .flat_map(|(src, body)| {
+                body.blocks()
+                    .filter(move |b| b.ident.as_str() == ty)
+                    .map(move |b| (b, *src))
+            })
+            .filter(|(b, _)| {
+                b.labels.len() == labels.len()
+                    && b.labels.iter().zip(labels).all(|(l, x)| l.as_str() == *x)
+            })
+            .collect()
+    };
+    for (src, body) in bodies.iter().filter(|(src, _)| !is_override(*src)) {
         for block in body.get_blocks("resource") {
             let Some(kind) = label(block, 0) else {
                 continue;
             };
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            let view = View {
+                block,
+                src: *src,
+                over: overrides("resource", &labels),
+            };
             if let Some(&(_, attr, fk)) = FILTER_TYPES.iter().find(|(t, _, _)| *t == kind) {
-                env.filter_resource(*src, block, kind, attr, fk, &mut unit);
+                env.filter_resource(&view, kind, attr, fk, &mut unit);
             } else if kind == ALARM_TYPE {
-                unit.alarms.extend(env.alarm_resource(*src, block));
+                unit.alarms.extend(env.alarm_resource(&view));
             }
         }
         for block in body.get_blocks("module") {
-            calls.extend(env.module_calls(*src, block));
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            let view = View {
+                block,
+                src: *src,
+                over: overrides("module", &labels),
+            };
+            calls.extend(env.module_calls(&view));
         }
     }
     if env.cut_short.get()
@@ -431,8 +548,13 @@ struct Env<'b> {
 impl<'b> Env<'b> {
     fn new(files: &'b [TfFile<'b>], bodies: &'b [(usize, Body)], budget: &'b Budget) -> Self {
         let mut locals = HashMap::new();
-        let mut vars = HashMap::new();
-        for (src, body) in bodies {
+        let mut vars: HashMap<&'b str, Option<(&'b Expression, usize)>> = HashMap::new();
+        // Primary files first, then override files, which replace locals
+        // value by value and variable defaults they set.
+        let is_override = |src: usize| files.get(src).is_some_and(|f| f.is_override);
+        let primaries = bodies.iter().filter(|(src, _)| !is_override(*src));
+        let overrides = bodies.iter().filter(|(src, _)| is_override(*src));
+        for (src, body) in primaries.chain(overrides) {
             for block in body.get_blocks("locals") {
                 for attr in block.body.attributes() {
                     locals.insert(attr.key.as_str(), (&attr.value, *src));
@@ -444,7 +566,13 @@ impl<'b> Env<'b> {
                         .body
                         .get_attribute("default")
                         .map(|a| (&a.value, *src));
-                    vars.insert(name, default);
+                    if is_override(*src) {
+                        if default.is_some() {
+                            vars.insert(name, default);
+                        }
+                    } else {
+                        vars.insert(name, default);
+                    }
                 }
             }
         }
@@ -487,20 +615,20 @@ impl<'b> Env<'b> {
 
     fn filter_resource(
         &self,
-        src: usize,
-        block: &'b Block,
+        view: &View<'b>,
         kind: &str,
         attr_name: &str,
         fk: FilterKind,
         unit: &mut Unit,
     ) {
+        let (src, block) = (view.src, view.block);
         let name = label(block, 1).unwrap_or("");
         let extent = self.file_span(src, block.span()).range;
         let label_span = self.file_span(src, block.labels.get(1).and_then(|l| l.span()));
         let Some(file) = self.file(src) else { return };
-        let instances: Vec<(String, Rc<Scope<'b>>)> = match block.body.get_attribute("for_each") {
-            None => match block.body.get_attribute("count") {
-                Some(c) => self.count_instances(&c.value, src, &format!("{kind}.{name}")),
+        let instances: Vec<(String, Rc<Scope<'b>>)> = match view.attr("for_each") {
+            None => match view.attr("count") {
+                Some((c, csrc)) => self.count_instances(&c.value, csrc, &format!("{kind}.{name}")),
                 None => vec![(
                     format!("{kind}.{name}"),
                     Rc::new(Scope {
@@ -509,18 +637,19 @@ impl<'b> Env<'b> {
                     }),
                 )],
             },
-            Some(fe) => {
+            Some((fe, fsrc)) => {
                 let scope = Rc::new(Scope {
-                    src,
+                    src: fsrc,
                     bindings: vec![],
                 });
                 match self.for_each_instances(&fe.value, &scope, &format!("{kind}.{name}")) {
                     Ok(instances) => instances,
                     Err(why) => {
-                        let anchor = block
-                            .body
-                            .get_attribute(attr_name)
-                            .map_or(label_span.clone(), |a| self.file_span(src, a.value.span()));
+                        let anchor = view
+                            .attr(attr_name)
+                            .map_or(label_span.clone(), |(a, asrc)| {
+                                self.file_span(asrc, a.value.span())
+                            });
                         self.push_filter(
                             unit,
                             Filter {
@@ -549,17 +678,15 @@ impl<'b> Env<'b> {
             {
                 names.push(k.as_str().to_owned());
             }
-            if let Some(n) = block.body.get_attribute("name")
-                && let Some(s) = self.single_str(&n.value, &scope)
+            if let Some((n, nsrc)) = view.attr("name")
+                && let Some(s) = self.single_str(&n.value, &at(&scope, nsrc))
             {
                 names.push(s);
             }
             let metric = if fk == FilterKind::MetricFilter {
-                block
-                    .body
-                    .get_blocks("metric_transformation")
-                    .next()
-                    .and_then(|mt| self.metric(&mt.body, "name", &scope))
+                view.blocks("metric_transformation")
+                    .first()
+                    .and_then(|(mt, msrc)| self.metric(&mt.body, "name", &at(&scope, *msrc)))
             } else {
                 None
             };
@@ -570,7 +697,7 @@ impl<'b> Env<'b> {
             {
                 names.push(s.clone());
             }
-            let Some(attr) = block.body.get_attribute(attr_name) else {
+            let Some((attr, asrc)) = view.attr(attr_name) else {
                 self.push_filter(
                     unit,
                     Filter {
@@ -591,8 +718,8 @@ impl<'b> Env<'b> {
                 );
                 continue;
             };
-            let expr_span = self.file_span(src, attr.value.span());
-            let alts = self.top(&attr.value, &scope);
+            let expr_span = self.file_span(asrc, attr.value.span());
+            let alts = self.top(&attr.value, &at(&scope, asrc));
             let many = alts.len() > 1;
             for alt in alts {
                 let variant = (many || !alt.when.is_empty()).then(|| alt.when.join(", "));
@@ -634,33 +761,56 @@ impl<'b> Env<'b> {
         }
     }
 
-    fn alarm_resource(&self, src: usize, block: &'b Block) -> Option<Alarm> {
-        let scope = Rc::new(Scope {
-            src,
-            bindings: vec![],
-        });
+    fn alarm_resource(&self, view: &View<'b>) -> Option<Alarm> {
         let mut metrics = Vec::new();
         let mut refers_to = Vec::new();
-        let mut stack = vec![&block.body];
-        while let Some(body) = stack.pop() {
-            if let Some(a) = body.get_attribute("metric_name") {
-                metrics.extend(self.metric(body, "metric_name", &scope));
-                let raw = self.raw(src, &a.value);
-                for (t, _, _) in FILTER_TYPES {
-                    let needle = format!("{t}.");
-                    let mut rest = raw.as_str();
-                    while let Some(p) = rest.find(&needle) {
-                        let after = rest.get(p + needle.len()..).unwrap_or("");
-                        let ident: String = after
-                            .chars()
-                            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-                            .collect();
-                        refers_to.push(format!("{t}.{ident}"));
-                        rest = after;
-                    }
+        let mut found = |a: &'b Attribute, m: Option<Metric>, src: usize| {
+            metrics.extend(m);
+            let raw = self.raw(src, &a.value);
+            for (t, _, _) in FILTER_TYPES {
+                let needle = format!("{t}.");
+                let mut rest = raw.as_str();
+                while let Some(p) = rest.find(&needle) {
+                    let after = rest.get(p + needle.len()..).unwrap_or("");
+                    let ident: String = after
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                        .collect();
+                    refers_to.push(format!("{t}.{ident}"));
+                    rest = after;
                 }
             }
-            stack.extend(body.blocks().map(|b| &b.body));
+        };
+        // The top level, merged with any override.
+        if let Some((a, src)) = view.attr("metric_name") {
+            let scope = Rc::new(Scope {
+                src,
+                bindings: vec![],
+            });
+            let metric = Metric {
+                name: self.metric_key(&a.value, &scope),
+                namespace: view
+                    .attr("namespace")
+                    .map(|(n, nsrc)| self.metric_key(&n.value, &at(&scope, nsrc))),
+            };
+            found(a, Some(metric), src);
+        }
+        // Nested blocks (`metric_query { metric { … } }`), as merged.
+        let mut stack: Vec<(&'b Body, usize)> = view
+            .block_types()
+            .into_iter()
+            .flat_map(|ty| view.blocks(ty))
+            .map(|(b, src)| (&b.body, src))
+            .collect();
+        while let Some((body, src)) = stack.pop() {
+            if let Some(a) = body.get_attribute("metric_name") {
+                let scope = Rc::new(Scope {
+                    src,
+                    bindings: vec![],
+                });
+                found(a, self.metric(body, "metric_name", &scope), src);
+            }
+            stack.extend(body.blocks().map(|b| (&b.body, src)));
         }
         Some(Alarm { metrics, refers_to })
     }
@@ -708,45 +858,43 @@ impl<'b> Env<'b> {
     /// The calls a module block makes of a module in a local directory:
     /// one, or one per key of its `for_each` or index of its `count`
     /// (named `NAME["key"]`, `NAME[0]`), with the inputs evaluated here.
-    fn module_calls(&self, src: usize, block: &'b Block) -> Vec<ModuleCall> {
+    fn module_calls(&self, view: &View<'b>) -> Vec<ModuleCall> {
         let scope = Rc::new(Scope {
-            src,
+            src: view.src,
             bindings: vec![],
         });
         let (Some(name), Some(source)) = (
-            label(block, 0),
-            block
-                .body
-                .get_attribute("source")
-                .and_then(|s| self.single_str(&s.value, &scope)),
+            label(view.block, 0),
+            view.attr("source")
+                .and_then(|(s, ssrc)| self.single_str(&s.value, &at(&scope, ssrc))),
         ) else {
             return Vec::new();
         };
         if !(source.starts_with("./") || source.starts_with("../")) {
             return Vec::new();
         }
-        let instances = match (
-            block.body.get_attribute("for_each"),
-            block.body.get_attribute("count"),
-        ) {
-            (Some(fe), _) => self
-                .for_each_instances(&fe.value, &scope, name)
+        let instances = match (view.attr("for_each"), view.attr("count")) {
+            (Some((fe, fsrc)), _) => self
+                .for_each_instances(&fe.value, &at(&scope, fsrc), name)
                 // Arguments that use `each` are then not known.
-                .unwrap_or_else(|_| vec![(name.to_owned(), scope)]),
-            (None, Some(c)) => self.count_instances(&c.value, src, name),
-            (None, None) => vec![(name.to_owned(), scope)],
+                .unwrap_or_else(|_| vec![(name.to_owned(), Rc::clone(&scope))]),
+            (None, Some((c, csrc))) => self.count_instances(&c.value, csrc, name),
+            (None, None) => vec![(name.to_owned(), Rc::clone(&scope))],
         };
+        let args: Vec<(&'b Attribute, usize)> = view
+            .attrs()
+            .into_iter()
+            .filter(|(a, _)| !META_ARGUMENTS.contains(&a.key.as_str()))
+            .collect();
         instances
             .into_iter()
             .map(|(name, scope)| ModuleCall {
                 name,
                 source: source.clone(),
-                inputs: block
-                    .body
-                    .attributes()
-                    .filter(|a| !META_ARGUMENTS.contains(&a.key.as_str()))
-                    .map(|a| {
-                        let value = match self.top(&a.value, &scope).as_slice() {
+                inputs: args
+                    .iter()
+                    .map(|(a, asrc)| {
+                        let value = match self.top(&a.value, &at(&scope, *asrc)).as_slice() {
                             [Alt { val: Ok(v), .. }] => self.to_input(v, 0),
                             [Alt { val: Err(e), .. }] => Err(e.clone()),
                             _ => Err(format!(
@@ -1752,6 +1900,7 @@ mod tests {
             id: 0,
             text,
             base: 0,
+            is_override: false,
         }])
     }
 
