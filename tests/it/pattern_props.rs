@@ -926,6 +926,19 @@ fn grammar_corpus_keeps_the_fuzz_properties() {
 /// it once broke. Each is replayed through all the fuzz properties.
 const FUZZ_REGRESSIONS: &[(&str, &str)] = &[
     (
+        "yaml-alias-bomb.yaml",
+        "a review's reproducer, not a fuzz finding: nine levels of nine YAML \
+         aliases were copied without bound and took gigabytes (it fails the \
+         `yaml` and `lint` targets under `-rss_limit_mb` without the bound)",
+    ),
+    (
+        "terraform-locals-eightfold.tf",
+        "a review's reproducer, not a fuzz finding: twenty locals, each the \
+         previous one eight times, were evaluated without a budget, 8^20 \
+         copies (it fails the `terraform` target under `-rss_limit_mb` \
+         without the budget)",
+    ),
+    (
         "regex-with-carriage-return.pattern",
         "a CR inside a `%regex%` was quoted raw into the error message, \
          which then spanned two lines (found by the `parse` target)",
