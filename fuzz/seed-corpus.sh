@@ -38,14 +38,23 @@ for target in parse roundtrip normalize verdict; do
   echo "$out: $(find "$out" -type f | wc -l) files"
 done
 
-# The lint target reads files, not patterns: seed it with the lint fixtures
-# and the shared IaC corpus, each file on its own.
-out="corpus/lint"
-mkdir -p "$out"
-for dir in ../tests/data/lint ../../shared/corpus/iac; do
-  [ -d "$dir" ] || continue
-  find "$dir" -type f ! -name '*.md' | while read -r f; do
-    cp "$f" "$out/seed-$(echo "$f" | tr '/' '_' | tr -d '.')"
+# The lint, yaml and terraform targets read files, not patterns: seed them
+# with the lint fixtures (and the shared IaC corpus when it is beside the
+# repository), each file on its own; yaml takes the templates, terraform
+# the .tf files.
+for target in lint yaml terraform; do
+  out="corpus/$target"
+  mkdir -p "$out"
+  case "$target" in
+    yaml) names=(-name '*.yaml' -o -name '*.yml' -o -name '*.json' -o -name '*.template') ;;
+    terraform) names=(-name '*.tf') ;;
+    *) names=(-name '*') ;;
+  esac
+  for dir in ../tests/data/lint ../tests/data/lint_limits ../../shared/corpus/iac; do
+    [ -d "$dir" ] || continue
+    find "$dir" -type f ! -name '*.md' \( "${names[@]}" \) | while read -r f; do
+      cp "$f" "$out/seed-$(echo "$f" | tr '/' '_' | tr -d '.')"
+    done
   done
+  echo "$out: $(find "$out" -type f | wc -l) files"
 done
-echo "$out: $(find "$out" -type f | wc -l) files"

@@ -218,6 +218,76 @@ pub fn check_verdict(text: &str) {
 /// separated by this line.
 pub const LINT_FILE_SEPARATOR: &[u8] = b"\n--8<--\n";
 
+/// Parse `text` as YAML; decode every scalar with its map (each mapped
+/// span inside the text); extract it as a CloudFormation template.
+pub fn check_yaml(text: &str) {
+    use cis_filters::lint::cfn;
+    use cis_filters::lint::yaml::{self, Node};
+    if let Ok(Some(root)) = yaml::parse(text) {
+        let mut stack = vec![&root];
+        while let Some(n) = stack.pop() {
+            match n {
+                Node::Scalar(s) => {
+                    let t = yaml::scalar_text(s, text, 0, 0);
+                    assert_eq!(t.as_str(), s.value);
+                    if let Some(span) = t.source_span(0..t.as_str().len()) {
+                        assert!(span.range.start <= span.range.end, "{span:?}");
+                        assert!(span.range.end <= text.len(), "{span:?} past {}", text.len());
+                    }
+                }
+                Node::Seq { items, .. } => stack.extend(items),
+                Node::Map { entries, .. } => {
+                    for (k, v) in entries {
+                        stack.push(k);
+                        stack.push(v);
+                    }
+                }
+            }
+        }
+    }
+    let unit = cfn::extract_template(cfn::Doc {
+        id: 0,
+        text,
+        base: 0,
+        json: text.trim_start().starts_with('{'),
+    });
+    for f in &unit.filters {
+        assert!(f.anchor.range.end <= text.len(), "{:?}", f.anchor);
+    }
+}
+
+/// Evaluate a Terraform module (and, after [`LINT_FILE_SEPARATOR`], a
+/// module it may call as `./m`) through the linter: no panic, and every
+/// location inside its file.
+pub fn check_terraform(data: &[u8]) {
+    use cis_filters::lint::terraform::{TfFile, extract_module};
+    let (main, child) = match data
+        .windows(LINT_FILE_SEPARATOR.len())
+        .position(|w| w == LINT_FILE_SEPARATOR)
+    {
+        Some(p) => (&data[..p], &data[p + LINT_FILE_SEPARATOR.len()..]),
+        None => (data, &[][..]),
+    };
+    let (Ok(main), Ok(child)) = (std::str::from_utf8(main), std::str::from_utf8(child)) else {
+        return;
+    };
+    let unit = extract_module(&[TfFile {
+        id: 0,
+        text: main,
+        base: 0,
+        is_override: false,
+    }]);
+    for f in &unit.filters {
+        assert!(f.anchor.range.end <= main.len(), "{:?}", f.anchor);
+    }
+    if !child.is_empty() {
+        let mut input = main.as_bytes().to_vec();
+        input.extend_from_slice(LINT_FILE_SEPARATOR);
+        input.extend_from_slice(child.as_bytes());
+        check_lint(&input);
+    }
+}
+
 /// Names for the parts of a lint fuzz input: a module, a module it may
 /// call (`./m`), a CloudFormation template and a Terraform JSON file.
 pub const LINT_FILE_NAMES: &[&str] = &["main.tf", "m/main.tf", "t.yaml", "x.tf.json"];

@@ -256,6 +256,21 @@ pub fn sarif(report: &Report) -> String {
             .insert("cisFilters/v1".to_owned(), fingerprint);
         run.results.push(res);
     }
+    // Paths not linted, as notifications of the tool's own run.
+    if !report.skipped.is_empty() {
+        run.invocations.push(sarif::Invocation {
+            execution_successful: true,
+            tool_execution_notifications: report
+                .skipped
+                .iter()
+                .map(|s| sarif::Notification {
+                    level: sarif::Level::Note,
+                    message: sarif::Message::text(&format!("skipped: {}", s.reason)),
+                    locations: vec![sarif::Location::file(&uri(&s.path), None)],
+                })
+                .collect(),
+        });
+    }
     sarif::Log::new(vec![run]).to_json()
 }
 
@@ -376,11 +391,13 @@ mod tests {
             h.contains("warning[CF0300]: `$.a` cannot equal both `1` and `2`"),
             "{h}"
         );
-        assert!(h.contains(" --> dir/main, 1.tf:2:27\n"), "{h}");
+        assert!(h.contains(" --> dir/main, 1.tf:2:16\n"), "{h}");
         let caret = format!(
-            "2 |   pattern = \"{{ $.a = 1 && $.a = 2 }}\"\n  | {}^^^^^^^\n",
-            " ".repeat(26)
+            "2 |   pattern = \"{{ $.a = 1 && $.a = 2 }}\"\n  | {}{}\n",
+            " ".repeat(15),
+            "^".repeat(18)
         );
+        assert!(h.contains("  = related: `$.a = 2` at column 27\n"), "{h}");
         assert!(h.contains(&caret), "{h}");
         assert!(h.contains("error[CF0100]"), "{h}");
         assert!(
