@@ -5,10 +5,11 @@
 //! errors), 2 usage or input errors (bad arguments, unreadable files).
 //! Results go to stdout, diagnostics and progress to stderr. Colour only on a
 //! terminal and never when `NO_COLOR` is set. A closed stdout (broken pipe)
-//! ends the program quietly.
+//! ends the output quietly; the exit code is still the result's.
 
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Parser, Subcommand};
 
@@ -131,19 +132,39 @@ pub fn colour_enabled(is_terminal: bool) -> bool {
     is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Write `text` to stdout. A closed pipe ends the process quietly with
-/// success (`cis-filters … | head` is not an error).
+/// Set once stdout has been found closed; nothing more is written.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Whether stdout was found closed (a reader such as `head` went away).
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
+/// Handle an error writing to stdout: a closed pipe ends the output quietly,
+/// and the command goes on to the exit code its result gives
+/// (`cis-filters verify … | head` still exits 1 when a control failed);
+/// any other error ends the process with [`EXIT_USAGE`].
+pub fn stdout_failed(e: &std::io::Error) {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        return;
+    }
+    eprintln!("error: cannot write to stdout: {e}");
+    std::process::exit(i32::from(EXIT_USAGE));
+}
+
+/// Write `text` to stdout. After a closed pipe nothing more is written and
+/// the command keeps its own exit code (see [`stdout_failed`]).
 pub fn out(text: &str) {
+    if stdout_closed() {
+        return;
+    }
     let mut stdout = std::io::stdout().lock();
     let res = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
     if let Err(e) = res {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(i32::from(EXIT_OK));
-        }
-        eprintln!("error: cannot write to stdout: {e}");
-        std::process::exit(i32::from(EXIT_USAGE));
+        stdout_failed(&e);
     }
 }
 

@@ -129,3 +129,48 @@ fn usage_errors_exit_2_and_help_teaches() {
     let o = run(&["--help"], "");
     assert!(stdout(&o).contains("Exit codes"));
 }
+
+/// Run the binary with its stdout a pipe whose reader is already gone, as
+/// under `cis-filters … | head` once `head` has exited: every write fails
+/// with a broken pipe.
+fn run_into_closed_pipe(args: &[&str], stdin: &str) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let mut child = crate::common::bin()
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn cis-filters");
+    if let Some(mut i) = child.stdin.take() {
+        // The process may exit before reading all of it.
+        let _ = std::io::Write::write_all(&mut i, stdin.as_bytes());
+    }
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn a_closed_stdout_keeps_the_exit_code_of_the_result() {
+    let snapshot = crate::common::root().join("examples/snapshots/mixed.json");
+    let snapshot = snapshot.to_str().unwrap();
+    let cases: [(&[&str], &str, i32); 7] = [
+        (&["parse", "--format", "json", "{ $.a == 1 }"], "", 1),
+        (&["parse", "--format", "json", "{ $.a = 1 }"], "", 0),
+        (&["parse", "--batch"], "{ $.a = 1 }\n{ $.a == 1 }\n", 1),
+        (&["parse", "--batch"], "{ $.a = 1 }\n", 0),
+        (&["check", "--control", "3.3", "{ $.a = 1 }"], "", 1),
+        (&["check", "{ $.eventName = ConsoleLogin }"], "", 1),
+        (&["verify", "--snapshot", snapshot], "", 1),
+    ];
+    for (args, stdin, want) in cases {
+        let o = run_into_closed_pipe(args, stdin);
+        assert_eq!(code(&o), want, "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{args:?}: a closed pipe is not an error");
+    }
+    // A batch whose only invalid line comes long after the reader left.
+    let mut lines = "{ $.eventName = \"ConsoleLogin\" }\n".repeat(20_000);
+    lines.push_str("{ $.a == 1 }\n");
+    let o = run_into_closed_pipe(&["parse", "--batch"], &lines);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+}
