@@ -13,6 +13,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Parser, Subcommand};
 
+use crate::pattern::batch::MAX_LINE_BYTES;
+
 mod check;
 #[cfg(feature = "aws")]
 pub mod collect;
@@ -98,23 +100,40 @@ pub fn usage_error(msg: impl std::fmt::Display) -> u8 {
     EXIT_USAGE
 }
 
-/// The pattern (or other text) given as an argument, or read from stdin when
-/// the argument is absent or `-`. A terminal on stdin with no argument is a
-/// usage error rather than a silent wait.
+/// The pattern given as an argument, or read from stdin when the argument
+/// is absent or `-`. A terminal on stdin with no argument is a usage error
+/// rather than a silent wait. At most [`MAX_LINE_BYTES`] are
+/// read: more is an input error, and the rest of stdin is left unread.
 pub fn text_arg_or_stdin(arg: Option<&str>, what: &str) -> Result<String, UsageError> {
     match arg {
         Some(a) if a != "-" => Ok(a.to_owned()),
         _ => {
-            let mut stdin = std::io::stdin();
+            let stdin = std::io::stdin();
             if arg.is_none() && stdin.is_terminal() {
                 return Err(UsageError(format!(
                     "no {what} given: pass it as an argument, or pipe it on stdin (use `-` to read a terminal)"
                 )));
             }
-            let mut s = String::new();
+            let cap = MAX_LINE_BYTES;
+            let mut bytes = Vec::new();
             stdin
-                .read_to_string(&mut s)
+                .lock()
+                .take(cap as u64 + 1)
+                .read_to_end(&mut bytes)
                 .map_err(|e| UsageError(format!("cannot read {what} from stdin: {e}")))?;
+            if bytes.len() > cap {
+                return Err(UsageError(format!(
+                    "the {what} on stdin is longer than {cap} bytes; CloudWatch Logs accepts \
+                     at most {} characters",
+                    crate::pattern::error::MAX_PATTERN_CHARS
+                )));
+            }
+            let mut s = String::from_utf8(bytes).map_err(|e| {
+                UsageError(format!(
+                    "cannot read {what} from stdin: not valid UTF-8 at byte {}",
+                    e.utf8_error().valid_up_to()
+                ))
+            })?;
             // One trailing newline is the shell's, not the pattern's.
             if s.ends_with('\n') {
                 s.pop();

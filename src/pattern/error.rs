@@ -243,12 +243,37 @@ impl ParseError {
         }
     }
 
+    /// The pattern is longer than [`MAX_PATTERN_CHARS`]: `chars` characters
+    /// and `bytes` bytes in all, of which `head` is the start. A reader that
+    /// stops keeping a long input passes what it kept; the span then runs
+    /// from the first character over the limit to `bytes`, past the end of
+    /// [`ParseError::input`].
+    pub(crate) fn too_long(head: &str, chars: usize, bytes: usize) -> Self {
+        let cut = head
+            .char_indices()
+            .nth(MAX_PATTERN_CHARS)
+            .map_or(head.len(), |(i, _)| i);
+        let mut e = ParseError::new(
+            ErrorKind::TooLong { chars },
+            Span::new(cut, cut),
+            head,
+            format!(
+                "the pattern is {chars} characters long; CloudWatch Logs accepts at most {MAX_PATTERN_CHARS}"
+            ),
+            Some("split it into several metric filters, or shorten it".into()),
+        );
+        e.span.end = bytes.max(cut);
+        e
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
     }
 
-    /// The bytes of the input at fault (may be empty: a position).
+    /// The bytes of the input at fault (may be empty: a position). For a
+    /// `too_long` pattern of which only the start was kept, `end` is the
+    /// length of the whole pattern.
     pub fn span(&self) -> Span {
         self.span
     }
