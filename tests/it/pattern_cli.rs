@@ -296,3 +296,44 @@ fn huge_input_does_not_grow_memory() {
     let o = run_with_memory_limit(96 * 1024, &["parse"], 160 << 20, "");
     assert_eq!(code(&o), 2, "{}", stderr(&o));
 }
+
+/// A pattern of about 300 characters with `==` for the first `=` after
+/// `near`, and where that `==` starts.
+fn long_pattern_with_error(near: usize) -> (String, usize) {
+    let mut p = String::from("{ ");
+    let mut i = 0;
+    while p.len() < 290 {
+        p.push_str(&format!("$.f{i:02} = {i:03} && "));
+        i += 1;
+    }
+    p.truncate(p.len() - 4);
+    p.push_str(" }");
+    let at = near + p[near..].find('=').unwrap();
+    p.insert(at, '=');
+    (p, at)
+}
+
+#[test]
+fn carets_under_long_patterns_fit_the_screen() {
+    let (p, at) = long_pattern_with_error(150);
+    assert!(p.len() > 280, "{}", p.len());
+    let o = run(&["parse", &p], "");
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    for line in err.lines() {
+        assert!(line.chars().count() <= 80, "{line:?}\n{err}");
+    }
+    assert!(
+        err.contains(&format!(" --> pattern:1:{}\n", at + 1)),
+        "{err}"
+    );
+    let lines: Vec<&str> = err.lines().collect();
+    let (src, carets) = (lines[3], lines[4]);
+    assert!(src.starts_with("1 | ...") && src.ends_with("..."), "{err}");
+    let col = carets.find('^').unwrap();
+    assert_eq!(&src[col..col + 2], "==", "{err}");
+    // `check` renders the same excerpt.
+    let o = run(&["check", "--control", "3.3", &p], "");
+    let out = stdout(&o);
+    assert!(out.contains(&format!("{src}\n{carets}")), "{out}");
+}
