@@ -102,6 +102,12 @@ pub fn check_roundtrip(text: &str) {
 pub fn check_normalize(text: &str) {
     let Ok(ast) = check_parse(text) else { return };
     let normal = Normal::from_ast(&ast);
+    assert_eq!(
+        Normal::from_ast_owned(ast.clone()),
+        normal,
+        "the normal form taken from the tree of {text:?} differs"
+    );
+    assert_eq!(normal.canonical(), normal.to_string());
     let canonical = check_canonical_text(text, &normal);
     if let Some(canonical) = canonical {
         assert_eq!(

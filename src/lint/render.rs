@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::lint::rules::{Level, Rule};
 use crate::lint::{Diagnostic, Location, Report};
+use crate::pattern::error::excerpt;
 use crate::report::sarif;
 
 /// The version of the JSON output's shape. It changes only when a field is
@@ -144,26 +145,24 @@ fn snippet(
     label: &str,
 ) {
     let line = &loc.source_line;
-    let shown: String = line
-        .chars()
-        .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })
-        .collect();
     let width = if loc.end_line == loc.line {
         loc.end_column.saturating_sub(loc.column).max(1)
     } else {
         (line.chars().count() + 1).saturating_sub(loc.column).max(1)
     };
+    let shown = excerpt(line, loc.column.saturating_sub(1), width);
     out.push_str(&format!("{gutter} {}\n", paint("1;34", "|")));
     out.push_str(&format!(
-        "{} {} {shown}\n",
+        "{} {} {}\n",
         paint("1;34", &format!("{:>w$}", loc.line, w = gutter.len())),
-        paint("1;34", "|")
+        paint("1;34", "|"),
+        shown.line
     ));
     out.push_str(&format!(
         "{gutter} {} {}{}{}\n",
         paint("1;34", "|"),
-        " ".repeat(loc.column.saturating_sub(1)),
-        paint(colour_code, &"^".repeat(width)),
+        " ".repeat(shown.indent),
+        paint(colour_code, &"^".repeat(shown.carets)),
         if label.is_empty() {
             String::new()
         } else {
