@@ -28,6 +28,9 @@ mod pattern_cli;
 #[cfg(feature = "cli")]
 #[path = "it/audit.rs"]
 mod audit;
+#[cfg(all(feature = "cli", unix))]
+#[path = "it/bounded.rs"]
+mod bounded;
 #[cfg(feature = "cli")]
 #[path = "it/cis.rs"]
 mod cis;

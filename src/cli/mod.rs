@@ -18,6 +18,7 @@ pub mod collect;
 mod controls;
 mod lint;
 mod pattern_cmds;
+pub mod read;
 mod replay;
 mod test_cmd;
 mod verify;
