@@ -34,6 +34,9 @@ mod bounded;
 #[cfg(feature = "cli")]
 #[path = "it/cis.rs"]
 mod cis;
+#[cfg(all(feature = "cli", unix))]
+#[path = "it/escape.rs"]
+mod escape;
 #[cfg(feature = "cli")]
 #[path = "it/matcher.rs"]
 mod matcher;

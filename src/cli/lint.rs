@@ -158,7 +158,7 @@ pub fn lint(args: LintArgs) -> u8 {
     };
     let (files, missing) = collect(&paths);
     for m in &missing {
-        eprintln!("error: {m}");
+        eprintln!("error: {}", crate::report::escape::line(m));
     }
     let opts = Options {
         benchmark,
@@ -252,7 +252,8 @@ fn push_file(
     if lint::file_kind(&shown).is_none() {
         if named {
             eprintln!(
-                "warning: `{shown}` is not a .tf, .tf.json, .yaml, .yml, .json or .template file; skipped"
+                "warning: `{}` is not a .tf, .tf.json, .yaml, .yml, .json or .template file; skipped",
+                crate::report::escape::line(&shown)
             );
         }
         return;

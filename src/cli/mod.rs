@@ -92,9 +92,10 @@ impl std::fmt::Display for UsageError {
     }
 }
 
-/// Print `error: msg` to stderr and return [`EXIT_USAGE`].
+/// Print `error: msg` to stderr, on one line with its control characters
+/// escaped (messages quote file names and input), and return [`EXIT_USAGE`].
 pub fn usage_error(msg: impl std::fmt::Display) -> u8 {
-    eprintln!("error: {msg}");
+    eprintln!("error: {}", crate::report::escape::line(&msg.to_string()));
     EXIT_USAGE
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::lint::rules::{Level, Rule};
 use crate::lint::{Diagnostic, Location, Report};
-use crate::report::sarif;
+use crate::report::{escape, sarif};
 
 /// The version of the JSON output's shape. It changes only when a field is
 /// removed or changes meaning; new fields may appear at any time.
@@ -18,8 +18,10 @@ pub const DOCS_URI: &str =
     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html";
 
 /// Compiler-style text: `level[CODE]: message`, `--> file:line:col`, the
-/// source line with a caret, notes and help; then a summary line.
+/// source line with a caret, notes and help; then a summary line. Control
+/// characters from the files (names, strings) are shown escaped.
 pub fn human(report: &Report, colour: bool) -> String {
+    let esc = |s: &str| escape::line(s).into_owned();
     let paint = |code: &str, s: &str| {
         if colour {
             format!("\x1b[{code}m{s}\x1b[0m")
@@ -35,7 +37,7 @@ pub fn human(report: &Report, colour: bool) -> String {
             Level::Info => ("info", "1;36"),
         };
         out.push_str(&paint(colour_code, &format!("{lvl}[{}]", d.code)));
-        out.push_str(&paint("1", &format!(": {}", d.message)));
+        out.push_str(&paint("1", &format!(": {}", esc(&d.message))));
         out.push('\n');
         let gutter_width = d
             .location
@@ -53,7 +55,7 @@ pub fn human(report: &Report, colour: bool) -> String {
             out.push_str(&format!(
                 "{gutter}{} {}:{}:{}\n",
                 paint("1;34", "-->"),
-                loc.path,
+                esc(&loc.path),
                 loc.line,
                 loc.column
             ));
@@ -67,33 +69,41 @@ pub fn human(report: &Report, colour: bool) -> String {
                 out.push_str(&format!(
                     "{gutter} {} related: {} at column {}\n",
                     paint("1;34", "="),
-                    r.message,
+                    esc(&r.message),
                     r.location.column
                 ));
             } else {
                 out.push_str(&format!(
                     "{gutter}{} {}:{}:{} ({})\n",
                     paint("1;34", "::"),
-                    r.location.path,
+                    esc(&r.location.path),
                     r.location.line,
                     r.location.column,
-                    r.message
+                    esc(&r.message)
                 ));
                 snippet(&mut out, &r.location, &gutter, &paint, "1;34", "");
             }
         }
         if let Some(res) = &d.resource {
-            let mut s = format!("resource `{res}`");
+            let mut s = format!("resource `{}`", esc(res));
             if let Some(v) = &d.variant {
-                s.push_str(&format!(", {v}"));
+                s.push_str(&format!(", {}", esc(v)));
             }
             out.push_str(&format!("{gutter} {} note: {s}\n", paint("1;34", "=")));
         }
         for n in &d.notes {
-            out.push_str(&format!("{gutter} {} note: {n}\n", paint("1;34", "=")));
+            out.push_str(&format!(
+                "{gutter} {} note: {}\n",
+                paint("1;34", "="),
+                esc(n)
+            ));
         }
         if let Some(h) = &d.help {
-            out.push_str(&format!("{gutter} {} help: {h}\n", paint("1;34", "=")));
+            out.push_str(&format!(
+                "{gutter} {} help: {}\n",
+                paint("1;34", "="),
+                esc(h)
+            ));
         }
         out.push('\n');
     }
@@ -336,14 +346,21 @@ pub fn github(report: &Report) -> String {
     out
 }
 
+/// The message of a workflow command: on one line (`%`, CR and LF
+/// percent-encoded, as the Actions runner decodes them), other control
+/// characters shown escaped (the log viewer renders ANSI sequences).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    escape::text(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
+/// A property (`file=`, `title=`): also `:` and `,`, which would end it.
 fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    escape_data(&escape::line(s))
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }
 
 /// Whether the run fails: any error, or any warning when `deny_warnings`.
