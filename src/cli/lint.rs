@@ -267,8 +267,8 @@ fn push_file(
     }
 }
 
-/// The path as shown: `/` separators, no leading `./`.
+/// The path as shown: `/` separators, no leading `./`, bytes that are not
+/// UTF-8 as `\xHH` (SARIF turns them back into the bytes).
 fn display_path(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+    crate::report::sarif::path_text(p)
 }

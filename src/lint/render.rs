@@ -245,15 +245,18 @@ pub fn sarif(report: &Report) -> String {
         let mut res = sarif::SarifResult::new(d.code, sarif_level(d.level), &text);
         res.rule_index = rule_index;
         if let Some(loc) = &d.location {
-            res = res.at(&uri(&loc.path), region(loc));
+            res = res.at(&sarif::relative_uri(&loc.path), region(loc));
         }
         if let Some(r) = &d.resource {
             res = res.resource(r, "resource");
         }
         for rel in &d.related {
             res.related_locations.push(
-                sarif::Location::file(&uri(&rel.location.path), Some(region(&rel.location)))
-                    .message(&rel.message),
+                sarif::Location::file(
+                    &sarif::relative_uri(&rel.location.path),
+                    Some(region(&rel.location)),
+                )
+                .message(&rel.message),
             );
         }
         let fingerprint = format!(
@@ -285,21 +288,6 @@ fn region(loc: &Location) -> sarif::Region {
         loc.end_column.max(loc.column),
     )
     .bytes(loc.byte_start, loc.byte_end.saturating_sub(loc.byte_start))
-}
-
-/// A relative URI with `/` separators and percent-escaped reserved bytes.
-fn uri(path: &str) -> String {
-    let path = path.replace('\\', "/");
-    let path = path.strip_prefix("./").unwrap_or(&path);
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// GitHub Actions workflow commands (`::error file=…,line=…::message`),

@@ -206,3 +206,37 @@ fn error_messages_escape_file_names() {
         );
     }
 }
+
+/// A file name that is not UTF-8 (any byte but `/` and NUL is allowed on
+/// Linux): SARIF percent-encodes its bytes, the other outputs show `\xE9`.
+#[test]
+fn sarif_uris_keep_bytes_that_are_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = dir("bytes");
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.tf");
+    std::fs::write(
+        d.join(name),
+        "resource \"aws_cloudwatch_log_metric_filter\" \"x\" {\n  pattern = \"{ $.a = \"\n}\n",
+    )
+    .unwrap();
+    let o = bin()
+        .current_dir(&d)
+        .args(["lint", "--format", "sarif"])
+        .arg(name)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "caf%E9.tf"
+    );
+    let o = bin()
+        .current_dir(&d)
+        .args(["lint", "--format", "human"])
+        .arg(name)
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains(r" --> caf\xE9.tf:2:"), "{}", stdout(&o));
+    std::fs::remove_dir_all(&d).ok();
+}
