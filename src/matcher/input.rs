@@ -716,6 +716,10 @@ fn is_json(window: &[u8], complete: bool) -> bool {
         // Unfinished: broken if the input ends, longer than an event if not.
         return !complete;
     };
+    if n > MAX_EVENT_BYTES {
+        // Longer than any line of JSON lines can be.
+        return true;
+    }
     let (value, after) = rest.split_at(n);
     let Ok(text) = std::str::from_utf8(value) else {
         return false;
