@@ -156,7 +156,13 @@ fn snippet(
     let line = &loc.source_line;
     let shown: String = line
         .chars()
-        .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if c == '\t' || escape::dangerous(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let width = if loc.end_line == loc.line {
         loc.end_column.saturating_sub(loc.column).max(1)
@@ -394,6 +400,24 @@ mod tests {
         );
         assert!(!h.contains('\x1b'));
         assert!(human(&report(), true).contains("\x1b[1;31m"));
+    }
+
+    #[test]
+    fn source_lines_show_control_and_bidi_characters_as_spaces() {
+        let tf = "resource \"aws_cloudwatch_log_metric_filter\" \"x\" {\n  pattern = \"{ $.a = \u{202e}1 && $.a = 2 }\"\n}\n";
+        let r = lint(
+            &[SourceFile {
+                path: "bidi.tf".into(),
+                bytes: tf.as_bytes().to_vec(),
+            }],
+            &Options::default(),
+        );
+        let h = human(&r, false);
+        assert!(
+            h.contains("2 |   pattern = \"{ $.a =  1 && $.a = 2 }\"\n"),
+            "{h}"
+        );
+        assert!(!h.contains('\u{202e}'), "{h}");
     }
 
     #[test]

@@ -22,8 +22,10 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-/// Whether `c` is shown escaped (line feed aside, see [`text`]).
-fn dangerous(c: char) -> bool {
+/// Whether `c` is shown escaped (line feed aside, see [`text`]). Where an
+/// escape would shift a column (a source line under a caret), show such a
+/// character as a space instead.
+pub fn dangerous(c: char) -> bool {
     (c.is_control() && c != '\t')
         || matches!(
             c,
