@@ -58,3 +58,16 @@ for target in lint yaml terraform; do
   done
   echo "$out: $(find "$out" -type f | wc -l) files"
 done
+
+# The input target reads a read-size byte, then a log file: seed it with the
+# CloudTrail samples and a few layouts.
+out="corpus/input"
+mkdir -p "$out"
+for f in ../tests/data/cloudtrail/*/*.json; do
+  [ -f "$f" ] || continue
+  { printf '\007'; cat "$f"; } > "$out/seed-$(echo "$f" | tr '/' '_' | tr -d '.')"
+done
+printf '\003{"a":1}\n{"a":2}\r\n\nplain text\n' > "$out/seed-lines"
+printf '\005[{"a":1}, "x", 3]' > "$out/seed-array"
+printf '\001{"Records":[{"a":1}]}\n{"Records":[{"a":2}]}' > "$out/seed-concatenated"
+echo "$out: $(find "$out" -type f | wc -l) files"

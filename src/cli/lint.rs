@@ -165,7 +165,7 @@ pub fn lint(args: LintArgs) -> u8 {
         skipped,
     } = collect(&paths);
     for m in &missing {
-        eprintln!("error: {m}");
+        eprintln!("error: {}", crate::report::escape::line(m));
     }
     let opts = Options {
         benchmark,
@@ -179,7 +179,11 @@ pub fn lint(args: LintArgs) -> u8 {
     report.skipped.extend(skipped);
     report.skipped.sort();
     for s in &report.skipped {
-        eprintln!("skipped: `{}`: {}", s.path, s.reason);
+        eprintln!(
+            "skipped: `{}`: {}",
+            crate::report::escape::line(&s.path),
+            crate::report::escape::line(&s.reason)
+        );
     }
     let text = match args.format {
         LintFormat::Human => render::human(
@@ -251,7 +255,7 @@ fn walk(root: &Path, c: &mut Collected, seen: &mut std::collections::BTreeSet<Pa
     let ignored = match git_ignored(root) {
         Ok(set) => set,
         Err(why) => {
-            eprintln!("warning: {why}");
+            eprintln!("warning: {}", crate::report::escape::line(&why));
             None
         }
     };
@@ -432,8 +436,8 @@ fn read_file(path: &Path, c: &mut Collected, seen: &mut std::collections::BTreeS
     }
 }
 
-/// The path as shown: `/` separators, no leading `./`.
+/// The path as shown: `/` separators, no leading `./`, bytes that are not
+/// UTF-8 as `\xHH` (SARIF turns them back into the bytes).
 fn display_path(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+    crate::report::sarif::path_text(p)
 }

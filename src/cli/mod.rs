@@ -22,6 +22,7 @@ mod controls;
 mod install;
 mod lint;
 mod pattern_cmds;
+pub mod read;
 mod replay;
 mod test_cmd;
 mod verify;
@@ -108,9 +109,10 @@ impl std::fmt::Display for UsageError {
     }
 }
 
-/// Print `error: msg` to stderr and return [`EXIT_USAGE`].
+/// Print `error: msg` to stderr, on one line with its control characters
+/// escaped (messages quote file names and input), and return [`EXIT_USAGE`].
 pub fn usage_error(msg: impl std::fmt::Display) -> u8 {
-    eprintln!("error: {msg}");
+    eprintln!("error: {}", crate::report::escape::line(&msg.to_string()));
     EXIT_USAGE
 }
 
