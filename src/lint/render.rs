@@ -290,7 +290,7 @@ pub fn sarif(report: &Report) -> String {
                 .map(|s| sarif::Notification {
                     level: sarif::Level::Note,
                     message: sarif::Message::text(&format!("skipped: {}", s.reason)),
-                    locations: vec![sarif::Location::file(&uri(&s.path), None)],
+                    locations: vec![sarif::Location::file(&sarif::relative_uri(&s.path), None)],
                 })
                 .collect(),
         });

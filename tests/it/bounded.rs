@@ -212,7 +212,11 @@ fn an_event_over_the_limit_is_skipped_and_counted() {
         16,
         b"\nlast\n",
     );
-    let o = limited(HEADROOM_MIB, &["test", "[word]", log.to_str().unwrap()], None);
+    let o = limited(
+        HEADROOM_MIB,
+        &["test", "[word]", log.to_str().unwrap()],
+        None,
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(stdout(&o), "first\nlast\n");
     let shown = log.to_str().unwrap();
