@@ -1,7 +1,9 @@
 //! Rendering of findings and diagnostics for other tools.
 //!
 //! - [`sarif`]: a generic SARIF 2.1.0 model for code-scanning uploads.
-//! - [`audit`]: an account audit as table, JSON, ASFF, SARIF, CSV or JUnit XML.
+//! - [`audit`]: an account audit as table, JSON, ASFF, OCSF, SARIF, CSV or JUnit XML.
+//! - [`html`]: self-contained HTML pages of an audit or a lint run.
 
 pub mod audit;
+pub mod html;
 pub mod sarif;
