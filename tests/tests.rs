@@ -36,6 +36,9 @@ mod cis;
 mod matcher;
 #[path = "it/pattern_props.rs"]
 mod pattern_props;
+#[cfg(feature = "cli")]
+#[path = "it/report.rs"]
+mod report;
 
 #[cfg(feature = "aws")]
 #[path = "it/e2e.rs"]
