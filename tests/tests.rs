@@ -26,6 +26,9 @@ mod lint;
 mod pattern_cli;
 
 #[cfg(feature = "cli")]
+#[path = "it/action.rs"]
+mod action;
+#[cfg(feature = "cli")]
 #[path = "it/audit.rs"]
 mod audit;
 #[cfg(feature = "cli")]
