@@ -45,7 +45,7 @@ fn snippet(l: &Location) -> Markup {
         " ".repeat(l.column.saturating_sub(1)),
         "^".repeat(width)
     );
-    html! { pre { (l.line) " | " (line) "\n" (" ".repeat(l.line.to_string().len())) " | " (caret) } }
+    html! { pre.snippet { (l.line) " | " (line) "\n" (" ".repeat(l.line.to_string().len())) " | " (caret) } }
 }
 
 fn summary(r: &Report) -> Markup {
@@ -78,7 +78,7 @@ fn diagnostics(r: &Report) -> Markup {
                         tr data-status=(level_kind(d.level)) {
                             td { (mark(level_kind(d.level), level_name(d.level))) }
                             td { code { (d.code) } br; span.small.muted { (d.rule) } }
-                            td.mono.small {
+                            td.mono.small.where {
                                 @if let Some(l) = &d.location { (place(l)) } @else { "(run)" }
                                 @if let Some(res) = &d.resource { br; (res) }
                                 @if let Some(v) = &d.variant { br; span.muted { (v) } }
@@ -125,7 +125,7 @@ fn filters(r: &Report) -> Markup {
             tbody {
                 @for f in &r.filters {
                     tr {
-                        td.mono { (place(&f.location)) }
+                        td.mono.where { (place(&f.location)) }
                         td.mono { (f.resource) @if let Some(v) = &f.variant { br; span.muted { (v) } } }
                         td { (f.control.as_deref().unwrap_or("—")) @if let Some(m) = f.matched_by { br; span.muted { "by " (m) } } }
                         td {

@@ -32,7 +32,7 @@ pub const CSS: &str = include_str!("report.css");
 /// The filtering script, inlined in every page.
 pub const SCRIPT: &str = include_str!("report.js");
 /// `sha256-…` of [`CSS`], for the Content-Security-Policy.
-pub const CSS_SHA256: &str = "sha256-cymE7rQI2y9SUvsgZxWuL9hpcMEq4U14i6e6dho7gpc=";
+pub const CSS_SHA256: &str = "sha256-F6oJG89rcW1HRCq2o4gCd4nIAvWYCu9K7kh/6fMK0Tk=";
 /// `sha256-…` of [`SCRIPT`], for the Content-Security-Policy.
 pub const SCRIPT_SHA256: &str = "sha256-EwoC9yTy3Ocj8tIHvwQIPXir5vINQiFiQzFqkE9GYpc=";
 
