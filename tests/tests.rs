@@ -45,6 +45,9 @@ mod escape;
 mod matcher;
 #[path = "it/pattern_props.rs"]
 mod pattern_props;
+#[cfg(all(feature = "cli", unix))]
+#[path = "it/progress.rs"]
+mod progress;
 #[cfg(feature = "cli")]
 #[path = "it/report.rs"]
 mod report;

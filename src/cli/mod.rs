@@ -22,6 +22,7 @@ mod controls;
 mod install;
 mod lint;
 mod pattern_cmds;
+mod progress;
 pub mod read;
 mod replay;
 mod test_cmd;
