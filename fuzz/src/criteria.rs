@@ -123,9 +123,13 @@ fn reparse(original: &str, printed: &str, what: &str) -> Option<Criteria> {
 /// Every account the criteria name, and one they do not; the same for
 /// Regions. Conditions only ask whether a field is one of the named values,
 /// so two selections that agree on this grid agree everywhere.
+///
+/// The unnamed account and Region are texts the parser never accepts as a
+/// value, so no criteria can name them (a valid ID such as `999999999999`
+/// could be named, and then the grid would have no unnamed account).
 pub fn grid(c: &Criteria) -> (Vec<String>, Vec<String>) {
-    let mut accounts = BTreeSet::from(["999999999999".to_owned()]);
-    let mut regions = BTreeSet::from(["zz-unnamed-9".to_owned()]);
+    let mut accounts = BTreeSet::from([UNNAMED_ACCOUNT.to_owned()]);
+    let mut regions = BTreeSet::from([UNNAMED_REGION.to_owned()]);
     if let Some(e) = &c.expr {
         for cmp in e.leaves() {
             let set = match cmp.field {
@@ -140,6 +144,11 @@ pub fn grid(c: &Criteria) -> (Vec<String>, Vec<String>) {
         regions.into_iter().collect(),
     )
 }
+
+/// An account no criteria can name: not 12 digits.
+pub const UNNAMED_ACCOUNT: &str = "unnamed-account";
+/// A Region no criteria can name: not a Region code.
+pub const UNNAMED_REGION: &str = "unnamed-region";
 
 /// The tree and the normal form select the same, and `extent` agrees.
 pub fn check_same_selection(text: &str, c: &Criteria, normal: &Selection) {

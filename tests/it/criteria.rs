@@ -14,12 +14,14 @@ use proptest::prelude::*;
 use cis_filters::criteria::ast::{Chain, Comparison, Criteria, Expr, List, Paren, Rhs, Span, Str};
 use cis_filters::criteria::error::MAX_NESTING;
 use cis_filters::criteria::print::house;
-use cis_filters::criteria::{ErrorKind, Field, Op, Selection, evaluate, parse};
+use cis_filters::criteria::{
+    ErrorKind, Field, Op, Selection, evaluate, is_account_id, is_region_code, parse,
+};
 
 #[path = "../../fuzz/src/criteria.rs"]
 mod properties;
 
-use properties::{check_criteria, grid};
+use properties::{UNNAMED_ACCOUNT, UNNAMED_REGION, check_criteria, grid};
 
 // ---------------------------------------------------------------------------
 // The corpus.
@@ -90,6 +92,19 @@ fn the_corpus_names_the_documented_policies() {
             "docs/criteria.md does not name {code}"
         );
     }
+}
+
+/// The grid of the property checks needs an account and a Region that no
+/// criteria can name (the `criteria` fuzz target found criteria naming the
+/// account the grid once used as its unnamed one).
+#[test]
+fn the_grid_has_an_unnamed_account_and_region() {
+    assert!(!is_account_id(UNNAMED_ACCOUNT));
+    assert!(!is_region_code(UNNAMED_REGION));
+    let c = parse(r#"@aws.account = "999999999999" OR @aws.region != "us-east-1""#).unwrap();
+    let (accounts, regions) = grid(&c);
+    assert_eq!(accounts, ["999999999999", UNNAMED_ACCOUNT]);
+    assert_eq!(regions, [UNNAMED_REGION, "us-east-1"]);
 }
 
 // ---------------------------------------------------------------------------
