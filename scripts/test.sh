@@ -67,6 +67,16 @@ if [ -z "$hadolint" ]; then
 fi
 "$hadolint" Dockerfile
 
+step "lint over the shared IaC corpus (when ../shared/corpus/iac exists)"
+corpus="${CIS_FILTERS_CORPUS:-../shared/corpus}/iac"
+if [ -d "$corpus" ]; then
+  cargo build --quiet --no-default-features --features cli
+  scripts/lint-corpus.sh "$(realpath "$CARGO_TARGET_DIR")/debug/cis-filters" "$corpus" \
+    | diff -u tests/data/lint/corpus-verdicts.txt -
+else
+  echo "test.sh: $corpus not found; the lint corpus step is skipped" >&2
+fi
+
 step "cargo bench --no-run"
 cargo bench --no-default-features --no-run
 

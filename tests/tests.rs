@@ -30,9 +30,15 @@ mod pattern_cli;
 #[cfg(feature = "cli")]
 #[path = "it/audit.rs"]
 mod audit;
+#[cfg(all(feature = "cli", unix))]
+#[path = "it/bounded.rs"]
+mod bounded;
 #[cfg(feature = "cli")]
 #[path = "it/cis.rs"]
 mod cis;
+#[cfg(all(feature = "cli", unix))]
+#[path = "it/escape.rs"]
+mod escape;
 #[cfg(feature = "cli")]
 #[path = "it/matcher.rs"]
 mod matcher;

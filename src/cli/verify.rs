@@ -1,7 +1,7 @@
 //! `cis-filters verify`: audit an account snapshot against the CIS AWS
 //! Foundations Benchmark v1.2.0 and report every control.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -191,38 +191,8 @@ fn select(ids: &[String]) -> Result<Option<Vec<&'static Control>>, UsageError> {
 }
 
 fn read_snapshot(path: &std::path::Path) -> Result<Snapshot, UsageError> {
-    let name = path.display().to_string();
-    let text = if name == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .take(MAX_SNAPSHOT_BYTES as u64 + 1)
-            .read_to_string(&mut s)
-            .map_err(|e| UsageError(format!("cannot read the snapshot from stdin: {e}")))?;
-        s
-    } else {
-        let meta = std::fs::metadata(path)
-            .map_err(|e| UsageError(format!("cannot read snapshot `{name}`: {e}")))?;
-        if meta.is_dir() {
-            return Err(UsageError(format!(
-                "snapshot `{name}` is a directory, not a file"
-            )));
-        }
-        if meta.len() > MAX_SNAPSHOT_BYTES as u64 {
-            return Err(UsageError(format!(
-                "snapshot `{name}` is {} bytes, more than the limit of {MAX_SNAPSHOT_BYTES} bytes",
-                meta.len()
-            )));
-        }
-        let bytes = std::fs::read(path)
-            .map_err(|e| UsageError(format!("cannot read snapshot `{name}`: {e}")))?;
-        String::from_utf8(bytes).map_err(|e| {
-            UsageError(format!(
-                "snapshot `{name}` is not UTF-8 (byte {})",
-                e.utf8_error().valid_up_to()
-            ))
-        })?
-    };
-    Snapshot::from_json(&text).map_err(|e| UsageError(format!("{name}: {e}")))
+    let text = super::read::read_text(path, MAX_SNAPSHOT_BYTES as u64, "snapshot")?;
+    Snapshot::from_json(&text).map_err(|e| UsageError(format!("{}: {e}", path.display())))
 }
 
 /// Why a live snapshot could not be taken.

@@ -50,11 +50,6 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared` beside the repository (references and the IaC corpus).
-pub fn shared() -> PathBuf {
-    root().join("..").join("shared")
-}
-
 /// The inputs of a corpus folder below the repository root (`dir`), one per
 /// file ending in `.ext`, sorted: (file name, text). Files are read
 /// verbatim except for one trailing newline.
