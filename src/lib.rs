@@ -8,6 +8,8 @@
 //! - [`matcher`]: evaluate patterns against log events with CloudWatch Logs
 //!   semantics (JSON, space-delimited, terms, regex). Pure.
 //! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
+//! - [`criteria`]: the `fieldSelectionCriteria` language of metric filters (which
+//!   accounts and Regions a central filter counts): parser, normal form, evaluation. Pure.
 //! - [`audit`]: the account [`audit::Snapshot`] and the CIS checks over it. Pure.
 //! - [`lint`]: filter patterns in Terraform and CloudFormation, extracted with exact positions and checked. Pure.
 //! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
@@ -18,6 +20,7 @@
 
 pub mod audit;
 pub mod cis;
+pub mod criteria;
 pub mod lint;
 pub mod matcher;
 pub mod pattern;

@@ -17,6 +17,8 @@ mod common;
 
 #[path = "it/corpus.rs"]
 mod corpus;
+#[path = "it/criteria.rs"]
+mod criteria;
 
 #[cfg(feature = "cli")]
 #[path = "it/lint.rs"]

@@ -19,6 +19,7 @@ mod check;
 #[cfg(feature = "aws")]
 pub mod collect;
 mod controls;
+mod criteria;
 mod install;
 mod lint;
 mod pattern_cmds;
@@ -62,6 +63,7 @@ enum Command {
     Fmt(pattern_cmds::FmtArgs),
     Check(check::CheckArgs),
     Controls(controls::ControlsArgs),
+    Criteria(criteria::CriteriaArgs),
     Test(test_cmd::TestArgs),
     Replay(replay::ReplayArgs),
     Verify(verify::VerifyArgs),
@@ -86,6 +88,7 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => pattern_cmds::fmt(args),
         Command::Check(args) => check::check(args),
         Command::Controls(args) => controls::controls(args),
+        Command::Criteria(args) => criteria::run(args),
         Command::Test(args) => test_cmd::run(args),
         Command::Replay(args) => replay::run(args),
         Command::Verify(args) => verify::verify(args),

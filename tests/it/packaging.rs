@@ -184,6 +184,7 @@ fn commands() -> Vec<&'static str> {
         "fmt",
         "check",
         "controls",
+        "criteria",
         "test",
         "replay",
         "verify",
