@@ -8,7 +8,9 @@
 //! - [`matcher`]: evaluate patterns against log events with CloudWatch Logs
 //!   semantics (JSON, space-delimited, terms, regex). Pure.
 //! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
-//! - [`audit`]: the account [`audit::Snapshot`] and the CIS checks over it. Pure.
+//! - [`snapshot`]: the account [`snapshot::Snapshot`], one module per AWS
+//!   service, and reading it from JSON. Plain data. Pure.
+//! - [`audit`]: the CIS checks over a snapshot. Pure.
 //! - [`lint`]: filter patterns in Terraform and CloudFormation, extracted with exact positions and checked. Pure.
 //! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
 //! - `aws` (feature `aws`, off by default): the only network code; collects a
@@ -22,6 +24,7 @@ pub mod lint;
 pub mod matcher;
 pub mod pattern;
 pub mod report;
+pub mod snapshot;
 
 #[cfg(feature = "aws")]
 pub mod aws;

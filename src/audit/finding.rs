@@ -7,8 +7,8 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::snapshot::CollectionError;
 use crate::cis::Control;
+use crate::snapshot::CollectionError;
 
 /// The status of a finding or a control, as Security Hub names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -13,7 +13,7 @@ use super::common::{
     account_finding, age_days, older_than_90_days, one_or_many, policy_statements,
 };
 use super::finding::{Finding, ResourceType, Status};
-use super::snapshot::{CredentialReport, PasswordPolicy, Snapshot, Timestamp};
+use crate::snapshot::{CredentialReport, PasswordPolicy, Snapshot, Timestamp};
 
 /// The root user's row in the credential report.
 pub const ROOT_ROW: &str = "<root_account>";
@@ -878,8 +878,8 @@ pub fn no_full_admin_policies(s: &Snapshot) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::snapshot::Collected;
     use crate::audit::testkit::*;
+    use crate::snapshot::Collected;
 
     fn set(s: &mut Snapshot, user: &str, col: &str, v: &str) {
         let Collected::Ok(r) = &mut s.iam.credential_report else {
@@ -1047,7 +1047,7 @@ mod tests {
         let Collected::Ok(d) = &mut s.iam.virtual_mfa_devices else {
             panic!()
         };
-        d.push(crate::audit::snapshot::VirtualMfaDevice {
+        d.push(crate::snapshot::VirtualMfaDevice {
             serial_number: "arn:aws:iam::409318256711:mfa/root-account-mfa-device".into(),
             user_arn: Some("arn:aws:iam::409318256711:root".into()),
             enable_date: None,

@@ -11,7 +11,7 @@ use super::common::{
     readable,
 };
 use super::finding::{DATA_NOT_AVAILABLE, Finding, ResourceType, Status, error_json};
-use super::snapshot::{
+use crate::snapshot::{
     AdvancedEventSelector, Bucket, CollectionError, EventSelectors, PublicAccessBlock, Snapshot,
     Trail,
 };
@@ -847,9 +847,9 @@ fn config_region(
     s: &Snapshot,
     region: &str,
     procedure: Procedure,
-    recorders: &[super::snapshot::ConfigRecorder],
-    statuses: &[super::snapshot::ConfigRecorderStatus],
-    channels: &[super::snapshot::DeliveryChannel],
+    recorders: &[crate::snapshot::ConfigRecorder],
+    statuses: &[crate::snapshot::ConfigRecorderStatus],
+    channels: &[crate::snapshot::DeliveryChannel],
 ) -> Finding {
     let fail = |code: &'static str, reason: &'static str| {
         account_finding(s, Some(region), Status::Failed, code, reason)
@@ -1006,7 +1006,7 @@ enum FlowLogState {
     Unknown,
 }
 
-fn flow_log_state(l: &super::snapshot::FlowLog) -> FlowLogState {
+fn flow_log_state(l: &crate::snapshot::FlowLog) -> FlowLogState {
     let active = l.flow_log_status.as_deref().map(|st| st == "ACTIVE");
     let rejected = l
         .traffic_type
@@ -1049,7 +1049,7 @@ pub fn vpc_flow_logs(s: &Snapshot) -> Vec<Finding> {
             (Ok(v), Ok(l)) => (v, l),
         };
         regions_read += 1;
-        let mut by_vpc: HashMap<&str, Vec<&super::snapshot::FlowLog>> = HashMap::new();
+        let mut by_vpc: HashMap<&str, Vec<&crate::snapshot::FlowLog>> = HashMap::new();
         for l in logs {
             by_vpc.entry(l.resource_id.as_str()).or_default().push(l);
         }
@@ -1122,10 +1122,10 @@ pub fn vpc_flow_logs(s: &Snapshot) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::snapshot::{
+    use crate::audit::testkit::*;
+    use crate::snapshot::{
         AdvancedFieldSelector, Collected, EventSelector, Grant, PublicAccessBlock,
     };
-    use crate::audit::testkit::*;
 
     fn each_trail(s: &mut Snapshot, f: impl Fn(&mut Trail)) {
         for r in &mut s.regions {
@@ -1514,7 +1514,7 @@ mod tests {
         assert_eq!(status(&trail_bucket_logging(&s)), Status::NotAvailable);
     }
 
-    fn recorder(s: &mut Snapshot, region: usize) -> &mut crate::audit::snapshot::ConfigRecorder {
+    fn recorder(s: &mut Snapshot, region: usize) -> &mut crate::snapshot::ConfigRecorder {
         let Collected::Ok(rec) = &mut s.regions[region].config_recorders else {
             panic!()
         };
@@ -1524,7 +1524,7 @@ mod tests {
     fn recorder_status(
         s: &mut Snapshot,
         region: usize,
-    ) -> &mut crate::audit::snapshot::ConfigRecorderStatus {
+    ) -> &mut crate::snapshot::ConfigRecorderStatus {
         let Collected::Ok(st) = &mut s.regions[region].config_recorder_statuses else {
             panic!()
         };
@@ -1693,7 +1693,7 @@ mod tests {
     #[test]
     fn flow_log_status_unknown() {
         let vpc = "vpc/vpc-0a1b2c3d4e5f60718";
-        fn only_log(s: &mut Snapshot) -> &mut crate::audit::snapshot::FlowLog {
+        fn only_log(s: &mut Snapshot) -> &mut crate::snapshot::FlowLog {
             let Collected::Ok(logs) = &mut s.regions[0].flow_logs else {
                 panic!()
             };

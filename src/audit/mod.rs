@@ -18,15 +18,12 @@ pub mod iam;
 pub mod logging;
 pub mod monitoring;
 pub mod networking;
-pub mod snapshot;
-pub mod time;
 
 #[cfg(test)]
 pub(crate) mod testkit;
 
+pub use crate::snapshot::{Collected, CollectionError, Snapshot, SnapshotError, Timestamp};
 pub use finding::{ControlResult, Finding, ResourceType, Status};
-pub use snapshot::{Collected, CollectionError, Snapshot, SnapshotError};
-pub use time::Timestamp;
 
 use serde::Serialize;
 
@@ -236,7 +233,7 @@ fn evaluate(
 mod tests {
     use super::*;
     use crate::cis::benchmark;
-    use snapshot::Collected;
+    use crate::snapshot::Collected;
 
     fn statuses(s: &Snapshot, mode: MatchMode) -> Vec<(&'static str, Status)> {
         let opts = Options {

@@ -33,10 +33,10 @@ use serde_json::{Value, json};
 use super::common::{Arn, LogGroupRef, account_finding};
 use super::finding::{Finding, ResourceType, Status, error_json};
 use super::logging::{TrailFitness, Trails, trail_fitness};
-use super::snapshot::{MetricAlarm, MetricFilter, Region, Snapshot, Topic, Trail};
 use crate::cis::{Benchmark, CLOSE_SCORE, Comparison, Control, MatchMode, closeness, compare};
 use crate::pattern::normal::{NTest, NValue};
 use crate::pattern::{Normal, normalize};
+use crate::snapshot::{MetricAlarm, MetricFilter, Region, Snapshot, Topic, Trail};
 
 /// The longest value of a JSON normal form that holds no `"` and no `\`.
 ///
@@ -832,9 +832,9 @@ impl<'a> Attempt<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::snapshot::Collected;
     use crate::audit::testkit::*;
     use crate::cis::{benchmark, control};
+    use crate::snapshot::Collected;
 
     fn walk(s: &Snapshot, id: &str) -> Finding {
         walk_with(s, id, "cis-1.2", MatchMode::Normalized)

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::common::{account_finding, ec2_arn, no_regions, readable};
 use super::finding::{Finding, ResourceType, Status};
-use super::snapshot::{IpPermission, SecurityGroup, Snapshot};
+use crate::snapshot::{IpPermission, SecurityGroup, Snapshot};
 
 /// Whether an inbound rule admits the whole internet to `port` over TCP.
 pub fn rule_opens_port(rule: &IpPermission, port: i32) -> bool {
@@ -176,8 +176,8 @@ pub fn default_group_closed(s: &Snapshot) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::snapshot::{Collected, IpRange, Ipv6Range};
     use crate::audit::testkit::*;
+    use crate::snapshot::{Collected, IpRange, Ipv6Range};
 
     fn rule(
         proto: &str,

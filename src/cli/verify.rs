@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{EXIT_FAIL, EXIT_OK, UsageError, colour_enabled, out, usage_error};
-use crate::audit::{self, Procedure, Snapshot, snapshot::MAX_SNAPSHOT_BYTES};
+use crate::audit::{self, Procedure, Snapshot};
 use crate::cis::{self, Control, MatchMode};
 use crate::report::audit::Format;
+use crate::snapshot::MAX_SNAPSHOT_BYTES;
 
 /// Audit an AWS account against the CIS AWS Foundations Benchmark v1.2.0.
 #[derive(Debug, Args)]
