@@ -13,6 +13,7 @@ use super::common::{
     account_finding, age_days, older_than_90_days, one_or_many, policy_statements,
 };
 use super::finding::{Finding, ResourceType, Status};
+use super::reason;
 use crate::snapshot::{CredentialReport, PasswordPolicy, Snapshot, Timestamp};
 
 /// The root user's row in the credential report.
@@ -74,7 +75,7 @@ fn user_rows<'a>(
                 ResourceType::Account,
                 super::common::account_resource(s),
                 None,
-                "CREDENTIAL_REPORT_INCOMPLETE",
+                reason::CREDENTIAL_REPORT_INCOMPLETE,
                 format!(
                     "the credential report has no `{ROOT_ROW}` row, which IAM always lists, so it is incomplete"
                 ),
@@ -100,7 +101,7 @@ fn user_rows<'a>(
                     ResourceType::IamUser,
                     user_arn(row),
                     None,
-                    "CREDENTIAL_REPORT_INCOMPLETE",
+                    reason::CREDENTIAL_REPORT_INCOMPLETE,
                     format!(
                         "the credential report row lacks the column(s) {}",
                         missing.join(", ")
@@ -119,7 +120,7 @@ fn no_users(s: &Snapshot, out: &mut Vec<Finding>, what: &str) {
             s,
             None,
             Status::Passed,
-            "NO_IAM_USERS",
+            reason::NO_IAM_USERS,
             format!("the credential report lists no IAM user {what}"),
         ));
     }
@@ -140,7 +141,7 @@ pub fn mfa_for_console_users(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 arn,
                 None,
-                "NO_CONSOLE_PASSWORD",
+                reason::NO_CONSOLE_PASSWORD,
                 "the user has no console password",
             )
         } else if is_true(row, "mfa_active") {
@@ -149,7 +150,7 @@ pub fn mfa_for_console_users(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 arn,
                 None,
-                "MFA_ACTIVE",
+                reason::MFA_ACTIVE,
                 "the user has a console password and an MFA device",
             )
         } else {
@@ -158,7 +159,7 @@ pub fn mfa_for_console_users(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 arn,
                 None,
-                "MFA_NOT_ENABLED",
+                reason::MFA_NOT_ENABLED,
                 "the user has a console password but no MFA device",
             )
         };
@@ -269,7 +270,7 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 arn,
                 None,
-                "CREDENTIALS_UNUSED_90_DAYS",
+                reason::CREDENTIALS_UNUSED_90_DAYS,
                 reason,
             )
             .with("stale", stale)
@@ -279,7 +280,7 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 arn,
                 None,
-                "CREDENTIAL_DATES_UNKNOWN",
+                reason::CREDENTIAL_DATES_UNKNOWN,
                 format!(
                     "the report gives no usable date for: {}",
                     unknown.join(", ")
@@ -291,7 +292,7 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 arn,
                 None,
-                "CREDENTIALS_USED",
+                reason::CREDENTIALS_USED,
                 "every enabled credential was used (or created) within 90 days",
             )
         };
@@ -328,7 +329,7 @@ pub fn access_keys_rotated(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::IamUser,
                     arn.clone(),
                     None,
-                    "CREDENTIAL_DATES_UNKNOWN",
+                    reason::CREDENTIAL_DATES_UNKNOWN,
                     format!("access key {n} is active but the report gives no rotation date"),
                 ),
                 Some(t) if older_than_90_days(s, &t) => Finding::new(
@@ -336,7 +337,7 @@ pub fn access_keys_rotated(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::IamUser,
                     arn.clone(),
                     None,
-                    "ACCESS_KEY_NOT_ROTATED",
+                    reason::ACCESS_KEY_NOT_ROTATED,
                     format!(
                         "access key {n} was last rotated {} days ago",
                         age_days(s, &t)
@@ -348,7 +349,7 @@ pub fn access_keys_rotated(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::IamUser,
                     arn.clone(),
                     None,
-                    "ACCESS_KEY_ROTATED",
+                    reason::ACCESS_KEY_ROTATED,
                     format!("access key {n} was rotated {} days ago", age_days(s, &t)),
                 )
                 .with("last_rotated", t.as_str()),
@@ -361,7 +362,7 @@ pub fn access_keys_rotated(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 arn,
                 None,
-                "NO_ACTIVE_ACCESS_KEY",
+                reason::NO_ACTIVE_ACCESS_KEY,
                 "the user has no active access key",
             ));
         }
@@ -395,14 +396,14 @@ fn password_policy(
             s,
             None,
             Status::Failed,
-            "PASSWORD_POLICY_MISSING",
+            reason::PASSWORD_POLICY_MISSING,
             "the account has no password policy",
         ),
         Some(p) if ok(p) => account_finding(
             s,
             None,
             Status::Passed,
-            "PASSWORD_POLICY_OK",
+            reason::PASSWORD_POLICY_OK,
             format!("the password policy sets {setting} as required ({want})"),
         )
         .with(setting, value(p)),
@@ -410,7 +411,7 @@ fn password_policy(
             s,
             None,
             Status::Failed,
-            "PASSWORD_POLICY_WEAK",
+            reason::PASSWORD_POLICY_WEAK,
             format!("the password policy does not meet {setting}: {want} is required"),
         )
         .with(setting, value(p)),
@@ -540,7 +541,7 @@ fn root_fact(
                         s,
                         None,
                         Status::NotAvailable,
-                        "DATA_NOT_AVAILABLE",
+                        reason::DATA_NOT_AVAILABLE,
                         format!(
                             "the account summary has no {summary_key} and the credential report no root row"
                         ),
@@ -582,7 +583,7 @@ pub fn no_root_access_keys(s: &Snapshot) -> Vec<Finding> {
             ResourceType::Account,
             root_arn(s),
             None,
-            "ROOT_ACCESS_KEYS_PRESENT",
+            reason::ROOT_ACCESS_KEYS_PRESENT,
             "the root user has an access key",
         )
         .with("sources", ev),
@@ -591,7 +592,7 @@ pub fn no_root_access_keys(s: &Snapshot) -> Vec<Finding> {
             ResourceType::Account,
             root_arn(s),
             None,
-            "NO_ROOT_ACCESS_KEYS",
+            reason::NO_ROOT_ACCESS_KEYS,
             "the root user has no access key",
         )
         .with("sources", ev),
@@ -608,7 +609,7 @@ pub fn root_mfa_enabled(s: &Snapshot) -> Vec<Finding> {
             ResourceType::Account,
             root_arn(s),
             None,
-            "ROOT_MFA_ENABLED",
+            reason::ROOT_MFA_ENABLED,
             "the root user has MFA",
         )
         .with("sources", ev),
@@ -617,7 +618,7 @@ pub fn root_mfa_enabled(s: &Snapshot) -> Vec<Finding> {
             ResourceType::Account,
             root_arn(s),
             None,
-            "ROOT_MFA_NOT_ENABLED",
+            reason::ROOT_MFA_NOT_ENABLED,
             "the root user has no MFA device",
         )
         .with("sources", ev),
@@ -639,7 +640,7 @@ pub fn root_hardware_mfa(s: &Snapshot) -> Vec<Finding> {
             ResourceType::Account,
             root,
             None,
-            "ROOT_MFA_NOT_ENABLED",
+            reason::ROOT_MFA_NOT_ENABLED,
             "the root user has no MFA device at all",
         )];
     }
@@ -665,7 +666,7 @@ pub fn root_hardware_mfa(s: &Snapshot) -> Vec<Finding> {
             ResourceType::Account,
             root,
             None,
-            "ROOT_MFA_VIRTUAL",
+            reason::ROOT_MFA_VIRTUAL,
             "the root user's MFA is a virtual device, not a hardware one",
         )
         .with("virtual_mfa_device", d.serial_number.as_str()),
@@ -674,7 +675,7 @@ pub fn root_hardware_mfa(s: &Snapshot) -> Vec<Finding> {
             ResourceType::Account,
             root,
             None,
-            "ROOT_MFA_HARDWARE",
+            reason::ROOT_MFA_HARDWARE,
             "the root user has MFA and no virtual MFA device is assigned to it",
         ),
     }]
@@ -716,7 +717,7 @@ pub fn no_user_policies(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 u.arn.as_str(),
                 None,
-                "NO_USER_POLICIES",
+                reason::NO_USER_POLICIES,
                 "no policy is attached to the user directly",
             ),
             (Ok(att), Ok(inl)) => Finding::new(
@@ -724,7 +725,7 @@ pub fn no_user_policies(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 u.arn.as_str(),
                 None,
-                "USER_HAS_POLICIES",
+                reason::USER_HAS_POLICIES,
                 format!(
                     "the user has {} attached and {} inline polic{} (use groups or roles)",
                     att.len(),
@@ -749,7 +750,7 @@ pub fn no_user_policies(s: &Snapshot) -> Vec<Finding> {
             s,
             None,
             Status::Passed,
-            "NO_IAM_USERS",
+            reason::NO_IAM_USERS,
             "the account has no IAM users",
         ));
     }
@@ -772,7 +773,7 @@ pub fn support_role(s: &Snapshot) -> Vec<Finding> {
             ResourceType::IamPolicy,
             policy,
             None,
-            "SUPPORT_ROLE_PRESENT",
+            reason::SUPPORT_ROLE_PRESENT,
             format!(
                 "AWSSupportAccess is attached to role(s): {}",
                 ents.policy_roles.join(", ")
@@ -784,7 +785,7 @@ pub fn support_role(s: &Snapshot) -> Vec<Finding> {
             ResourceType::IamPolicy,
             policy,
             None,
-            "SUPPORT_ROLE_NOT_PRESENT",
+            reason::SUPPORT_ROLE_NOT_PRESENT,
             "AWSSupportAccess is attached to no role",
         )
         .with("users", ents.policy_users.clone())
@@ -837,7 +838,7 @@ pub fn no_full_admin_policies(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::IamPolicy,
                     p.arn.as_str(),
                     None,
-                    "POLICY_DOCUMENT_UNREADABLE",
+                    reason::POLICY_DOCUMENT_UNREADABLE,
                     why,
                 ),
                 Ok(true) => Finding::new(
@@ -845,7 +846,7 @@ pub fn no_full_admin_policies(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::IamPolicy,
                     p.arn.as_str(),
                     None,
-                    "POLICY_GRANTS_FULL_ADMIN",
+                    reason::POLICY_GRANTS_FULL_ADMIN,
                     "the policy allows action `*` on resource `*`",
                 ),
                 Ok(false) => Finding::new(
@@ -853,7 +854,7 @@ pub fn no_full_admin_policies(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::IamPolicy,
                     p.arn.as_str(),
                     None,
-                    "POLICY_NOT_FULL_ADMIN",
+                    reason::POLICY_NOT_FULL_ADMIN,
                     "no statement allows `*` on `*`",
                 ),
             },
@@ -868,7 +869,7 @@ pub fn no_full_admin_policies(s: &Snapshot) -> Vec<Finding> {
             s,
             None,
             Status::Passed,
-            "NO_ATTACHED_CUSTOMER_POLICIES",
+            reason::NO_ATTACHED_CUSTOMER_POLICIES,
             "no customer-managed policy is attached to anything",
         ));
     }

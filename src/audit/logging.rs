@@ -11,6 +11,7 @@ use super::common::{
     readable,
 };
 use super::finding::{DATA_NOT_AVAILABLE, Finding, ResourceType, Status, error_json};
+use super::reason;
 use crate::snapshot::{
     AdvancedEventSelector, Bucket, CollectionError, EventSelectors, PublicAccessBlock, Snapshot,
     Trail,
@@ -75,7 +76,7 @@ impl<'a> Trails<'a> {
                 s,
                 None,
                 Status::Failed,
-                "CLOUDTRAIL_NOT_PRESENT",
+                reason::CLOUDTRAIL_NOT_PRESENT,
                 "the account has no CloudTrail trail",
             ),
         }
@@ -179,7 +180,7 @@ pub fn cloudtrail_all_regions(s: &Snapshot) -> Vec<Finding> {
                     trail_finding(
                         t,
                         Status::Passed,
-                        "MULTI_REGION_TRAIL_PRESENT",
+                        reason::MULTI_REGION_TRAIL_PRESENT,
                         "a multi-region trail is logging all management events",
                     )
                     .with("is_organization_trail", t.is_organization_trail),
@@ -209,7 +210,7 @@ pub fn cloudtrail_all_regions(s: &Snapshot) -> Vec<Finding> {
             s,
             None,
             Status::Failed,
-            "CLOUDTRAIL_MULTI_REGION_NOT_PRESENT",
+            reason::CLOUDTRAIL_MULTI_REGION_NOT_PRESENT,
             "no trail is multi-region, logging and recording all management events",
         ),
     };
@@ -242,14 +243,14 @@ pub fn log_file_validation(s: &Snapshot) -> Vec<Finding> {
             trail_finding(
                 t,
                 Status::Passed,
-                "LOG_FILE_VALIDATION_ENABLED",
+                reason::LOG_FILE_VALIDATION_ENABLED,
                 "log file validation is on",
             )
         } else {
             trail_finding(
                 t,
                 Status::Failed,
-                "LOG_FILE_VALIDATION_DISABLED",
+                reason::LOG_FILE_VALIDATION_DISABLED,
                 "log file validation is off",
             )
         }
@@ -280,7 +281,7 @@ fn cloudwatch_logs(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
             return trail_finding(
                 t,
                 Status::Failed,
-                "CLOUDWATCH_LOGS_NOT_CONFIGURED",
+                reason::CLOUDWATCH_LOGS_NOT_CONFIGURED,
                 "the trail sends no events to CloudWatch Logs",
             )
             .with("procedure", procedure.as_str());
@@ -297,7 +298,7 @@ fn cloudwatch_logs(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
             Err(e) => trail_finding(
                 t,
                 Status::Passed,
-                "CLOUDWATCH_LOGS_CONFIGURED",
+                reason::CLOUDWATCH_LOGS_CONFIGURED,
                 "the trail sends events to CloudWatch Logs (its delivery status could not be read)",
             )
             .with("delivery_status_error", error_json(e)),
@@ -308,13 +309,13 @@ fn cloudwatch_logs(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
                     None if cis => trail_finding(
                         t,
                         Status::Failed,
-                        "CLOUDWATCH_LOGS_NO_DELIVERY",
+                        reason::CLOUDWATCH_LOGS_NO_DELIVERY,
                         "the trail names a log group but has never delivered to it",
                     ),
                     Some(w) if cis && w.seconds_until(&s.taken_at) > ONE_DAY => trail_finding(
                         t,
                         Status::Failed,
-                        "CLOUDWATCH_LOGS_DELIVERY_STALE",
+                        reason::CLOUDWATCH_LOGS_DELIVERY_STALE,
                         format!(
                             "the last delivery to CloudWatch Logs was {} day(s) before the snapshot",
                             age.unwrap_or_default()
@@ -323,19 +324,19 @@ fn cloudwatch_logs(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
                     Some(_) if cis => trail_finding(
                         t,
                         Status::Passed,
-                        "CLOUDWATCH_LOGS_DELIVERING",
+                        reason::CLOUDWATCH_LOGS_DELIVERING,
                         "the trail delivers to CloudWatch Logs (last delivery within a day)",
                     ),
                     None => trail_finding(
                         t,
                         Status::Passed,
-                        "CLOUDWATCH_LOGS_CONFIGURED",
+                        reason::CLOUDWATCH_LOGS_CONFIGURED,
                         "the trail sends events to CloudWatch Logs (no delivery recorded yet)",
                     ),
                     Some(_) => trail_finding(
                         t,
                         Status::Passed,
-                        "CLOUDWATCH_LOGS_CONFIGURED",
+                        reason::CLOUDWATCH_LOGS_CONFIGURED,
                         format!(
                             "the trail sends events to CloudWatch Logs (last delivery {} day(s) before the snapshot)",
                             age.unwrap_or_default()
@@ -361,14 +362,14 @@ pub fn trail_kms_encryption(s: &Snapshot) -> Vec<Finding> {
         Some(k) => trail_finding(
             t,
             Status::Passed,
-            "TRAIL_ENCRYPTED",
+            reason::TRAIL_ENCRYPTED,
             "the trail's logs are encrypted with KMS",
         )
         .with("kms_key_id", k.as_str()),
         None => trail_finding(
             t,
             Status::Failed,
-            "TRAIL_NOT_ENCRYPTED",
+            reason::TRAIL_NOT_ENCRYPTED,
             "the trail's logs are not encrypted with a KMS key",
         ),
     })
@@ -404,7 +405,7 @@ fn per_bucket(s: &Snapshot, judge: impl Fn(&Bucket) -> Finding) -> Vec<Finding> 
                 ResourceType::S3Bucket,
                 arn,
                 None,
-                "BUCKET_NOT_FOUND",
+                reason::BUCKET_NOT_FOUND,
                 "the trail's bucket does not exist: the trail delivers no log files, and \
                  whoever creates a bucket of that name may receive them",
             ),
@@ -413,7 +414,7 @@ fn per_bucket(s: &Snapshot, judge: impl Fn(&Bucket) -> Finding) -> Vec<Finding> 
                 ResourceType::S3Bucket,
                 arn,
                 None,
-                "DATA_NOT_AVAILABLE",
+                reason::DATA_NOT_AVAILABLE,
                 "the trail's bucket is not in the snapshot",
             ),
         };
@@ -424,7 +425,7 @@ fn per_bucket(s: &Snapshot, judge: impl Fn(&Bucket) -> Finding) -> Vec<Finding> 
             s,
             None,
             Status::NotAvailable,
-            "DATA_NOT_AVAILABLE",
+            reason::DATA_NOT_AVAILABLE,
             "no trail names an S3 bucket",
         ));
     }
@@ -647,7 +648,7 @@ fn bucket_not_public(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
                     s,
                     b,
                     Status::NotAvailable,
-                    "BUCKET_POLICY_UNREADABLE",
+                    reason::BUCKET_POLICY_UNREADABLE,
                     format!("the bucket policy cannot be judged: {why}"),
                 )
                 .with("procedure", procedure.as_str());
@@ -658,7 +659,7 @@ fn bucket_not_public(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
                 s,
                 b,
                 Status::Passed,
-                "BUCKET_NOT_PUBLIC",
+                reason::BUCKET_NOT_PUBLIC,
                 "neither the ACL nor the policy grants public access",
             )
             .with("procedure", procedure.as_str());
@@ -700,7 +701,7 @@ fn bucket_not_public(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
                 s,
                 b,
                 Status::Failed,
-                "BUCKET_PUBLIC",
+                reason::BUCKET_PUBLIC,
                 match (acl_public, policy_public) {
                     (true, true) => "the bucket ACL and policy grant public access",
                     (true, false) => "the bucket ACL grants public access",
@@ -715,7 +716,7 @@ fn bucket_not_public(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
             s,
             b,
             Status::Passed,
-            "BUCKET_PUBLIC_ACCESS_BLOCKED",
+            reason::BUCKET_PUBLIC_ACCESS_BLOCKED,
             "public grants exist but Block Public Access neutralises them",
         ))
     })
@@ -735,7 +736,7 @@ pub fn trail_bucket_logging(s: &Snapshot) -> Vec<Finding> {
             s,
             b,
             Status::Passed,
-            "BUCKET_LOGGING_ENABLED",
+            reason::BUCKET_LOGGING_ENABLED,
             "server access logging is on",
         )
         .with("target_bucket", l.target_bucket.as_str()),
@@ -743,7 +744,7 @@ pub fn trail_bucket_logging(s: &Snapshot) -> Vec<Finding> {
             s,
             b,
             Status::Failed,
-            "BUCKET_LOGGING_DISABLED",
+            reason::BUCKET_LOGGING_DISABLED,
             "server access logging is off",
         ),
     })
@@ -824,7 +825,7 @@ fn config(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
                 s,
                 None,
                 Status::Failed,
-                "CONFIG_GLOBAL_RESOURCES_NOT_RECORDED",
+                reason::CONFIG_GLOBAL_RESOURCES_NOT_RECORDED,
                 "no region records global resource types (IAM users, groups, roles, policies); one region must",
             )
         } else {
@@ -855,7 +856,10 @@ fn config_region(
         account_finding(s, Some(region), Status::Failed, code, reason)
     };
     if recorders.is_empty() {
-        return fail("CONFIG_RECORDER_NOT_PRESENT", "no configuration recorder");
+        return fail(
+            reason::CONFIG_RECORDER_NOT_PRESENT,
+            "no configuration recorder",
+        );
     }
     let Some((rec, group)) = recorders.iter().find_map(|rec| {
         rec.recording_group
@@ -864,7 +868,7 @@ fn config_region(
             .map(|g| (rec, g))
     }) else {
         return fail(
-            "CONFIG_RECORDER_INCOMPLETE",
+            reason::CONFIG_RECORDER_INCOMPLETE,
             "the recorder does not record all supported resource types",
         );
     };
@@ -872,15 +876,15 @@ fn config_region(
     let last = st.and_then(|st| st.last_status.as_deref());
     let f = match st {
         None => fail(
-            "CONFIG_RECORDER_NOT_RECORDING",
+            reason::CONFIG_RECORDER_NOT_RECORDING,
             "the recorder has no status",
         ),
         Some(st) if !st.recording => fail(
-            "CONFIG_RECORDER_NOT_RECORDING",
+            reason::CONFIG_RECORDER_NOT_RECORDING,
             "the recorder is not recording",
         ),
         Some(st) if last.is_some_and(|l| l.eq_ignore_ascii_case("failure")) => fail(
-            "CONFIG_RECORDER_FAILING",
+            reason::CONFIG_RECORDER_FAILING,
             "the recorder's last status is FAILURE",
         )
         .with("last_error_code", st.last_error_code.clone()),
@@ -889,18 +893,19 @@ fn config_region(
                 && !last.is_some_and(|l| l.eq_ignore_ascii_case("success")) =>
         {
             fail(
-                "CONFIG_RECORDER_NOT_SUCCEEDED",
+                reason::CONFIG_RECORDER_NOT_SUCCEEDED,
                 "the recorder's last status is not SUCCESS, as the CIS procedure asks",
             )
         }
-        Some(_) if channels.is_empty() => {
-            fail("CONFIG_DELIVERY_CHANNEL_NOT_PRESENT", "no delivery channel")
-        }
+        Some(_) if channels.is_empty() => fail(
+            reason::CONFIG_DELIVERY_CHANNEL_NOT_PRESENT,
+            "no delivery channel",
+        ),
         Some(_) => account_finding(
             s,
             Some(region),
             Status::Passed,
-            "CONFIG_ENABLED",
+            reason::CONFIG_ENABLED,
             "AWS Config records all supported resources and has a delivery channel",
         ),
     };
@@ -958,7 +963,7 @@ pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
             out.push(match &k.rotation_enabled {
                 None => key_f(
                     Status::NotAvailable,
-                    "DATA_NOT_AVAILABLE",
+                    reason::DATA_NOT_AVAILABLE,
                     "the key's rotation status was not collected",
                 ),
                 Some(c) => match c.get() {
@@ -971,12 +976,12 @@ pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
                     ),
                     Ok(true) => key_f(
                         Status::Passed,
-                        "KEY_ROTATION_ENABLED",
+                        reason::KEY_ROTATION_ENABLED,
                         "automatic rotation is on",
                     ),
                     Ok(false) => key_f(
                         Status::Failed,
-                        "KEY_ROTATION_DISABLED",
+                        reason::KEY_ROTATION_DISABLED,
                         "automatic rotation is off",
                     ),
                 },
@@ -987,7 +992,7 @@ pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
                 s,
                 Some(region),
                 Status::Passed,
-                "NO_CUSTOMER_KEYS",
+                reason::NO_CUSTOMER_KEYS,
                 "no enabled customer-managed symmetric key in the region",
             ));
         }
@@ -1082,24 +1087,24 @@ pub fn vpc_flow_logs(s: &Snapshot) -> Vec<Finding> {
             let f = match good {
                 Some(l) => vpc_f(
                     Status::Passed,
-                    "FLOW_LOGS_ENABLED",
+                    reason::FLOW_LOGS_ENABLED,
                     "an active flow log records rejected traffic",
                 )
                 .with("flow_log_id", l.flow_log_id.as_str()),
                 None if logs.is_empty() => vpc_f(
                     Status::Failed,
-                    "FLOW_LOGS_NOT_ENABLED",
+                    reason::FLOW_LOGS_NOT_ENABLED,
                     "the VPC has no flow log",
                 ),
                 None if !unknown.is_empty() => vpc_f(
                     Status::NotAvailable,
-                    "FLOW_LOG_STATUS_UNKNOWN",
+                    reason::FLOW_LOG_STATUS_UNKNOWN,
                     "the VPC's flow logs do not report their status or traffic type",
                 )
                 .with("flow_logs", unknown),
                 None => vpc_f(
                     Status::Failed,
-                    "FLOW_LOGS_INSUFFICIENT",
+                    reason::FLOW_LOGS_INSUFFICIENT,
                     "the VPC's flow logs are inactive or record accepted traffic only",
                 )
                 .with("flow_logs", ids(FlowLogState::Insufficient)),
@@ -1112,7 +1117,7 @@ pub fn vpc_flow_logs(s: &Snapshot) -> Vec<Finding> {
             s,
             None,
             Status::Passed,
-            "NO_VPCS",
+            reason::NO_VPCS,
             "no VPC in the regions read",
         ));
     }

@@ -18,6 +18,7 @@ pub mod iam;
 pub mod logging;
 pub mod monitoring;
 pub mod networking;
+pub mod reason;
 
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -222,7 +223,7 @@ fn evaluate(
                 s,
                 None,
                 Status::NotAvailable,
-                "NOT_IMPLEMENTED",
+                reason::NOT_IMPLEMENTED,
                 "this version of cis-filters has no check for the control",
             )],
         },

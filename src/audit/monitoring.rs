@@ -68,31 +68,32 @@ pub const NEAR_MISS_LIMIT: usize = 500;
 /// Reason codes (Security Hub's, plus our own for chains leaving the snapshot).
 pub mod codes {
     /// No trail is multi-region, logging all management events, with a log group.
-    pub const TRAIL: &str = "CLOUDTRAIL_MULTI_REGION_NOT_PRESENT";
+    pub const TRAIL: &str = crate::audit::reason::CLOUDTRAIL_MULTI_REGION_NOT_PRESENT;
     /// The trail's log group has no metric filter.
-    pub const FILTERS: &str = "CLOUDTRAIL_METRIC_FILTERS_NOT_PRESENT";
+    pub const FILTERS: &str = crate::audit::reason::CLOUDTRAIL_METRIC_FILTERS_NOT_PRESENT;
     /// No metric filter has a pattern that passes.
-    pub const FILTER: &str = "CLOUDTRAIL_METRIC_FILTER_NOT_VALID";
+    pub const FILTER: &str = crate::audit::reason::CLOUDTRAIL_METRIC_FILTER_NOT_VALID;
     /// No alarm watches the filter's metric.
-    pub const ALARMS: &str = "CLOUDWATCH_ALARMS_NOT_PRESENT";
+    pub const ALARMS: &str = crate::audit::reason::CLOUDWATCH_ALARMS_NOT_PRESENT;
     /// The alarm has actions disabled or no SNS action.
-    pub const ACTIONS: &str = "CLOUDWATCH_ALARM_ACTIONS_NOT_VALID";
+    pub const ACTIONS: &str = crate::audit::reason::CLOUDWATCH_ALARM_ACTIONS_NOT_VALID;
     /// The alarm's topic does not exist.
-    pub const TOPIC: &str = "SNS_TOPIC_INVALID";
+    pub const TOPIC: &str = crate::audit::reason::SNS_TOPIC_INVALID;
     /// The topic has no confirmed subscription.
-    pub const SUBSCRIPTION: &str = "SNS_SUBSCRIPTION_NOT_PRESENT";
+    pub const SUBSCRIPTION: &str = crate::audit::reason::SNS_SUBSCRIPTION_NOT_PRESENT;
     /// The topic belongs to another account (WARNING).
-    pub const CROSS_ACCOUNT: &str = "SNS_TOPIC_CROSS_ACCOUNT";
+    pub const CROSS_ACCOUNT: &str = crate::audit::reason::SNS_TOPIC_CROSS_ACCOUNT;
     /// The topic belongs to another account and region (WARNING).
-    pub const CROSS_ACCOUNT_REGION: &str = "SNS_TOPIC_CROSS_ACCOUNT_CROSS_REGION";
+    pub const CROSS_ACCOUNT_REGION: &str =
+        crate::audit::reason::SNS_TOPIC_CROSS_ACCOUNT_CROSS_REGION;
     /// The trail or its log group belongs to another account (WARNING).
-    pub const TRAIL_OTHER_ACCOUNT: &str = "CLOUDTRAIL_OTHER_ACCOUNT";
+    pub const TRAIL_OTHER_ACCOUNT: &str = crate::audit::reason::CLOUDTRAIL_OTHER_ACCOUNT;
     /// The trail's log group is in a region the snapshot does not cover (WARNING).
-    pub const TRAIL_OTHER_REGION: &str = "CLOUDTRAIL_OTHER_REGION";
+    pub const TRAIL_OTHER_REGION: &str = crate::audit::reason::CLOUDTRAIL_OTHER_REGION;
     /// The complete chain.
-    pub const COMPLETE: &str = "CHAIN_COMPLETE";
+    pub const COMPLETE: &str = crate::audit::reason::CHAIN_COMPLETE;
     /// The benchmark has no pattern for the control.
-    pub const NO_PATTERN: &str = "BENCHMARK_HAS_NO_PATTERN";
+    pub const NO_PATTERN: &str = crate::audit::reason::BENCHMARK_HAS_NO_PATTERN;
 }
 
 /// The snapshot's filters, alarms and topics indexed for the walk. Build

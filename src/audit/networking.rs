@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::common::{account_finding, ec2_arn, no_regions, readable};
 use super::finding::{Finding, ResourceType, Status};
+use super::reason;
 use crate::snapshot::{IpPermission, SecurityGroup, Snapshot};
 
 /// Whether an inbound rule admits the whole internet to `port` over TCP.
@@ -58,7 +59,7 @@ fn open_port(s: &Snapshot, port: i32, name: &str, closed: &'static str) -> Vec<F
                     ResourceType::SecurityGroup,
                     sg_arn(s, region, g),
                     Some(region),
-                    "PORT_NOT_OPEN_TO_WORLD",
+                    reason::PORT_NOT_OPEN_TO_WORLD,
                     closed,
                 )
             } else {
@@ -78,7 +79,7 @@ fn open_port(s: &Snapshot, port: i32, name: &str, closed: &'static str) -> Vec<F
                     ResourceType::SecurityGroup,
                     sg_arn(s, region, g),
                     Some(region),
-                    "PORT_OPEN_TO_WORLD",
+                    reason::PORT_OPEN_TO_WORLD,
                     format!("an inbound rule admits the internet to port {port} ({name})"),
                 )
                 .with("rules", rules)
@@ -91,7 +92,7 @@ fn open_port(s: &Snapshot, port: i32, name: &str, closed: &'static str) -> Vec<F
             s,
             None,
             Status::Passed,
-            "NO_SECURITY_GROUPS",
+            reason::NO_SECURITY_GROUPS,
             "no security group in the regions looked at",
         ));
     }
@@ -143,7 +144,7 @@ pub fn default_group_closed(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::SecurityGroup,
                     sg_arn(s, region, g),
                     Some(region),
-                    "DEFAULT_GROUP_CLOSED",
+                    reason::DEFAULT_GROUP_CLOSED,
                     "the default security group has no rules",
                 )
             } else {
@@ -152,7 +153,7 @@ pub fn default_group_closed(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::SecurityGroup,
                     sg_arn(s, region, g),
                     Some(region),
-                    "DEFAULT_GROUP_OPEN",
+                    reason::DEFAULT_GROUP_OPEN,
                     format!(
                         "the default security group has {ins} inbound and {outs} outbound rule(s)"
                     ),
@@ -166,7 +167,7 @@ pub fn default_group_closed(s: &Snapshot) -> Vec<Finding> {
             s,
             None,
             Status::Passed,
-            "NO_DEFAULT_GROUPS",
+            reason::NO_DEFAULT_GROUPS,
             "no default security group in the regions looked at",
         ));
     }
