@@ -14,6 +14,8 @@ use super::common::{
 };
 use super::finding::{Finding, ResourceType, Status};
 use super::reason;
+use super::registry::{CheckDef, How};
+use crate::cis::names;
 use crate::snapshot::{CredentialReport, PasswordPolicy, Snapshot, Timestamp};
 
 /// The root user's row in the credential report.
@@ -126,6 +128,20 @@ fn no_users(s: &Snapshot, out: &mut Vec<Finding>, what: &str) {
     }
 }
 
+/// The row of [`mfa_for_console_users`].
+pub static MFA_FOR_CONSOLE_USERS: CheckDef = CheckDef {
+    name: names::IAM_USER_MFA_CONSOLE,
+    how: How::Check(mfa_for_console_users),
+    resource_type: ResourceType::IamUser,
+    reasons: &[
+        reason::CREDENTIAL_REPORT_INCOMPLETE,
+        reason::MFA_ACTIVE,
+        reason::MFA_NOT_ENABLED,
+        reason::NO_CONSOLE_PASSWORD,
+        reason::NO_IAM_USERS,
+    ],
+};
+
 /// 1.2: every user with a console password has MFA.
 pub fn mfa_for_console_users(s: &Snapshot) -> Vec<Finding> {
     let report = match report(s) {
@@ -221,6 +237,20 @@ fn credentials(row: &Row) -> Vec<Credential> {
     out
 }
 
+/// The row of [`unused_credentials`].
+pub static UNUSED_CREDENTIALS: CheckDef = CheckDef {
+    name: names::IAM_UNUSED_CREDENTIALS,
+    how: How::Check(unused_credentials),
+    resource_type: ResourceType::IamUser,
+    reasons: &[
+        reason::CREDENTIALS_UNUSED_90_DAYS,
+        reason::CREDENTIALS_USED,
+        reason::CREDENTIAL_DATES_UNKNOWN,
+        reason::CREDENTIAL_REPORT_INCOMPLETE,
+        reason::NO_IAM_USERS,
+    ],
+};
+
 /// 1.3: credentials unused for 90 days are disabled.
 pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
     let report = match report(s) {
@@ -301,6 +331,21 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
     no_users(s, &mut out, "");
     out
 }
+
+/// The row of [`access_keys_rotated`].
+pub static ACCESS_KEYS_ROTATED: CheckDef = CheckDef {
+    name: names::IAM_ACCESS_KEYS_ROTATED,
+    how: How::Check(access_keys_rotated),
+    resource_type: ResourceType::IamUser,
+    reasons: &[
+        reason::ACCESS_KEY_NOT_ROTATED,
+        reason::ACCESS_KEY_ROTATED,
+        reason::CREDENTIAL_DATES_UNKNOWN,
+        reason::CREDENTIAL_REPORT_INCOMPLETE,
+        reason::NO_ACTIVE_ACCESS_KEY,
+        reason::NO_IAM_USERS,
+    ],
+};
 
 /// 1.4: active access keys rotated within 90 days.
 pub fn access_keys_rotated(s: &Snapshot) -> Vec<Finding> {
@@ -419,6 +464,18 @@ fn password_policy(
     vec![f.with("required", want)]
 }
 
+/// The row of [`policy_uppercase`].
+pub static POLICY_UPPERCASE: CheckDef = CheckDef {
+    name: names::IAM_PASSWORD_UPPERCASE,
+    how: How::Check(policy_uppercase),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::PASSWORD_POLICY_MISSING,
+        reason::PASSWORD_POLICY_OK,
+        reason::PASSWORD_POLICY_WEAK,
+    ],
+};
+
 /// 1.5: the password policy requires an uppercase letter.
 pub fn policy_uppercase(s: &Snapshot) -> Vec<Finding> {
     password_policy(
@@ -429,6 +486,18 @@ pub fn policy_uppercase(s: &Snapshot) -> Vec<Finding> {
         "true",
     )
 }
+
+/// The row of [`policy_lowercase`].
+pub static POLICY_LOWERCASE: CheckDef = CheckDef {
+    name: names::IAM_PASSWORD_LOWERCASE,
+    how: How::Check(policy_lowercase),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::PASSWORD_POLICY_MISSING,
+        reason::PASSWORD_POLICY_OK,
+        reason::PASSWORD_POLICY_WEAK,
+    ],
+};
 
 /// 1.6: … a lowercase letter.
 pub fn policy_lowercase(s: &Snapshot) -> Vec<Finding> {
@@ -441,6 +510,18 @@ pub fn policy_lowercase(s: &Snapshot) -> Vec<Finding> {
     )
 }
 
+/// The row of [`policy_symbols`].
+pub static POLICY_SYMBOLS: CheckDef = CheckDef {
+    name: names::IAM_PASSWORD_SYMBOL,
+    how: How::Check(policy_symbols),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::PASSWORD_POLICY_MISSING,
+        reason::PASSWORD_POLICY_OK,
+        reason::PASSWORD_POLICY_WEAK,
+    ],
+};
+
 /// 1.7: … a symbol.
 pub fn policy_symbols(s: &Snapshot) -> Vec<Finding> {
     password_policy(
@@ -451,6 +532,18 @@ pub fn policy_symbols(s: &Snapshot) -> Vec<Finding> {
         "true",
     )
 }
+
+/// The row of [`policy_numbers`].
+pub static POLICY_NUMBERS: CheckDef = CheckDef {
+    name: names::IAM_PASSWORD_NUMBER,
+    how: How::Check(policy_numbers),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::PASSWORD_POLICY_MISSING,
+        reason::PASSWORD_POLICY_OK,
+        reason::PASSWORD_POLICY_WEAK,
+    ],
+};
 
 /// 1.8: … a number.
 pub fn policy_numbers(s: &Snapshot) -> Vec<Finding> {
@@ -463,6 +556,18 @@ pub fn policy_numbers(s: &Snapshot) -> Vec<Finding> {
     )
 }
 
+/// The row of [`policy_length`].
+pub static POLICY_LENGTH: CheckDef = CheckDef {
+    name: names::IAM_PASSWORD_LENGTH,
+    how: How::Check(policy_length),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::PASSWORD_POLICY_MISSING,
+        reason::PASSWORD_POLICY_OK,
+        reason::PASSWORD_POLICY_WEAK,
+    ],
+};
+
 /// 1.9: … a minimum length of 14 or more.
 pub fn policy_length(s: &Snapshot) -> Vec<Finding> {
     password_policy(
@@ -474,6 +579,18 @@ pub fn policy_length(s: &Snapshot) -> Vec<Finding> {
     )
 }
 
+/// The row of [`policy_reuse`].
+pub static POLICY_REUSE: CheckDef = CheckDef {
+    name: names::IAM_PASSWORD_REUSE,
+    how: How::Check(policy_reuse),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::PASSWORD_POLICY_MISSING,
+        reason::PASSWORD_POLICY_OK,
+        reason::PASSWORD_POLICY_WEAK,
+    ],
+};
+
 /// 1.10: … prevents reuse of the last 24 passwords (Security Hub accepts 24 only).
 pub fn policy_reuse(s: &Snapshot) -> Vec<Finding> {
     password_policy(
@@ -484,6 +601,18 @@ pub fn policy_reuse(s: &Snapshot) -> Vec<Finding> {
         "24",
     )
 }
+
+/// The row of [`policy_max_age`].
+pub static POLICY_MAX_AGE: CheckDef = CheckDef {
+    name: names::IAM_PASSWORD_MAX_AGE,
+    how: How::Check(policy_max_age),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::PASSWORD_POLICY_MISSING,
+        reason::PASSWORD_POLICY_OK,
+        reason::PASSWORD_POLICY_WEAK,
+    ],
+};
 
 /// 1.11: … expires passwords within 90 days.
 pub fn policy_max_age(s: &Snapshot) -> Vec<Finding> {
@@ -574,6 +703,17 @@ fn root_mfa(row: &Row) -> Option<bool> {
     cell(row, "mfa_active").map(|v| v == "true")
 }
 
+/// The row of [`no_root_access_keys`].
+pub static NO_ROOT_ACCESS_KEYS: CheckDef = CheckDef {
+    name: names::IAM_NO_ROOT_ACCESS_KEY,
+    how: How::Check(no_root_access_keys),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::NO_ROOT_ACCESS_KEYS,
+        reason::ROOT_ACCESS_KEYS_PRESENT,
+    ],
+};
+
 /// 1.12: the root user has no access keys.
 pub fn no_root_access_keys(s: &Snapshot) -> Vec<Finding> {
     let f = match root_fact(s, "AccountAccessKeysPresent", true, root_has_keys) {
@@ -600,6 +740,14 @@ pub fn no_root_access_keys(s: &Snapshot) -> Vec<Finding> {
     vec![f]
 }
 
+/// The row of [`root_mfa_enabled`].
+pub static ROOT_MFA_ENABLED: CheckDef = CheckDef {
+    name: names::IAM_ROOT_MFA,
+    how: How::Check(root_mfa_enabled),
+    resource_type: ResourceType::Account,
+    reasons: &[reason::ROOT_MFA_ENABLED, reason::ROOT_MFA_NOT_ENABLED],
+};
+
 /// 1.13: MFA is enabled for the root user.
 pub fn root_mfa_enabled(s: &Snapshot) -> Vec<Finding> {
     let f = match root_fact(s, "AccountMFAEnabled", false, root_mfa) {
@@ -625,6 +773,18 @@ pub fn root_mfa_enabled(s: &Snapshot) -> Vec<Finding> {
     };
     vec![f]
 }
+
+/// The row of [`root_hardware_mfa`].
+pub static ROOT_HARDWARE_MFA: CheckDef = CheckDef {
+    name: names::IAM_ROOT_HARDWARE_MFA,
+    how: How::Check(root_hardware_mfa),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::ROOT_MFA_HARDWARE,
+        reason::ROOT_MFA_NOT_ENABLED,
+        reason::ROOT_MFA_VIRTUAL,
+    ],
+};
 
 /// 1.14: the root user's MFA is a hardware device (MFA enabled and no
 /// virtual device assigned to root).
@@ -680,6 +840,18 @@ pub fn root_hardware_mfa(s: &Snapshot) -> Vec<Finding> {
         ),
     }]
 }
+
+/// The row of [`no_user_policies`].
+pub static NO_USER_POLICIES: CheckDef = CheckDef {
+    name: names::IAM_POLICIES_ON_GROUPS_OR_ROLES,
+    how: How::Check(no_user_policies),
+    resource_type: ResourceType::IamUser,
+    reasons: &[
+        reason::NO_IAM_USERS,
+        reason::NO_USER_POLICIES,
+        reason::USER_HAS_POLICIES,
+    ],
+};
 
 /// 1.16: no user has policies attached directly.
 pub fn no_user_policies(s: &Snapshot) -> Vec<Finding> {
@@ -757,6 +929,17 @@ pub fn no_user_policies(s: &Snapshot) -> Vec<Finding> {
     out
 }
 
+/// The row of [`support_role`].
+pub static SUPPORT_ROLE: CheckDef = CheckDef {
+    name: names::IAM_SUPPORT_ROLE,
+    how: How::Check(support_role),
+    resource_type: ResourceType::IamPolicy,
+    reasons: &[
+        reason::SUPPORT_ROLE_NOT_PRESENT,
+        reason::SUPPORT_ROLE_PRESENT,
+    ],
+};
+
 /// 1.20: a role can manage incidents with AWS Support.
 pub fn support_role(s: &Snapshot) -> Vec<Finding> {
     let policy = format!("arn:{}:iam::aws:policy/AWSSupportAccess", s.partition);
@@ -807,6 +990,19 @@ pub fn grants_full_admin(doc: &Value) -> Result<bool, String> {
                 .any(|r| r.as_str() == Some("*"))
     }))
 }
+
+/// The row of [`no_full_admin_policies`].
+pub static NO_FULL_ADMIN_POLICIES: CheckDef = CheckDef {
+    name: names::IAM_NO_FULL_ADMIN_POLICIES,
+    how: How::Check(no_full_admin_policies),
+    resource_type: ResourceType::IamPolicy,
+    reasons: &[
+        reason::NO_ATTACHED_CUSTOMER_POLICIES,
+        reason::POLICY_DOCUMENT_UNREADABLE,
+        reason::POLICY_GRANTS_FULL_ADMIN,
+        reason::POLICY_NOT_FULL_ADMIN,
+    ],
+};
 
 /// 1.22: no attached customer-managed policy grants `*:*`.
 pub fn no_full_admin_policies(s: &Snapshot) -> Vec<Finding> {

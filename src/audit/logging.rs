@@ -12,6 +12,8 @@ use super::common::{
 };
 use super::finding::{DATA_NOT_AVAILABLE, Finding, ResourceType, Status, error_json};
 use super::reason;
+use super::registry::{CheckDef, How};
+use crate::cis::names;
 use crate::snapshot::{
     AdvancedEventSelector, Bucket, CollectionError, EventSelectors, PublicAccessBlock, Snapshot,
     Trail,
@@ -165,6 +167,18 @@ fn trail_finding(
     )
 }
 
+/// The row of [`cloudtrail_all_regions`].
+pub static CLOUDTRAIL_ALL_REGIONS: CheckDef = CheckDef {
+    name: names::CLOUDTRAIL_MULTI_REGION,
+    how: How::Check(cloudtrail_all_regions),
+    resource_type: ResourceType::Trail,
+    reasons: &[
+        reason::CLOUDTRAIL_MULTI_REGION_NOT_PRESENT,
+        reason::CLOUDTRAIL_NOT_PRESENT,
+        reason::MULTI_REGION_TRAIL_PRESENT,
+    ],
+};
+
 /// 2.1: a multi-region trail that is logging and records all management events.
 pub fn cloudtrail_all_regions(s: &Snapshot) -> Vec<Finding> {
     let all = Trails::of(s);
@@ -236,6 +250,17 @@ fn per_trail(s: &Snapshot, judge: impl Fn(&Trail) -> Finding) -> Vec<Finding> {
     out
 }
 
+/// The row of [`log_file_validation`].
+pub static LOG_FILE_VALIDATION: CheckDef = CheckDef {
+    name: names::CLOUDTRAIL_LOG_FILE_VALIDATION,
+    how: How::Check(log_file_validation),
+    resource_type: ResourceType::Trail,
+    reasons: &[
+        reason::LOG_FILE_VALIDATION_DISABLED,
+        reason::LOG_FILE_VALIDATION_ENABLED,
+    ],
+};
+
 /// 2.2: every trail validates its log files.
 pub fn log_file_validation(s: &Snapshot) -> Vec<Finding> {
     per_trail(s, |t| {
@@ -256,6 +281,23 @@ pub fn log_file_validation(s: &Snapshot) -> Vec<Finding> {
         }
     })
 }
+
+/// The row of [`cloudwatch_logs_integration`] and its CIS-procedure variant [`cloudwatch_logs_integration_cis`].
+pub static CLOUDWATCH_LOGS_INTEGRATION: CheckDef = CheckDef {
+    name: names::CLOUDTRAIL_CLOUDWATCH_LOGS,
+    how: How::Procedures {
+        securityhub: cloudwatch_logs_integration,
+        cis: cloudwatch_logs_integration_cis,
+    },
+    resource_type: ResourceType::Trail,
+    reasons: &[
+        reason::CLOUDWATCH_LOGS_CONFIGURED,
+        reason::CLOUDWATCH_LOGS_DELIVERING,
+        reason::CLOUDWATCH_LOGS_DELIVERY_STALE,
+        reason::CLOUDWATCH_LOGS_NOT_CONFIGURED,
+        reason::CLOUDWATCH_LOGS_NO_DELIVERY,
+    ],
+};
 
 /// 2.4 as Security Hub reads it (the Config rule
 /// `cloud-trail-cloud-watch-logs-enabled`): every trail names a CloudWatch
@@ -355,6 +397,14 @@ fn cloudwatch_logs(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
             .with("procedure", procedure.as_str())
     })
 }
+
+/// The row of [`trail_kms_encryption`].
+pub static TRAIL_KMS_ENCRYPTION: CheckDef = CheckDef {
+    name: names::CLOUDTRAIL_KMS_ENCRYPTION,
+    how: How::Check(trail_kms_encryption),
+    resource_type: ResourceType::Trail,
+    reasons: &[reason::TRAIL_ENCRYPTED, reason::TRAIL_NOT_ENCRYPTED],
+};
 
 /// 2.7: every trail encrypts its logs with KMS.
 pub fn trail_kms_encryption(s: &Snapshot) -> Vec<Finding> {
@@ -588,6 +638,23 @@ pub fn public_policy_statements(
         .collect())
 }
 
+/// The row of [`trail_bucket_not_public`] and its CIS-procedure variant [`trail_bucket_not_public_cis`].
+pub static TRAIL_BUCKET_NOT_PUBLIC: CheckDef = CheckDef {
+    name: names::CLOUDTRAIL_BUCKET_NOT_PUBLIC,
+    how: How::Procedures {
+        securityhub: trail_bucket_not_public,
+        cis: trail_bucket_not_public_cis,
+    },
+    resource_type: ResourceType::S3Bucket,
+    reasons: &[
+        reason::BUCKET_NOT_FOUND,
+        reason::BUCKET_NOT_PUBLIC,
+        reason::BUCKET_POLICY_UNREADABLE,
+        reason::BUCKET_PUBLIC,
+        reason::BUCKET_PUBLIC_ACCESS_BLOCKED,
+    ],
+};
+
 /// 2.3 as Security Hub and S3 read it: the trails' buckets are not publicly
 /// accessible. A grant to anyone is public unless a condition limits it to
 /// fixed values S3 accepts (Block Public Access's definition), and Block
@@ -722,6 +789,18 @@ fn bucket_not_public(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
     })
 }
 
+/// The row of [`trail_bucket_logging`].
+pub static TRAIL_BUCKET_LOGGING: CheckDef = CheckDef {
+    name: names::CLOUDTRAIL_BUCKET_LOGGING,
+    how: How::Check(trail_bucket_logging),
+    resource_type: ResourceType::S3Bucket,
+    reasons: &[
+        reason::BUCKET_LOGGING_DISABLED,
+        reason::BUCKET_LOGGING_ENABLED,
+        reason::BUCKET_NOT_FOUND,
+    ],
+};
+
 /// 2.6: the trails' buckets have server access logging.
 pub fn trail_bucket_logging(s: &Snapshot) -> Vec<Finding> {
     per_bucket(s, |b| match b.logging.get() {
@@ -749,6 +828,26 @@ pub fn trail_bucket_logging(s: &Snapshot) -> Vec<Finding> {
         ),
     })
 }
+
+/// The row of [`config_enabled`] and its CIS-procedure variant [`config_enabled_cis`].
+pub static CONFIG_ENABLED: CheckDef = CheckDef {
+    name: names::CONFIG_ENABLED,
+    how: How::Procedures {
+        securityhub: config_enabled,
+        cis: config_enabled_cis,
+    },
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::CONFIG_DELIVERY_CHANNEL_NOT_PRESENT,
+        reason::CONFIG_ENABLED,
+        reason::CONFIG_GLOBAL_RESOURCES_NOT_RECORDED,
+        reason::CONFIG_RECORDER_FAILING,
+        reason::CONFIG_RECORDER_INCOMPLETE,
+        reason::CONFIG_RECORDER_NOT_PRESENT,
+        reason::CONFIG_RECORDER_NOT_RECORDING,
+        reason::CONFIG_RECORDER_NOT_SUCCEEDED,
+    ],
+};
 
 /// 2.5 as Security Hub reads it (Config.1): in every region a recorder
 /// records all supported resources, is recording, its last status is not
@@ -917,6 +1016,18 @@ fn config_region(
         )
 }
 
+/// The row of [`kms_rotation`].
+pub static KMS_ROTATION: CheckDef = CheckDef {
+    name: names::KMS_ROTATION,
+    how: How::Check(kms_rotation),
+    resource_type: ResourceType::KmsKey,
+    reasons: &[
+        reason::KEY_ROTATION_DISABLED,
+        reason::KEY_ROTATION_ENABLED,
+        reason::NO_CUSTOMER_KEYS,
+    ],
+};
+
 /// 2.8: rotation is on for every enabled, customer-managed, symmetric key.
 pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
     if let Some(f) = no_regions(s) {
@@ -1023,6 +1134,20 @@ fn flow_log_state(l: &crate::snapshot::FlowLog) -> FlowLogState {
         _ => FlowLogState::Unknown,
     }
 }
+
+/// The row of [`vpc_flow_logs`].
+pub static VPC_FLOW_LOGS: CheckDef = CheckDef {
+    name: names::VPC_FLOW_LOGS,
+    how: How::Check(vpc_flow_logs),
+    resource_type: ResourceType::Vpc,
+    reasons: &[
+        reason::FLOW_LOGS_ENABLED,
+        reason::FLOW_LOGS_INSUFFICIENT,
+        reason::FLOW_LOGS_NOT_ENABLED,
+        reason::FLOW_LOG_STATUS_UNKNOWN,
+        reason::NO_VPCS,
+    ],
+};
 
 /// 2.9: every VPC has an active flow log recording rejected traffic.
 pub fn vpc_flow_logs(s: &Snapshot) -> Vec<Finding> {

@@ -33,6 +33,8 @@ use serde_json::{Value, json};
 use super::common::{Arn, LogGroupRef, account_finding};
 use super::finding::{Finding, ResourceType, Status, error_json};
 use super::logging::{TrailFitness, Trails, trail_fitness};
+use super::registry::{CHAIN_REASONS, CheckDef, How};
+use crate::cis::names;
 use crate::cis::{Benchmark, CLOSE_SCORE, Comparison, Control, MatchMode, closeness, compare};
 use crate::pattern::normal::{NTest, NValue};
 use crate::pattern::{Normal, normalize};
@@ -58,6 +60,39 @@ fn anchor(n: &Normal) -> Option<String> {
         })
         .max_by_key(String::len)
 }
+
+/// A metric-filter control's row: the chain with the pattern of `$pattern`
+/// (by default its own).
+macro_rules! chain {
+    ($name:ident) => {
+        chain!($name, $name);
+    };
+    ($name:ident, $pattern:ident) => {
+        #[doc = concat!("The row of the metric-filter control `", stringify!($name), "`.")]
+        pub static $name: CheckDef = CheckDef {
+            name: names::$name,
+            how: How::Chain(names::$pattern),
+            resource_type: ResourceType::Account,
+            reasons: CHAIN_REASONS,
+        };
+    };
+}
+
+chain!(IAM_AVOID_ROOT_USAGE, FILTER_ROOT_USAGE);
+chain!(FILTER_UNAUTHORIZED_API_CALLS);
+chain!(FILTER_CONSOLE_WITHOUT_MFA);
+chain!(FILTER_ROOT_USAGE);
+chain!(FILTER_IAM_POLICY_CHANGES);
+chain!(FILTER_CLOUDTRAIL_CHANGES);
+chain!(FILTER_CONSOLE_AUTH_FAILURES);
+chain!(FILTER_CMK_DISABLED_OR_DELETED);
+chain!(FILTER_S3_BUCKET_POLICY_CHANGES);
+chain!(FILTER_CONFIG_CHANGES);
+chain!(FILTER_SECURITY_GROUP_CHANGES);
+chain!(FILTER_NACL_CHANGES);
+chain!(FILTER_NETWORK_GATEWAY_CHANGES);
+chain!(FILTER_ROUTE_TABLE_CHANGES);
+chain!(FILTER_VPC_CHANGES);
 
 /// The benchmark rows a filter's normal form is canonical for (usually none).
 type Rows = Vec<&'static str>;
@@ -211,15 +246,18 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// The benchmark row id for a catalog control: its own number in
-    /// `cis-1.2`, its Security Hub id in other benchmarks.
+    /// The benchmark row id for a catalog control: the row that maps to the
+    /// control's check name, else the row of the chain it runs (1.1 runs the
+    /// root-usage chain in benchmarks without a 1.1 row).
     fn row_id(&self, control: &Control) -> Option<&'static str> {
-        let key = if self.benchmark.name == "cis-1.2" {
-            control.id
-        } else {
-            control.securityhub_id.unwrap_or(control.id)
+        let chain = match super::registry::check_def(control.name).map(|d| d.how) {
+            Some(How::Chain(pattern)) => pattern,
+            _ => control.name,
         };
-        self.benchmark.row(key).map(|r| r.control)
+        self.benchmark
+            .row_for_check(control.name)
+            .or_else(|| self.benchmark.row_for_check(chain))
+            .map(|r| r.control)
     }
 
     /// Walk the chain for one control: one finding.

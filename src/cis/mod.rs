@@ -15,6 +15,7 @@
 mod patterns;
 pub mod benchmarks;
 pub mod catalog;
+pub mod names;
 pub mod verdict;
 
 pub use benchmarks::{BENCHMARKS, Benchmark, DEFAULT_BENCHMARK, PatternRow, benchmark};

@@ -1689,6 +1689,7 @@ mod tests {
         rows: &[PatternRow {
             control: "x.1",
             securityhub_id: None,
+            check: "custom_trail_changes",
             title: "Trail changes",
             canonical: &[
                 "{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) }",
