@@ -85,6 +85,23 @@ pub static BENCHMARKS: &[&Benchmark] = &[
 /// The default benchmark's name.
 pub const DEFAULT_BENCHMARK: &str = "cis-1.2";
 
+/// The benchmarks' names for help texts, in [`BENCHMARKS`] order,
+/// comma-separated, the default marked `(default)` when `mark_default`:
+/// `cis-1.2 (default), securityhub, cis-1.4, …`.
+pub fn benchmark_names(mark_default: bool) -> String {
+    let names: Vec<String> = BENCHMARKS
+        .iter()
+        .map(|b| {
+            if mark_default && b.name == DEFAULT_BENCHMARK {
+                format!("{} (default)", b.name)
+            } else {
+                b.name.to_owned()
+            }
+        })
+        .collect();
+    names.join(", ")
+}
+
 /// The benchmark called `name` (case-insensitive; `cis-1.2.0` and `1.2` work too).
 pub fn benchmark(name: &str) -> Option<&'static Benchmark> {
     let n = name.trim().to_ascii_lowercase();

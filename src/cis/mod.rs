@@ -18,7 +18,9 @@ pub mod catalog;
 pub mod names;
 pub mod verdict;
 
-pub use benchmarks::{BENCHMARKS, Benchmark, DEFAULT_BENCHMARK, PatternRow, benchmark};
+pub use benchmarks::{
+    BENCHMARKS, Benchmark, DEFAULT_BENCHMARK, PatternRow, benchmark, benchmark_names,
+};
 pub use catalog::{CONTROLS, CheckKind, Control, Section, Severity, control};
 pub use verdict::{
     CLOSE_SCORE, Candidate, Change, Classification, Comparison, Difference, MatchMode, Verdict,

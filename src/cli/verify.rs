@@ -47,9 +47,11 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE")]
     snapshot: Option<PathBuf>,
 
-    /// The benchmark whose canonical metric-filter patterns apply: cis-1.2 (default),
-    /// securityhub, cis-1.4, cis-2.0, cis-3.0, cis-5.0.
-    #[arg(long, value_name = "NAME", default_value = cis::DEFAULT_BENCHMARK)]
+    // The help lists the benchmarks of the registry.
+    #[arg(long, value_name = "NAME", default_value = cis::DEFAULT_BENCHMARK, help = format!(
+        "The benchmark whose canonical metric-filter patterns apply: {}",
+        cis::benchmark_names(true)
+    ))]
     benchmark: String,
 
     /// Which filter verdicts pass: `strict` (exact tokens only, as Security Hub) or
