@@ -15,8 +15,8 @@ use super::reason;
 use super::registry::{CheckDef, How};
 use crate::cis::names;
 use crate::snapshot::{
-    AdvancedEventSelector, Bucket, CollectionError, EventSelectors, PublicAccessBlock, Snapshot,
-    Trail,
+    AdvancedEventSelector, Bucket, BucketAcl, CollectionError, EventSelectors, FlowLog,
+    PublicAccessBlock, Snapshot, Trail,
 };
 
 /// Every trail of the account once (trails appear in each region as shadow
@@ -672,121 +672,140 @@ pub fn trail_bucket_not_public_cis(s: &Snapshot) -> Vec<Finding> {
 }
 
 fn bucket_not_public(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
+    per_bucket(s, |b| judge_bucket_exposure(s, b, procedure))
+}
+
+/// 2.3 for one bucket: read its ACL and policy, find the public grants, then
+/// weigh them against Block Public Access.
+fn judge_bucket_exposure(s: &Snapshot, b: &Bucket, procedure: Procedure) -> Finding {
     let cis = procedure == Procedure::Cis;
-    per_bucket(s, |b| {
-        let unreadable = |what: &str, e: &CollectionError| {
-            Finding::unreadable(
-                ResourceType::S3Bucket,
-                format!("arn:{}:s3:::{}", s.partition, b.name),
-                None,
-                what,
-                e,
-            )
-        };
-        let acl = match b.acl.get() {
-            Err(e) => return unreadable("the bucket ACL", e),
-            Ok(a) => a,
-        };
-        let policy = match b.policy.get() {
-            Err(e) => return unreadable("the bucket policy", e),
-            Ok(p) => p,
-        };
-        let public_grants: Vec<String> = acl
-            .grants
-            .iter()
-            .filter(|g| {
-                g.grantee_uri
-                    .as_deref()
-                    .is_some_and(|u| PUBLIC_GROUPS.contains(&u))
-            })
-            .map(|g| {
-                format!(
-                    "{} to {}",
-                    g.permission,
-                    g.grantee_uri.as_deref().unwrap_or("")
-                )
-            })
-            .collect();
-        let public_statements = match policy.as_ref().map(|p| public_policy_statements(p, cis)) {
-            None => Vec::new(),
-            Some(Ok(list)) => list,
-            Some(Err(why)) => {
-                return bucket_finding(
-                    s,
-                    b,
-                    Status::NotAvailable,
-                    reason::BUCKET_POLICY_UNREADABLE,
-                    format!("the bucket policy cannot be judged: {why}"),
-                )
-                .with("procedure", procedure.as_str());
-            }
-        };
-        if public_grants.is_empty() && public_statements.is_empty() {
+    let acl = match b.acl.get() {
+        Err(e) => return bucket_unreadable(s, b, "the bucket ACL", e),
+        Ok(a) => a,
+    };
+    let policy = match b.policy.get() {
+        Err(e) => return bucket_unreadable(s, b, "the bucket policy", e),
+        Ok(p) => p,
+    };
+    let public_grants = public_acl_grants(acl);
+    let public_statements = match policy.as_ref().map(|p| public_policy_statements(p, cis)) {
+        None => Vec::new(),
+        Some(Ok(list)) => list,
+        Some(Err(why)) => {
             return bucket_finding(
                 s,
                 b,
-                Status::Passed,
-                reason::BUCKET_NOT_PUBLIC,
-                "neither the ACL nor the policy grants public access",
+                Status::NotAvailable,
+                reason::BUCKET_POLICY_UNREADABLE,
+                format!("the bucket policy cannot be judged: {why}"),
             )
             .with("procedure", procedure.as_str());
         }
-        // Block Public Access (bucket or account) may neutralise them; the
-        // CIS procedure does not look at it.
-        let blocks: Vec<&Option<PublicAccessBlock>> = [
-            b.public_access_block.ok(),
-            s.s3.account_public_access_block.ok(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        let ignore_acls = blocks
-            .iter()
-            .any(|p| p.as_ref().is_some_and(|p| p.ignore_public_acls));
-        let restrict_policy = blocks
-            .iter()
-            .any(|p| p.as_ref().is_some_and(|p| p.restrict_public_buckets));
-        let acl_public = !public_grants.is_empty() && (cis || !ignore_acls);
-        let policy_public = !public_statements.is_empty() && (cis || !restrict_policy);
-        let evidence = |f: Finding| {
-            f.with("public_acl_grants", public_grants.clone())
-                .with("public_policy_statements", public_statements.clone())
-                .with("ignore_public_acls", ignore_acls)
-                .with("restrict_public_buckets", restrict_policy)
-                .with("procedure", procedure.as_str())
-        };
-        if acl_public || policy_public {
-            // A block we could not read might still neutralise it.
-            let unread = b
-                .public_access_block
-                .error()
-                .or(s.s3.account_public_access_block.error());
-            if let Some(e) = unread.filter(|_| !cis) {
-                return evidence(unreadable("the public access block", e));
-            }
-            return evidence(bucket_finding(
-                s,
-                b,
-                Status::Failed,
-                reason::BUCKET_PUBLIC,
-                match (acl_public, policy_public) {
-                    (true, true) => "the bucket ACL and policy grant public access",
-                    (true, false) => "the bucket ACL grants public access",
-                    _ if cis => "the bucket policy allows a public principal",
-                    _ => {
-                        "the bucket policy allows a public principal without a condition that limits it"
-                    }
-                },
-            ));
-        }
-        evidence(bucket_finding(
+    };
+    if public_grants.is_empty() && public_statements.is_empty() {
+        return bucket_finding(
+            s,
+            b,
+            Status::Passed,
+            reason::BUCKET_NOT_PUBLIC,
+            "neither the ACL nor the policy grants public access",
+        )
+        .with("procedure", procedure.as_str());
+    }
+    weigh_public_grants(s, b, procedure, public_grants, public_statements)
+}
+
+/// A finding for a bucket item that could not be read.
+fn bucket_unreadable(s: &Snapshot, b: &Bucket, what: &str, e: &CollectionError) -> Finding {
+    Finding::unreadable(
+        ResourceType::S3Bucket,
+        format!("arn:{}:s3:::{}", s.partition, b.name),
+        None,
+        what,
+        e,
+    )
+}
+
+/// The ACL's grants to AllUsers or AuthenticatedUsers, as `PERMISSION to URI`.
+fn public_acl_grants(acl: &BucketAcl) -> Vec<String> {
+    acl.grants
+        .iter()
+        .filter(|g| {
+            g.grantee_uri
+                .as_deref()
+                .is_some_and(|u| PUBLIC_GROUPS.contains(&u))
+        })
+        .map(|g| {
+            format!(
+                "{} to {}",
+                g.permission,
+                g.grantee_uri.as_deref().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+/// Public grants exist: FAILED unless Block Public Access (bucket or account)
+/// neutralises them, which the CIS procedure does not look at.
+fn weigh_public_grants(
+    s: &Snapshot,
+    b: &Bucket,
+    procedure: Procedure,
+    public_grants: Vec<String>,
+    public_statements: Vec<String>,
+) -> Finding {
+    let cis = procedure == Procedure::Cis;
+    let blocks: Vec<&Option<PublicAccessBlock>> = [
+        b.public_access_block.ok(),
+        s.s3.account_public_access_block.ok(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let ignore_acls = blocks
+        .iter()
+        .any(|p| p.as_ref().is_some_and(|p| p.ignore_public_acls));
+    let restrict_policy = blocks
+        .iter()
+        .any(|p| p.as_ref().is_some_and(|p| p.restrict_public_buckets));
+    let acl_public = !public_grants.is_empty() && (cis || !ignore_acls);
+    let policy_public = !public_statements.is_empty() && (cis || !restrict_policy);
+    let evidence = |f: Finding| {
+        f.with("public_acl_grants", public_grants.clone())
+            .with("public_policy_statements", public_statements.clone())
+            .with("ignore_public_acls", ignore_acls)
+            .with("restrict_public_buckets", restrict_policy)
+            .with("procedure", procedure.as_str())
+    };
+    if !(acl_public || policy_public) {
+        return evidence(bucket_finding(
             s,
             b,
             Status::Passed,
             reason::BUCKET_PUBLIC_ACCESS_BLOCKED,
             "public grants exist but Block Public Access neutralises them",
-        ))
-    })
+        ));
+    }
+    // A block we could not read might still neutralise it.
+    let unread = b
+        .public_access_block
+        .error()
+        .or(s.s3.account_public_access_block.error());
+    if let Some(e) = unread.filter(|_| !cis) {
+        return evidence(bucket_unreadable(s, b, "the public access block", e));
+    }
+    evidence(bucket_finding(
+        s,
+        b,
+        Status::Failed,
+        reason::BUCKET_PUBLIC,
+        match (acl_public, policy_public) {
+            (true, true) => "the bucket ACL and policy grant public access",
+            (true, false) => "the bucket ACL grants public access",
+            _ if cis => "the bucket policy allows a public principal",
+            _ => "the bucket policy allows a public principal without a condition that limits it",
+        },
+    ))
 }
 
 /// The row of [`trail_bucket_logging`].
@@ -1122,7 +1141,7 @@ enum FlowLogState {
     Unknown,
 }
 
-fn flow_log_state(l: &crate::snapshot::FlowLog) -> FlowLogState {
+fn flow_log_state(l: &FlowLog) -> FlowLogState {
     let active = l.flow_log_status.as_deref().map(|st| st == "ACTIVE");
     let rejected = l
         .traffic_type
@@ -1179,62 +1198,16 @@ pub fn vpc_flow_logs(s: &Snapshot) -> Vec<Finding> {
             (Ok(v), Ok(l)) => (v, l),
         };
         regions_read += 1;
-        let mut by_vpc: HashMap<&str, Vec<&crate::snapshot::FlowLog>> = HashMap::new();
+        let mut by_vpc: HashMap<&str, Vec<&FlowLog>> = HashMap::new();
         for l in logs {
             by_vpc.entry(l.resource_id.as_str()).or_default().push(l);
         }
         for v in vpcs {
-            let arn = ec2_arn(s, region, "vpc", &v.vpc_id);
             let logs = by_vpc
                 .get(v.vpc_id.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            let ids = |state: FlowLogState| {
-                logs.iter()
-                    .filter(|l| flow_log_state(l) == state)
-                    .map(|l| l.flow_log_id.clone())
-                    .collect::<Vec<_>>()
-            };
-            let vpc_f = |status: Status, code: &'static str, reason: &'static str| {
-                Finding::new(
-                    status,
-                    ResourceType::Vpc,
-                    arn.clone(),
-                    Some(region),
-                    code,
-                    reason,
-                )
-            };
-            let good = logs
-                .iter()
-                .find(|l| flow_log_state(l) == FlowLogState::Good);
-            let unknown = ids(FlowLogState::Unknown);
-            let f = match good {
-                Some(l) => vpc_f(
-                    Status::Passed,
-                    reason::FLOW_LOGS_ENABLED,
-                    "an active flow log records rejected traffic",
-                )
-                .with("flow_log_id", l.flow_log_id.as_str()),
-                None if logs.is_empty() => vpc_f(
-                    Status::Failed,
-                    reason::FLOW_LOGS_NOT_ENABLED,
-                    "the VPC has no flow log",
-                ),
-                None if !unknown.is_empty() => vpc_f(
-                    Status::NotAvailable,
-                    reason::FLOW_LOG_STATUS_UNKNOWN,
-                    "the VPC's flow logs do not report their status or traffic type",
-                )
-                .with("flow_logs", unknown),
-                None => vpc_f(
-                    Status::Failed,
-                    reason::FLOW_LOGS_INSUFFICIENT,
-                    "the VPC's flow logs are inactive or record accepted traffic only",
-                )
-                .with("flow_logs", ids(FlowLogState::Insufficient)),
-            };
-            out.push(f);
+            out.push(vpc_flow_log_finding(s, region, &v.vpc_id, logs));
         }
     }
     if regions_read > 0 && !out.iter().any(|f| f.resource_type == ResourceType::Vpc) {
@@ -1247,6 +1220,56 @@ pub fn vpc_flow_logs(s: &Snapshot) -> Vec<Finding> {
         ));
     }
     out
+}
+
+/// 2.9 for one VPC, from its flow logs: one active flow log recording
+/// rejected traffic passes.
+fn vpc_flow_log_finding(s: &Snapshot, region: &str, vpc_id: &str, logs: &[&FlowLog]) -> Finding {
+    let ids = |state: FlowLogState| {
+        logs.iter()
+            .filter(|l| flow_log_state(l) == state)
+            .map(|l| l.flow_log_id.clone())
+            .collect::<Vec<_>>()
+    };
+    let vpc_f = |status: Status, code: &'static str, reason: &'static str| {
+        Finding::new(
+            status,
+            ResourceType::Vpc,
+            ec2_arn(s, region, "vpc", vpc_id),
+            Some(region),
+            code,
+            reason,
+        )
+    };
+    let good = logs
+        .iter()
+        .find(|l| flow_log_state(l) == FlowLogState::Good);
+    let unknown = ids(FlowLogState::Unknown);
+    match good {
+        Some(l) => vpc_f(
+            Status::Passed,
+            reason::FLOW_LOGS_ENABLED,
+            "an active flow log records rejected traffic",
+        )
+        .with("flow_log_id", l.flow_log_id.as_str()),
+        None if logs.is_empty() => vpc_f(
+            Status::Failed,
+            reason::FLOW_LOGS_NOT_ENABLED,
+            "the VPC has no flow log",
+        ),
+        None if !unknown.is_empty() => vpc_f(
+            Status::NotAvailable,
+            reason::FLOW_LOG_STATUS_UNKNOWN,
+            "the VPC's flow logs do not report their status or traffic type",
+        )
+        .with("flow_logs", unknown),
+        None => vpc_f(
+            Status::Failed,
+            reason::FLOW_LOGS_INSUFFICIENT,
+            "the VPC's flow logs are inactive or record accepted traffic only",
+        )
+        .with("flow_logs", ids(FlowLogState::Insufficient)),
+    }
 }
 
 #[cfg(test)]

@@ -326,65 +326,9 @@ impl<'a> Index<'a> {
     }
 
     fn follow_trail(&self, t: &'a Trail, row: &str) -> Attempt<'a> {
-        let s = self.snapshot;
-        let mut a = Attempt::new(t);
-        match trail_fitness(t) {
-            TrailFitness::Unfit(why) => return a.fail(0, codes::TRAIL, why),
-            TrailFitness::Unknown(what, e) => {
-                a.error = Some(error_json(e));
-                return a.end(
-                    Status::NotAvailable,
-                    0,
-                    super::finding::DATA_NOT_AVAILABLE,
-                    format!("{what} could not be read: {e}"),
-                );
-            }
-            TrailFitness::Fit => {}
-        }
-        if Arn::account_of(&t.trail_arn).is_some_and(|acct| acct != s.account_id) {
-            return a.end(
-                Status::Warning,
-                1,
-                codes::TRAIL_OTHER_ACCOUNT,
-                "the multi-region trail belongs to another account (an organization trail?); its log group, filters and alarms are not in this snapshot".into(),
-            );
-        }
-        let Some(lg_arn) = t.cloud_watch_logs_log_group_arn.as_deref() else {
-            return a.fail(
-                1,
-                codes::TRAIL,
-                "the multi-region trail sends no events to CloudWatch Logs".into(),
-            );
-        };
-        a.log_group = Some(lg_arn);
-        let Some(lg) = LogGroupRef::parse(lg_arn) else {
-            return a.fail(
-                1,
-                codes::TRAIL,
-                format!("the trail's log group ARN `{lg_arn}` is not a log group ARN"),
-            );
-        };
-        if lg.account != s.account_id {
-            return a.end(
-                Status::Warning,
-                1,
-                codes::TRAIL_OTHER_ACCOUNT,
-                format!(
-                    "the trail's log group belongs to account {}, not this one",
-                    lg.account
-                ),
-            );
-        }
-        let Some(region) = self.regions.get(lg.region) else {
-            return a.end(
-                Status::Warning,
-                1,
-                codes::TRAIL_OTHER_REGION,
-                format!(
-                    "the trail's log group is in {}, a region the snapshot does not cover",
-                    lg.region
-                ),
-            );
+        let (mut a, lg, region) = match self.trail_log_group(Attempt::new(t), t) {
+            Ok(found) => found,
+            Err(end) => return *end,
         };
         if let Err(e) = region.metric_filters.get() {
             a.error = Some(error_json(e));
@@ -407,21 +351,7 @@ impl<'a> Index<'a> {
                 format!("the log group `{}` has no metric filter", lg.name),
             );
         }
-        // Filters whose normal form equals a canonical form of this control,
-        // confirmed by the verdict.
-        let mut passing = Vec::new();
-        for (f, rows) in filters {
-            if rows.contains(&row)
-                && let Some(cmp) = compare(&f.filter_pattern, self.benchmark, row, self.mode)
-            {
-                if cmp.passes {
-                    passing.push((*f, cmp));
-                } else if a.comparison.is_none() {
-                    a.filter = Some(f);
-                    a.comparison = Some(cmp);
-                }
-            }
-        }
+        let passing = self.passing_filters(&mut a, filters, row);
         if passing.is_empty() {
             // The closest filter is looked for only if this chain is the one
             // reported (see `walk`).
@@ -447,6 +377,101 @@ impl<'a> Index<'a> {
             }
         }
         best.unwrap_or(a)
+    }
+
+    /// The first links: a fit trail of this account, its log group in this
+    /// account and in a region of the snapshot. `Err` is the attempt, ended
+    /// at the link that broke.
+    fn trail_log_group(
+        &self,
+        mut a: Attempt<'a>,
+        t: &'a Trail,
+    ) -> Result<(Attempt<'a>, LogGroupRef<'a>, &'a Region), Box<Attempt<'a>>> {
+        let s = self.snapshot;
+        match trail_fitness(t) {
+            TrailFitness::Unfit(why) => return Err(Box::new(a.fail(0, codes::TRAIL, why))),
+            TrailFitness::Unknown(what, e) => {
+                a.error = Some(error_json(e));
+                return Err(Box::new(a.end(
+                    Status::NotAvailable,
+                    0,
+                    super::finding::DATA_NOT_AVAILABLE,
+                    format!("{what} could not be read: {e}"),
+                )));
+            }
+            TrailFitness::Fit => {}
+        }
+        if Arn::account_of(&t.trail_arn).is_some_and(|acct| acct != s.account_id) {
+            return Err(Box::new(a.end(
+                Status::Warning,
+                1,
+                codes::TRAIL_OTHER_ACCOUNT,
+                "the multi-region trail belongs to another account (an organization trail?); its log group, filters and alarms are not in this snapshot".into(),
+            )));
+        }
+        let Some(lg_arn) = t.cloud_watch_logs_log_group_arn.as_deref() else {
+            return Err(Box::new(a.fail(
+                1,
+                codes::TRAIL,
+                "the multi-region trail sends no events to CloudWatch Logs".into(),
+            )));
+        };
+        a.log_group = Some(lg_arn);
+        let Some(lg) = LogGroupRef::parse(lg_arn) else {
+            return Err(Box::new(a.fail(
+                1,
+                codes::TRAIL,
+                format!("the trail's log group ARN `{lg_arn}` is not a log group ARN"),
+            )));
+        };
+        if lg.account != s.account_id {
+            return Err(Box::new(a.end(
+                Status::Warning,
+                1,
+                codes::TRAIL_OTHER_ACCOUNT,
+                format!(
+                    "the trail's log group belongs to account {}, not this one",
+                    lg.account
+                ),
+            )));
+        }
+        let Some(region) = self.regions.get(lg.region).copied() else {
+            return Err(Box::new(a.end(
+                Status::Warning,
+                1,
+                codes::TRAIL_OTHER_REGION,
+                format!(
+                    "the trail's log group is in {}, a region the snapshot does not cover",
+                    lg.region
+                ),
+            )));
+        };
+        Ok((a, lg, region))
+    }
+
+    /// The filters whose normal form equals a canonical form of this
+    /// control, confirmed by the verdict. The first that fails the verdict
+    /// is kept in `a` as the near miss.
+    fn passing_filters(
+        &self,
+        a: &mut Attempt<'a>,
+        filters: &[(&'a MetricFilter, Rows)],
+        row: &str,
+    ) -> Vec<(&'a MetricFilter, Comparison)> {
+        let mut passing = Vec::new();
+        for (f, rows) in filters {
+            if rows.contains(&row)
+                && let Some(cmp) = compare(&f.filter_pattern, self.benchmark, row, self.mode)
+            {
+                if cmp.passes {
+                    passing.push((*f, cmp));
+                } else if a.comparison.is_none() {
+                    a.filter = Some(f);
+                    a.comparison = Some(cmp);
+                }
+            }
+        }
+        passing
     }
 
     /// The closest non-passing filter, with its verdict, if one is close:
