@@ -1,7 +1,7 @@
 //! cis-filters: CloudWatch Logs filter patterns, parsed and compared exactly,
 //! and the CIS AWS Foundations Benchmark checks built on them.
 //!
-//! Layers (see `DESIGN.md` of the project):
+//! Layers (`docs/design.md` says more, with the dependency directions):
 //! - [`pattern`]: the filter-pattern language: spanned [`pattern::Ast`], nom
 //!   parser, errors with spans, the span-free [`pattern::Normal`] form and the
 //!   printers. Pure.
