@@ -32,6 +32,13 @@ step "moto (AWS emulator) for the end-to-end tests"
 moto_start
 trap moto_stop EXIT
 
+step "report tools: headless Chromium and the OCSF validator"
+# scripts/report-tools.sh installs what is missing (Chromium with apt-get,
+# py-ocsf-models and websocket-client into $CARGO_TARGET_DIR/report-venv).
+CIS_FILTERS_REPORT_PYTHON="$(bash scripts/report-tools.sh python)"
+CIS_FILTERS_CHROMIUM="$(bash scripts/report-tools.sh chromium)"
+export CIS_FILTERS_REPORT_PYTHON CIS_FILTERS_CHROMIUM
+
 step "cargo test --all-features (with the AWS SDK and the end-to-end tests)"
 cargo test --all-features
 
@@ -66,6 +73,16 @@ if [ -z "$hadolint" ]; then
   fi
 fi
 "$hadolint" Dockerfile
+
+step "lint over the shared IaC corpus (when ../shared/corpus/iac exists)"
+corpus="${CIS_FILTERS_CORPUS:-../shared/corpus}/iac"
+if [ -d "$corpus" ]; then
+  cargo build --quiet --no-default-features --features cli
+  scripts/lint-corpus.sh "$(realpath "$CARGO_TARGET_DIR")/debug/cis-filters" "$corpus" \
+    | diff -u tests/data/lint/corpus-verdicts.txt -
+else
+  echo "test.sh: $corpus not found; the lint corpus step is skipped" >&2
+fi
 
 step "cargo bench --no-run"
 cargo bench --no-default-features --no-run

@@ -26,16 +26,28 @@ mod lint;
 mod pattern_cli;
 
 #[cfg(feature = "cli")]
+#[path = "it/action.rs"]
+mod action;
+#[cfg(feature = "cli")]
 #[path = "it/audit.rs"]
 mod audit;
+#[cfg(all(feature = "cli", unix))]
+#[path = "it/bounded.rs"]
+mod bounded;
 #[cfg(feature = "cli")]
 #[path = "it/cis.rs"]
 mod cis;
+#[cfg(all(feature = "cli", unix))]
+#[path = "it/escape.rs"]
+mod escape;
 #[cfg(feature = "cli")]
 #[path = "it/matcher.rs"]
 mod matcher;
 #[path = "it/pattern_props.rs"]
 mod pattern_props;
+#[cfg(feature = "cli")]
+#[path = "it/report.rs"]
+mod report;
 
 #[cfg(all(feature = "cli", feature = "aws"))]
 #[path = "it/e2e.rs"]

@@ -10,6 +10,7 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::aws::{self, Collection, Progress, Regions, Settings};
+use crate::report::escape;
 
 use super::EXIT_OK;
 
@@ -127,7 +128,7 @@ pub fn collect(args: CollectArgs) -> u8 {
                 return super::usage_error(format!("cannot write `{}`: {e}", path.display()));
             }
             if !args.aws.quiet {
-                eprintln!("wrote {}", path.display());
+                eprintln!("wrote {}", escape::line(&path.display().to_string()));
             }
         }
     }
@@ -194,11 +195,18 @@ pub fn run(args: &AwsArgs) -> Result<Collection, u8> {
 }
 
 fn summarise(c: &Collection) {
+    eprint!("{}", summary(c));
+}
+
+/// What was collected and what failed, for stderr. Account data (ids,
+/// region names, AWS error messages) has its control characters escaped.
+fn summary(c: &Collection) -> String {
+    use std::fmt::Write as _;
     let s = &c.stats;
-    eprintln!(
+    let mut out = format!(
         "collected account {} in {} region{}: {} calls ({} answered with an error) in {:.2} s; \
-         sum of call times {:.2} s",
-        c.snapshot.account_id,
+         sum of call times {:.2} s\n",
+        escape::line(&c.snapshot.account_id),
         c.regions.len(),
         if c.regions.len() == 1 { "" } else { "s" },
         s.calls,
@@ -207,21 +215,24 @@ fn summarise(c: &Collection) {
         s.latency.as_secs_f64(),
     );
     if !c.failures.is_empty() {
-        eprintln!(
+        let _ = writeln!(
+            out,
             "warning: {} call{} failed; controls that need their data will be NOT_AVAILABLE:",
             c.failures.len(),
             if c.failures.len() == 1 { "" } else { "s" }
         );
         for f in c.failures.iter().take(20) {
-            eprintln!("  {f}");
+            let _ = writeln!(out, "  {}", escape::line(&f.to_string()));
         }
         if c.failures.len() > 20 {
-            eprintln!(
+            let _ = writeln!(
+                out,
                 "  … and {} more (all are in the snapshot)",
                 c.failures.len() - 20
             );
         }
     }
+    out
 }
 
 /// One overwritten status line on a terminal.
@@ -235,7 +246,9 @@ impl Progress for TermProgress {
             let mut e = std::io::stderr().lock();
             let _ = write!(
                 e,
-                "\r\x1b[2Kcollecting [{done}/{total}] {region} {what} done"
+                "\r\x1b[2Kcollecting [{done}/{total}] {} {} done",
+                escape::line(region),
+                escape::line(what)
             );
             let _ = e.flush();
         }
@@ -293,6 +306,31 @@ mod tests {
         let t = T::parse_from(["x", "--regions", "us-east-1,"]);
         assert!(t.aws.settings().unwrap_err().contains("--regions"));
         assert!(T::try_parse_from(["x", "--max-in-flight", "0"]).is_err());
+    }
+
+    #[test]
+    fn summary_escapes_what_the_account_sent() {
+        let c = Collection {
+            snapshot: crate::audit::testkit::mixed(),
+            failures: vec![aws::CallError::new(
+                "config",
+                "DescribeConfigurationRecorders",
+                "eu-west-1\x1b]0;pwned\x07",
+                "AccessDenied",
+                "denied\r\x1b[2Jall clear",
+            )],
+            stats: Default::default(),
+            elapsed: Duration::from_secs(1),
+            regions: vec!["eu-west-1".into()],
+        };
+        let text = summary(&c);
+        assert!(
+            text.contains(
+                "  config:DescribeConfigurationRecorders in eu-west-1\\x1b]0;pwned\\x07: AccessDenied: denied\\r\\x1b[2Jall clear\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains(['\x1b', '\x07', '\r']), "{text}");
     }
 
     #[test]

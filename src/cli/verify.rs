@@ -1,7 +1,7 @@
 //! `cis-filters verify`: audit an account snapshot against the CIS AWS
 //! Foundations Benchmark v1.2.0 and report every control.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -34,10 +34,16 @@ Examples:
   cis-filters verify --snapshot snap.json --procedure cis
   cis-filters verify --snapshot snap.json --fail-on-not-available     (CI: unread data fails)
   cis-filters verify --snapshot snap.json --format asff --output findings.json
+  cis-filters verify --snapshot snap.json --format asff-batches --output batches.jsonl
   cis-filters verify --snapshot snap.json --format junit --output cis.xml
+  cis-filters verify --snapshot snap.json --format html --output report.html
+  cis-filters verify --snapshot snap.json --format ocsf --output findings.ocsf.json
 
-Formats: table (default; coloured on a terminal), json (docs/report.md), asff (Security Hub
-BatchImportFindings), sarif (2.1.0), csv, junit. The snapshot format is docs/snapshot.md.
+Formats: table (default; coloured on a terminal), json (docs/report.md), asff (Security Hub's
+finding format, a JSON array), asff-batches (BatchImportFindings request bodies of at most 100
+findings, one per line; the import recipe is in docs/report.md), ocsf (OCSF 1.5.0 Compliance
+Finding events), sarif (2.1.0), csv, junit, html (one self-contained page with the chain
+diagrams, for people). The snapshot format is docs/snapshot.md.
 
 Exit codes: 0 no control FAILED, 1 at least one control FAILED, 2 usage or input error,
 3 no control FAILED but nothing could be evaluated (every control NOT_AVAILABLE) or, with
@@ -75,7 +81,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     controls: Vec<String>,
 
-    /// The report format: table, json, asff, sarif, csv or junit.
+    /// The report format: table, json, asff, asff-batches, ocsf, sarif, csv, junit or html.
     #[arg(long, value_name = "FORMAT", default_value = "table")]
     format: String,
 
@@ -194,38 +200,8 @@ fn select(ids: &[String]) -> Result<Option<Vec<&'static Control>>, UsageError> {
 }
 
 fn read_snapshot(path: &std::path::Path) -> Result<Snapshot, UsageError> {
-    let name = path.display().to_string();
-    let text = if name == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .take(MAX_SNAPSHOT_BYTES as u64 + 1)
-            .read_to_string(&mut s)
-            .map_err(|e| UsageError(format!("cannot read the snapshot from stdin: {e}")))?;
-        s
-    } else {
-        let meta = std::fs::metadata(path)
-            .map_err(|e| UsageError(format!("cannot read snapshot `{name}`: {e}")))?;
-        if meta.is_dir() {
-            return Err(UsageError(format!(
-                "snapshot `{name}` is a directory, not a file"
-            )));
-        }
-        if meta.len() > MAX_SNAPSHOT_BYTES as u64 {
-            return Err(UsageError(format!(
-                "snapshot `{name}` is {} bytes, more than the limit of {MAX_SNAPSHOT_BYTES} bytes",
-                meta.len()
-            )));
-        }
-        let bytes = std::fs::read(path)
-            .map_err(|e| UsageError(format!("cannot read snapshot `{name}`: {e}")))?;
-        String::from_utf8(bytes).map_err(|e| {
-            UsageError(format!(
-                "snapshot `{name}` is not UTF-8 (byte {})",
-                e.utf8_error().valid_up_to()
-            ))
-        })?
-    };
-    Snapshot::from_json(&text).map_err(|e| UsageError(format!("{name}: {e}")))
+    let text = super::read::read_text(path, MAX_SNAPSHOT_BYTES as u64, "snapshot")?;
+    Snapshot::from_json(&text).map_err(|e| UsageError(format!("{}: {e}", path.display())))
 }
 
 /// Why a live snapshot could not be taken.
