@@ -20,9 +20,9 @@
 
 use std::time::{Duration, Instant};
 
-use cis_filters::audit::snapshot::*;
 use cis_filters::audit::{Options, Procedure, run};
 use cis_filters::cis::{MatchMode, benchmark};
+use cis_filters::snapshot::*;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 const REGIONS: usize = 17;

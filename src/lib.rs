@@ -1,7 +1,7 @@
 //! cis-filters: CloudWatch Logs filter patterns, parsed and compared exactly,
 //! and the CIS AWS Foundations Benchmark checks built on them.
 //!
-//! Layers (see `DESIGN.md` of the project):
+//! Layers (`docs/design.md` says more, with the dependency directions):
 //! - [`pattern`]: the filter-pattern language: spanned [`pattern::Ast`], nom
 //!   parser, errors with spans, the span-free [`pattern::Normal`] form and the
 //!   printers. Pure.
@@ -10,7 +10,9 @@
 //! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
 //! - [`criteria`]: the `fieldSelectionCriteria` language of metric filters (which
 //!   accounts and Regions a central filter counts): parser, normal form, evaluation. Pure.
-//! - [`audit`]: the account [`audit::Snapshot`] and the CIS checks over it. Pure.
+//! - [`snapshot`]: the account [`snapshot::Snapshot`], one module per AWS
+//!   service, and reading it from JSON. Plain data. Pure.
+//! - [`audit`]: the CIS checks over a snapshot. Pure.
 //! - [`lint`]: filter patterns in Terraform and CloudFormation, extracted with exact positions and checked. Pure.
 //! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
 //! - `aws` (feature `aws`, off by default): the only network code; collects a
@@ -25,6 +27,7 @@ pub mod lint;
 pub mod matcher;
 pub mod pattern;
 pub mod report;
+pub mod snapshot;
 
 #[cfg(feature = "aws")]
 pub mod aws;

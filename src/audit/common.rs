@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::finding::{DATA_NOT_AVAILABLE, Finding, ResourceType, Status};
-use super::snapshot::{Collected, Snapshot, Timestamp};
+use crate::snapshot::{Collected, Snapshot, Timestamp};
 
 /// Security Hub's resource id of an account: `AWS::::Account:123456789012`.
 pub fn account_resource(s: &Snapshot) -> String {

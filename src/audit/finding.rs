@@ -7,8 +7,8 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::snapshot::CollectionError;
 use crate::cis::Control;
+use crate::snapshot::CollectionError;
 
 /// The status of a finding or a control, as Security Hub names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -111,10 +111,8 @@ impl ResourceType {
     }
 }
 
-/// Reason code of a finding whose data could not be read.
-pub const DATA_NOT_AVAILABLE: &str = "DATA_NOT_AVAILABLE";
-/// Reason code of a manual control.
-pub const MANUAL_CONTROL: &str = "MANUAL_CONTROL";
+/// Reason codes of unreadable data and of manual controls (see [`super::reason`]).
+pub use super::reason::{DATA_NOT_AVAILABLE, MANUAL_CONTROL};
 
 /// What a check concluded about one resource.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -13,7 +13,10 @@ use super::common::{
     account_finding, age_days, older_than_90_days, one_or_many, policy_statements,
 };
 use super::finding::{Finding, ResourceType, Status};
-use super::snapshot::{CredentialReport, PasswordPolicy, Snapshot, Timestamp};
+use super::reason;
+use super::registry::{CheckDef, How};
+use crate::cis::names;
+use crate::snapshot::{CredentialReport, PasswordPolicy, Snapshot, Timestamp};
 
 /// The root user's row in the credential report.
 pub const ROOT_ROW: &str = "<root_account>";
@@ -74,7 +77,7 @@ fn user_rows<'a>(
                 ResourceType::Account,
                 super::common::account_resource(s),
                 None,
-                "CREDENTIAL_REPORT_INCOMPLETE",
+                reason::CREDENTIAL_REPORT_INCOMPLETE,
                 format!(
                     "the credential report has no `{ROOT_ROW}` row, which IAM always lists, so it is incomplete"
                 ),
@@ -100,7 +103,7 @@ fn user_rows<'a>(
                     ResourceType::IamUser,
                     user_arn(row),
                     None,
-                    "CREDENTIAL_REPORT_INCOMPLETE",
+                    reason::CREDENTIAL_REPORT_INCOMPLETE,
                     format!(
                         "the credential report row lacks the column(s) {}",
                         missing.join(", ")
@@ -119,11 +122,25 @@ fn no_users(s: &Snapshot, out: &mut Vec<Finding>, what: &str) {
             s,
             None,
             Status::Passed,
-            "NO_IAM_USERS",
+            reason::NO_IAM_USERS,
             format!("the credential report lists no IAM user {what}"),
         ));
     }
 }
+
+/// The row of [`mfa_for_console_users`].
+pub static MFA_FOR_CONSOLE_USERS: CheckDef = CheckDef {
+    name: names::IAM_USER_MFA_CONSOLE,
+    how: How::Check(mfa_for_console_users),
+    resource_type: ResourceType::IamUser,
+    reasons: &[
+        reason::CREDENTIAL_REPORT_INCOMPLETE,
+        reason::MFA_ACTIVE,
+        reason::MFA_NOT_ENABLED,
+        reason::NO_CONSOLE_PASSWORD,
+        reason::NO_IAM_USERS,
+    ],
+};
 
 /// 1.2: every user with a console password has MFA.
 pub fn mfa_for_console_users(s: &Snapshot) -> Vec<Finding> {
@@ -140,7 +157,7 @@ pub fn mfa_for_console_users(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 arn,
                 None,
-                "NO_CONSOLE_PASSWORD",
+                reason::NO_CONSOLE_PASSWORD,
                 "the user has no console password",
             )
         } else if is_true(row, "mfa_active") {
@@ -149,7 +166,7 @@ pub fn mfa_for_console_users(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 arn,
                 None,
-                "MFA_ACTIVE",
+                reason::MFA_ACTIVE,
                 "the user has a console password and an MFA device",
             )
         } else {
@@ -158,7 +175,7 @@ pub fn mfa_for_console_users(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 arn,
                 None,
-                "MFA_NOT_ENABLED",
+                reason::MFA_NOT_ENABLED,
                 "the user has a console password but no MFA device",
             )
         };
@@ -220,6 +237,20 @@ fn credentials(row: &Row) -> Vec<Credential> {
     out
 }
 
+/// The row of [`unused_credentials`].
+pub static UNUSED_CREDENTIALS: CheckDef = CheckDef {
+    name: names::IAM_UNUSED_CREDENTIALS,
+    how: How::Check(unused_credentials),
+    resource_type: ResourceType::IamUser,
+    reasons: &[
+        reason::CREDENTIALS_UNUSED_90_DAYS,
+        reason::CREDENTIALS_USED,
+        reason::CREDENTIAL_DATES_UNKNOWN,
+        reason::CREDENTIAL_REPORT_INCOMPLETE,
+        reason::NO_IAM_USERS,
+    ],
+};
+
 /// 1.3: credentials unused for 90 days are disabled.
 pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
     let report = match report(s) {
@@ -269,7 +300,7 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 arn,
                 None,
-                "CREDENTIALS_UNUSED_90_DAYS",
+                reason::CREDENTIALS_UNUSED_90_DAYS,
                 reason,
             )
             .with("stale", stale)
@@ -279,7 +310,7 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 arn,
                 None,
-                "CREDENTIAL_DATES_UNKNOWN",
+                reason::CREDENTIAL_DATES_UNKNOWN,
                 format!(
                     "the report gives no usable date for: {}",
                     unknown.join(", ")
@@ -291,7 +322,7 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 arn,
                 None,
-                "CREDENTIALS_USED",
+                reason::CREDENTIALS_USED,
                 "every enabled credential was used (or created) within 90 days",
             )
         };
@@ -300,6 +331,21 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
     no_users(s, &mut out, "");
     out
 }
+
+/// The row of [`access_keys_rotated`].
+pub static ACCESS_KEYS_ROTATED: CheckDef = CheckDef {
+    name: names::IAM_ACCESS_KEYS_ROTATED,
+    how: How::Check(access_keys_rotated),
+    resource_type: ResourceType::IamUser,
+    reasons: &[
+        reason::ACCESS_KEY_NOT_ROTATED,
+        reason::ACCESS_KEY_ROTATED,
+        reason::CREDENTIAL_DATES_UNKNOWN,
+        reason::CREDENTIAL_REPORT_INCOMPLETE,
+        reason::NO_ACTIVE_ACCESS_KEY,
+        reason::NO_IAM_USERS,
+    ],
+};
 
 /// 1.4: active access keys rotated within 90 days.
 pub fn access_keys_rotated(s: &Snapshot) -> Vec<Finding> {
@@ -328,7 +374,7 @@ pub fn access_keys_rotated(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::IamUser,
                     arn.clone(),
                     None,
-                    "CREDENTIAL_DATES_UNKNOWN",
+                    reason::CREDENTIAL_DATES_UNKNOWN,
                     format!("access key {n} is active but the report gives no rotation date"),
                 ),
                 Some(t) if older_than_90_days(s, &t) => Finding::new(
@@ -336,7 +382,7 @@ pub fn access_keys_rotated(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::IamUser,
                     arn.clone(),
                     None,
-                    "ACCESS_KEY_NOT_ROTATED",
+                    reason::ACCESS_KEY_NOT_ROTATED,
                     format!(
                         "access key {n} was last rotated {} days ago",
                         age_days(s, &t)
@@ -348,7 +394,7 @@ pub fn access_keys_rotated(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::IamUser,
                     arn.clone(),
                     None,
-                    "ACCESS_KEY_ROTATED",
+                    reason::ACCESS_KEY_ROTATED,
                     format!("access key {n} was rotated {} days ago", age_days(s, &t)),
                 )
                 .with("last_rotated", t.as_str()),
@@ -361,7 +407,7 @@ pub fn access_keys_rotated(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 arn,
                 None,
-                "NO_ACTIVE_ACCESS_KEY",
+                reason::NO_ACTIVE_ACCESS_KEY,
                 "the user has no active access key",
             ));
         }
@@ -395,14 +441,14 @@ fn password_policy(
             s,
             None,
             Status::Failed,
-            "PASSWORD_POLICY_MISSING",
+            reason::PASSWORD_POLICY_MISSING,
             "the account has no password policy",
         ),
         Some(p) if ok(p) => account_finding(
             s,
             None,
             Status::Passed,
-            "PASSWORD_POLICY_OK",
+            reason::PASSWORD_POLICY_OK,
             format!("the password policy sets {setting} as required ({want})"),
         )
         .with(setting, value(p)),
@@ -410,13 +456,25 @@ fn password_policy(
             s,
             None,
             Status::Failed,
-            "PASSWORD_POLICY_WEAK",
+            reason::PASSWORD_POLICY_WEAK,
             format!("the password policy does not meet {setting}: {want} is required"),
         )
         .with(setting, value(p)),
     };
     vec![f.with("required", want)]
 }
+
+/// The row of [`policy_uppercase`].
+pub static POLICY_UPPERCASE: CheckDef = CheckDef {
+    name: names::IAM_PASSWORD_UPPERCASE,
+    how: How::Check(policy_uppercase),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::PASSWORD_POLICY_MISSING,
+        reason::PASSWORD_POLICY_OK,
+        reason::PASSWORD_POLICY_WEAK,
+    ],
+};
 
 /// 1.5: the password policy requires an uppercase letter.
 pub fn policy_uppercase(s: &Snapshot) -> Vec<Finding> {
@@ -429,6 +487,18 @@ pub fn policy_uppercase(s: &Snapshot) -> Vec<Finding> {
     )
 }
 
+/// The row of [`policy_lowercase`].
+pub static POLICY_LOWERCASE: CheckDef = CheckDef {
+    name: names::IAM_PASSWORD_LOWERCASE,
+    how: How::Check(policy_lowercase),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::PASSWORD_POLICY_MISSING,
+        reason::PASSWORD_POLICY_OK,
+        reason::PASSWORD_POLICY_WEAK,
+    ],
+};
+
 /// 1.6: … a lowercase letter.
 pub fn policy_lowercase(s: &Snapshot) -> Vec<Finding> {
     password_policy(
@@ -439,6 +509,18 @@ pub fn policy_lowercase(s: &Snapshot) -> Vec<Finding> {
         "true",
     )
 }
+
+/// The row of [`policy_symbols`].
+pub static POLICY_SYMBOLS: CheckDef = CheckDef {
+    name: names::IAM_PASSWORD_SYMBOL,
+    how: How::Check(policy_symbols),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::PASSWORD_POLICY_MISSING,
+        reason::PASSWORD_POLICY_OK,
+        reason::PASSWORD_POLICY_WEAK,
+    ],
+};
 
 /// 1.7: … a symbol.
 pub fn policy_symbols(s: &Snapshot) -> Vec<Finding> {
@@ -451,6 +533,18 @@ pub fn policy_symbols(s: &Snapshot) -> Vec<Finding> {
     )
 }
 
+/// The row of [`policy_numbers`].
+pub static POLICY_NUMBERS: CheckDef = CheckDef {
+    name: names::IAM_PASSWORD_NUMBER,
+    how: How::Check(policy_numbers),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::PASSWORD_POLICY_MISSING,
+        reason::PASSWORD_POLICY_OK,
+        reason::PASSWORD_POLICY_WEAK,
+    ],
+};
+
 /// 1.8: … a number.
 pub fn policy_numbers(s: &Snapshot) -> Vec<Finding> {
     password_policy(
@@ -461,6 +555,18 @@ pub fn policy_numbers(s: &Snapshot) -> Vec<Finding> {
         "true",
     )
 }
+
+/// The row of [`policy_length`].
+pub static POLICY_LENGTH: CheckDef = CheckDef {
+    name: names::IAM_PASSWORD_LENGTH,
+    how: How::Check(policy_length),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::PASSWORD_POLICY_MISSING,
+        reason::PASSWORD_POLICY_OK,
+        reason::PASSWORD_POLICY_WEAK,
+    ],
+};
 
 /// 1.9: … a minimum length of 14 or more.
 pub fn policy_length(s: &Snapshot) -> Vec<Finding> {
@@ -473,6 +579,18 @@ pub fn policy_length(s: &Snapshot) -> Vec<Finding> {
     )
 }
 
+/// The row of [`policy_reuse`].
+pub static POLICY_REUSE: CheckDef = CheckDef {
+    name: names::IAM_PASSWORD_REUSE,
+    how: How::Check(policy_reuse),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::PASSWORD_POLICY_MISSING,
+        reason::PASSWORD_POLICY_OK,
+        reason::PASSWORD_POLICY_WEAK,
+    ],
+};
+
 /// 1.10: … prevents reuse of the last 24 passwords (Security Hub accepts 24 only).
 pub fn policy_reuse(s: &Snapshot) -> Vec<Finding> {
     password_policy(
@@ -483,6 +601,18 @@ pub fn policy_reuse(s: &Snapshot) -> Vec<Finding> {
         "24",
     )
 }
+
+/// The row of [`policy_max_age`].
+pub static POLICY_MAX_AGE: CheckDef = CheckDef {
+    name: names::IAM_PASSWORD_MAX_AGE,
+    how: How::Check(policy_max_age),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::PASSWORD_POLICY_MISSING,
+        reason::PASSWORD_POLICY_OK,
+        reason::PASSWORD_POLICY_WEAK,
+    ],
+};
 
 /// 1.11: … expires passwords within 90 days.
 pub fn policy_max_age(s: &Snapshot) -> Vec<Finding> {
@@ -540,7 +670,7 @@ fn root_fact(
                         s,
                         None,
                         Status::NotAvailable,
-                        "DATA_NOT_AVAILABLE",
+                        reason::DATA_NOT_AVAILABLE,
                         format!(
                             "the account summary has no {summary_key} and the credential report no root row"
                         ),
@@ -573,6 +703,17 @@ fn root_mfa(row: &Row) -> Option<bool> {
     cell(row, "mfa_active").map(|v| v == "true")
 }
 
+/// The row of [`no_root_access_keys`].
+pub static NO_ROOT_ACCESS_KEYS: CheckDef = CheckDef {
+    name: names::IAM_NO_ROOT_ACCESS_KEY,
+    how: How::Check(no_root_access_keys),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::NO_ROOT_ACCESS_KEYS,
+        reason::ROOT_ACCESS_KEYS_PRESENT,
+    ],
+};
+
 /// 1.12: the root user has no access keys.
 pub fn no_root_access_keys(s: &Snapshot) -> Vec<Finding> {
     let f = match root_fact(s, "AccountAccessKeysPresent", true, root_has_keys) {
@@ -582,7 +723,7 @@ pub fn no_root_access_keys(s: &Snapshot) -> Vec<Finding> {
             ResourceType::Account,
             root_arn(s),
             None,
-            "ROOT_ACCESS_KEYS_PRESENT",
+            reason::ROOT_ACCESS_KEYS_PRESENT,
             "the root user has an access key",
         )
         .with("sources", ev),
@@ -591,13 +732,21 @@ pub fn no_root_access_keys(s: &Snapshot) -> Vec<Finding> {
             ResourceType::Account,
             root_arn(s),
             None,
-            "NO_ROOT_ACCESS_KEYS",
+            reason::NO_ROOT_ACCESS_KEYS,
             "the root user has no access key",
         )
         .with("sources", ev),
     };
     vec![f]
 }
+
+/// The row of [`root_mfa_enabled`].
+pub static ROOT_MFA_ENABLED: CheckDef = CheckDef {
+    name: names::IAM_ROOT_MFA,
+    how: How::Check(root_mfa_enabled),
+    resource_type: ResourceType::Account,
+    reasons: &[reason::ROOT_MFA_ENABLED, reason::ROOT_MFA_NOT_ENABLED],
+};
 
 /// 1.13: MFA is enabled for the root user.
 pub fn root_mfa_enabled(s: &Snapshot) -> Vec<Finding> {
@@ -608,7 +757,7 @@ pub fn root_mfa_enabled(s: &Snapshot) -> Vec<Finding> {
             ResourceType::Account,
             root_arn(s),
             None,
-            "ROOT_MFA_ENABLED",
+            reason::ROOT_MFA_ENABLED,
             "the root user has MFA",
         )
         .with("sources", ev),
@@ -617,13 +766,25 @@ pub fn root_mfa_enabled(s: &Snapshot) -> Vec<Finding> {
             ResourceType::Account,
             root_arn(s),
             None,
-            "ROOT_MFA_NOT_ENABLED",
+            reason::ROOT_MFA_NOT_ENABLED,
             "the root user has no MFA device",
         )
         .with("sources", ev),
     };
     vec![f]
 }
+
+/// The row of [`root_hardware_mfa`].
+pub static ROOT_HARDWARE_MFA: CheckDef = CheckDef {
+    name: names::IAM_ROOT_HARDWARE_MFA,
+    how: How::Check(root_hardware_mfa),
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::ROOT_MFA_HARDWARE,
+        reason::ROOT_MFA_NOT_ENABLED,
+        reason::ROOT_MFA_VIRTUAL,
+    ],
+};
 
 /// 1.14: the root user's MFA is a hardware device (MFA enabled and no
 /// virtual device assigned to root).
@@ -639,7 +800,7 @@ pub fn root_hardware_mfa(s: &Snapshot) -> Vec<Finding> {
             ResourceType::Account,
             root,
             None,
-            "ROOT_MFA_NOT_ENABLED",
+            reason::ROOT_MFA_NOT_ENABLED,
             "the root user has no MFA device at all",
         )];
     }
@@ -665,7 +826,7 @@ pub fn root_hardware_mfa(s: &Snapshot) -> Vec<Finding> {
             ResourceType::Account,
             root,
             None,
-            "ROOT_MFA_VIRTUAL",
+            reason::ROOT_MFA_VIRTUAL,
             "the root user's MFA is a virtual device, not a hardware one",
         )
         .with("virtual_mfa_device", d.serial_number.as_str()),
@@ -674,11 +835,23 @@ pub fn root_hardware_mfa(s: &Snapshot) -> Vec<Finding> {
             ResourceType::Account,
             root,
             None,
-            "ROOT_MFA_HARDWARE",
+            reason::ROOT_MFA_HARDWARE,
             "the root user has MFA and no virtual MFA device is assigned to it",
         ),
     }]
 }
+
+/// The row of [`no_user_policies`].
+pub static NO_USER_POLICIES: CheckDef = CheckDef {
+    name: names::IAM_POLICIES_ON_GROUPS_OR_ROLES,
+    how: How::Check(no_user_policies),
+    resource_type: ResourceType::IamUser,
+    reasons: &[
+        reason::NO_IAM_USERS,
+        reason::NO_USER_POLICIES,
+        reason::USER_HAS_POLICIES,
+    ],
+};
 
 /// 1.16: no user has policies attached directly.
 pub fn no_user_policies(s: &Snapshot) -> Vec<Finding> {
@@ -716,7 +889,7 @@ pub fn no_user_policies(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 u.arn.as_str(),
                 None,
-                "NO_USER_POLICIES",
+                reason::NO_USER_POLICIES,
                 "no policy is attached to the user directly",
             ),
             (Ok(att), Ok(inl)) => Finding::new(
@@ -724,7 +897,7 @@ pub fn no_user_policies(s: &Snapshot) -> Vec<Finding> {
                 ResourceType::IamUser,
                 u.arn.as_str(),
                 None,
-                "USER_HAS_POLICIES",
+                reason::USER_HAS_POLICIES,
                 format!(
                     "the user has {} attached and {} inline polic{} (use groups or roles)",
                     att.len(),
@@ -749,12 +922,23 @@ pub fn no_user_policies(s: &Snapshot) -> Vec<Finding> {
             s,
             None,
             Status::Passed,
-            "NO_IAM_USERS",
+            reason::NO_IAM_USERS,
             "the account has no IAM users",
         ));
     }
     out
 }
+
+/// The row of [`support_role`].
+pub static SUPPORT_ROLE: CheckDef = CheckDef {
+    name: names::IAM_SUPPORT_ROLE,
+    how: How::Check(support_role),
+    resource_type: ResourceType::IamPolicy,
+    reasons: &[
+        reason::SUPPORT_ROLE_NOT_PRESENT,
+        reason::SUPPORT_ROLE_PRESENT,
+    ],
+};
 
 /// 1.20: a role can manage incidents with AWS Support.
 pub fn support_role(s: &Snapshot) -> Vec<Finding> {
@@ -772,7 +956,7 @@ pub fn support_role(s: &Snapshot) -> Vec<Finding> {
             ResourceType::IamPolicy,
             policy,
             None,
-            "SUPPORT_ROLE_PRESENT",
+            reason::SUPPORT_ROLE_PRESENT,
             format!(
                 "AWSSupportAccess is attached to role(s): {}",
                 ents.policy_roles.join(", ")
@@ -784,7 +968,7 @@ pub fn support_role(s: &Snapshot) -> Vec<Finding> {
             ResourceType::IamPolicy,
             policy,
             None,
-            "SUPPORT_ROLE_NOT_PRESENT",
+            reason::SUPPORT_ROLE_NOT_PRESENT,
             "AWSSupportAccess is attached to no role",
         )
         .with("users", ents.policy_users.clone())
@@ -806,6 +990,19 @@ pub fn grants_full_admin(doc: &Value) -> Result<bool, String> {
                 .any(|r| r.as_str() == Some("*"))
     }))
 }
+
+/// The row of [`no_full_admin_policies`].
+pub static NO_FULL_ADMIN_POLICIES: CheckDef = CheckDef {
+    name: names::IAM_NO_FULL_ADMIN_POLICIES,
+    how: How::Check(no_full_admin_policies),
+    resource_type: ResourceType::IamPolicy,
+    reasons: &[
+        reason::NO_ATTACHED_CUSTOMER_POLICIES,
+        reason::POLICY_DOCUMENT_UNREADABLE,
+        reason::POLICY_GRANTS_FULL_ADMIN,
+        reason::POLICY_NOT_FULL_ADMIN,
+    ],
+};
 
 /// 1.22: no attached customer-managed policy grants `*:*`.
 pub fn no_full_admin_policies(s: &Snapshot) -> Vec<Finding> {
@@ -837,7 +1034,7 @@ pub fn no_full_admin_policies(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::IamPolicy,
                     p.arn.as_str(),
                     None,
-                    "POLICY_DOCUMENT_UNREADABLE",
+                    reason::POLICY_DOCUMENT_UNREADABLE,
                     why,
                 ),
                 Ok(true) => Finding::new(
@@ -845,7 +1042,7 @@ pub fn no_full_admin_policies(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::IamPolicy,
                     p.arn.as_str(),
                     None,
-                    "POLICY_GRANTS_FULL_ADMIN",
+                    reason::POLICY_GRANTS_FULL_ADMIN,
                     "the policy allows action `*` on resource `*`",
                 ),
                 Ok(false) => Finding::new(
@@ -853,7 +1050,7 @@ pub fn no_full_admin_policies(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::IamPolicy,
                     p.arn.as_str(),
                     None,
-                    "POLICY_NOT_FULL_ADMIN",
+                    reason::POLICY_NOT_FULL_ADMIN,
                     "no statement allows `*` on `*`",
                 ),
             },
@@ -868,7 +1065,7 @@ pub fn no_full_admin_policies(s: &Snapshot) -> Vec<Finding> {
             s,
             None,
             Status::Passed,
-            "NO_ATTACHED_CUSTOMER_POLICIES",
+            reason::NO_ATTACHED_CUSTOMER_POLICIES,
             "no customer-managed policy is attached to anything",
         ));
     }
@@ -878,8 +1075,8 @@ pub fn no_full_admin_policies(s: &Snapshot) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::snapshot::Collected;
     use crate::audit::testkit::*;
+    use crate::snapshot::Collected;
 
     fn set(s: &mut Snapshot, user: &str, col: &str, v: &str) {
         let Collected::Ok(r) = &mut s.iam.credential_report else {
@@ -1047,7 +1244,7 @@ mod tests {
         let Collected::Ok(d) = &mut s.iam.virtual_mfa_devices else {
             panic!()
         };
-        d.push(crate::audit::snapshot::VirtualMfaDevice {
+        d.push(crate::snapshot::VirtualMfaDevice {
             serial_number: "arn:aws:iam::409318256711:mfa/root-account-mfa-device".into(),
             user_arn: Some("arn:aws:iam::409318256711:root".into()),
             enable_date: None,

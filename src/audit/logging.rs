@@ -11,9 +11,12 @@ use super::common::{
     readable,
 };
 use super::finding::{DATA_NOT_AVAILABLE, Finding, ResourceType, Status, error_json};
-use super::snapshot::{
-    AdvancedEventSelector, Bucket, CollectionError, EventSelectors, PublicAccessBlock, Snapshot,
-    Trail,
+use super::reason;
+use super::registry::{CheckDef, How};
+use crate::cis::names;
+use crate::snapshot::{
+    AdvancedEventSelector, Bucket, BucketAcl, CollectionError, EventSelectors, FlowLog,
+    PublicAccessBlock, Snapshot, Trail,
 };
 
 /// Every trail of the account once (trails appear in each region as shadow
@@ -75,7 +78,7 @@ impl<'a> Trails<'a> {
                 s,
                 None,
                 Status::Failed,
-                "CLOUDTRAIL_NOT_PRESENT",
+                reason::CLOUDTRAIL_NOT_PRESENT,
                 "the account has no CloudTrail trail",
             ),
         }
@@ -164,6 +167,18 @@ fn trail_finding(
     )
 }
 
+/// The row of [`cloudtrail_all_regions`].
+pub static CLOUDTRAIL_ALL_REGIONS: CheckDef = CheckDef {
+    name: names::CLOUDTRAIL_MULTI_REGION,
+    how: How::Check(cloudtrail_all_regions),
+    resource_type: ResourceType::Trail,
+    reasons: &[
+        reason::CLOUDTRAIL_MULTI_REGION_NOT_PRESENT,
+        reason::CLOUDTRAIL_NOT_PRESENT,
+        reason::MULTI_REGION_TRAIL_PRESENT,
+    ],
+};
+
 /// 2.1: a multi-region trail that is logging and records all management events.
 pub fn cloudtrail_all_regions(s: &Snapshot) -> Vec<Finding> {
     let all = Trails::of(s);
@@ -179,7 +194,7 @@ pub fn cloudtrail_all_regions(s: &Snapshot) -> Vec<Finding> {
                     trail_finding(
                         t,
                         Status::Passed,
-                        "MULTI_REGION_TRAIL_PRESENT",
+                        reason::MULTI_REGION_TRAIL_PRESENT,
                         "a multi-region trail is logging all management events",
                     )
                     .with("is_organization_trail", t.is_organization_trail),
@@ -209,7 +224,7 @@ pub fn cloudtrail_all_regions(s: &Snapshot) -> Vec<Finding> {
             s,
             None,
             Status::Failed,
-            "CLOUDTRAIL_MULTI_REGION_NOT_PRESENT",
+            reason::CLOUDTRAIL_MULTI_REGION_NOT_PRESENT,
             "no trail is multi-region, logging and recording all management events",
         ),
     };
@@ -235,6 +250,17 @@ fn per_trail(s: &Snapshot, judge: impl Fn(&Trail) -> Finding) -> Vec<Finding> {
     out
 }
 
+/// The row of [`log_file_validation`].
+pub static LOG_FILE_VALIDATION: CheckDef = CheckDef {
+    name: names::CLOUDTRAIL_LOG_FILE_VALIDATION,
+    how: How::Check(log_file_validation),
+    resource_type: ResourceType::Trail,
+    reasons: &[
+        reason::LOG_FILE_VALIDATION_DISABLED,
+        reason::LOG_FILE_VALIDATION_ENABLED,
+    ],
+};
+
 /// 2.2: every trail validates its log files.
 pub fn log_file_validation(s: &Snapshot) -> Vec<Finding> {
     per_trail(s, |t| {
@@ -242,19 +268,36 @@ pub fn log_file_validation(s: &Snapshot) -> Vec<Finding> {
             trail_finding(
                 t,
                 Status::Passed,
-                "LOG_FILE_VALIDATION_ENABLED",
+                reason::LOG_FILE_VALIDATION_ENABLED,
                 "log file validation is on",
             )
         } else {
             trail_finding(
                 t,
                 Status::Failed,
-                "LOG_FILE_VALIDATION_DISABLED",
+                reason::LOG_FILE_VALIDATION_DISABLED,
                 "log file validation is off",
             )
         }
     })
 }
+
+/// The row of [`cloudwatch_logs_integration`] and its CIS-procedure variant [`cloudwatch_logs_integration_cis`].
+pub static CLOUDWATCH_LOGS_INTEGRATION: CheckDef = CheckDef {
+    name: names::CLOUDTRAIL_CLOUDWATCH_LOGS,
+    how: How::Procedures {
+        securityhub: cloudwatch_logs_integration,
+        cis: cloudwatch_logs_integration_cis,
+    },
+    resource_type: ResourceType::Trail,
+    reasons: &[
+        reason::CLOUDWATCH_LOGS_CONFIGURED,
+        reason::CLOUDWATCH_LOGS_DELIVERING,
+        reason::CLOUDWATCH_LOGS_DELIVERY_STALE,
+        reason::CLOUDWATCH_LOGS_NOT_CONFIGURED,
+        reason::CLOUDWATCH_LOGS_NO_DELIVERY,
+    ],
+};
 
 /// 2.4 as Security Hub reads it (the Config rule
 /// `cloud-trail-cloud-watch-logs-enabled`): every trail names a CloudWatch
@@ -280,7 +323,7 @@ fn cloudwatch_logs(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
             return trail_finding(
                 t,
                 Status::Failed,
-                "CLOUDWATCH_LOGS_NOT_CONFIGURED",
+                reason::CLOUDWATCH_LOGS_NOT_CONFIGURED,
                 "the trail sends no events to CloudWatch Logs",
             )
             .with("procedure", procedure.as_str());
@@ -297,7 +340,7 @@ fn cloudwatch_logs(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
             Err(e) => trail_finding(
                 t,
                 Status::Passed,
-                "CLOUDWATCH_LOGS_CONFIGURED",
+                reason::CLOUDWATCH_LOGS_CONFIGURED,
                 "the trail sends events to CloudWatch Logs (its delivery status could not be read)",
             )
             .with("delivery_status_error", error_json(e)),
@@ -308,13 +351,13 @@ fn cloudwatch_logs(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
                     None if cis => trail_finding(
                         t,
                         Status::Failed,
-                        "CLOUDWATCH_LOGS_NO_DELIVERY",
+                        reason::CLOUDWATCH_LOGS_NO_DELIVERY,
                         "the trail names a log group but has never delivered to it",
                     ),
                     Some(w) if cis && w.seconds_until(&s.taken_at) > ONE_DAY => trail_finding(
                         t,
                         Status::Failed,
-                        "CLOUDWATCH_LOGS_DELIVERY_STALE",
+                        reason::CLOUDWATCH_LOGS_DELIVERY_STALE,
                         format!(
                             "the last delivery to CloudWatch Logs was {} day(s) before the snapshot",
                             age.unwrap_or_default()
@@ -323,19 +366,19 @@ fn cloudwatch_logs(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
                     Some(_) if cis => trail_finding(
                         t,
                         Status::Passed,
-                        "CLOUDWATCH_LOGS_DELIVERING",
+                        reason::CLOUDWATCH_LOGS_DELIVERING,
                         "the trail delivers to CloudWatch Logs (last delivery within a day)",
                     ),
                     None => trail_finding(
                         t,
                         Status::Passed,
-                        "CLOUDWATCH_LOGS_CONFIGURED",
+                        reason::CLOUDWATCH_LOGS_CONFIGURED,
                         "the trail sends events to CloudWatch Logs (no delivery recorded yet)",
                     ),
                     Some(_) => trail_finding(
                         t,
                         Status::Passed,
-                        "CLOUDWATCH_LOGS_CONFIGURED",
+                        reason::CLOUDWATCH_LOGS_CONFIGURED,
                         format!(
                             "the trail sends events to CloudWatch Logs (last delivery {} day(s) before the snapshot)",
                             age.unwrap_or_default()
@@ -355,20 +398,28 @@ fn cloudwatch_logs(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
     })
 }
 
+/// The row of [`trail_kms_encryption`].
+pub static TRAIL_KMS_ENCRYPTION: CheckDef = CheckDef {
+    name: names::CLOUDTRAIL_KMS_ENCRYPTION,
+    how: How::Check(trail_kms_encryption),
+    resource_type: ResourceType::Trail,
+    reasons: &[reason::TRAIL_ENCRYPTED, reason::TRAIL_NOT_ENCRYPTED],
+};
+
 /// 2.7: every trail encrypts its logs with KMS.
 pub fn trail_kms_encryption(s: &Snapshot) -> Vec<Finding> {
     per_trail(s, |t| match &t.kms_key_id {
         Some(k) => trail_finding(
             t,
             Status::Passed,
-            "TRAIL_ENCRYPTED",
+            reason::TRAIL_ENCRYPTED,
             "the trail's logs are encrypted with KMS",
         )
         .with("kms_key_id", k.as_str()),
         None => trail_finding(
             t,
             Status::Failed,
-            "TRAIL_NOT_ENCRYPTED",
+            reason::TRAIL_NOT_ENCRYPTED,
             "the trail's logs are not encrypted with a KMS key",
         ),
     })
@@ -404,7 +455,7 @@ fn per_bucket(s: &Snapshot, judge: impl Fn(&Bucket) -> Finding) -> Vec<Finding> 
                 ResourceType::S3Bucket,
                 arn,
                 None,
-                "BUCKET_NOT_FOUND",
+                reason::BUCKET_NOT_FOUND,
                 "the trail's bucket does not exist: the trail delivers no log files, and \
                  whoever creates a bucket of that name may receive them",
             ),
@@ -413,7 +464,7 @@ fn per_bucket(s: &Snapshot, judge: impl Fn(&Bucket) -> Finding) -> Vec<Finding> 
                 ResourceType::S3Bucket,
                 arn,
                 None,
-                "DATA_NOT_AVAILABLE",
+                reason::DATA_NOT_AVAILABLE,
                 "the trail's bucket is not in the snapshot",
             ),
         };
@@ -424,7 +475,7 @@ fn per_bucket(s: &Snapshot, judge: impl Fn(&Bucket) -> Finding) -> Vec<Finding> 
             s,
             None,
             Status::NotAvailable,
-            "DATA_NOT_AVAILABLE",
+            reason::DATA_NOT_AVAILABLE,
             "no trail names an S3 bucket",
         ));
     }
@@ -587,6 +638,23 @@ pub fn public_policy_statements(
         .collect())
 }
 
+/// The row of [`trail_bucket_not_public`] and its CIS-procedure variant [`trail_bucket_not_public_cis`].
+pub static TRAIL_BUCKET_NOT_PUBLIC: CheckDef = CheckDef {
+    name: names::CLOUDTRAIL_BUCKET_NOT_PUBLIC,
+    how: How::Procedures {
+        securityhub: trail_bucket_not_public,
+        cis: trail_bucket_not_public_cis,
+    },
+    resource_type: ResourceType::S3Bucket,
+    reasons: &[
+        reason::BUCKET_NOT_FOUND,
+        reason::BUCKET_NOT_PUBLIC,
+        reason::BUCKET_POLICY_UNREADABLE,
+        reason::BUCKET_PUBLIC,
+        reason::BUCKET_PUBLIC_ACCESS_BLOCKED,
+    ],
+};
+
 /// 2.3 as Security Hub and S3 read it: the trails' buckets are not publicly
 /// accessible. A grant to anyone is public unless a condition limits it to
 /// fixed values S3 accepts (Block Public Access's definition), and Block
@@ -604,122 +672,153 @@ pub fn trail_bucket_not_public_cis(s: &Snapshot) -> Vec<Finding> {
 }
 
 fn bucket_not_public(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
+    per_bucket(s, |b| judge_bucket_exposure(s, b, procedure))
+}
+
+/// 2.3 for one bucket: read its ACL and policy, find the public grants, then
+/// weigh them against Block Public Access.
+fn judge_bucket_exposure(s: &Snapshot, b: &Bucket, procedure: Procedure) -> Finding {
     let cis = procedure == Procedure::Cis;
-    per_bucket(s, |b| {
-        let unreadable = |what: &str, e: &CollectionError| {
-            Finding::unreadable(
-                ResourceType::S3Bucket,
-                format!("arn:{}:s3:::{}", s.partition, b.name),
-                None,
-                what,
-                e,
-            )
-        };
-        let acl = match b.acl.get() {
-            Err(e) => return unreadable("the bucket ACL", e),
-            Ok(a) => a,
-        };
-        let policy = match b.policy.get() {
-            Err(e) => return unreadable("the bucket policy", e),
-            Ok(p) => p,
-        };
-        let public_grants: Vec<String> = acl
-            .grants
-            .iter()
-            .filter(|g| {
-                g.grantee_uri
-                    .as_deref()
-                    .is_some_and(|u| PUBLIC_GROUPS.contains(&u))
-            })
-            .map(|g| {
-                format!(
-                    "{} to {}",
-                    g.permission,
-                    g.grantee_uri.as_deref().unwrap_or("")
-                )
-            })
-            .collect();
-        let public_statements = match policy.as_ref().map(|p| public_policy_statements(p, cis)) {
-            None => Vec::new(),
-            Some(Ok(list)) => list,
-            Some(Err(why)) => {
-                return bucket_finding(
-                    s,
-                    b,
-                    Status::NotAvailable,
-                    "BUCKET_POLICY_UNREADABLE",
-                    format!("the bucket policy cannot be judged: {why}"),
-                )
-                .with("procedure", procedure.as_str());
-            }
-        };
-        if public_grants.is_empty() && public_statements.is_empty() {
+    let acl = match b.acl.get() {
+        Err(e) => return bucket_unreadable(s, b, "the bucket ACL", e),
+        Ok(a) => a,
+    };
+    let policy = match b.policy.get() {
+        Err(e) => return bucket_unreadable(s, b, "the bucket policy", e),
+        Ok(p) => p,
+    };
+    let public_grants = public_acl_grants(acl);
+    let public_statements = match policy.as_ref().map(|p| public_policy_statements(p, cis)) {
+        None => Vec::new(),
+        Some(Ok(list)) => list,
+        Some(Err(why)) => {
             return bucket_finding(
                 s,
                 b,
-                Status::Passed,
-                "BUCKET_NOT_PUBLIC",
-                "neither the ACL nor the policy grants public access",
+                Status::NotAvailable,
+                reason::BUCKET_POLICY_UNREADABLE,
+                format!("the bucket policy cannot be judged: {why}"),
             )
             .with("procedure", procedure.as_str());
         }
-        // Block Public Access (bucket or account) may neutralise them; the
-        // CIS procedure does not look at it.
-        let blocks: Vec<&Option<PublicAccessBlock>> = [
-            b.public_access_block.ok(),
-            s.s3.account_public_access_block.ok(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        let ignore_acls = blocks
-            .iter()
-            .any(|p| p.as_ref().is_some_and(|p| p.ignore_public_acls));
-        let restrict_policy = blocks
-            .iter()
-            .any(|p| p.as_ref().is_some_and(|p| p.restrict_public_buckets));
-        let acl_public = !public_grants.is_empty() && (cis || !ignore_acls);
-        let policy_public = !public_statements.is_empty() && (cis || !restrict_policy);
-        let evidence = |f: Finding| {
-            f.with("public_acl_grants", public_grants.clone())
-                .with("public_policy_statements", public_statements.clone())
-                .with("ignore_public_acls", ignore_acls)
-                .with("restrict_public_buckets", restrict_policy)
-                .with("procedure", procedure.as_str())
-        };
-        if acl_public || policy_public {
-            // A block we could not read might still neutralise it.
-            let unread = b
-                .public_access_block
-                .error()
-                .or(s.s3.account_public_access_block.error());
-            if let Some(e) = unread.filter(|_| !cis) {
-                return evidence(unreadable("the public access block", e));
-            }
-            return evidence(bucket_finding(
-                s,
-                b,
-                Status::Failed,
-                "BUCKET_PUBLIC",
-                match (acl_public, policy_public) {
-                    (true, true) => "the bucket ACL and policy grant public access",
-                    (true, false) => "the bucket ACL grants public access",
-                    _ if cis => "the bucket policy allows a public principal",
-                    _ => {
-                        "the bucket policy allows a public principal without a condition that limits it"
-                    }
-                },
-            ));
-        }
-        evidence(bucket_finding(
+    };
+    if public_grants.is_empty() && public_statements.is_empty() {
+        return bucket_finding(
             s,
             b,
             Status::Passed,
-            "BUCKET_PUBLIC_ACCESS_BLOCKED",
-            "public grants exist but Block Public Access neutralises them",
-        ))
-    })
+            reason::BUCKET_NOT_PUBLIC,
+            "neither the ACL nor the policy grants public access",
+        )
+        .with("procedure", procedure.as_str());
+    }
+    weigh_public_grants(s, b, procedure, public_grants, public_statements)
 }
+
+/// A finding for a bucket item that could not be read.
+fn bucket_unreadable(s: &Snapshot, b: &Bucket, what: &str, e: &CollectionError) -> Finding {
+    Finding::unreadable(
+        ResourceType::S3Bucket,
+        format!("arn:{}:s3:::{}", s.partition, b.name),
+        None,
+        what,
+        e,
+    )
+}
+
+/// The ACL's grants to AllUsers or AuthenticatedUsers, as `PERMISSION to URI`.
+fn public_acl_grants(acl: &BucketAcl) -> Vec<String> {
+    acl.grants
+        .iter()
+        .filter(|g| {
+            g.grantee_uri
+                .as_deref()
+                .is_some_and(|u| PUBLIC_GROUPS.contains(&u))
+        })
+        .map(|g| {
+            format!(
+                "{} to {}",
+                g.permission,
+                g.grantee_uri.as_deref().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+/// Public grants exist: FAILED unless Block Public Access (bucket or account)
+/// neutralises them, which the CIS procedure does not look at.
+fn weigh_public_grants(
+    s: &Snapshot,
+    b: &Bucket,
+    procedure: Procedure,
+    public_grants: Vec<String>,
+    public_statements: Vec<String>,
+) -> Finding {
+    let cis = procedure == Procedure::Cis;
+    let blocks: Vec<&Option<PublicAccessBlock>> = [
+        b.public_access_block.ok(),
+        s.s3.account_public_access_block.ok(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let ignore_acls = blocks
+        .iter()
+        .any(|p| p.as_ref().is_some_and(|p| p.ignore_public_acls));
+    let restrict_policy = blocks
+        .iter()
+        .any(|p| p.as_ref().is_some_and(|p| p.restrict_public_buckets));
+    let acl_public = !public_grants.is_empty() && (cis || !ignore_acls);
+    let policy_public = !public_statements.is_empty() && (cis || !restrict_policy);
+    let evidence = |f: Finding| {
+        f.with("public_acl_grants", public_grants.clone())
+            .with("public_policy_statements", public_statements.clone())
+            .with("ignore_public_acls", ignore_acls)
+            .with("restrict_public_buckets", restrict_policy)
+            .with("procedure", procedure.as_str())
+    };
+    if !(acl_public || policy_public) {
+        return evidence(bucket_finding(
+            s,
+            b,
+            Status::Passed,
+            reason::BUCKET_PUBLIC_ACCESS_BLOCKED,
+            "public grants exist but Block Public Access neutralises them",
+        ));
+    }
+    // A block we could not read might still neutralise it.
+    let unread = b
+        .public_access_block
+        .error()
+        .or(s.s3.account_public_access_block.error());
+    if let Some(e) = unread.filter(|_| !cis) {
+        return evidence(bucket_unreadable(s, b, "the public access block", e));
+    }
+    evidence(bucket_finding(
+        s,
+        b,
+        Status::Failed,
+        reason::BUCKET_PUBLIC,
+        match (acl_public, policy_public) {
+            (true, true) => "the bucket ACL and policy grant public access",
+            (true, false) => "the bucket ACL grants public access",
+            _ if cis => "the bucket policy allows a public principal",
+            _ => "the bucket policy allows a public principal without a condition that limits it",
+        },
+    ))
+}
+
+/// The row of [`trail_bucket_logging`].
+pub static TRAIL_BUCKET_LOGGING: CheckDef = CheckDef {
+    name: names::CLOUDTRAIL_BUCKET_LOGGING,
+    how: How::Check(trail_bucket_logging),
+    resource_type: ResourceType::S3Bucket,
+    reasons: &[
+        reason::BUCKET_LOGGING_DISABLED,
+        reason::BUCKET_LOGGING_ENABLED,
+        reason::BUCKET_NOT_FOUND,
+    ],
+};
 
 /// 2.6: the trails' buckets have server access logging.
 pub fn trail_bucket_logging(s: &Snapshot) -> Vec<Finding> {
@@ -735,7 +834,7 @@ pub fn trail_bucket_logging(s: &Snapshot) -> Vec<Finding> {
             s,
             b,
             Status::Passed,
-            "BUCKET_LOGGING_ENABLED",
+            reason::BUCKET_LOGGING_ENABLED,
             "server access logging is on",
         )
         .with("target_bucket", l.target_bucket.as_str()),
@@ -743,11 +842,31 @@ pub fn trail_bucket_logging(s: &Snapshot) -> Vec<Finding> {
             s,
             b,
             Status::Failed,
-            "BUCKET_LOGGING_DISABLED",
+            reason::BUCKET_LOGGING_DISABLED,
             "server access logging is off",
         ),
     })
 }
+
+/// The row of [`config_enabled`] and its CIS-procedure variant [`config_enabled_cis`].
+pub static CONFIG_ENABLED: CheckDef = CheckDef {
+    name: names::CONFIG_ENABLED,
+    how: How::Procedures {
+        securityhub: config_enabled,
+        cis: config_enabled_cis,
+    },
+    resource_type: ResourceType::Account,
+    reasons: &[
+        reason::CONFIG_DELIVERY_CHANNEL_NOT_PRESENT,
+        reason::CONFIG_ENABLED,
+        reason::CONFIG_GLOBAL_RESOURCES_NOT_RECORDED,
+        reason::CONFIG_RECORDER_FAILING,
+        reason::CONFIG_RECORDER_INCOMPLETE,
+        reason::CONFIG_RECORDER_NOT_PRESENT,
+        reason::CONFIG_RECORDER_NOT_RECORDING,
+        reason::CONFIG_RECORDER_NOT_SUCCEEDED,
+    ],
+};
 
 /// 2.5 as Security Hub reads it (Config.1): in every region a recorder
 /// records all supported resources, is recording, its last status is not
@@ -824,7 +943,7 @@ fn config(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
                 s,
                 None,
                 Status::Failed,
-                "CONFIG_GLOBAL_RESOURCES_NOT_RECORDED",
+                reason::CONFIG_GLOBAL_RESOURCES_NOT_RECORDED,
                 "no region records global resource types (IAM users, groups, roles, policies); one region must",
             )
         } else {
@@ -847,15 +966,18 @@ fn config_region(
     s: &Snapshot,
     region: &str,
     procedure: Procedure,
-    recorders: &[super::snapshot::ConfigRecorder],
-    statuses: &[super::snapshot::ConfigRecorderStatus],
-    channels: &[super::snapshot::DeliveryChannel],
+    recorders: &[crate::snapshot::ConfigRecorder],
+    statuses: &[crate::snapshot::ConfigRecorderStatus],
+    channels: &[crate::snapshot::DeliveryChannel],
 ) -> Finding {
     let fail = |code: &'static str, reason: &'static str| {
         account_finding(s, Some(region), Status::Failed, code, reason)
     };
     if recorders.is_empty() {
-        return fail("CONFIG_RECORDER_NOT_PRESENT", "no configuration recorder");
+        return fail(
+            reason::CONFIG_RECORDER_NOT_PRESENT,
+            "no configuration recorder",
+        );
     }
     let Some((rec, group)) = recorders.iter().find_map(|rec| {
         rec.recording_group
@@ -864,7 +986,7 @@ fn config_region(
             .map(|g| (rec, g))
     }) else {
         return fail(
-            "CONFIG_RECORDER_INCOMPLETE",
+            reason::CONFIG_RECORDER_INCOMPLETE,
             "the recorder does not record all supported resource types",
         );
     };
@@ -872,15 +994,15 @@ fn config_region(
     let last = st.and_then(|st| st.last_status.as_deref());
     let f = match st {
         None => fail(
-            "CONFIG_RECORDER_NOT_RECORDING",
+            reason::CONFIG_RECORDER_NOT_RECORDING,
             "the recorder has no status",
         ),
         Some(st) if !st.recording => fail(
-            "CONFIG_RECORDER_NOT_RECORDING",
+            reason::CONFIG_RECORDER_NOT_RECORDING,
             "the recorder is not recording",
         ),
         Some(st) if last.is_some_and(|l| l.eq_ignore_ascii_case("failure")) => fail(
-            "CONFIG_RECORDER_FAILING",
+            reason::CONFIG_RECORDER_FAILING,
             "the recorder's last status is FAILURE",
         )
         .with("last_error_code", st.last_error_code.clone()),
@@ -889,18 +1011,19 @@ fn config_region(
                 && !last.is_some_and(|l| l.eq_ignore_ascii_case("success")) =>
         {
             fail(
-                "CONFIG_RECORDER_NOT_SUCCEEDED",
+                reason::CONFIG_RECORDER_NOT_SUCCEEDED,
                 "the recorder's last status is not SUCCESS, as the CIS procedure asks",
             )
         }
-        Some(_) if channels.is_empty() => {
-            fail("CONFIG_DELIVERY_CHANNEL_NOT_PRESENT", "no delivery channel")
-        }
+        Some(_) if channels.is_empty() => fail(
+            reason::CONFIG_DELIVERY_CHANNEL_NOT_PRESENT,
+            "no delivery channel",
+        ),
         Some(_) => account_finding(
             s,
             Some(region),
             Status::Passed,
-            "CONFIG_ENABLED",
+            reason::CONFIG_ENABLED,
             "AWS Config records all supported resources and has a delivery channel",
         ),
     };
@@ -911,6 +1034,18 @@ fn config_region(
             group.include_global_resource_types,
         )
 }
+
+/// The row of [`kms_rotation`].
+pub static KMS_ROTATION: CheckDef = CheckDef {
+    name: names::KMS_ROTATION,
+    how: How::Check(kms_rotation),
+    resource_type: ResourceType::KmsKey,
+    reasons: &[
+        reason::KEY_ROTATION_DISABLED,
+        reason::KEY_ROTATION_ENABLED,
+        reason::NO_CUSTOMER_KEYS,
+    ],
+};
 
 /// 2.8: rotation is on for every enabled, customer-managed, symmetric key.
 pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
@@ -958,7 +1093,7 @@ pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
             out.push(match &k.rotation_enabled {
                 None => key_f(
                     Status::NotAvailable,
-                    "DATA_NOT_AVAILABLE",
+                    reason::DATA_NOT_AVAILABLE,
                     "the key's rotation status was not collected",
                 ),
                 Some(c) => match c.get() {
@@ -971,12 +1106,12 @@ pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
                     ),
                     Ok(true) => key_f(
                         Status::Passed,
-                        "KEY_ROTATION_ENABLED",
+                        reason::KEY_ROTATION_ENABLED,
                         "automatic rotation is on",
                     ),
                     Ok(false) => key_f(
                         Status::Failed,
-                        "KEY_ROTATION_DISABLED",
+                        reason::KEY_ROTATION_DISABLED,
                         "automatic rotation is off",
                     ),
                 },
@@ -987,7 +1122,7 @@ pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
                 s,
                 Some(region),
                 Status::Passed,
-                "NO_CUSTOMER_KEYS",
+                reason::NO_CUSTOMER_KEYS,
                 "no enabled customer-managed symmetric key in the region",
             ));
         }
@@ -1006,7 +1141,7 @@ enum FlowLogState {
     Unknown,
 }
 
-fn flow_log_state(l: &super::snapshot::FlowLog) -> FlowLogState {
+fn flow_log_state(l: &FlowLog) -> FlowLogState {
     let active = l.flow_log_status.as_deref().map(|st| st == "ACTIVE");
     let rejected = l
         .traffic_type
@@ -1018,6 +1153,20 @@ fn flow_log_state(l: &super::snapshot::FlowLog) -> FlowLogState {
         _ => FlowLogState::Unknown,
     }
 }
+
+/// The row of [`vpc_flow_logs`].
+pub static VPC_FLOW_LOGS: CheckDef = CheckDef {
+    name: names::VPC_FLOW_LOGS,
+    how: How::Check(vpc_flow_logs),
+    resource_type: ResourceType::Vpc,
+    reasons: &[
+        reason::FLOW_LOGS_ENABLED,
+        reason::FLOW_LOGS_INSUFFICIENT,
+        reason::FLOW_LOGS_NOT_ENABLED,
+        reason::FLOW_LOG_STATUS_UNKNOWN,
+        reason::NO_VPCS,
+    ],
+};
 
 /// 2.9: every VPC has an active flow log recording rejected traffic.
 pub fn vpc_flow_logs(s: &Snapshot) -> Vec<Finding> {
@@ -1049,62 +1198,16 @@ pub fn vpc_flow_logs(s: &Snapshot) -> Vec<Finding> {
             (Ok(v), Ok(l)) => (v, l),
         };
         regions_read += 1;
-        let mut by_vpc: HashMap<&str, Vec<&super::snapshot::FlowLog>> = HashMap::new();
+        let mut by_vpc: HashMap<&str, Vec<&FlowLog>> = HashMap::new();
         for l in logs {
             by_vpc.entry(l.resource_id.as_str()).or_default().push(l);
         }
         for v in vpcs {
-            let arn = ec2_arn(s, region, "vpc", &v.vpc_id);
             let logs = by_vpc
                 .get(v.vpc_id.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            let ids = |state: FlowLogState| {
-                logs.iter()
-                    .filter(|l| flow_log_state(l) == state)
-                    .map(|l| l.flow_log_id.clone())
-                    .collect::<Vec<_>>()
-            };
-            let vpc_f = |status: Status, code: &'static str, reason: &'static str| {
-                Finding::new(
-                    status,
-                    ResourceType::Vpc,
-                    arn.clone(),
-                    Some(region),
-                    code,
-                    reason,
-                )
-            };
-            let good = logs
-                .iter()
-                .find(|l| flow_log_state(l) == FlowLogState::Good);
-            let unknown = ids(FlowLogState::Unknown);
-            let f = match good {
-                Some(l) => vpc_f(
-                    Status::Passed,
-                    "FLOW_LOGS_ENABLED",
-                    "an active flow log records rejected traffic",
-                )
-                .with("flow_log_id", l.flow_log_id.as_str()),
-                None if logs.is_empty() => vpc_f(
-                    Status::Failed,
-                    "FLOW_LOGS_NOT_ENABLED",
-                    "the VPC has no flow log",
-                ),
-                None if !unknown.is_empty() => vpc_f(
-                    Status::NotAvailable,
-                    "FLOW_LOG_STATUS_UNKNOWN",
-                    "the VPC's flow logs do not report their status or traffic type",
-                )
-                .with("flow_logs", unknown),
-                None => vpc_f(
-                    Status::Failed,
-                    "FLOW_LOGS_INSUFFICIENT",
-                    "the VPC's flow logs are inactive or record accepted traffic only",
-                )
-                .with("flow_logs", ids(FlowLogState::Insufficient)),
-            };
-            out.push(f);
+            out.push(vpc_flow_log_finding(s, region, &v.vpc_id, logs));
         }
     }
     if regions_read > 0 && !out.iter().any(|f| f.resource_type == ResourceType::Vpc) {
@@ -1112,20 +1215,70 @@ pub fn vpc_flow_logs(s: &Snapshot) -> Vec<Finding> {
             s,
             None,
             Status::Passed,
-            "NO_VPCS",
+            reason::NO_VPCS,
             "no VPC in the regions read",
         ));
     }
     out
 }
 
+/// 2.9 for one VPC, from its flow logs: one active flow log recording
+/// rejected traffic passes.
+fn vpc_flow_log_finding(s: &Snapshot, region: &str, vpc_id: &str, logs: &[&FlowLog]) -> Finding {
+    let ids = |state: FlowLogState| {
+        logs.iter()
+            .filter(|l| flow_log_state(l) == state)
+            .map(|l| l.flow_log_id.clone())
+            .collect::<Vec<_>>()
+    };
+    let vpc_f = |status: Status, code: &'static str, reason: &'static str| {
+        Finding::new(
+            status,
+            ResourceType::Vpc,
+            ec2_arn(s, region, "vpc", vpc_id),
+            Some(region),
+            code,
+            reason,
+        )
+    };
+    let good = logs
+        .iter()
+        .find(|l| flow_log_state(l) == FlowLogState::Good);
+    let unknown = ids(FlowLogState::Unknown);
+    match good {
+        Some(l) => vpc_f(
+            Status::Passed,
+            reason::FLOW_LOGS_ENABLED,
+            "an active flow log records rejected traffic",
+        )
+        .with("flow_log_id", l.flow_log_id.as_str()),
+        None if logs.is_empty() => vpc_f(
+            Status::Failed,
+            reason::FLOW_LOGS_NOT_ENABLED,
+            "the VPC has no flow log",
+        ),
+        None if !unknown.is_empty() => vpc_f(
+            Status::NotAvailable,
+            reason::FLOW_LOG_STATUS_UNKNOWN,
+            "the VPC's flow logs do not report their status or traffic type",
+        )
+        .with("flow_logs", unknown),
+        None => vpc_f(
+            Status::Failed,
+            reason::FLOW_LOGS_INSUFFICIENT,
+            "the VPC's flow logs are inactive or record accepted traffic only",
+        )
+        .with("flow_logs", ids(FlowLogState::Insufficient)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::snapshot::{
+    use crate::audit::testkit::*;
+    use crate::snapshot::{
         AdvancedFieldSelector, Collected, EventSelector, Grant, PublicAccessBlock,
     };
-    use crate::audit::testkit::*;
 
     fn each_trail(s: &mut Snapshot, f: impl Fn(&mut Trail)) {
         for r in &mut s.regions {
@@ -1514,7 +1667,7 @@ mod tests {
         assert_eq!(status(&trail_bucket_logging(&s)), Status::NotAvailable);
     }
 
-    fn recorder(s: &mut Snapshot, region: usize) -> &mut crate::audit::snapshot::ConfigRecorder {
+    fn recorder(s: &mut Snapshot, region: usize) -> &mut crate::snapshot::ConfigRecorder {
         let Collected::Ok(rec) = &mut s.regions[region].config_recorders else {
             panic!()
         };
@@ -1524,7 +1677,7 @@ mod tests {
     fn recorder_status(
         s: &mut Snapshot,
         region: usize,
-    ) -> &mut crate::audit::snapshot::ConfigRecorderStatus {
+    ) -> &mut crate::snapshot::ConfigRecorderStatus {
         let Collected::Ok(st) = &mut s.regions[region].config_recorder_statuses else {
             panic!()
         };
@@ -1693,7 +1846,7 @@ mod tests {
     #[test]
     fn flow_log_status_unknown() {
         let vpc = "vpc/vpc-0a1b2c3d4e5f60718";
-        fn only_log(s: &mut Snapshot) -> &mut crate::audit::snapshot::FlowLog {
+        fn only_log(s: &mut Snapshot) -> &mut crate::snapshot::FlowLog {
             let Collected::Ok(logs) = &mut s.regions[0].flow_logs else {
                 panic!()
             };

@@ -18,15 +18,14 @@ pub mod iam;
 pub mod logging;
 pub mod monitoring;
 pub mod networking;
-pub mod snapshot;
-pub mod time;
+pub mod reason;
+pub mod registry;
 
 #[cfg(test)]
 pub(crate) mod testkit;
 
+pub use crate::snapshot::{Collected, CollectionError, Snapshot, SnapshotError, Timestamp};
 pub use finding::{ControlResult, Finding, ResourceType, Status};
-pub use snapshot::{Collected, CollectionError, Snapshot, SnapshotError};
-pub use time::Timestamp;
 
 use serde::Serialize;
 
@@ -73,44 +72,11 @@ impl std::str::FromStr for Procedure {
     }
 }
 
-/// The check of an automated control, by CIS v1.2.0 id, under `procedure`.
+/// The check of an automated control under `procedure`, by CIS v1.2.0 id or
+/// Security Hub id (through the catalog's check name and [`registry`]).
 pub fn check_for(id: &str, procedure: Procedure) -> Option<Check> {
-    let cis = procedure == Procedure::Cis;
-    let c: Check = match id {
-        "1.2" => iam::mfa_for_console_users,
-        "1.3" => iam::unused_credentials,
-        "1.4" => iam::access_keys_rotated,
-        "1.5" => iam::policy_uppercase,
-        "1.6" => iam::policy_lowercase,
-        "1.7" => iam::policy_symbols,
-        "1.8" => iam::policy_numbers,
-        "1.9" => iam::policy_length,
-        "1.10" => iam::policy_reuse,
-        "1.11" => iam::policy_max_age,
-        "1.12" => iam::no_root_access_keys,
-        "1.13" => iam::root_mfa_enabled,
-        "1.14" => iam::root_hardware_mfa,
-        "1.16" => iam::no_user_policies,
-        "1.20" => iam::support_role,
-        "1.22" => iam::no_full_admin_policies,
-        "2.1" => logging::cloudtrail_all_regions,
-        "2.2" => logging::log_file_validation,
-        "2.3" if cis => logging::trail_bucket_not_public_cis,
-        "2.3" => logging::trail_bucket_not_public,
-        "2.4" if cis => logging::cloudwatch_logs_integration_cis,
-        "2.4" => logging::cloudwatch_logs_integration,
-        "2.5" if cis => logging::config_enabled_cis,
-        "2.5" => logging::config_enabled,
-        "2.6" => logging::trail_bucket_logging,
-        "2.7" => logging::trail_kms_encryption,
-        "2.8" => logging::kms_rotation,
-        "2.9" => logging::vpc_flow_logs,
-        "4.1" => networking::no_world_ssh,
-        "4.2" => networking::no_world_rdp,
-        "4.3" => networking::default_group_closed,
-        _ => return None,
-    };
-    Some(c)
+    let control = crate::cis::control(id)?;
+    registry::check_def(control.name)?.check(procedure)
 }
 
 /// What to audit and how.
@@ -207,28 +173,30 @@ fn evaluate(
     index: Option<&monitoring::Index<'_>>,
     procedure: Procedure,
 ) -> Vec<Finding> {
-    match c.check {
-        CheckKind::Manual => vec![common::account_finding(
+    let Some(def) = registry::check_def(c.name) else {
+        return vec![common::account_finding(
+            s,
+            None,
+            Status::NotAvailable,
+            reason::NOT_IMPLEMENTED,
+            "this version of cis-filters has no check for the control",
+        )];
+    };
+    match def.how {
+        registry::How::Manual => vec![common::account_finding(
             s,
             None,
             Status::NotAvailable,
             finding::MANUAL_CONTROL,
             "manual control",
         )],
-        CheckKind::MetricFilter => match index {
+        registry::How::Chain(_) => match index {
             Some(ix) => vec![ix.walk(c)],
             None => Vec::new(),
         },
-        CheckKind::Automated => match check_for(c.id, procedure) {
-            Some(check) => check(s),
-            None => vec![common::account_finding(
-                s,
-                None,
-                Status::NotAvailable,
-                "NOT_IMPLEMENTED",
-                "this version of cis-filters has no check for the control",
-            )],
-        },
+        registry::How::Check(_) | registry::How::Procedures { .. } => {
+            def.check(procedure).map_or_else(Vec::new, |check| check(s))
+        }
     }
 }
 
@@ -236,7 +204,7 @@ fn evaluate(
 mod tests {
     use super::*;
     use crate::cis::benchmark;
-    use snapshot::Collected;
+    use crate::snapshot::Collected;
 
     fn statuses(s: &Snapshot, mode: MatchMode) -> Vec<(&'static str, Status)> {
         let opts = Options {

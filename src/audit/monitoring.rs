@@ -33,10 +33,12 @@ use serde_json::{Value, json};
 use super::common::{Arn, LogGroupRef, account_finding};
 use super::finding::{Finding, ResourceType, Status, error_json};
 use super::logging::{TrailFitness, Trails, trail_fitness};
-use super::snapshot::{MetricAlarm, MetricFilter, Region, Snapshot, Topic, Trail};
+use super::registry::{CHAIN_REASONS, CheckDef, How};
+use crate::cis::names;
 use crate::cis::{Benchmark, CLOSE_SCORE, Comparison, Control, MatchMode, closeness, compare};
 use crate::pattern::normal::{NTest, NValue};
 use crate::pattern::{Normal, normalize};
+use crate::snapshot::{MetricAlarm, MetricFilter, Region, Snapshot, Topic, Trail};
 
 /// The longest value of a JSON normal form that holds no `"` and no `\`.
 ///
@@ -59,6 +61,39 @@ fn anchor(n: &Normal) -> Option<String> {
         .max_by_key(String::len)
 }
 
+/// A metric-filter control's row: the chain with the pattern of `$pattern`
+/// (by default its own).
+macro_rules! chain {
+    ($name:ident) => {
+        chain!($name, $name);
+    };
+    ($name:ident, $pattern:ident) => {
+        #[doc = concat!("The row of the metric-filter control `", stringify!($name), "`.")]
+        pub static $name: CheckDef = CheckDef {
+            name: names::$name,
+            how: How::Chain(names::$pattern),
+            resource_type: ResourceType::Account,
+            reasons: CHAIN_REASONS,
+        };
+    };
+}
+
+chain!(IAM_AVOID_ROOT_USAGE, FILTER_ROOT_USAGE);
+chain!(FILTER_UNAUTHORIZED_API_CALLS);
+chain!(FILTER_CONSOLE_WITHOUT_MFA);
+chain!(FILTER_ROOT_USAGE);
+chain!(FILTER_IAM_POLICY_CHANGES);
+chain!(FILTER_CLOUDTRAIL_CHANGES);
+chain!(FILTER_CONSOLE_AUTH_FAILURES);
+chain!(FILTER_CMK_DISABLED_OR_DELETED);
+chain!(FILTER_S3_BUCKET_POLICY_CHANGES);
+chain!(FILTER_CONFIG_CHANGES);
+chain!(FILTER_SECURITY_GROUP_CHANGES);
+chain!(FILTER_NACL_CHANGES);
+chain!(FILTER_NETWORK_GATEWAY_CHANGES);
+chain!(FILTER_ROUTE_TABLE_CHANGES);
+chain!(FILTER_VPC_CHANGES);
+
 /// The benchmark rows a filter's normal form is canonical for (usually none).
 type Rows = Vec<&'static str>;
 
@@ -68,31 +103,32 @@ pub const NEAR_MISS_LIMIT: usize = 500;
 /// Reason codes (Security Hub's, plus our own for chains leaving the snapshot).
 pub mod codes {
     /// No trail is multi-region, logging all management events, with a log group.
-    pub const TRAIL: &str = "CLOUDTRAIL_MULTI_REGION_NOT_PRESENT";
+    pub const TRAIL: &str = crate::audit::reason::CLOUDTRAIL_MULTI_REGION_NOT_PRESENT;
     /// The trail's log group has no metric filter.
-    pub const FILTERS: &str = "CLOUDTRAIL_METRIC_FILTERS_NOT_PRESENT";
+    pub const FILTERS: &str = crate::audit::reason::CLOUDTRAIL_METRIC_FILTERS_NOT_PRESENT;
     /// No metric filter has a pattern that passes.
-    pub const FILTER: &str = "CLOUDTRAIL_METRIC_FILTER_NOT_VALID";
+    pub const FILTER: &str = crate::audit::reason::CLOUDTRAIL_METRIC_FILTER_NOT_VALID;
     /// No alarm watches the filter's metric.
-    pub const ALARMS: &str = "CLOUDWATCH_ALARMS_NOT_PRESENT";
+    pub const ALARMS: &str = crate::audit::reason::CLOUDWATCH_ALARMS_NOT_PRESENT;
     /// The alarm has actions disabled or no SNS action.
-    pub const ACTIONS: &str = "CLOUDWATCH_ALARM_ACTIONS_NOT_VALID";
+    pub const ACTIONS: &str = crate::audit::reason::CLOUDWATCH_ALARM_ACTIONS_NOT_VALID;
     /// The alarm's topic does not exist.
-    pub const TOPIC: &str = "SNS_TOPIC_INVALID";
+    pub const TOPIC: &str = crate::audit::reason::SNS_TOPIC_INVALID;
     /// The topic has no confirmed subscription.
-    pub const SUBSCRIPTION: &str = "SNS_SUBSCRIPTION_NOT_PRESENT";
+    pub const SUBSCRIPTION: &str = crate::audit::reason::SNS_SUBSCRIPTION_NOT_PRESENT;
     /// The topic belongs to another account (WARNING).
-    pub const CROSS_ACCOUNT: &str = "SNS_TOPIC_CROSS_ACCOUNT";
+    pub const CROSS_ACCOUNT: &str = crate::audit::reason::SNS_TOPIC_CROSS_ACCOUNT;
     /// The topic belongs to another account and region (WARNING).
-    pub const CROSS_ACCOUNT_REGION: &str = "SNS_TOPIC_CROSS_ACCOUNT_CROSS_REGION";
+    pub const CROSS_ACCOUNT_REGION: &str =
+        crate::audit::reason::SNS_TOPIC_CROSS_ACCOUNT_CROSS_REGION;
     /// The trail or its log group belongs to another account (WARNING).
-    pub const TRAIL_OTHER_ACCOUNT: &str = "CLOUDTRAIL_OTHER_ACCOUNT";
+    pub const TRAIL_OTHER_ACCOUNT: &str = crate::audit::reason::CLOUDTRAIL_OTHER_ACCOUNT;
     /// The trail's log group is in a region the snapshot does not cover (WARNING).
-    pub const TRAIL_OTHER_REGION: &str = "CLOUDTRAIL_OTHER_REGION";
+    pub const TRAIL_OTHER_REGION: &str = crate::audit::reason::CLOUDTRAIL_OTHER_REGION;
     /// The complete chain.
-    pub const COMPLETE: &str = "CHAIN_COMPLETE";
+    pub const COMPLETE: &str = crate::audit::reason::CHAIN_COMPLETE;
     /// The benchmark has no pattern for the control.
-    pub const NO_PATTERN: &str = "BENCHMARK_HAS_NO_PATTERN";
+    pub const NO_PATTERN: &str = crate::audit::reason::BENCHMARK_HAS_NO_PATTERN;
 }
 
 /// The snapshot's filters, alarms and topics indexed for the walk. Build
@@ -210,15 +246,18 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// The benchmark row id for a catalog control: its own number in
-    /// `cis-1.2`, its Security Hub id in other benchmarks.
+    /// The benchmark row id for a catalog control: the row that maps to the
+    /// control's check name, else the row of the chain it runs (1.1 runs the
+    /// root-usage chain in benchmarks without a 1.1 row).
     fn row_id(&self, control: &Control) -> Option<&'static str> {
-        let key = if self.benchmark.name == "cis-1.2" {
-            control.id
-        } else {
-            control.securityhub_id.unwrap_or(control.id)
+        let chain = match super::registry::check_def(control.name).map(|d| d.how) {
+            Some(How::Chain(pattern)) => pattern,
+            _ => control.name,
         };
-        self.benchmark.row(key).map(|r| r.control)
+        self.benchmark
+            .row_for_check(control.name)
+            .or_else(|| self.benchmark.row_for_check(chain))
+            .map(|r| r.control)
     }
 
     /// Walk the chain for one control: one finding.
@@ -287,65 +326,9 @@ impl<'a> Index<'a> {
     }
 
     fn follow_trail(&self, t: &'a Trail, row: &str) -> Attempt<'a> {
-        let s = self.snapshot;
-        let mut a = Attempt::new(t);
-        match trail_fitness(t) {
-            TrailFitness::Unfit(why) => return a.fail(0, codes::TRAIL, why),
-            TrailFitness::Unknown(what, e) => {
-                a.error = Some(error_json(e));
-                return a.end(
-                    Status::NotAvailable,
-                    0,
-                    super::finding::DATA_NOT_AVAILABLE,
-                    format!("{what} could not be read: {e}"),
-                );
-            }
-            TrailFitness::Fit => {}
-        }
-        if Arn::account_of(&t.trail_arn).is_some_and(|acct| acct != s.account_id) {
-            return a.end(
-                Status::Warning,
-                1,
-                codes::TRAIL_OTHER_ACCOUNT,
-                "the multi-region trail belongs to another account (an organization trail?); its log group, filters and alarms are not in this snapshot".into(),
-            );
-        }
-        let Some(lg_arn) = t.cloud_watch_logs_log_group_arn.as_deref() else {
-            return a.fail(
-                1,
-                codes::TRAIL,
-                "the multi-region trail sends no events to CloudWatch Logs".into(),
-            );
-        };
-        a.log_group = Some(lg_arn);
-        let Some(lg) = LogGroupRef::parse(lg_arn) else {
-            return a.fail(
-                1,
-                codes::TRAIL,
-                format!("the trail's log group ARN `{lg_arn}` is not a log group ARN"),
-            );
-        };
-        if lg.account != s.account_id {
-            return a.end(
-                Status::Warning,
-                1,
-                codes::TRAIL_OTHER_ACCOUNT,
-                format!(
-                    "the trail's log group belongs to account {}, not this one",
-                    lg.account
-                ),
-            );
-        }
-        let Some(region) = self.regions.get(lg.region) else {
-            return a.end(
-                Status::Warning,
-                1,
-                codes::TRAIL_OTHER_REGION,
-                format!(
-                    "the trail's log group is in {}, a region the snapshot does not cover",
-                    lg.region
-                ),
-            );
+        let (mut a, lg, region) = match self.trail_log_group(Attempt::new(t), t) {
+            Ok(found) => found,
+            Err(end) => return *end,
         };
         if let Err(e) = region.metric_filters.get() {
             a.error = Some(error_json(e));
@@ -368,21 +351,7 @@ impl<'a> Index<'a> {
                 format!("the log group `{}` has no metric filter", lg.name),
             );
         }
-        // Filters whose normal form equals a canonical form of this control,
-        // confirmed by the verdict.
-        let mut passing = Vec::new();
-        for (f, rows) in filters {
-            if rows.contains(&row)
-                && let Some(cmp) = compare(&f.filter_pattern, self.benchmark, row, self.mode)
-            {
-                if cmp.passes {
-                    passing.push((*f, cmp));
-                } else if a.comparison.is_none() {
-                    a.filter = Some(f);
-                    a.comparison = Some(cmp);
-                }
-            }
-        }
+        let passing = self.passing_filters(&mut a, filters, row);
         if passing.is_empty() {
             // The closest filter is looked for only if this chain is the one
             // reported (see `walk`).
@@ -408,6 +377,101 @@ impl<'a> Index<'a> {
             }
         }
         best.unwrap_or(a)
+    }
+
+    /// The first links: a fit trail of this account, its log group in this
+    /// account and in a region of the snapshot. `Err` is the attempt, ended
+    /// at the link that broke.
+    fn trail_log_group(
+        &self,
+        mut a: Attempt<'a>,
+        t: &'a Trail,
+    ) -> Result<(Attempt<'a>, LogGroupRef<'a>, &'a Region), Box<Attempt<'a>>> {
+        let s = self.snapshot;
+        match trail_fitness(t) {
+            TrailFitness::Unfit(why) => return Err(Box::new(a.fail(0, codes::TRAIL, why))),
+            TrailFitness::Unknown(what, e) => {
+                a.error = Some(error_json(e));
+                return Err(Box::new(a.end(
+                    Status::NotAvailable,
+                    0,
+                    super::finding::DATA_NOT_AVAILABLE,
+                    format!("{what} could not be read: {e}"),
+                )));
+            }
+            TrailFitness::Fit => {}
+        }
+        if Arn::account_of(&t.trail_arn).is_some_and(|acct| acct != s.account_id) {
+            return Err(Box::new(a.end(
+                Status::Warning,
+                1,
+                codes::TRAIL_OTHER_ACCOUNT,
+                "the multi-region trail belongs to another account (an organization trail?); its log group, filters and alarms are not in this snapshot".into(),
+            )));
+        }
+        let Some(lg_arn) = t.cloud_watch_logs_log_group_arn.as_deref() else {
+            return Err(Box::new(a.fail(
+                1,
+                codes::TRAIL,
+                "the multi-region trail sends no events to CloudWatch Logs".into(),
+            )));
+        };
+        a.log_group = Some(lg_arn);
+        let Some(lg) = LogGroupRef::parse(lg_arn) else {
+            return Err(Box::new(a.fail(
+                1,
+                codes::TRAIL,
+                format!("the trail's log group ARN `{lg_arn}` is not a log group ARN"),
+            )));
+        };
+        if lg.account != s.account_id {
+            return Err(Box::new(a.end(
+                Status::Warning,
+                1,
+                codes::TRAIL_OTHER_ACCOUNT,
+                format!(
+                    "the trail's log group belongs to account {}, not this one",
+                    lg.account
+                ),
+            )));
+        }
+        let Some(region) = self.regions.get(lg.region).copied() else {
+            return Err(Box::new(a.end(
+                Status::Warning,
+                1,
+                codes::TRAIL_OTHER_REGION,
+                format!(
+                    "the trail's log group is in {}, a region the snapshot does not cover",
+                    lg.region
+                ),
+            )));
+        };
+        Ok((a, lg, region))
+    }
+
+    /// The filters whose normal form equals a canonical form of this
+    /// control, confirmed by the verdict. The first that fails the verdict
+    /// is kept in `a` as the near miss.
+    fn passing_filters(
+        &self,
+        a: &mut Attempt<'a>,
+        filters: &[(&'a MetricFilter, Rows)],
+        row: &str,
+    ) -> Vec<(&'a MetricFilter, Comparison)> {
+        let mut passing = Vec::new();
+        for (f, rows) in filters {
+            if rows.contains(&row)
+                && let Some(cmp) = compare(&f.filter_pattern, self.benchmark, row, self.mode)
+            {
+                if cmp.passes {
+                    passing.push((*f, cmp));
+                } else if a.comparison.is_none() {
+                    a.filter = Some(f);
+                    a.comparison = Some(cmp);
+                }
+            }
+        }
+        passing
     }
 
     /// The closest non-passing filter, with its verdict, if one is close:
@@ -832,9 +896,9 @@ impl<'a> Attempt<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::snapshot::Collected;
     use crate::audit::testkit::*;
     use crate::cis::{benchmark, control};
+    use crate::snapshot::Collected;
 
     fn walk(s: &Snapshot, id: &str) -> Finding {
         walk_with(s, id, "cis-1.2", MatchMode::Normalized)

@@ -5,7 +5,10 @@ use serde_json::json;
 
 use super::common::{account_finding, ec2_arn, no_regions, readable};
 use super::finding::{Finding, ResourceType, Status};
-use super::snapshot::{IpPermission, SecurityGroup, Snapshot};
+use super::reason;
+use super::registry::{CheckDef, How};
+use crate::cis::names;
+use crate::snapshot::{IpPermission, SecurityGroup, Snapshot};
 
 /// Whether an inbound rule admits the whole internet to `port` over TCP.
 pub fn rule_opens_port(rule: &IpPermission, port: i32) -> bool {
@@ -58,7 +61,7 @@ fn open_port(s: &Snapshot, port: i32, name: &str, closed: &'static str) -> Vec<F
                     ResourceType::SecurityGroup,
                     sg_arn(s, region, g),
                     Some(region),
-                    "PORT_NOT_OPEN_TO_WORLD",
+                    reason::PORT_NOT_OPEN_TO_WORLD,
                     closed,
                 )
             } else {
@@ -78,7 +81,7 @@ fn open_port(s: &Snapshot, port: i32, name: &str, closed: &'static str) -> Vec<F
                     ResourceType::SecurityGroup,
                     sg_arn(s, region, g),
                     Some(region),
-                    "PORT_OPEN_TO_WORLD",
+                    reason::PORT_OPEN_TO_WORLD,
                     format!("an inbound rule admits the internet to port {port} ({name})"),
                 )
                 .with("rules", rules)
@@ -91,12 +94,24 @@ fn open_port(s: &Snapshot, port: i32, name: &str, closed: &'static str) -> Vec<F
             s,
             None,
             Status::Passed,
-            "NO_SECURITY_GROUPS",
+            reason::NO_SECURITY_GROUPS,
             "no security group in the regions looked at",
         ));
     }
     out
 }
+
+/// The row of [`no_world_ssh`].
+pub static NO_WORLD_SSH: CheckDef = CheckDef {
+    name: names::EC2_NO_WORLD_SSH,
+    how: How::Check(no_world_ssh),
+    resource_type: ResourceType::SecurityGroup,
+    reasons: &[
+        reason::NO_SECURITY_GROUPS,
+        reason::PORT_NOT_OPEN_TO_WORLD,
+        reason::PORT_OPEN_TO_WORLD,
+    ],
+};
 
 /// 4.1: no security group admits 0.0.0.0/0 or ::/0 to port 22.
 pub fn no_world_ssh(s: &Snapshot) -> Vec<Finding> {
@@ -108,6 +123,18 @@ pub fn no_world_ssh(s: &Snapshot) -> Vec<Finding> {
     )
 }
 
+/// The row of [`no_world_rdp`].
+pub static NO_WORLD_RDP: CheckDef = CheckDef {
+    name: names::EC2_NO_WORLD_RDP,
+    how: How::Check(no_world_rdp),
+    resource_type: ResourceType::SecurityGroup,
+    reasons: &[
+        reason::NO_SECURITY_GROUPS,
+        reason::PORT_NOT_OPEN_TO_WORLD,
+        reason::PORT_OPEN_TO_WORLD,
+    ],
+};
+
 /// 4.2: no security group admits 0.0.0.0/0 or ::/0 to port 3389.
 pub fn no_world_rdp(s: &Snapshot) -> Vec<Finding> {
     open_port(
@@ -117,6 +144,18 @@ pub fn no_world_rdp(s: &Snapshot) -> Vec<Finding> {
         "no inbound rule admits 0.0.0.0/0 or ::/0 to port 3389 (RDP)",
     )
 }
+
+/// The row of [`default_group_closed`].
+pub static DEFAULT_GROUP_CLOSED: CheckDef = CheckDef {
+    name: names::EC2_DEFAULT_GROUP_CLOSED,
+    how: How::Check(default_group_closed),
+    resource_type: ResourceType::SecurityGroup,
+    reasons: &[
+        reason::DEFAULT_GROUP_CLOSED,
+        reason::DEFAULT_GROUP_OPEN,
+        reason::NO_DEFAULT_GROUPS,
+    ],
+};
 
 /// 4.3: the default security group of every VPC has no rules.
 pub fn default_group_closed(s: &Snapshot) -> Vec<Finding> {
@@ -143,7 +182,7 @@ pub fn default_group_closed(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::SecurityGroup,
                     sg_arn(s, region, g),
                     Some(region),
-                    "DEFAULT_GROUP_CLOSED",
+                    reason::DEFAULT_GROUP_CLOSED,
                     "the default security group has no rules",
                 )
             } else {
@@ -152,7 +191,7 @@ pub fn default_group_closed(s: &Snapshot) -> Vec<Finding> {
                     ResourceType::SecurityGroup,
                     sg_arn(s, region, g),
                     Some(region),
-                    "DEFAULT_GROUP_OPEN",
+                    reason::DEFAULT_GROUP_OPEN,
                     format!(
                         "the default security group has {ins} inbound and {outs} outbound rule(s)"
                     ),
@@ -166,7 +205,7 @@ pub fn default_group_closed(s: &Snapshot) -> Vec<Finding> {
             s,
             None,
             Status::Passed,
-            "NO_DEFAULT_GROUPS",
+            reason::NO_DEFAULT_GROUPS,
             "no default security group in the regions looked at",
         ));
     }
@@ -176,8 +215,8 @@ pub fn default_group_closed(s: &Snapshot) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::snapshot::{Collected, IpRange, Ipv6Range};
     use crate::audit::testkit::*;
+    use crate::snapshot::{Collected, IpRange, Ipv6Range};
 
     fn rule(
         proto: &str,

@@ -1,7 +1,7 @@
 //! Test fixtures: the example snapshots, and small helpers to look at findings.
 
 use super::finding::{Finding, Status};
-use super::snapshot::{CollectionError, Snapshot};
+use crate::snapshot::{CollectionError, Snapshot};
 
 /// `examples/snapshots/compliant.json`: every automated control passes.
 pub fn compliant() -> Snapshot {

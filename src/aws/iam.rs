@@ -11,8 +11,8 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures_util::future::join_all;
 
-use crate::audit::snapshot as m;
-use crate::audit::time::Timestamp;
+use crate::snapshot as m;
+use crate::snapshot::Timestamp;
 
 use super::Collector;
 use super::call::{CODE_BAD_RESPONSE, CODE_TIMEOUT, CallError};

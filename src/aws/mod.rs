@@ -30,8 +30,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_types::SdkConfig;
 
-use crate::audit::snapshot::{self as m, Snapshot};
-use crate::audit::time::Timestamp;
+use crate::snapshot::Timestamp;
+use crate::snapshot::{self as m, Snapshot};
 
 pub use call::{CallError, Ctx, StatsSnapshot};
 pub use client::{Regions, Settings, SetupError};

@@ -8,8 +8,8 @@ use aws_smithy_types::DateTime;
 use futures_util::future::join_all;
 use tokio::sync::{Mutex, OnceCell};
 
-use crate::audit::snapshot as m;
-use crate::audit::time::Timestamp;
+use crate::snapshot as m;
+use crate::snapshot::Timestamp;
 
 use super::Collector;
 use super::call::CallError;

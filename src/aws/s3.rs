@@ -4,7 +4,7 @@
 
 use futures_util::future::join_all;
 
-use crate::audit::snapshot as m;
+use crate::snapshot as m;
 
 use super::Collector;
 use super::call::{CODE_BAD_RESPONSE, CallError};

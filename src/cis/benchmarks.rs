@@ -13,6 +13,8 @@
 
 use serde::Serialize;
 
+use super::names;
+
 /// A benchmark: a named set of canonical patterns.
 #[derive(Debug, Serialize)]
 pub struct Benchmark {
@@ -31,6 +33,10 @@ pub struct PatternRow {
     pub control: &'static str,
     /// The Security Hub control that checks the same thing, if any.
     pub securityhub_id: Option<&'static str>,
+    /// What the row checks, by its version-free name ([`super::names`]): the
+    /// map from this benchmark's id to the check. Not in any output.
+    #[serde(skip)]
+    pub check: &'static str,
     /// The control's title in this benchmark.
     pub title: &'static str,
     /// Accepted forms; the first is the one to recommend.
@@ -40,6 +46,11 @@ pub struct PatternRow {
 }
 
 impl Benchmark {
+    /// The first row that maps to the check called `name` ([`super::names`]).
+    pub fn row_for_check(&self, name: &str) -> Option<&'static PatternRow> {
+        self.rows.iter().find(|r| r.check == name)
+    }
+
     /// The row for `id`: the control number in this benchmark (`4.1`), or a
     /// Security Hub id (`CloudWatch.2`, case-insensitive). In the
     /// `securityhub` benchmark a CIS v1.2.0 number (`3.1`) also works.
@@ -73,6 +84,23 @@ pub static BENCHMARKS: &[&Benchmark] = &[
 
 /// The default benchmark's name.
 pub const DEFAULT_BENCHMARK: &str = "cis-1.2";
+
+/// The benchmarks' names for help texts, in [`BENCHMARKS`] order,
+/// comma-separated, the default marked `(default)` when `mark_default`:
+/// `cis-1.2 (default), securityhub, cis-1.4, …`.
+pub fn benchmark_names(mark_default: bool) -> String {
+    let names: Vec<String> = BENCHMARKS
+        .iter()
+        .map(|b| {
+            if mark_default && b.name == DEFAULT_BENCHMARK {
+                format!("{} (default)", b.name)
+            } else {
+                b.name.to_owned()
+            }
+        })
+        .collect();
+    names.join(", ")
+}
 
 /// The benchmark called `name` (case-insensitive; `cis-1.2.0` and `1.2` work too).
 pub fn benchmark(name: &str) -> Option<&'static Benchmark> {
@@ -227,6 +255,7 @@ const T_ORG: &str = "Ensure AWS Organizations changes are monitored";
 const fn row(
     control: &'static str,
     securityhub_id: Option<&'static str>,
+    check: &'static str,
     title: &'static str,
     canonical: &'static [&'static str],
     source: &'static str,
@@ -234,6 +263,7 @@ const fn row(
     PatternRow {
         control,
         securityhub_id,
+        check,
         title,
         canonical,
         source,
@@ -261,29 +291,122 @@ pub static CIS_1_2: Benchmark = Benchmark {
     name: "cis-1.2",
     title: "CIS AWS Foundations Benchmark v1.2.0 (as Security Hub checks it)",
     rows: &[
-        row("3.1", CW2, T_UNAUTH, &[UNAUTH_SH, UNAUTH_V12], SRC_SH_V12),
-        row("3.2", CW3, T_NOMFA, &[NOMFA_SH2, NOMFA_CIS2], SRC_SH_V12),
-        row("3.3", CW1, T_ROOT, &[ROOT_SH, ROOT_CIS], SRC_SH_V12),
-        row("3.4", CW4, T_IAM, &[IAM_SH, IAM_CIS], SRC_SH_V12),
-        row("3.5", CW5, T_TRAIL, &[TRAIL_SH, TRAIL_CIS], SRC_SH_V12),
+        row(
+            "3.1",
+            CW2,
+            names::FILTER_UNAUTHORIZED_API_CALLS,
+            T_UNAUTH,
+            &[UNAUTH_SH, UNAUTH_V12],
+            SRC_SH_V12,
+        ),
+        row(
+            "3.2",
+            CW3,
+            names::FILTER_CONSOLE_WITHOUT_MFA,
+            T_NOMFA,
+            &[NOMFA_SH2, NOMFA_CIS2],
+            SRC_SH_V12,
+        ),
+        row(
+            "3.3",
+            CW1,
+            names::FILTER_ROOT_USAGE,
+            T_ROOT,
+            &[ROOT_SH, ROOT_CIS],
+            SRC_SH_V12,
+        ),
+        row(
+            "3.4",
+            CW4,
+            names::FILTER_IAM_POLICY_CHANGES,
+            T_IAM,
+            &[IAM_SH, IAM_CIS],
+            SRC_SH_V12,
+        ),
+        row(
+            "3.5",
+            CW5,
+            names::FILTER_CLOUDTRAIL_CHANGES,
+            T_TRAIL,
+            &[TRAIL_SH, TRAIL_CIS],
+            SRC_SH_V12,
+        ),
         row(
             "3.6",
             CW6,
+            names::FILTER_CONSOLE_AUTH_FAILURES,
             T_AUTHFAIL,
             &[AUTHFAIL_SH, AUTHFAIL_CIS],
             SRC_SH_V12,
         ),
-        row("3.7", CW7, T_CMK, &[CMK_SH, CMK_CIS], SRC_SH_V12),
-        row("3.8", CW8, T_S3, &[S3_SH, S3_CIS], SRC_SH_V12),
-        row("3.9", CW9, T_CONFIG, &[CONFIG_SH, CONFIG_CIS], SRC_SH_V12),
-        row("3.10", CW10, T_SG, &[SG_SH, SG_CIS], SRC_SH_V12),
-        row("3.11", CW11, T_NACL, &[NACL_SH, NACL_CIS], SRC_SH_V12),
-        row("3.12", CW12, T_GW, &[GW_SH, GW_CIS], SRC_SH_V12),
-        row("3.13", CW13, T_ROUTE, &[ROUTE_SH, ROUTE_CIS], SRC_SH_V12),
-        row("3.14", CW14, T_VPC, &[VPC_SH, VPC_CIS], SRC_SH_V12),
+        row(
+            "3.7",
+            CW7,
+            names::FILTER_CMK_DISABLED_OR_DELETED,
+            T_CMK,
+            &[CMK_SH, CMK_CIS],
+            SRC_SH_V12,
+        ),
+        row(
+            "3.8",
+            CW8,
+            names::FILTER_S3_BUCKET_POLICY_CHANGES,
+            T_S3,
+            &[S3_SH, S3_CIS],
+            SRC_SH_V12,
+        ),
+        row(
+            "3.9",
+            CW9,
+            names::FILTER_CONFIG_CHANGES,
+            T_CONFIG,
+            &[CONFIG_SH, CONFIG_CIS],
+            SRC_SH_V12,
+        ),
+        row(
+            "3.10",
+            CW10,
+            names::FILTER_SECURITY_GROUP_CHANGES,
+            T_SG,
+            &[SG_SH, SG_CIS],
+            SRC_SH_V12,
+        ),
+        row(
+            "3.11",
+            CW11,
+            names::FILTER_NACL_CHANGES,
+            T_NACL,
+            &[NACL_SH, NACL_CIS],
+            SRC_SH_V12,
+        ),
+        row(
+            "3.12",
+            CW12,
+            names::FILTER_NETWORK_GATEWAY_CHANGES,
+            T_GW,
+            &[GW_SH, GW_CIS],
+            SRC_SH_V12,
+        ),
+        row(
+            "3.13",
+            CW13,
+            names::FILTER_ROUTE_TABLE_CHANGES,
+            T_ROUTE,
+            &[ROUTE_SH, ROUTE_CIS],
+            SRC_SH_V12,
+        ),
+        row(
+            "3.14",
+            CW14,
+            names::FILTER_VPC_CHANGES,
+            T_VPC,
+            &[VPC_SH, VPC_CIS],
+            SRC_SH_V12,
+        ),
         row(
             "1.1",
             CW1,
+            names::IAM_AVOID_ROOT_USAGE,
             "Avoid the use of the root account",
             &[ROOT_SH, ROOT_CIS],
             SRC_SH_V12,
@@ -301,6 +424,7 @@ pub static SECURITYHUB: Benchmark = Benchmark {
         row(
             "CloudWatch.1",
             CW1,
+            names::FILTER_ROOT_USAGE,
             "Usage of the root user should be monitored",
             &[ROOT_SH],
             SRC_SH,
@@ -308,6 +432,7 @@ pub static SECURITYHUB: Benchmark = Benchmark {
         row(
             "CloudWatch.2",
             CW2,
+            names::FILTER_UNAUTHORIZED_API_CALLS,
             "Ensure a log metric filter and alarm exist for unauthorized API calls",
             &[UNAUTH_SH],
             SRC_SH,
@@ -315,6 +440,7 @@ pub static SECURITYHUB: Benchmark = Benchmark {
         row(
             "CloudWatch.3",
             CW3,
+            names::FILTER_CONSOLE_WITHOUT_MFA,
             "Ensure a log metric filter and alarm exist for Management Console sign-in without MFA",
             &[NOMFA_SH4, NOMFA_SH2],
             "Security Hub user guide: four terms since the 2022-05 snapshot and on the current page; two terms in the 2019-08 and 2020-02 snapshots and in AWS's Automated Security Response solution",
@@ -322,6 +448,7 @@ pub static SECURITYHUB: Benchmark = Benchmark {
         row(
             "CloudWatch.4",
             CW4,
+            names::FILTER_IAM_POLICY_CHANGES,
             "Ensure a log metric filter and alarm exist for IAM policy changes",
             &[IAM_SH, IAM_SH_IAM],
             "Security Hub user guide: the CIS form (cloudwatch-controls.md 2023-03) and the eventSource=iam.amazonaws.com form the current page recommends",
@@ -329,6 +456,7 @@ pub static SECURITYHUB: Benchmark = Benchmark {
         row(
             "CloudWatch.5",
             CW5,
+            names::FILTER_CLOUDTRAIL_CHANGES,
             "Ensure a log metric filter and alarm exist for CloudTrail configuration changes",
             &[TRAIL_SH],
             SRC_SH,
@@ -336,6 +464,7 @@ pub static SECURITYHUB: Benchmark = Benchmark {
         row(
             "CloudWatch.6",
             CW6,
+            names::FILTER_CONSOLE_AUTH_FAILURES,
             "Ensure a log metric filter and alarm exist for AWS Management Console authentication failures",
             &[AUTHFAIL_SH],
             SRC_SH,
@@ -343,6 +472,7 @@ pub static SECURITYHUB: Benchmark = Benchmark {
         row(
             "CloudWatch.7",
             CW7,
+            names::FILTER_CMK_DISABLED_OR_DELETED,
             "Ensure a log metric filter and alarm exist for disabling or scheduled deletion of customer created CMKs",
             &[CMK_SH],
             SRC_SH,
@@ -350,6 +480,7 @@ pub static SECURITYHUB: Benchmark = Benchmark {
         row(
             "CloudWatch.8",
             CW8,
+            names::FILTER_S3_BUCKET_POLICY_CHANGES,
             "Ensure a log metric filter and alarm exist for S3 bucket policy changes",
             &[S3_SH],
             SRC_SH,
@@ -357,6 +488,7 @@ pub static SECURITYHUB: Benchmark = Benchmark {
         row(
             "CloudWatch.9",
             CW9,
+            names::FILTER_CONFIG_CHANGES,
             "Ensure a log metric filter and alarm exist for AWS Config configuration changes",
             &[CONFIG_SH],
             SRC_SH,
@@ -364,6 +496,7 @@ pub static SECURITYHUB: Benchmark = Benchmark {
         row(
             "CloudWatch.10",
             CW10,
+            names::FILTER_SECURITY_GROUP_CHANGES,
             "Ensure a log metric filter and alarm exist for security group changes",
             &[SG_SH],
             SRC_SH,
@@ -371,6 +504,7 @@ pub static SECURITYHUB: Benchmark = Benchmark {
         row(
             "CloudWatch.11",
             CW11,
+            names::FILTER_NACL_CHANGES,
             "Ensure a log metric filter and alarm exist for changes to Network Access Control Lists (NACL)",
             &[NACL_SH],
             SRC_SH,
@@ -378,6 +512,7 @@ pub static SECURITYHUB: Benchmark = Benchmark {
         row(
             "CloudWatch.12",
             CW12,
+            names::FILTER_NETWORK_GATEWAY_CHANGES,
             "Ensure a log metric filter and alarm exist for changes to network gateways",
             &[GW_SH],
             SRC_SH,
@@ -385,6 +520,7 @@ pub static SECURITYHUB: Benchmark = Benchmark {
         row(
             "CloudWatch.13",
             CW13,
+            names::FILTER_ROUTE_TABLE_CHANGES,
             "Ensure a log metric filter and alarm exist for route table changes",
             &[ROUTE_SH, ROUTE_SH_EC2],
             "Security Hub user guide: the CIS form (cloudwatch-controls.md 2023-03) and the eventSource=ec2.amazonaws.com form the current page recommends",
@@ -392,6 +528,7 @@ pub static SECURITYHUB: Benchmark = Benchmark {
         row(
             "CloudWatch.14",
             CW14,
+            names::FILTER_VPC_CHANGES,
             "Ensure a log metric filter and alarm exist for VPC changes",
             &[VPC_SH],
             SRC_SH,
@@ -408,24 +545,123 @@ pub static CIS_1_4: Benchmark = Benchmark {
         row(
             "4.1",
             CW2,
+            names::FILTER_UNAUTHORIZED_API_CALLS,
             T_UNAUTH,
             &[UNAUTH_V13, UNAUTH_V14_AUDIT],
             SRC_V14,
         ),
-        row("4.2", CW3, T_NOMFA, &[NOMFA_CIS2, NOMFA_SH4], SRC_V14),
-        row("4.3", CW1, T_ROOT, &[ROOT_CIS], SRC_V14),
-        row("4.4", CW4, T_IAM, &[IAM_CIS], SRC_V14),
-        row("4.5", CW5, T_TRAIL, &[TRAIL_CIS], SRC_V14),
-        row("4.6", CW6, T_AUTHFAIL, &[AUTHFAIL_CIS], SRC_V14),
-        row("4.7", CW7, T_CMK, &[CMK_CIS], SRC_V14),
-        row("4.8", CW8, T_S3, &[S3_CIS], SRC_V14),
-        row("4.9", CW9, T_CONFIG, &[CONFIG_CIS], SRC_V14),
-        row("4.10", CW10, T_SG, &[SG_CIS], SRC_V14),
-        row("4.11", CW11, T_NACL, &[NACL_CIS], SRC_V14),
-        row("4.12", CW12, T_GW, &[GW_CIS], SRC_V14),
-        row("4.13", CW13, T_ROUTE, &[ROUTE_CIS], SRC_V14),
-        row("4.14", CW14, T_VPC, &[VPC_CIS], SRC_V14),
-        row("4.15", None, T_ORG, &[ORG_CIS], SRC_V14),
+        row(
+            "4.2",
+            CW3,
+            names::FILTER_CONSOLE_WITHOUT_MFA,
+            T_NOMFA,
+            &[NOMFA_CIS2, NOMFA_SH4],
+            SRC_V14,
+        ),
+        row(
+            "4.3",
+            CW1,
+            names::FILTER_ROOT_USAGE,
+            T_ROOT,
+            &[ROOT_CIS],
+            SRC_V14,
+        ),
+        row(
+            "4.4",
+            CW4,
+            names::FILTER_IAM_POLICY_CHANGES,
+            T_IAM,
+            &[IAM_CIS],
+            SRC_V14,
+        ),
+        row(
+            "4.5",
+            CW5,
+            names::FILTER_CLOUDTRAIL_CHANGES,
+            T_TRAIL,
+            &[TRAIL_CIS],
+            SRC_V14,
+        ),
+        row(
+            "4.6",
+            CW6,
+            names::FILTER_CONSOLE_AUTH_FAILURES,
+            T_AUTHFAIL,
+            &[AUTHFAIL_CIS],
+            SRC_V14,
+        ),
+        row(
+            "4.7",
+            CW7,
+            names::FILTER_CMK_DISABLED_OR_DELETED,
+            T_CMK,
+            &[CMK_CIS],
+            SRC_V14,
+        ),
+        row(
+            "4.8",
+            CW8,
+            names::FILTER_S3_BUCKET_POLICY_CHANGES,
+            T_S3,
+            &[S3_CIS],
+            SRC_V14,
+        ),
+        row(
+            "4.9",
+            CW9,
+            names::FILTER_CONFIG_CHANGES,
+            T_CONFIG,
+            &[CONFIG_CIS],
+            SRC_V14,
+        ),
+        row(
+            "4.10",
+            CW10,
+            names::FILTER_SECURITY_GROUP_CHANGES,
+            T_SG,
+            &[SG_CIS],
+            SRC_V14,
+        ),
+        row(
+            "4.11",
+            CW11,
+            names::FILTER_NACL_CHANGES,
+            T_NACL,
+            &[NACL_CIS],
+            SRC_V14,
+        ),
+        row(
+            "4.12",
+            CW12,
+            names::FILTER_NETWORK_GATEWAY_CHANGES,
+            T_GW,
+            &[GW_CIS],
+            SRC_V14,
+        ),
+        row(
+            "4.13",
+            CW13,
+            names::FILTER_ROUTE_TABLE_CHANGES,
+            T_ROUTE,
+            &[ROUTE_CIS],
+            SRC_V14,
+        ),
+        row(
+            "4.14",
+            CW14,
+            names::FILTER_VPC_CHANGES,
+            T_VPC,
+            &[VPC_CIS],
+            SRC_V14,
+        ),
+        row(
+            "4.15",
+            None,
+            names::FILTER_ORGANIZATIONS_CHANGES,
+            T_ORG,
+            &[ORG_CIS],
+            SRC_V14,
+        ),
     ],
 };
 
@@ -441,6 +677,7 @@ const fn v2_rows(
         row(
             "4.1",
             CW2,
+            names::FILTER_UNAUTHORIZED_API_CALLS,
             "Ensure unauthorized API calls are monitored",
             &[UNAUTH_V20],
             source,
@@ -448,6 +685,7 @@ const fn v2_rows(
         row(
             "4.2",
             CW3,
+            names::FILTER_CONSOLE_WITHOUT_MFA,
             "Ensure management console sign-in without MFA is monitored",
             &[NOMFA_CIS2, NOMFA_SH4],
             source,
@@ -455,6 +693,7 @@ const fn v2_rows(
         row(
             "4.3",
             CW1,
+            names::FILTER_ROOT_USAGE,
             "Ensure usage of the root account is monitored",
             &[ROOT_CIS],
             source,
@@ -462,6 +701,7 @@ const fn v2_rows(
         row(
             "4.4",
             CW4,
+            names::FILTER_IAM_POLICY_CHANGES,
             "Ensure IAM policy changes are monitored",
             &[IAM_CIS],
             source,
@@ -469,6 +709,7 @@ const fn v2_rows(
         row(
             "4.5",
             CW5,
+            names::FILTER_CLOUDTRAIL_CHANGES,
             "Ensure CloudTrail configuration changes are monitored",
             &[TRAIL_CIS],
             source,
@@ -476,6 +717,7 @@ const fn v2_rows(
         row(
             "4.6",
             CW6,
+            names::FILTER_CONSOLE_AUTH_FAILURES,
             "Ensure management console authentication failures are monitored",
             &[AUTHFAIL_CIS],
             source,
@@ -483,6 +725,7 @@ const fn v2_rows(
         row(
             "4.7",
             CW7,
+            names::FILTER_CMK_DISABLED_OR_DELETED,
             "Ensure disabling or scheduled deletion of customer created CMKs is monitored",
             &[CMK_CIS],
             source,
@@ -490,6 +733,7 @@ const fn v2_rows(
         row(
             "4.8",
             CW8,
+            names::FILTER_S3_BUCKET_POLICY_CHANGES,
             "Ensure S3 bucket policy changes are monitored",
             &[S3_CIS],
             source,
@@ -497,6 +741,7 @@ const fn v2_rows(
         row(
             "4.9",
             CW9,
+            names::FILTER_CONFIG_CHANGES,
             "Ensure AWS Config configuration changes are monitored",
             &[CONFIG_CIS],
             source,
@@ -504,6 +749,7 @@ const fn v2_rows(
         row(
             "4.10",
             CW10,
+            names::FILTER_SECURITY_GROUP_CHANGES,
             "Ensure security group changes are monitored",
             security_groups,
             source,
@@ -511,6 +757,7 @@ const fn v2_rows(
         row(
             "4.11",
             CW11,
+            names::FILTER_NACL_CHANGES,
             "Ensure Network Access Control Lists (NACL) changes are monitored",
             &[NACL_CIS],
             source,
@@ -518,6 +765,7 @@ const fn v2_rows(
         row(
             "4.12",
             CW12,
+            names::FILTER_NETWORK_GATEWAY_CHANGES,
             "Ensure changes to network gateways are monitored",
             &[GW_CIS],
             source,
@@ -525,6 +773,7 @@ const fn v2_rows(
         row(
             "4.13",
             CW13,
+            names::FILTER_ROUTE_TABLE_CHANGES,
             "Ensure route table changes are monitored",
             route_tables,
             source,
@@ -532,11 +781,19 @@ const fn v2_rows(
         row(
             "4.14",
             CW14,
+            names::FILTER_VPC_CHANGES,
             "Ensure VPC changes are monitored",
             &[VPC_CIS],
             source,
         ),
-        row("4.15", None, T_ORG, &[ORG_CIS], source),
+        row(
+            "4.15",
+            None,
+            names::FILTER_ORGANIZATIONS_CHANGES,
+            T_ORG,
+            &[ORG_CIS],
+            source,
+        ),
     ]
 }
 

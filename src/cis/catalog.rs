@@ -12,6 +12,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::names;
+
 /// How serious a failed control is, on Security Hub's scale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -122,6 +124,9 @@ impl fmt::Display for CheckKind {
 pub struct Control {
     /// The CIS v1.2.0 number, `"1.1"` to `"4.4"`.
     pub id: &'static str,
+    /// The check's stable, version-free name ([`super::names`]); not in any output.
+    #[serde(skip)]
+    pub name: &'static str,
     /// A short title.
     pub title: &'static str,
     /// Security Hub's severity (our own for manual controls).
@@ -145,6 +150,7 @@ pub struct Control {
 pub static CONTROLS: &[Control] = &[
     Control {
         id: "1.1",
+        name: names::IAM_AVOID_ROOT_USAGE,
         title: "Avoid the use of the root account",
         severity: Severity::Low,
         section: Section::Iam,
@@ -156,6 +162,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.2",
+        name: names::IAM_USER_MFA_CONSOLE,
         title: "Ensure MFA is enabled for every IAM user with a console password",
         severity: Severity::Medium,
         section: Section::Iam,
@@ -167,6 +174,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.3",
+        name: names::IAM_UNUSED_CREDENTIALS,
         title: "Ensure credentials unused for 90 days or more are disabled",
         severity: Severity::Medium,
         section: Section::Iam,
@@ -178,6 +186,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.4",
+        name: names::IAM_ACCESS_KEYS_ROTATED,
         title: "Ensure access keys are rotated every 90 days or less",
         severity: Severity::Medium,
         section: Section::Iam,
@@ -189,6 +198,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.5",
+        name: names::IAM_PASSWORD_UPPERCASE,
         title: "Ensure the IAM password policy requires an uppercase letter",
         severity: Severity::Medium,
         section: Section::Iam,
@@ -200,6 +210,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.6",
+        name: names::IAM_PASSWORD_LOWERCASE,
         title: "Ensure the IAM password policy requires a lowercase letter",
         severity: Severity::Medium,
         section: Section::Iam,
@@ -211,6 +222,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.7",
+        name: names::IAM_PASSWORD_SYMBOL,
         title: "Ensure the IAM password policy requires a symbol",
         severity: Severity::Medium,
         section: Section::Iam,
@@ -222,6 +234,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.8",
+        name: names::IAM_PASSWORD_NUMBER,
         title: "Ensure the IAM password policy requires a number",
         severity: Severity::Medium,
         section: Section::Iam,
@@ -233,6 +246,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.9",
+        name: names::IAM_PASSWORD_LENGTH,
         title: "Ensure the IAM password policy requires a minimum length of 14",
         severity: Severity::Medium,
         section: Section::Iam,
@@ -244,6 +258,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.10",
+        name: names::IAM_PASSWORD_REUSE,
         title: "Ensure the IAM password policy prevents password reuse",
         severity: Severity::Low,
         section: Section::Iam,
@@ -255,6 +270,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.11",
+        name: names::IAM_PASSWORD_MAX_AGE,
         title: "Ensure the IAM password policy expires passwords within 90 days",
         severity: Severity::Low,
         section: Section::Iam,
@@ -266,6 +282,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.12",
+        name: names::IAM_NO_ROOT_ACCESS_KEY,
         title: "Ensure no root account access key exists",
         severity: Severity::Critical,
         section: Section::Iam,
@@ -277,6 +294,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.13",
+        name: names::IAM_ROOT_MFA,
         title: "Ensure MFA is enabled for the root account",
         severity: Severity::Critical,
         section: Section::Iam,
@@ -288,6 +306,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.14",
+        name: names::IAM_ROOT_HARDWARE_MFA,
         title: "Ensure hardware MFA is enabled for the root account",
         severity: Severity::Critical,
         section: Section::Iam,
@@ -299,6 +318,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.15",
+        name: names::ACCOUNT_SECURITY_QUESTIONS,
         title: "Ensure security questions are registered in the AWS account",
         severity: Severity::Low,
         section: Section::Iam,
@@ -310,6 +330,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.16",
+        name: names::IAM_POLICIES_ON_GROUPS_OR_ROLES,
         title: "Ensure IAM policies are attached only to groups or roles",
         severity: Severity::Low,
         section: Section::Iam,
@@ -321,6 +342,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.17",
+        name: names::ACCOUNT_CONTACT_DETAILS,
         title: "Maintain current contact details",
         severity: Severity::Low,
         section: Section::Iam,
@@ -332,6 +354,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.18",
+        name: names::ACCOUNT_SECURITY_CONTACT,
         title: "Ensure security contact information is registered",
         severity: Severity::Low,
         section: Section::Iam,
@@ -343,6 +366,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.19",
+        name: names::EC2_INSTANCE_ROLES,
         title: "Ensure IAM instance roles are used for AWS resource access from instances",
         severity: Severity::Medium,
         section: Section::Iam,
@@ -354,6 +378,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.20",
+        name: names::IAM_SUPPORT_ROLE,
         title: "Ensure a support role exists to manage incidents with AWS Support",
         severity: Severity::Low,
         section: Section::Iam,
@@ -365,6 +390,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.21",
+        name: names::IAM_NO_INITIAL_ACCESS_KEYS,
         title: "Do not set up access keys during initial user setup for IAM users with a console password",
         severity: Severity::Medium,
         section: Section::Iam,
@@ -376,6 +402,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "1.22",
+        name: names::IAM_NO_FULL_ADMIN_POLICIES,
         title: "Ensure no IAM policy grants full \"*:*\" administrative privileges",
         severity: Severity::High,
         section: Section::Iam,
@@ -387,6 +414,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "2.1",
+        name: names::CLOUDTRAIL_MULTI_REGION,
         title: "Ensure CloudTrail is enabled in all regions",
         severity: Severity::Critical,
         section: Section::Logging,
@@ -398,6 +426,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "2.2",
+        name: names::CLOUDTRAIL_LOG_FILE_VALIDATION,
         title: "Ensure CloudTrail log file validation is enabled",
         severity: Severity::Low,
         section: Section::Logging,
@@ -409,6 +438,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "2.3",
+        name: names::CLOUDTRAIL_BUCKET_NOT_PUBLIC,
         title: "Ensure the S3 bucket used for CloudTrail logs is not publicly accessible",
         severity: Severity::Critical,
         section: Section::Logging,
@@ -420,6 +450,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "2.4",
+        name: names::CLOUDTRAIL_CLOUDWATCH_LOGS,
         title: "Ensure CloudTrail trails are integrated with CloudWatch Logs",
         severity: Severity::Low,
         section: Section::Logging,
@@ -431,6 +462,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "2.5",
+        name: names::CONFIG_ENABLED,
         title: "Ensure AWS Config is enabled",
         severity: Severity::Medium,
         section: Section::Logging,
@@ -442,6 +474,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "2.6",
+        name: names::CLOUDTRAIL_BUCKET_LOGGING,
         title: "Ensure S3 access logging is enabled on the CloudTrail bucket",
         severity: Severity::Low,
         section: Section::Logging,
@@ -453,6 +486,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "2.7",
+        name: names::CLOUDTRAIL_KMS_ENCRYPTION,
         title: "Ensure CloudTrail logs are encrypted at rest using KMS keys",
         severity: Severity::Medium,
         section: Section::Logging,
@@ -464,6 +498,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "2.8",
+        name: names::KMS_ROTATION,
         title: "Ensure rotation for customer-created CMKs is enabled",
         severity: Severity::Medium,
         section: Section::Logging,
@@ -475,6 +510,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "2.9",
+        name: names::VPC_FLOW_LOGS,
         title: "Ensure VPC flow logging is enabled in all VPCs",
         severity: Severity::Medium,
         section: Section::Logging,
@@ -486,6 +522,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "3.1",
+        name: names::FILTER_UNAUTHORIZED_API_CALLS,
         title: "Ensure a log metric filter and alarm exist for unauthorized API calls",
         severity: Severity::Low,
         section: Section::Monitoring,
@@ -497,6 +534,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "3.2",
+        name: names::FILTER_CONSOLE_WITHOUT_MFA,
         title: "Ensure a log metric filter and alarm exist for console sign-in without MFA",
         severity: Severity::Low,
         section: Section::Monitoring,
@@ -508,6 +546,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "3.3",
+        name: names::FILTER_ROOT_USAGE,
         title: "Ensure a log metric filter and alarm exist for usage of the root account",
         severity: Severity::Low,
         section: Section::Monitoring,
@@ -519,6 +558,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "3.4",
+        name: names::FILTER_IAM_POLICY_CHANGES,
         title: "Ensure a log metric filter and alarm exist for IAM policy changes",
         severity: Severity::Low,
         section: Section::Monitoring,
@@ -530,6 +570,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "3.5",
+        name: names::FILTER_CLOUDTRAIL_CHANGES,
         title: "Ensure a log metric filter and alarm exist for CloudTrail configuration changes",
         severity: Severity::Low,
         section: Section::Monitoring,
@@ -541,6 +582,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "3.6",
+        name: names::FILTER_CONSOLE_AUTH_FAILURES,
         title: "Ensure a log metric filter and alarm exist for console authentication failures",
         severity: Severity::Low,
         section: Section::Monitoring,
@@ -552,6 +594,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "3.7",
+        name: names::FILTER_CMK_DISABLED_OR_DELETED,
         title: "Ensure a log metric filter and alarm exist for disabling or scheduled deletion of customer-created CMKs",
         severity: Severity::Low,
         section: Section::Monitoring,
@@ -563,6 +606,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "3.8",
+        name: names::FILTER_S3_BUCKET_POLICY_CHANGES,
         title: "Ensure a log metric filter and alarm exist for S3 bucket policy changes",
         severity: Severity::Low,
         section: Section::Monitoring,
@@ -574,6 +618,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "3.9",
+        name: names::FILTER_CONFIG_CHANGES,
         title: "Ensure a log metric filter and alarm exist for AWS Config configuration changes",
         severity: Severity::Low,
         section: Section::Monitoring,
@@ -585,6 +630,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "3.10",
+        name: names::FILTER_SECURITY_GROUP_CHANGES,
         title: "Ensure a log metric filter and alarm exist for security group changes",
         severity: Severity::Low,
         section: Section::Monitoring,
@@ -596,6 +642,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "3.11",
+        name: names::FILTER_NACL_CHANGES,
         title: "Ensure a log metric filter and alarm exist for changes to network ACLs",
         severity: Severity::Low,
         section: Section::Monitoring,
@@ -607,6 +654,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "3.12",
+        name: names::FILTER_NETWORK_GATEWAY_CHANGES,
         title: "Ensure a log metric filter and alarm exist for changes to network gateways",
         severity: Severity::Low,
         section: Section::Monitoring,
@@ -618,6 +666,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "3.13",
+        name: names::FILTER_ROUTE_TABLE_CHANGES,
         title: "Ensure a log metric filter and alarm exist for route table changes",
         severity: Severity::Low,
         section: Section::Monitoring,
@@ -629,6 +678,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "3.14",
+        name: names::FILTER_VPC_CHANGES,
         title: "Ensure a log metric filter and alarm exist for VPC changes",
         severity: Severity::Low,
         section: Section::Monitoring,
@@ -640,6 +690,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "4.1",
+        name: names::EC2_NO_WORLD_SSH,
         title: "Ensure no security group allows ingress from 0.0.0.0/0 to port 22",
         severity: Severity::High,
         section: Section::Networking,
@@ -651,6 +702,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "4.2",
+        name: names::EC2_NO_WORLD_RDP,
         title: "Ensure no security group allows ingress from 0.0.0.0/0 to port 3389",
         severity: Severity::High,
         section: Section::Networking,
@@ -662,6 +714,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "4.3",
+        name: names::EC2_DEFAULT_GROUP_CLOSED,
         title: "Ensure the default security group of every VPC restricts all traffic",
         severity: Severity::High,
         section: Section::Networking,
@@ -673,6 +726,7 @@ pub static CONTROLS: &[Control] = &[
     },
     Control {
         id: "4.4",
+        name: names::VPC_PEERING_LEAST_ACCESS,
         title: "Ensure routing tables for VPC peering are least access",
         severity: Severity::Medium,
         section: Section::Networking,

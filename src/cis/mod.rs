@@ -15,9 +15,12 @@
 mod patterns;
 pub mod benchmarks;
 pub mod catalog;
+pub mod names;
 pub mod verdict;
 
-pub use benchmarks::{BENCHMARKS, Benchmark, DEFAULT_BENCHMARK, PatternRow, benchmark};
+pub use benchmarks::{
+    BENCHMARKS, Benchmark, DEFAULT_BENCHMARK, PatternRow, benchmark, benchmark_names,
+};
 pub use catalog::{CONTROLS, CheckKind, Control, Section, Severity, control};
 pub use verdict::{
     CLOSE_SCORE, Candidate, Change, Classification, Comparison, Difference, MatchMode, Verdict,

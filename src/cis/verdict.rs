@@ -1781,6 +1781,7 @@ mod tests {
         rows: &[PatternRow {
             control: "x.1",
             securityhub_id: None,
+            check: "custom_trail_changes",
             title: "Trail changes",
             canonical: &[
                 "{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) }",

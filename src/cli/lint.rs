@@ -65,9 +65,11 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = LintFormat::Human)]
     format: LintFormat,
-    /// Benchmark whose canonical patterns are the reference:
-    /// cis-1.2, securityhub, cis-1.4, cis-2.0, cis-3.0, cis-5.0.
-    #[arg(long, default_value = cis::DEFAULT_BENCHMARK, value_name = "NAME")]
+    // The help lists the benchmarks of the registry.
+    #[arg(long, default_value = cis::DEFAULT_BENCHMARK, value_name = "NAME", help = format!(
+        "Benchmark whose canonical patterns are the reference: {}",
+        cis::benchmark_names(false)
+    ))]
     benchmark: String,
     /// Which verdicts pass: `strict` (only exact, as Security Hub) or
     /// `normalized` (exact and logically equivalent).

@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{EXIT_FAIL, EXIT_OK, UsageError, colour_enabled, out, usage_error};
-use crate::audit::{self, Procedure, Snapshot, snapshot::MAX_SNAPSHOT_BYTES};
+use crate::audit::{self, Procedure, Snapshot};
 use crate::cis::{self, Control, MatchMode};
 use crate::report::audit::Format;
+use crate::snapshot::MAX_SNAPSHOT_BYTES;
 
 /// Audit an AWS account against the CIS AWS Foundations Benchmark v1.2.0.
 #[derive(Debug, Args)]
@@ -52,9 +53,11 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE")]
     snapshot: Option<PathBuf>,
 
-    /// The benchmark whose canonical metric-filter patterns apply: cis-1.2 (default),
-    /// securityhub, cis-1.4, cis-2.0, cis-3.0, cis-5.0.
-    #[arg(long, value_name = "NAME", default_value = cis::DEFAULT_BENCHMARK)]
+    // The help lists the benchmarks of the registry.
+    #[arg(long, value_name = "NAME", default_value = cis::DEFAULT_BENCHMARK, help = format!(
+        "The benchmark whose canonical metric-filter patterns apply: {}",
+        cis::benchmark_names(true)
+    ))]
     benchmark: String,
 
     /// Which filter verdicts pass: `strict` (exact tokens only, as Security Hub) or
