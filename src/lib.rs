@@ -7,6 +7,9 @@
 //!   printers. Pure.
 //! - [`matcher`]: evaluate patterns against log events with CloudWatch Logs
 //!   semantics (JSON, space-delimited, terms, regex). Pure.
+//! - [`semantics`]: the relation of two patterns (equivalent, narrower,
+//!   broader, overlapping, disjoint, never) with witness events the matcher
+//!   confirms. Pure.
 //! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
 //! - [`audit`]: the account [`audit::Snapshot`] and the CIS checks over it. Pure.
 //! - [`lint`]: filter patterns in Terraform and CloudFormation, extracted with exact positions and checked. Pure.
@@ -21,6 +24,7 @@ pub mod lint;
 pub mod matcher;
 pub mod pattern;
 pub mod report;
+pub mod semantics;
 
 #[cfg(feature = "aws")]
 pub mod aws;

@@ -36,6 +36,8 @@ mod cis;
 mod matcher;
 #[path = "it/pattern_props.rs"]
 mod pattern_props;
+#[path = "it/semantics.rs"]
+mod semantics;
 
 #[cfg(feature = "aws")]
 #[path = "it/e2e.rs"]
