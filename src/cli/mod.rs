@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
 mod check;
 #[cfg(feature = "aws")]
 pub mod collect;
+mod compare;
 mod controls;
 mod lint;
 mod pattern_cmds;
@@ -52,6 +53,7 @@ enum Command {
     Parse(pattern_cmds::ParseArgs),
     Fmt(pattern_cmds::FmtArgs),
     Check(check::CheckArgs),
+    Compare(compare::CompareArgs),
     Controls(controls::ControlsArgs),
     Test(test_cmd::TestArgs),
     Replay(replay::ReplayArgs),
@@ -70,6 +72,7 @@ pub fn main() -> ExitCode {
         Command::Parse(args) => pattern_cmds::parse(args),
         Command::Fmt(args) => pattern_cmds::fmt(args),
         Command::Check(args) => check::check(args),
+        Command::Compare(args) => compare::run(args),
         Command::Controls(args) => controls::controls(args),
         Command::Test(args) => test_cmd::run(args),
         Command::Replay(args) => replay::run(args),

@@ -1,6 +1,6 @@
 //! The semantic comparison of patterns (`cis_filters::semantics`):
 //! property tests against brute force over a generated event universe, the
-//! named cases of the CIS history.
+//! named cases of the CIS history, and the `compare` command.
 
 use std::sync::OnceLock;
 
@@ -474,4 +474,39 @@ fn term_set_containment() {
         relation("\"ERROR 500\"", "ERROR").relation,
         Relation::Narrower
     );
+}
+
+// ---------------------------------------------------------------------------
+// `cis-filters compare`.
+
+#[cfg(feature = "cli")]
+mod cli {
+    use crate::common::{code, run, stdout};
+
+    #[test]
+    fn exit_codes() {
+        let eq = run(&["compare", r#"{ $.a = "x" }"#, "{ $.a = x }"], "");
+        assert_eq!(code(&eq), 0, "{}", stdout(&eq));
+        let narrower = run(&["compare", "ERROR -DEBUG", "ERROR"], "");
+        assert_eq!(code(&narrower), 1);
+        let invalid = run(&["compare", "{ $.a == 1 }", "ERROR"], "");
+        assert_eq!(code(&invalid), 2);
+    }
+
+    #[test]
+    fn text_and_json() {
+        let args = [
+            "compare",
+            r#"{($.eventName="ConsoleLogin") && ($.additionalEventData.MFAUsed !="Yes")}"#,
+            r#"{($.eventName="ConsoleLogin") && ($.additionalEventData.MFAUsed !="Yes" || $.additionalEventData.MFAUsed NOT EXISTS)}"#,
+        ];
+        insta::assert_snapshot!("compare_text_narrower", stdout(&run(&args, "")));
+        let mut json = args.to_vec();
+        json.extend(["--format", "json"]);
+        let out = stdout(&run(&json, ""));
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["relation"], "narrower");
+        assert_eq!(v["only_b"]["event"], r#"{"eventName":"ConsoleLogin"}"#);
+        assert!(v["only_a"].is_null());
+    }
 }
