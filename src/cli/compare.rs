@@ -142,3 +142,64 @@ pub fn comparison_json(a: &str, b: &str, c: &Comparison) -> Value {
         "reason": c.reason,
     })
 }
+
+/// The relation of a checked pattern to the canonical pattern it was
+/// compared with (`None` when there is nothing to compare: an invalid
+/// pattern, or no canonical pattern).
+pub fn relation_to_canonical(pattern: &str, canonical: &str) -> Option<Comparison> {
+    if canonical.is_empty() {
+        return None;
+    }
+    compare(pattern, canonical).ok()
+}
+
+/// `check`'s lines for the relation: what the pattern misses and what it
+/// matches beyond the canonical pattern, each with an event.
+pub fn relation_lines(c: &Comparison) -> Vec<String> {
+    let first = match c.relation {
+        Relation::Equivalent => {
+            "equivalent: matches exactly the events the canonical pattern matches".to_owned()
+        }
+        Relation::Narrower | Relation::Broader | Relation::Overlapping | Relation::Disjoint => {
+            c.relation.to_string()
+        }
+        Relation::Never => match c.a_matches_nothing {
+            Some(true) => "never: the pattern matches no event at all".to_owned(),
+            _ => "never: the canonical pattern matches no event at all".to_owned(),
+        },
+        Relation::Unknown => format!("unknown: {}", c.reason.as_deref().unwrap_or("not decided")),
+    };
+    let mut parts = Vec::new();
+    if let Some(e) = &c.only_b {
+        parts.push(format!("misses events such as {e}"));
+    }
+    if let Some(e) = &c.only_a {
+        parts.push(format!("also matches events such as {e}"));
+    }
+    let mut out = Vec::new();
+    let mut parts = parts.into_iter();
+    match parts.next() {
+        Some(p) if c.relation != Relation::Never => {
+            out.push(format!("relation    {first}: {p}"));
+            out.extend(parts.map(|p| format!("            and {p}")));
+        }
+        _ => out.push(format!("relation    {first}")),
+    }
+    out
+}
+
+/// `check`'s JSON for the relation (docs/check.md): `null` when there is
+/// nothing to compare.
+pub fn relation_json(c: Option<&Comparison>) -> Value {
+    let Some(c) = c else { return Value::Null };
+    let event = |w: &Option<String>| match w {
+        Some(e) => json!({ "event": e }),
+        None => Value::Null,
+    };
+    json!({
+        "relation": c.relation,
+        "only_pattern": event(&c.only_a),
+        "only_canonical": event(&c.only_b),
+        "reason": c.reason,
+    })
+}
