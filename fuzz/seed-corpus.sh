@@ -49,3 +49,18 @@ for dir in ../tests/data/lint ../../shared/corpus/iac; do
   done
 done
 echo "$out: $(find "$out" -type f | wc -l) files"
+
+# The semantics target reads two patterns, one per line: seed it with each
+# valid grammar pattern (and the seeds) paired with the next one.
+out="corpus/semantics"
+mkdir -p "$out"
+prev=""
+for f in ../grammar/corpus/valid/*.pattern seeds/*.pattern; do
+  [ -f "$f" ] || continue
+  cur="$(strip_one_newline "$f" | tr '\n' ' ')"
+  if [ -n "$prev" ]; then
+    printf '%s\n%s' "$prev" "$cur" > "$out/seed-$(basename "$f")"
+  fi
+  prev="$cur"
+done
+echo "$out: $(find "$out" -type f | wc -l) files"

@@ -3,3 +3,4 @@
 //! the checks that found it.
 
 pub mod properties;
+pub mod semantics;

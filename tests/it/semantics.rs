@@ -11,6 +11,9 @@ use cis_filters::matcher::Matcher;
 use cis_filters::pattern::normalize;
 use cis_filters::semantics::{Comparison, Relation, compare};
 
+#[path = "../../fuzz/src/semantics.rs"]
+mod fuzz_props;
+
 // ---------------------------------------------------------------------------
 // Brute force.
 
@@ -400,6 +403,35 @@ fn every_pair_of_cis_versions() {
         }
     }
     insta::assert_snapshot!("cis_version_pairs", lines.join("\n"));
+}
+
+/// The fuzz target's properties hold on every pair of canonical patterns of
+/// one control, and on the patterns of the grammar corpus paired in order.
+#[test]
+fn fuzz_properties_on_cis_pairs_and_the_corpus() {
+    for (_, forms) in cis_forms() {
+        for (_, a) in &forms {
+            for (_, b) in &forms {
+                fuzz_props::check_semantics(&format!("{a}\n{b}"));
+            }
+        }
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("grammar/corpus/valid");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| {
+            let t = std::fs::read_to_string(f).unwrap();
+            t.strip_suffix('\n').unwrap_or(&t).replace('\n', " ")
+        })
+        .collect();
+    for w in texts.windows(2) {
+        fuzz_props::check_semantics(&format!("{}\n{}", w[0], w[1]));
+    }
 }
 
 fn relation(a: &str, b: &str) -> Comparison {
