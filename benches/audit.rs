@@ -21,7 +21,7 @@
 use std::time::{Duration, Instant};
 
 use cis_filters::audit::snapshot::*;
-use cis_filters::audit::{Options, run};
+use cis_filters::audit::{Options, Procedure, run};
 use cis_filters::cis::{MatchMode, benchmark};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
@@ -151,7 +151,7 @@ fn unit(template: &Snapshot, u: usize, s: &mut Snapshot) {
                 metric_name: Some(format!("Metric{n}")),
                 namespace: Some(format!("App/Unit{u}")),
                 statistic: Some("Sum".into()),
-                actions_enabled: true,
+                actions_enabled: Some(true),
                 alarm_actions: vec![topic_arn(n % TOPICS)],
                 ok_actions: vec![],
                 insufficient_data_actions: vec![],
@@ -251,6 +251,7 @@ fn opts() -> Options<'static> {
         benchmark: benchmark("cis-1.2").unwrap(),
         mode: MatchMode::Normalized,
         controls: None,
+        procedure: Procedure::SecurityHub,
     }
 }
 

@@ -90,7 +90,7 @@ fn cloudtrail(n: usize) -> String {
 
 fn bench(c: &mut Criterion) {
     let file = cloudtrail(5000);
-    let (_, events) = input::split(&file);
+    let (_, events) = input::split(&file).unwrap();
     let messages: Vec<&str> = events.iter().map(|e| e.message).collect();
     let bytes: usize = messages.iter().map(|m| m.len()).sum();
     let bench = benchmarks::benchmark("cis-1.2").unwrap();
@@ -132,7 +132,7 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.bench_function("split_file", |b| {
-        b.iter(|| input::split(black_box(&file)).1.len())
+        b.iter(|| input::split(black_box(&file)).unwrap().1.len())
     });
     g.finish();
     eprintln!("events: {}, bytes: {bytes}", messages.len());

@@ -6,7 +6,11 @@
 //! - `canonical_set/*`: the whole set in one iteration, as bytes per second
 //!   (targets on one core: parse ≥ 100 MB/s, parse + normalise ≥ 50 MB/s);
 //! - `limits/*`: a pattern of exactly 1024 bytes (the service's maximum) and
-//!   the deepest nesting the parser accepts.
+//!   the deepest nesting the parser accepts;
+//! - `batch/*`: the `parse --batch` engine over 2,000 lines of the generated
+//!   corpus (`benches/support/batch_corpus.rs`, ~195 bytes a line, 5%
+//!   invalid), input in memory, output discarded: `default` (without the
+//!   trees, target ≥ 50 MB/s end to end) and `ast`.
 //!
 //! Run with `cargo bench --no-default-features --bench pattern`.
 
@@ -14,7 +18,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use cis_filters::pattern::error::{MAX_NESTING, MAX_PATTERN_CHARS};
-use cis_filters::pattern::{Normal, normalize, parse};
+use cis_filters::pattern::{Normal, batch, normalize, parse};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 /// The Security Hub strings, byte for byte as the Security Hub user guide
@@ -192,9 +196,26 @@ fn limits(c: &mut Criterion) {
     g.finish();
 }
 
+#[path = "support/batch_corpus.rs"]
+mod batch_corpus;
+
+fn batch_path(c: &mut Criterion) {
+    let corpus = batch_corpus::generate(2_000, 1);
+    let mut g = c.benchmark_group("batch");
+    g.throughput(Throughput::Bytes(corpus.len() as u64));
+    for (id, ast) in [("default", false), ("ast", true)] {
+        g.bench_function(id, |b| {
+            b.iter(|| {
+                batch::run(black_box(corpus.as_bytes()), std::io::sink(), ast).map(|s| s.lines)
+            })
+        });
+    }
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = canonical, limits
+    targets = canonical, limits, batch_path
 }
 criterion_main!(benches);

@@ -38,16 +38,38 @@ for target in parse roundtrip normalize verdict; do
   echo "$out: $(find "$out" -type f | wc -l) files"
 done
 
-# The lint target reads files, not patterns: seed it with the lint fixtures
-# and the shared IaC corpus, each file on its own.
-out="corpus/lint"
-mkdir -p "$out"
-for dir in ../tests/data/lint ../../shared/corpus/iac; do
-  [ -d "$dir" ] || continue
-  find "$dir" -type f ! -name '*.md' | while read -r f; do
-    cp "$f" "$out/seed-$(echo "$f" | tr '/' '_' | tr -d '.')"
+# The lint, yaml and terraform targets read files, not patterns: seed them
+# with the lint fixtures (and the shared IaC corpus when it is beside the
+# repository), each file on its own; yaml takes the templates, terraform
+# the .tf files.
+for target in lint yaml terraform; do
+  out="corpus/$target"
+  mkdir -p "$out"
+  case "$target" in
+    yaml) names=(-name '*.yaml' -o -name '*.yml' -o -name '*.json' -o -name '*.template') ;;
+    terraform) names=(-name '*.tf') ;;
+    *) names=(-name '*') ;;
+  esac
+  for dir in ../tests/data/lint ../tests/data/lint_limits ../../shared/corpus/iac; do
+    [ -d "$dir" ] || continue
+    find "$dir" -type f ! -name '*.md' \( "${names[@]}" \) | while read -r f; do
+      cp "$f" "$out/seed-$(echo "$f" | tr '/' '_' | tr -d '.')"
+    done
   done
+  echo "$out: $(find "$out" -type f | wc -l) files"
 done
+
+# The input target reads a read-size byte, then a log file: seed it with the
+# CloudTrail samples and a few layouts.
+out="corpus/input"
+mkdir -p "$out"
+for f in ../tests/data/cloudtrail/*/*.json; do
+  [ -f "$f" ] || continue
+  { printf '\007'; cat "$f"; } > "$out/seed-$(echo "$f" | tr '/' '_' | tr -d '.')"
+done
+printf '\003{"a":1}\n{"a":2}\r\n\nplain text\n' > "$out/seed-lines"
+printf '\005[{"a":1}, "x", 3]' > "$out/seed-array"
+printf '\001{"Records":[{"a":1}]}\n{"Records":[{"a":2}]}' > "$out/seed-concatenated"
 echo "$out: $(find "$out" -type f | wc -l) files"
 
 # The semantics target reads two patterns, one per line: seed it with each

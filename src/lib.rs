@@ -14,9 +14,10 @@
 //! - [`audit`]: the account [`audit::Snapshot`] and the CIS checks over it. Pure.
 //! - [`lint`]: filter patterns in Terraform and CloudFormation, extracted with exact positions and checked. Pure.
 //! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
-//! - `aws` (feature `aws`): the only network code; collects a snapshot of an
-//!   account with the AWS SDK.
-//! - `cli` (feature `cli`): the `cis-filters` command line.
+//! - `aws` (feature `aws`, off by default): the only network code; collects a
+//!   snapshot of an account with the AWS SDK. It does not need `cli`: a
+//!   library user takes `default-features = false, features = ["aws"]`.
+//! - `cli` (feature `cli`, the default): the `cis-filters` command line.
 
 pub mod audit;
 pub mod cis;

@@ -1,7 +1,7 @@
 //! The one integration-test binary: CLI tests on the real binary and
 //! data-driven tests over `grammar/corpus`. Each area has its own module
 //! under `tests/it/`. Modules that run the binary need the `cli` feature;
-//! the end-to-end tests against moto need `aws`.
+//! the end-to-end tests against moto need `aws` too.
 
 // Test code may panic: a panic is a failed test.
 #![allow(
@@ -28,9 +28,15 @@ mod pattern_cli;
 #[cfg(feature = "cli")]
 #[path = "it/audit.rs"]
 mod audit;
+#[cfg(all(feature = "cli", unix))]
+#[path = "it/bounded.rs"]
+mod bounded;
 #[cfg(feature = "cli")]
 #[path = "it/cis.rs"]
 mod cis;
+#[cfg(all(feature = "cli", unix))]
+#[path = "it/escape.rs"]
+mod escape;
 #[cfg(feature = "cli")]
 #[path = "it/matcher.rs"]
 mod matcher;
@@ -39,6 +45,10 @@ mod pattern_props;
 #[path = "it/semantics.rs"]
 mod semantics;
 
-#[cfg(feature = "aws")]
+#[cfg(all(feature = "cli", feature = "aws"))]
 #[path = "it/e2e.rs"]
 mod e2e;
+
+#[cfg(feature = "cli")]
+#[path = "it/packaging.rs"]
+mod packaging;

@@ -102,6 +102,12 @@ pub fn check_roundtrip(text: &str) {
 pub fn check_normalize(text: &str) {
     let Ok(ast) = check_parse(text) else { return };
     let normal = Normal::from_ast(&ast);
+    assert_eq!(
+        Normal::from_ast_owned(ast.clone()),
+        normal,
+        "the normal form taken from the tree of {text:?} differs"
+    );
+    assert_eq!(normal.canonical(), normal.to_string());
     let canonical = check_canonical_text(text, &normal);
     if let Some(canonical) = canonical {
         assert_eq!(
@@ -217,6 +223,76 @@ pub fn check_verdict(text: &str) {
 /// The files a lint fuzz input stands for, in order: parts of the input
 /// separated by this line.
 pub const LINT_FILE_SEPARATOR: &[u8] = b"\n--8<--\n";
+
+/// Parse `text` as YAML; decode every scalar with its map (each mapped
+/// span inside the text); extract it as a CloudFormation template.
+pub fn check_yaml(text: &str) {
+    use cis_filters::lint::cfn;
+    use cis_filters::lint::yaml::{self, Node};
+    if let Ok(Some(root)) = yaml::parse(text) {
+        let mut stack = vec![&root];
+        while let Some(n) = stack.pop() {
+            match n {
+                Node::Scalar(s) => {
+                    let t = yaml::scalar_text(s, text, 0, 0);
+                    assert_eq!(t.as_str(), s.value);
+                    if let Some(span) = t.source_span(0..t.as_str().len()) {
+                        assert!(span.range.start <= span.range.end, "{span:?}");
+                        assert!(span.range.end <= text.len(), "{span:?} past {}", text.len());
+                    }
+                }
+                Node::Seq { items, .. } => stack.extend(items),
+                Node::Map { entries, .. } => {
+                    for (k, v) in entries {
+                        stack.push(k);
+                        stack.push(v);
+                    }
+                }
+            }
+        }
+    }
+    let unit = cfn::extract_template(cfn::Doc {
+        id: 0,
+        text,
+        base: 0,
+        json: text.trim_start().starts_with('{'),
+    });
+    for f in &unit.filters {
+        assert!(f.anchor.range.end <= text.len(), "{:?}", f.anchor);
+    }
+}
+
+/// Evaluate a Terraform module (and, after [`LINT_FILE_SEPARATOR`], a
+/// module it may call as `./m`) through the linter: no panic, and every
+/// location inside its file.
+pub fn check_terraform(data: &[u8]) {
+    use cis_filters::lint::terraform::{TfFile, extract_module};
+    let (main, child) = match data
+        .windows(LINT_FILE_SEPARATOR.len())
+        .position(|w| w == LINT_FILE_SEPARATOR)
+    {
+        Some(p) => (&data[..p], &data[p + LINT_FILE_SEPARATOR.len()..]),
+        None => (data, &[][..]),
+    };
+    let (Ok(main), Ok(child)) = (std::str::from_utf8(main), std::str::from_utf8(child)) else {
+        return;
+    };
+    let unit = extract_module(&[TfFile {
+        id: 0,
+        text: main,
+        base: 0,
+        is_override: false,
+    }]);
+    for f in &unit.filters {
+        assert!(f.anchor.range.end <= main.len(), "{:?}", f.anchor);
+    }
+    if !child.is_empty() {
+        let mut input = main.as_bytes().to_vec();
+        input.extend_from_slice(LINT_FILE_SEPARATOR);
+        input.extend_from_slice(child.as_bytes());
+        check_lint(&input);
+    }
+}
 
 /// Names for the parts of a lint fuzz input: a module, a module it may
 /// call (`./m`), a CloudFormation template and a Terraform JSON file.

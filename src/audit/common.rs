@@ -1,6 +1,8 @@
 //! Helpers the checks share: resource names, ARN parts, ages.
 
-use super::finding::{Finding, ResourceType, Status};
+use serde_json::Value;
+
+use super::finding::{DATA_NOT_AVAILABLE, Finding, ResourceType, Status};
 use super::snapshot::{Collected, Snapshot, Timestamp};
 
 /// Security Hub's resource id of an account: `AWS::::Account:123456789012`.
@@ -30,6 +32,21 @@ pub fn readable<'a, T>(
             None
         }
     }
+}
+
+/// For a check over the regions: the NOT_AVAILABLE finding when the
+/// snapshot covers no region at all. Nothing was read, so an empty result
+/// would be a gap, not the fact "no resource".
+pub fn no_regions(s: &Snapshot) -> Option<Finding> {
+    s.regions.is_empty().then(|| {
+        account_finding(
+            s,
+            None,
+            Status::NotAvailable,
+            DATA_NOT_AVAILABLE,
+            "the snapshot covers no region, so nothing regional was read",
+        )
+    })
 }
 
 /// An account-level finding (optionally for one region).
@@ -120,6 +137,33 @@ impl<'a> LogGroupRef<'a> {
             account: a.account,
             name,
         })
+    }
+}
+
+/// A JSON value that may be one item or a list of them, as a list.
+pub fn one_or_many(v: Option<&Value>) -> Vec<&Value> {
+    match v {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v) => vec![v],
+        None => Vec::new(),
+    }
+}
+
+/// The statements of an IAM or S3 policy document, which may arrive as JSON
+/// or as its text. `Err` says why it is not a policy document.
+pub fn policy_statements(doc: &Value) -> Result<Vec<Value>, String> {
+    let parsed;
+    let doc = match doc {
+        Value::String(text) => {
+            parsed = serde_json::from_str::<Value>(text)
+                .map_err(|e| format!("the policy document is not JSON: {e}"))?;
+            &parsed
+        }
+        d => d,
+    };
+    match doc.get("Statement") {
+        Some(st) => Ok(one_or_many(Some(st)).into_iter().cloned().collect()),
+        None => Err("the policy document has no Statement".to_owned()),
     }
 }
 

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::common::{account_finding, age_days, older_than_90_days};
+use super::common::{
+    account_finding, age_days, older_than_90_days, one_or_many, policy_statements,
+};
 use super::finding::{Finding, ResourceType, Status};
 use super::snapshot::{CredentialReport, PasswordPolicy, Snapshot, Timestamp};
 
@@ -52,13 +54,34 @@ fn user_arn(row: &Row) -> String {
 }
 
 /// The user rows (not root) of the report; a row without the needed columns
-/// yields a NOT_AVAILABLE finding instead.
+/// yields a NOT_AVAILABLE finding instead, and so does a report without the
+/// root row (IAM always lists it: without it the report is incomplete).
 fn user_rows<'a>(
+    s: &Snapshot,
     report: &'a CredentialReport,
     needed: &[&str],
     out: &mut Vec<Finding>,
 ) -> Vec<&'a Row> {
     let mut rows = Vec::new();
+    if !report
+        .rows
+        .iter()
+        .any(|r| cell(r, "user") == Some(ROOT_ROW))
+    {
+        out.push(
+            Finding::new(
+                Status::NotAvailable,
+                ResourceType::Account,
+                super::common::account_resource(s),
+                None,
+                "CREDENTIAL_REPORT_INCOMPLETE",
+                format!(
+                    "the credential report has no `{ROOT_ROW}` row, which IAM always lists, so it is incomplete"
+                ),
+            )
+            .with("rows", report.rows.len()),
+        );
+    }
     for row in &report.rows {
         if cell(row, "user") == Some(ROOT_ROW) {
             continue;
@@ -109,7 +132,7 @@ pub fn mfa_for_console_users(s: &Snapshot) -> Vec<Finding> {
         Err(f) => return f,
     };
     let mut out = Vec::new();
-    for row in user_rows(report, &["password_enabled", "mfa_active"], &mut out) {
+    for row in user_rows(s, report, &["password_enabled", "mfa_active"], &mut out) {
         let arn = user_arn(row);
         let f = if !is_true(row, "password_enabled") {
             Finding::new(
@@ -212,7 +235,7 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
         "access_key_2_last_used_date",
     ];
     let mut out = Vec::new();
-    for row in user_rows(report, &needed, &mut out) {
+    for row in user_rows(s, report, &needed, &mut out) {
         let mut stale = Vec::new();
         let mut unknown = Vec::new();
         let mut oldest: Option<i64> = None;
@@ -291,7 +314,7 @@ pub fn access_keys_rotated(s: &Snapshot) -> Vec<Finding> {
         "access_key_2_last_rotated",
     ];
     let mut out = Vec::new();
-    for row in user_rows(report, &needed, &mut out) {
+    for row in user_rows(s, report, &needed, &mut out) {
         let arn = user_arn(row);
         let mut any = false;
         for (n, (name, active, _, rotated)) in (1..).zip(KEYS) {
@@ -487,22 +510,28 @@ fn root_arn(s: &Snapshot) -> String {
 }
 
 /// A root fact from the account summary, with the credential report's root
-/// row as the second source. `Err` holds the NOT_AVAILABLE finding.
+/// row as the second source. Where the two disagree, the one that is worse
+/// for the account (`worse`) wins. `Err` holds the NOT_AVAILABLE finding.
 fn root_fact(
     s: &Snapshot,
     summary_key: &str,
+    worse: bool,
     from_row: impl Fn(&Row) -> Option<bool>,
 ) -> Result<(bool, Value), Box<Finding>> {
-    let summary = s.iam.account_summary.get();
     let row_value = root_row(s).and_then(&from_row);
-    match summary {
+    match s.iam.account_summary.get() {
         Ok(map) => match map.get(summary_key) {
             Some(v) => {
-                let yes = *v > 0;
-                // Where the two sources disagree, believe the one that is
-                // worse for the account.
-                let fact = yes || (summary_key == "AccountAccessKeysPresent" && row_value == Some(true));
-                Ok((fact, json!({ summary_key: v, "credential_report_root": row_value })))
+                let from_summary = *v > 0;
+                let fact = if row_value == Some(worse) {
+                    worse
+                } else {
+                    from_summary
+                };
+                Ok((
+                    fact,
+                    json!({ summary_key: v, "credential_report_root": row_value }),
+                ))
             }
             None => row_value
                 .map(|b| (b, json!({ "credential_report_root": b })))
@@ -512,12 +541,17 @@ fn root_fact(
                         None,
                         Status::NotAvailable,
                         "DATA_NOT_AVAILABLE",
-                        format!("the account summary has no {summary_key} and the credential report no root row"),
+                        format!(
+                            "the account summary has no {summary_key} and the credential report no root row"
+                        ),
                     ))
                 }),
         },
         Err(e) => match row_value {
-            Some(b) => Ok((b, json!({ "credential_report_root": b, "account_summary_error": super::finding::error_json(e) }))),
+            Some(b) => Ok((
+                b,
+                json!({ "credential_report_root": b, "account_summary_error": super::finding::error_json(e) }),
+            )),
             None => Err(Box::new(Finding::unreadable(
                 ResourceType::Account,
                 super::common::account_resource(s),
@@ -541,7 +575,7 @@ fn root_mfa(row: &Row) -> Option<bool> {
 
 /// 1.12: the root user has no access keys.
 pub fn no_root_access_keys(s: &Snapshot) -> Vec<Finding> {
-    let f = match root_fact(s, "AccountAccessKeysPresent", root_has_keys) {
+    let f = match root_fact(s, "AccountAccessKeysPresent", true, root_has_keys) {
         Err(f) => *f,
         Ok((true, ev)) => Finding::new(
             Status::Failed,
@@ -567,7 +601,7 @@ pub fn no_root_access_keys(s: &Snapshot) -> Vec<Finding> {
 
 /// 1.13: MFA is enabled for the root user.
 pub fn root_mfa_enabled(s: &Snapshot) -> Vec<Finding> {
-    let f = match root_fact(s, "AccountMFAEnabled", root_mfa) {
+    let f = match root_fact(s, "AccountMFAEnabled", false, root_mfa) {
         Err(f) => *f,
         Ok((true, ev)) => Finding::new(
             Status::Passed,
@@ -594,7 +628,7 @@ pub fn root_mfa_enabled(s: &Snapshot) -> Vec<Finding> {
 /// 1.14: the root user's MFA is a hardware device (MFA enabled and no
 /// virtual device assigned to root).
 pub fn root_hardware_mfa(s: &Snapshot) -> Vec<Finding> {
-    let mfa = match root_fact(s, "AccountMFAEnabled", root_mfa) {
+    let mfa = match root_fact(s, "AccountMFAEnabled", false, root_mfa) {
         Err(f) => return vec![*f],
         Ok((mfa, _)) => mfa,
     };
@@ -759,31 +793,10 @@ pub fn support_role(s: &Snapshot) -> Vec<Finding> {
     vec![f]
 }
 
-fn one_or_many(v: Option<&Value>) -> Vec<&Value> {
-    match v {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(v) => vec![v],
-        None => Vec::new(),
-    }
-}
-
 /// Whether a policy document has a statement allowing `*` on `*`.
 /// `Err` when the document is not a policy document.
 pub fn grants_full_admin(doc: &Value) -> Result<bool, String> {
-    // A document the collector left URL-decoded but as text.
-    let parsed;
-    let doc = match doc {
-        Value::String(text) => {
-            parsed = serde_json::from_str::<Value>(text)
-                .map_err(|e| format!("the policy document is not JSON: {e}"))?;
-            &parsed
-        }
-        d => d,
-    };
-    let Some(statements) = doc.get("Statement") else {
-        return Err("the policy document has no Statement".to_owned());
-    };
-    Ok(one_or_many(Some(statements)).into_iter().any(|st| {
+    Ok(policy_statements(doc)?.iter().any(|st| {
         st.get("Effect").and_then(Value::as_str) == Some("Allow")
             && one_or_many(st.get("Action"))
                 .iter()
@@ -1042,6 +1055,72 @@ mod tests {
         assert_eq!(root_hardware_mfa(&s)[0].reason_code, "ROOT_MFA_VIRTUAL");
         s.iam.virtual_mfa_devices = Collected::Error(denied("iam", "ListVirtualMFADevices"));
         assert_eq!(status(&root_hardware_mfa(&s)), Status::NotAvailable);
+        let Collected::Ok(m) = &mut s.iam.account_summary else {
+            panic!()
+        };
+        m.insert("AccountMFAEnabled".into(), 0);
+        assert_eq!(status(&root_mfa_enabled(&s)), Status::Failed);
+        assert_eq!(status(&root_hardware_mfa(&s)), Status::Failed);
+    }
+
+    /// IAM always lists `<root_account>`: a report without it is incomplete,
+    /// and an empty one is no evidence that there are no users.
+    #[test]
+    fn credential_report_without_root_row_is_a_gap() {
+        let mut s = compliant();
+        let Collected::Ok(r) = &mut s.iam.credential_report else {
+            panic!()
+        };
+        r.rows.clear();
+        for check in [
+            mfa_for_console_users,
+            unused_credentials,
+            access_keys_rotated,
+        ] {
+            let f = check(&s);
+            assert_eq!(
+                (status(&f), f[0].reason_code),
+                (Status::NotAvailable, "CREDENTIAL_REPORT_INCOMPLETE"),
+                "{f:#?}"
+            );
+        }
+        // Users without the root row: still judged, but nothing passes.
+        let mut s = compliant();
+        let Collected::Ok(r) = &mut s.iam.credential_report else {
+            panic!()
+        };
+        r.rows.retain(|row| row["user"] != ROOT_ROW);
+        assert_eq!(status(&mfa_for_console_users(&s)), Status::NotAvailable);
+        set(&mut s, "bob", "mfa_active", "false");
+        assert_eq!(status(&mfa_for_console_users(&s)), Status::Failed);
+        // The root row alone: an account without users, a fact.
+        let mut s = compliant();
+        let Collected::Ok(r) = &mut s.iam.credential_report else {
+            panic!()
+        };
+        r.rows.retain(|row| row["user"] == ROOT_ROW);
+        let f = mfa_for_console_users(&s);
+        assert_eq!(
+            (status(&f), f[0].reason_code),
+            (Status::Passed, "NO_IAM_USERS")
+        );
+    }
+
+    /// Where the account summary and the report's root row disagree about
+    /// root MFA, the worse source wins.
+    #[test]
+    fn root_mfa_sources_disagreeing() {
+        let mut s = compliant();
+        set(&mut s, ROOT_ROW, "mfa_active", "false");
+        let f = root_mfa_enabled(&s);
+        assert_eq!(
+            (status(&f), f[0].reason_code),
+            (Status::Failed, "ROOT_MFA_NOT_ENABLED")
+        );
+        assert_eq!(f[0].evidence["sources"]["AccountMFAEnabled"], 1);
+        assert_eq!(f[0].evidence["sources"]["credential_report_root"], false);
+        assert_eq!(status(&root_hardware_mfa(&s)), Status::Failed);
+        let mut s = compliant();
         let Collected::Ok(m) = &mut s.iam.account_summary else {
             panic!()
         };

@@ -8,7 +8,9 @@
 //! - [`iam`], [`logging`], [`networking`]: one pure function per control.
 //! - [`monitoring`]: the metric-filter chain walker (1.1, 3.1–3.14).
 //!
-//! [`run`] evaluates every control of the catalog (or a chosen few).
+//! [`run`] evaluates every control of the catalog (or a chosen few), the way
+//! Security Hub does or, with [`Procedure::Cis`], with the stricter reading
+//! of the CIS audit procedure where the two differ (`docs/report.md`).
 
 pub mod common;
 pub mod finding;
@@ -26,13 +28,54 @@ pub use finding::{ControlResult, Finding, ResourceType, Status};
 pub use snapshot::{Collected, CollectionError, Snapshot, SnapshotError};
 pub use time::Timestamp;
 
+use serde::Serialize;
+
 use crate::cis::{Benchmark, CONTROLS, CheckKind, Control, MatchMode};
 
 /// A check over the snapshot.
 pub type Check = fn(&Snapshot) -> Vec<Finding>;
 
-/// The check of an automated control, by CIS v1.2.0 id.
-pub fn check_for(id: &str) -> Option<Check> {
+/// Whose reading of a control decides its status where Security Hub's rule
+/// and the CIS audit procedure differ (2.3, 2.4 and 2.5; the table is in
+/// `docs/report.md`). Every other control reads the same in both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub enum Procedure {
+    /// Security Hub's rule (the default).
+    #[default]
+    #[serde(rename = "securityhub")]
+    SecurityHub,
+    /// The CIS v1.2.0 audit procedure, where it is stricter.
+    #[serde(rename = "cis")]
+    Cis,
+}
+
+impl Procedure {
+    /// `securityhub` or `cis`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Procedure::SecurityHub => "securityhub",
+            Procedure::Cis => "cis",
+        }
+    }
+}
+
+impl std::str::FromStr for Procedure {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "securityhub" | "security-hub" => Ok(Procedure::SecurityHub),
+            "cis" => Ok(Procedure::Cis),
+            _ => Err(format!(
+                "unknown procedure `{s}`: expected `securityhub` or `cis`"
+            )),
+        }
+    }
+}
+
+/// The check of an automated control, by CIS v1.2.0 id, under `procedure`.
+pub fn check_for(id: &str, procedure: Procedure) -> Option<Check> {
+    let cis = procedure == Procedure::Cis;
     let c: Check = match id {
         "1.2" => iam::mfa_for_console_users,
         "1.3" => iam::unused_credentials,
@@ -52,8 +95,11 @@ pub fn check_for(id: &str) -> Option<Check> {
         "1.22" => iam::no_full_admin_policies,
         "2.1" => logging::cloudtrail_all_regions,
         "2.2" => logging::log_file_validation,
+        "2.3" if cis => logging::trail_bucket_not_public_cis,
         "2.3" => logging::trail_bucket_not_public,
+        "2.4" if cis => logging::cloudwatch_logs_integration_cis,
         "2.4" => logging::cloudwatch_logs_integration,
+        "2.5" if cis => logging::config_enabled_cis,
         "2.5" => logging::config_enabled,
         "2.6" => logging::trail_bucket_logging,
         "2.7" => logging::trail_kms_encryption,
@@ -76,6 +122,8 @@ pub struct Options<'a> {
     pub mode: MatchMode,
     /// Only these controls (CIS v1.2.0 ids), in catalog order; `None` for all.
     pub controls: Option<&'a [&'static Control]>,
+    /// Security Hub's reading of the controls, or the CIS procedure's.
+    pub procedure: Procedure,
 }
 
 /// The outcome of an audit.
@@ -85,6 +133,8 @@ pub struct Audit {
     pub benchmark: &'static str,
     /// The match mode.
     pub mode: MatchMode,
+    /// Whose reading decided the controls where Security Hub and CIS differ.
+    pub procedure: Procedure,
     /// The account audited.
     pub account: String,
     /// Its partition (`aws`, `aws-cn`, `aws-us-gov`).
@@ -107,6 +157,21 @@ impl Audit {
     pub fn count(&self, status: Status) -> usize {
         self.controls.iter().filter(|c| c.status == status).count()
     }
+
+    /// Whether no control could be evaluated: every one is NOT_AVAILABLE
+    /// (manual controls always are), so the audit read nothing it could judge.
+    pub fn evaluated_nothing(&self) -> bool {
+        self.controls
+            .iter()
+            .all(|c| c.status == Status::NotAvailable)
+    }
+
+    /// Whether some automated control (not a manual one) is NOT_AVAILABLE.
+    pub fn any_not_available(&self) -> bool {
+        self.controls
+            .iter()
+            .any(|c| c.status == Status::NotAvailable && c.control.check != CheckKind::Manual)
+    }
 }
 
 /// Evaluate the controls against the snapshot.
@@ -122,11 +187,12 @@ pub fn run(s: &Snapshot, opts: &Options<'_>) -> Audit {
     let index = needs_chain.then(|| monitoring::Index::build(s, opts.benchmark, opts.mode));
     let controls = selected
         .into_iter()
-        .map(|c| ControlResult::new(c, evaluate(s, c, index.as_ref())))
+        .map(|c| ControlResult::new(c, evaluate(s, c, index.as_ref(), opts.procedure)))
         .collect();
     Audit {
         benchmark: opts.benchmark.name,
         mode: opts.mode,
+        procedure: opts.procedure,
         account: s.account_id.clone(),
         partition: s.partition.clone(),
         regions: s.regions.iter().map(|r| r.region.clone()).collect(),
@@ -139,6 +205,7 @@ fn evaluate(
     s: &Snapshot,
     c: &'static Control,
     index: Option<&monitoring::Index<'_>>,
+    procedure: Procedure,
 ) -> Vec<Finding> {
     match c.check {
         CheckKind::Manual => vec![common::account_finding(
@@ -152,7 +219,7 @@ fn evaluate(
             Some(ix) => vec![ix.walk(c)],
             None => Vec::new(),
         },
-        CheckKind::Automated => match check_for(c.id) {
+        CheckKind::Automated => match check_for(c.id, procedure) {
             Some(check) => check(s),
             None => vec![common::account_finding(
                 s,
@@ -169,12 +236,14 @@ fn evaluate(
 mod tests {
     use super::*;
     use crate::cis::benchmark;
+    use snapshot::Collected;
 
     fn statuses(s: &Snapshot, mode: MatchMode) -> Vec<(&'static str, Status)> {
         let opts = Options {
             benchmark: benchmark("cis-1.2").unwrap(),
             mode,
             controls: None,
+            procedure: Procedure::SecurityHub,
         };
         run(s, &opts)
             .controls
@@ -186,9 +255,11 @@ mod tests {
     #[test]
     fn every_automated_control_has_a_check() {
         for c in CONTROLS {
-            match c.check {
-                CheckKind::Automated => assert!(check_for(c.id).is_some(), "{}", c.id),
-                _ => assert!(check_for(c.id).is_none(), "{}", c.id),
+            for p in [Procedure::SecurityHub, Procedure::Cis] {
+                match c.check {
+                    CheckKind::Automated => assert!(check_for(c.id, p).is_some(), "{}", c.id),
+                    _ => assert!(check_for(c.id, p).is_none(), "{}", c.id),
+                }
             }
         }
     }
@@ -219,6 +290,89 @@ mod tests {
         }
     }
 
+    /// The procedure changes only the controls where Security Hub and CIS
+    /// differ, and is recorded in the audit.
+    #[test]
+    fn procedure_changes_only_2_3_to_2_5() {
+        let mut s = testkit::compliant();
+        // Delivered to CloudWatch Logs two days before the snapshot.
+        for r in &mut s.regions {
+            if let Ok(ts) = r.trails.get() {
+                let mut ts = ts.clone();
+                for t in &mut ts {
+                    if let Collected::Ok(st) = &mut t.status {
+                        st.latest_cloud_watch_logs_delivery_time =
+                            Some(Timestamp::parse("2026-11-18T09:00:00Z").unwrap());
+                    }
+                }
+                r.trails = Collected::Ok(ts);
+            }
+        }
+        let run_with = |procedure| {
+            run(
+                &s,
+                &Options {
+                    benchmark: benchmark("cis-1.2").unwrap(),
+                    mode: MatchMode::Normalized,
+                    controls: None,
+                    procedure,
+                },
+            )
+        };
+        let (sh, cis) = (run_with(Procedure::SecurityHub), run_with(Procedure::Cis));
+        assert_eq!(
+            (sh.procedure, cis.procedure),
+            (Procedure::SecurityHub, Procedure::Cis)
+        );
+        for (a, b) in sh.controls.iter().zip(&cis.controls) {
+            let want = if a.control.id == "2.4" {
+                Status::Failed
+            } else {
+                a.status
+            };
+            assert_eq!(b.status, want, "{}", a.control.id);
+        }
+        assert!(!sh.any_failed());
+        assert_eq!("CIS".parse::<Procedure>(), Ok(Procedure::Cis));
+        assert_eq!(
+            "securityhub".parse::<Procedure>(),
+            Ok(Procedure::SecurityHub)
+        );
+        assert!(
+            "loose"
+                .parse::<Procedure>()
+                .unwrap_err()
+                .contains("`securityhub` or `cis`")
+        );
+    }
+
+    /// A snapshot that read nothing evaluates nothing; one gap is a
+    /// NOT_AVAILABLE control, never a PASSED one.
+    #[test]
+    fn nothing_read_evaluates_nothing() {
+        let mut s = testkit::compliant();
+        s.regions.clear();
+        let e = |op: &str| testkit::denied("iam", op);
+        s.iam.credential_report = Collected::Error(e("GetCredentialReport"));
+        s.iam.password_policy = Collected::Error(e("GetAccountPasswordPolicy"));
+        s.iam.account_summary = Collected::Error(e("GetAccountSummary"));
+        s.iam.virtual_mfa_devices = Collected::Error(e("ListVirtualMFADevices"));
+        s.iam.users = Collected::Error(e("ListUsers"));
+        s.iam.policies = Collected::Error(e("ListPolicies"));
+        s.iam.support_access = Collected::Error(e("ListEntitiesForPolicy"));
+        let opts = Options {
+            benchmark: benchmark("cis-1.2").unwrap(),
+            mode: MatchMode::Normalized,
+            controls: None,
+            procedure: Procedure::SecurityHub,
+        };
+        let a = run(&s, &opts);
+        assert!(a.evaluated_nothing(), "{:#?}", a.controls);
+        assert!(a.any_not_available());
+        let ok = run(&testkit::compliant(), &opts);
+        assert!(!ok.evaluated_nothing() && !ok.any_not_available());
+    }
+
     #[test]
     fn selected_controls_only() {
         let s = testkit::compliant();
@@ -230,6 +384,7 @@ mod tests {
             benchmark: benchmark("cis-1.2").unwrap(),
             mode: MatchMode::Normalized,
             controls: Some(&pick),
+            procedure: Procedure::SecurityHub,
         };
         let a = run(&s, &opts);
         let ids: Vec<_> = a.controls.iter().map(|c| c.control.id).collect();

@@ -21,8 +21,10 @@
 //! (same normal form), so only filters whose normal form is a canonical one
 //! can pass; those are then compared with the control ([`compare`]) for the
 //! official verdict. For a control without a passing filter, the closest
-//! filter (fewest term differences) is found among at most
-//! [`NEAR_MISS_LIMIT`] filters of the log group.
+//! filter is looked for among at most [`NEAR_MISS_LIMIT`] filters of the log
+//! group, and reported only if it is close by `check`'s measure
+//! ([`closeness`] reaches [`CLOSE_SCORE`]); otherwise the finding lists the
+//! filters' names.
 
 use std::collections::HashMap;
 
@@ -32,7 +34,7 @@ use super::common::{Arn, LogGroupRef, account_finding};
 use super::finding::{Finding, ResourceType, Status, error_json};
 use super::logging::{TrailFitness, Trails, trail_fitness};
 use super::snapshot::{MetricAlarm, MetricFilter, Region, Snapshot, Topic, Trail};
-use crate::cis::{Benchmark, Comparison, Control, MatchMode, Verdict, compare};
+use crate::cis::{Benchmark, CLOSE_SCORE, Comparison, Control, MatchMode, closeness, compare};
 use crate::pattern::normal::{NTest, NValue};
 use crate::pattern::{Normal, normalize};
 
@@ -274,8 +276,9 @@ impl<'a> Index<'a> {
                     c.differences.len()
                 ),
                 _ => format!(
-                    "no metric filter on `{}` resembles the control's pattern",
-                    best.group_name
+                    "no metric filter on `{}` resembles the control's pattern; its filters: {}",
+                    best.group_name,
+                    name_list(&best.unlike)
                 ),
             };
         }
@@ -407,27 +410,42 @@ impl<'a> Index<'a> {
         best.unwrap_or(a)
     }
 
-    /// The closest non-passing filter (fewest term differences; a pattern
-    /// that parses before one that does not), with its verdict.
+    /// The closest non-passing filter, with its verdict, if one is close:
+    /// its [`closeness`] to the control reaches [`CLOSE_SCORE`], the bound
+    /// `check` uses (the highest score wins; on a tie, the fewest term
+    /// differences, then the first). Otherwise the names of the filters
+    /// compared, none of which resembles the pattern.
     fn closest_filter(&self, filters: &[(&'a MetricFilter, Rows)], row: &str, a: &mut Attempt<'a>) {
-        let mut top: Option<(usize, &MetricFilter, Comparison)> = None;
-        for (f, _) in filters.iter().take(NEAR_MISS_LIMIT) {
+        let compared = filters.get(..NEAR_MISS_LIMIT).unwrap_or(filters);
+        a.searched = compared.len();
+        let mut top: Option<(f64, &MetricFilter, Comparison)> = None;
+        for (f, _) in compared {
+            let score = closeness(&f.filter_pattern, self.benchmark, row).unwrap_or(0.0);
+            if score < CLOSE_SCORE || top.as_ref().is_some_and(|(s, _, _)| score < *s) {
+                continue;
+            }
             let Some(cmp) = compare(&f.filter_pattern, self.benchmark, row, self.mode) else {
                 continue;
             };
-            let cost = if cmp.verdict == Verdict::Invalid {
-                usize::MAX
-            } else {
-                cmp.differences.len()
-            };
-            if top.as_ref().is_none_or(|(c, _, _)| cost < *c) {
-                top = Some((cost, f, cmp));
+            let better = top
+                .as_ref()
+                .is_none_or(|(s, _, c)| score > *s || cmp.differences.len() < c.differences.len());
+            if better {
+                top = Some((score, f, cmp));
             }
         }
-        if let Some((_, f, cmp)) = top {
-            a.filter = Some(f);
-            a.comparison = Some(cmp);
-            a.searched = filters.len().min(NEAR_MISS_LIMIT);
+        match top {
+            Some((score, f, cmp)) => {
+                a.filter = Some(f);
+                a.comparison = Some(cmp);
+                a.closeness = Some(score);
+            }
+            None => {
+                a.unlike = compared
+                    .iter()
+                    .map(|(f, _)| f.filter_name.as_str())
+                    .collect()
+            }
         }
     }
 
@@ -495,7 +513,7 @@ impl<'a> Index<'a> {
     }
 
     fn follow_alarm(&self, a: Attempt<'a>, al: &'a MetricAlarm) -> Attempt<'a> {
-        if !al.actions_enabled {
+        if al.actions_enabled == Some(false) {
             return a.fail(
                 5,
                 codes::ACTIONS,
@@ -528,7 +546,20 @@ impl<'a> Index<'a> {
                 break;
             }
         }
-        best.unwrap_or(a)
+        let best = best.unwrap_or(a);
+        // Actions that may be disabled cannot complete a chain.
+        if al.actions_enabled.is_none() && best.status == Status::Passed {
+            return best.end(
+                Status::NotAvailable,
+                5,
+                super::finding::DATA_NOT_AVAILABLE,
+                format!(
+                    "the alarm `{}` does not report whether its actions are enabled; the rest of the chain is complete",
+                    al.alarm_name
+                ),
+            );
+        }
+        best
     }
 
     fn follow_topic(&self, a: Attempt<'a>, al: &'a MetricAlarm, topic: &'a str) -> Attempt<'a> {
@@ -618,6 +649,24 @@ impl<'a> Index<'a> {
     }
 }
 
+/// How many filter names a reason lists before "and N more".
+const NAMES_IN_REASON: usize = 5;
+
+/// `a`, `b`, `c` and 4 more.
+fn name_list(names: &[&str]) -> String {
+    let shown: Vec<String> = names
+        .iter()
+        .take(NAMES_IN_REASON)
+        .map(|n| format!("`{n}`"))
+        .collect();
+    let rest = names.len().saturating_sub(NAMES_IN_REASON);
+    if rest > 0 {
+        format!("{} and {rest} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
 /// The names of the links, in order; `depth` counts the links that held.
 const LINKS: [&str; 8] = [
     "trail",
@@ -648,6 +697,10 @@ struct Attempt<'a> {
     error: Option<Value>,
     /// How many filters were compared to find the near miss.
     searched: usize,
+    /// The near miss's closeness to the control (at least [`CLOSE_SCORE`]).
+    closeness: Option<f64>,
+    /// When no filter is close: the names of the filters compared.
+    unlike: Vec<&'a str>,
     /// The log group (region, name) whose filters all failed.
     pool: Option<(&'a str, &'a str)>,
     /// The log group's name.
@@ -671,6 +724,8 @@ impl<'a> Attempt<'a> {
             subscription: None,
             error: None,
             searched: 0,
+            closeness: None,
+            unlike: Vec::new(),
             pool: None,
             group_name: "",
         }
@@ -761,6 +816,12 @@ impl<'a> Attempt<'a> {
         if self.searched > 0 {
             f = f.with("filters_compared", self.searched);
         }
+        if let Some(c) = self.closeness {
+            f = f.with("closeness", (c * 1000.0).round() / 1000.0);
+        }
+        if !self.unlike.is_empty() {
+            f = f.with("log_group_filters", self.unlike);
+        }
         if let Some(e) = self.error {
             f = f.with("error", e);
         }
@@ -833,9 +894,11 @@ mod tests {
         assert_eq!(code("3.7"), (Status::Warning, codes::CROSS_ACCOUNT));
         assert_eq!(code("3.8"), (Status::Failed, codes::TOPIC));
         assert_eq!(code("3.9"), (Status::Failed, codes::FILTER));
-        // The near miss carries the term differences.
+        // The near miss carries the term differences and how close it is.
         let f = walk(&s, "3.2");
         assert_eq!(f.evidence["verdict"]["verdict"], "different");
+        assert!(f.evidence["closeness"].as_f64().unwrap() >= CLOSE_SCORE);
+        assert!(f.evidence.get("log_group_filters").is_none());
         assert_eq!(
             f.evidence["chain"]["metric_filter"]["name"],
             "CIS-3.2-ConsoleSigninWithoutMFA"
@@ -856,6 +919,107 @@ mod tests {
             walk_with(&s, "1.1", "cis-1.2", MatchMode::Strict).status,
             Status::Failed
         );
+    }
+
+    /// No filter on the log group resembles the control's pattern: no
+    /// "closest" filter and no term diff, but the filters' names.
+    #[test]
+    fn near_miss_only_when_near() {
+        let s = mixed();
+        let f = walk(&s, "3.9");
+        assert_eq!(f.reason_code, codes::FILTER);
+        assert!(f.evidence.get("verdict").is_none(), "{f:#?}");
+        assert!(f.evidence["chain"].get("metric_filter").is_none());
+        assert!(f.evidence.get("closeness").is_none());
+        let names = f.evidence["log_group_filters"].as_array().unwrap();
+        assert_eq!(names.len(), 13);
+        assert!(names.iter().any(|n| n == "CIS-3.7-DisableOrDeleteCMK"));
+        assert_eq!(f.evidence["filters_compared"], 13);
+        assert!(
+            f.reason
+                .contains("resembles the control's pattern; its filters: `CIS-3.1-")
+                && f.reason.ends_with("and 8 more"),
+            "{}",
+            f.reason
+        );
+        // A filter that shares a condition with the control is close.
+        let mut s = mixed();
+        if let Collected::Ok(fs) = &mut home(&mut s).metric_filters {
+            fs[0].filter_pattern =
+                r#"{ ($.eventSource = config.amazonaws.com) && ($.eventName = StopConfigurationRecorder) }"#
+                    .into();
+        }
+        let f = walk(&s, "3.9");
+        assert_eq!(f.evidence["verdict"]["verdict"], "different");
+        assert!(f.evidence.get("log_group_filters").is_none());
+        assert!(f.reason.contains("the closest"), "{}", f.reason);
+    }
+
+    /// The bound is `check`'s: a filter is close to a control exactly when
+    /// `classify` lists the control among its candidates.
+    #[test]
+    fn closeness_is_the_bound_check_uses() {
+        let b = benchmark("cis-1.2").unwrap();
+        let s = mixed();
+        for f in s
+            .regions
+            .iter()
+            .filter_map(|r| r.metric_filters.ok())
+            .flatten()
+        {
+            let listed = crate::cis::classify(&f.filter_pattern, b, MatchMode::Normalized)
+                .candidates
+                .into_iter()
+                .map(|c| c.control)
+                .collect::<Vec<_>>();
+            for row in b.rows {
+                let close = closeness(&f.filter_pattern, b, row.control).unwrap() >= CLOSE_SCORE;
+                assert_eq!(
+                    close,
+                    listed.iter().any(|c| c == row.control),
+                    "{} vs {}",
+                    f.filter_pattern,
+                    row.control
+                );
+            }
+        }
+        assert_eq!(closeness("{", b, "3.1"), Some(0.0));
+        assert_eq!(closeness("{ $.a = 1 }", b, "9.9"), None);
+    }
+
+    /// An alarm that does not say whether its actions are enabled cannot
+    /// complete a chain; a later broken link still fails it.
+    #[test]
+    fn alarm_actions_unknown() {
+        let mut s = compliant();
+        if let Collected::Ok(al) = &mut home(&mut s).alarms {
+            for a in al {
+                a.actions_enabled = None;
+            }
+        }
+        let f = walk(&s, "3.1");
+        assert_eq!(
+            (f.status, f.reason_code),
+            (
+                Status::NotAvailable,
+                super::super::finding::DATA_NOT_AVAILABLE
+            )
+        );
+        assert_eq!(f.evidence["broken_link"], "alarm_actions");
+        assert!(f.evidence["chain"]["subscription"].is_object());
+        if let Collected::Ok(ts) = &mut home(&mut s).topics {
+            ts.clear();
+        }
+        assert_eq!(walk(&s, "3.1").reason_code, codes::TOPIC);
+    }
+
+    #[test]
+    fn no_region_read_is_not_a_pass() {
+        let mut s = compliant();
+        s.regions.clear();
+        for id in ALL {
+            assert_eq!(walk(&s, id).status, Status::NotAvailable, "{id}");
+        }
     }
 
     #[test]
@@ -953,7 +1117,7 @@ mod tests {
         let mut s = compliant();
         if let Collected::Ok(al) = &mut home(&mut s).alarms {
             let mut broken = al[0].clone();
-            broken.actions_enabled = false;
+            broken.actions_enabled = Some(false);
             al.insert(0, broken);
         }
         assert_eq!(walk(&s, "3.1").status, Status::Passed);

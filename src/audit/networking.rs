@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::common::{account_finding, ec2_arn, readable};
+use super::common::{account_finding, ec2_arn, no_regions, readable};
 use super::finding::{Finding, ResourceType, Status};
 use super::snapshot::{IpPermission, SecurityGroup, Snapshot};
 
@@ -29,6 +29,9 @@ fn sg_arn(s: &Snapshot, region: &str, g: &SecurityGroup) -> String {
 }
 
 fn open_port(s: &Snapshot, port: i32, name: &str, closed: &'static str) -> Vec<Finding> {
+    if let Some(f) = no_regions(s) {
+        return vec![f];
+    }
     let mut out = Vec::new();
     for r in &s.regions {
         let region = r.region.as_str();
@@ -117,6 +120,9 @@ pub fn no_world_rdp(s: &Snapshot) -> Vec<Finding> {
 
 /// 4.3: the default security group of every VPC has no rules.
 pub fn default_group_closed(s: &Snapshot) -> Vec<Finding> {
+    if let Some(f) = no_regions(s) {
+        return vec![f];
+    }
     let mut out = Vec::new();
     for r in &s.regions {
         let region = r.region.as_str();
@@ -258,6 +264,23 @@ mod tests {
             with_status(&f, Status::NotAvailable)[0].region.as_deref(),
             Some("eu-west-1")
         );
+    }
+
+    /// No region read: no security group was seen, which proves nothing.
+    #[test]
+    fn no_region_read_is_not_a_pass() {
+        let mut s = compliant();
+        s.regions.clear();
+        for check in [no_world_ssh, no_world_rdp, default_group_closed] {
+            assert_eq!(status(&check(&s)), Status::NotAvailable);
+        }
+        // Regions read without groups: a fact.
+        let mut s = compliant();
+        for r in &mut s.regions {
+            r.security_groups = Collected::Ok(vec![]);
+        }
+        assert_eq!(no_world_ssh(&s)[0].reason_code, "NO_SECURITY_GROUPS");
+        assert_eq!(status(&default_group_closed(&s)), Status::Passed);
     }
 
     #[test]

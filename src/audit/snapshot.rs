@@ -48,6 +48,7 @@
 //! | `iam.support_access` | IAM `ListEntitiesForPolicy` on `arn:<partition>:iam::aws:policy/AWSSupportAccess` |
 //! | `s3.account_public_access_block` | S3 Control `GetPublicAccessBlock` (`NoSuchPublicAccessBlockConfiguration` → `{"ok": null}`) |
 //! | `s3.buckets[]` | the trails' buckets: S3 `GetBucketAcl`, `GetBucketPolicy`, `GetPublicAccessBlock`, `GetBucketLogging` |
+//! | `s3.missing_buckets` | the trails' buckets S3 answers `NoSuchBucket` for |
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -57,8 +58,21 @@ use serde::{Deserialize, Serialize};
 
 pub use super::time::{Timestamp, TimestampError};
 
-/// The snapshot format version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The snapshot format version this build writes.
+///
+/// 2 added `s3.missing_buckets` (a trail's bucket that S3 says does not
+/// exist) and made a metric alarm's `actions_enabled` optional (unknown when
+/// the service does not say).
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The oldest format version this build reads. A schema-1 snapshot is a
+/// schema-2 snapshot without the fields version 2 added.
+pub const MIN_SCHEMA_VERSION: u32 = 1;
+
+/// Whether this build reads snapshots of format version `v`.
+fn readable_version(v: u64) -> bool {
+    (u64::from(MIN_SCHEMA_VERSION)..=u64::from(SCHEMA_VERSION)).contains(&v)
+}
 
 /// Largest snapshot text accepted by [`Snapshot::from_json`] (1 GiB).
 pub const MAX_SNAPSHOT_BYTES: usize = 1 << 30;
@@ -146,8 +160,8 @@ impl fmt::Display for CollectionError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Snapshot {
-    /// The format version; must be [`SCHEMA_VERSION`] (1).
-    #[schemars(range(min = 1, max = 1))]
+    /// The format version: 1 or 2 ([`MIN_SCHEMA_VERSION`] to [`SCHEMA_VERSION`]).
+    #[schemars(range(min = 1, max = 2))]
     pub schema: u32,
     /// The 12-digit account id.
     pub account_id: String,
@@ -422,8 +436,10 @@ pub struct MetricAlarm {
     /// The statistic, e.g. `Sum`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistic: Option<String>,
-    /// Whether actions run on state changes.
-    pub actions_enabled: bool,
+    /// Whether actions run on state changes; absent (or `null`) when
+    /// `DescribeAlarms` did not say, which the checks read as unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions_enabled: Option<bool>,
     /// Actions on entering ALARM (ARNs).
     #[serde(default)]
     pub alarm_actions: Vec<String>,
@@ -633,10 +649,11 @@ pub struct FlowLog {
     pub flow_log_id: String,
     /// The VPC, subnet or interface logged.
     pub resource_id: String,
-    /// `ACCEPT`, `REJECT` or `ALL`.
+    /// `ACCEPT`, `REJECT` or `ALL`; absent when not reported (unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_type: Option<String>,
-    /// `ACTIVE` when the flow log is running.
+    /// `ACTIVE` when the flow log is running; absent when not reported,
+    /// which the checks read as unknown (never as active).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_log_status: Option<String>,
     /// `SUCCESS` or `FAILED`.
@@ -917,6 +934,9 @@ pub struct S3 {
     /// Every bucket some trail delivers to.
     #[serde(default)]
     pub buckets: Vec<Bucket>,
+    /// Buckets some trail names that S3 says do not exist (`NoSuchBucket`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_buckets: Vec<String>,
 }
 
 /// An S3 bucket.
@@ -1009,7 +1029,7 @@ pub enum SnapshotError {
         /// What is wrong.
         message: String,
     },
-    /// A `schema` other than [`SCHEMA_VERSION`], or none.
+    /// A `schema` outside [`MIN_SCHEMA_VERSION`]..=[`SCHEMA_VERSION`], or none.
     Version {
         /// The version found, if any.
         found: Option<String>,
@@ -1052,7 +1072,7 @@ impl fmt::Display for SnapshotError {
             ),
             SnapshotError::Version { found: Some(v) } => write!(
                 f,
-                "snapshot has `schema` {v}, but this version of cis-filters reads schema {SCHEMA_VERSION}"
+                "snapshot has `schema` {v}, but this version of cis-filters reads schema {MIN_SCHEMA_VERSION} to {SCHEMA_VERSION}"
             ),
             SnapshotError::Version { found: None } => write!(
                 f,
@@ -1096,7 +1116,7 @@ fn check_version(text: &str) -> Result<(), SnapshotError> {
     match serde_json::from_str::<Probe>(text) {
         Ok(Probe {
             schema: Some(serde_json::Value::Number(n)),
-        }) if n.as_u64() == Some(u64::from(SCHEMA_VERSION)) => Ok(()),
+        }) if n.as_u64().is_some_and(readable_version) => Ok(()),
         Ok(Probe { schema: Some(v) }) => Err(SnapshotError::Version {
             found: Some(v.to_string()),
         }),
@@ -1126,7 +1146,7 @@ impl Snapshot {
             });
         }
         let snap = match parsed {
-            Ok(snap) if snap.schema == SCHEMA_VERSION => snap,
+            Ok(snap) if readable_version(u64::from(snap.schema)) => snap,
             Ok(snap) => {
                 return Err(SnapshotError::Version {
                     found: Some(snap.schema.to_string()),
@@ -1261,14 +1281,19 @@ mod tests {
 
     #[test]
     fn version_checked_first() {
-        let text = minimal_json().replace("\"schema\": 1", "\"schema\": 2");
+        let text = minimal_json().replace("\"schema\": 1", "\"schema\": 3");
         let e = Snapshot::from_json(&text).unwrap_err();
         assert_eq!(
             e,
             SnapshotError::Version {
-                found: Some("2".into())
+                found: Some("3".into())
             }
         );
+        // Schema 1 and 2 are both read.
+        for v in ["1", "2"] {
+            let text = minimal_json().replace("\"schema\": 1", &format!("\"schema\": {v}"));
+            assert!(Snapshot::from_json(&text).is_ok(), "schema {v}");
+        }
         let text = minimal_json().replace("\"schema\": 1,", "");
         assert_eq!(
             Snapshot::from_json(&text).unwrap_err(),

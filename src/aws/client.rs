@@ -2,14 +2,24 @@
 //! credentials chain, profile, home region, endpoint override, optional role
 //! assumption, retries and timeouts.
 
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_credential_types::provider::ProvideCredentials;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
 use aws_types::SdkConfig;
 use aws_types::region::Region;
+
+use super::Progress;
 
 /// Region used for global services (IAM, S3 account settings, STS) when no
 /// region is configured anywhere.
@@ -79,6 +89,9 @@ pub struct Settings {
     pub max_in_flight: usize,
     /// Limit for one request, SDK retries included.
     pub call_timeout: Duration,
+    /// Time budget of one call chain (the pages of a listing, the polls of
+    /// the credential report): the sum of its requests' times.
+    pub chain_budget: Duration,
     /// Attempts per request (SDK adaptive retry: throttling and transient errors).
     pub max_attempts: u32,
     /// First retry back-off.
@@ -95,6 +108,7 @@ impl Default for Settings {
             role_arn: None,
             max_in_flight: 16,
             call_timeout: Duration::from_secs(60),
+            chain_budget: super::call::CHAIN_BUDGET,
             max_attempts: 6,
             initial_backoff: Duration::from_millis(500),
         }
@@ -283,8 +297,9 @@ pub struct RegionClients {
 }
 
 impl RegionClients {
-    /// Clients for `region` from the shared configuration.
-    pub fn new(config: &SdkConfig, region: &str) -> Self {
+    /// Clients for `region` from the shared configuration; `plain` watches
+    /// every request for plain http:// to a host that is not this machine.
+    pub fn new(config: &SdkConfig, region: &str, plain: &PlainHttpWarning) -> Self {
         let r = Region::new(region.to_owned());
         let path_style = has_endpoint_override(config);
         Self {
@@ -292,36 +307,43 @@ impl RegionClients {
             cloudtrail: aws_sdk_cloudtrail::Client::from_conf(
                 aws_sdk_cloudtrail::config::Builder::from(config)
                     .region(r.clone())
+                    .interceptor(plain.clone())
                     .build(),
             ),
             logs: aws_sdk_cloudwatchlogs::Client::from_conf(
                 aws_sdk_cloudwatchlogs::config::Builder::from(config)
                     .region(r.clone())
+                    .interceptor(plain.clone())
                     .build(),
             ),
             cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
                 aws_sdk_cloudwatch::config::Builder::from(config)
                     .region(r.clone())
+                    .interceptor(plain.clone())
                     .build(),
             ),
             sns: aws_sdk_sns::Client::from_conf(
                 aws_sdk_sns::config::Builder::from(config)
                     .region(r.clone())
+                    .interceptor(plain.clone())
                     .build(),
             ),
             kms: aws_sdk_kms::Client::from_conf(
                 aws_sdk_kms::config::Builder::from(config)
                     .region(r.clone())
+                    .interceptor(plain.clone())
                     .build(),
             ),
             config: aws_sdk_config::Client::from_conf(
                 aws_sdk_config::config::Builder::from(config)
                     .region(r.clone())
+                    .interceptor(plain.clone())
                     .build(),
             ),
             ec2: aws_sdk_ec2::Client::from_conf(
                 aws_sdk_ec2::config::Builder::from(config)
                     .region(r.clone())
+                    .interceptor(plain.clone())
                     .build(),
             ),
             // Emulators and proxies cannot serve virtual-host bucket names.
@@ -329,6 +351,7 @@ impl RegionClients {
                 aws_sdk_s3::config::Builder::from(config)
                     .region(r)
                     .force_path_style(path_style)
+                    .interceptor(plain.clone())
                     .build(),
             ),
         }
@@ -349,9 +372,10 @@ pub struct GlobalClients {
 }
 
 impl GlobalClients {
-    /// Clients for the home region of `config`.
-    pub fn new(config: &SdkConfig) -> Self {
-        let mut s3control = aws_sdk_s3control::config::Builder::from(config);
+    /// Clients for the home region of `config`; `plain` as for [`RegionClients::new`].
+    pub fn new(config: &SdkConfig, plain: &PlainHttpWarning) -> Self {
+        let mut s3control =
+            aws_sdk_s3control::config::Builder::from(config).interceptor(plain.clone());
         if let Some(url) = config.endpoint_url() {
             // S3 Control puts the account id into the host name
             // (`123456789012.s3-control…`); an emulator or proxy at a fixed
@@ -362,10 +386,119 @@ impl GlobalClients {
         }
         Self {
             region: home_region(config),
-            iam: aws_sdk_iam::Client::new(config),
-            sts: aws_sdk_sts::Client::new(config),
+            iam: aws_sdk_iam::Client::from_conf(
+                aws_sdk_iam::config::Builder::from(config)
+                    .interceptor(plain.clone())
+                    .build(),
+            ),
+            sts: aws_sdk_sts::Client::from_conf(
+                aws_sdk_sts::config::Builder::from(config)
+                    .interceptor(plain.clone())
+                    .build(),
+            ),
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
         }
+    }
+}
+
+/// Whether `host` (as a URL writes it: `[::1]` in brackets) is this machine:
+/// 127.0.0.0/8, `::1` (also as `::ffff:127.x.y.z`) or `localhost`.
+pub fn is_loopback_host(host: &str) -> bool {
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    if bare.eq_ignore_ascii_case("localhost") || bare.eq_ignore_ascii_case("localhost.") {
+        return true;
+    }
+    match bare.parse::<IpAddr>() {
+        Ok(IpAddr::V4(a)) => a.is_loopback(),
+        Ok(IpAddr::V6(a)) => {
+            a.is_loopback() || a.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Err(_) => false,
+    }
+}
+
+/// The warning for a request to `url`: `Some` when it is plain `http://` to a
+/// host that is not a loopback address, naming the scheme, host and port.
+pub fn plain_http_warning(url: &str) -> Option<String> {
+    let uri: http::Uri = url.parse().ok()?;
+    if !uri
+        .scheme_str()
+        .is_some_and(|s| s.eq_ignore_ascii_case("http"))
+    {
+        return None;
+    }
+    let authority = uri.authority()?;
+    if is_loopback_host(authority.host()) {
+        return None;
+    }
+    let port = authority
+        .port_u16()
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
+    Some(format!(
+        "requests go to http://{}{port} without TLS: the signed requests and the account's \
+         data cross the network unencrypted (plain http:// is meant for an emulator on this \
+         machine; use https:// for anything else)",
+        authority.host()
+    ))
+}
+
+/// Watches every request (an SDK interceptor on each client) and warns once,
+/// through [`Progress::warn`], when one goes over plain http:// to a host that
+/// is not this machine, whichever setting chose the endpoint (`--endpoint-url`,
+/// `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`, a profile).
+#[derive(Clone)]
+pub struct PlainHttpWarning {
+    warned: Arc<AtomicBool>,
+    sink: Arc<dyn Progress>,
+}
+
+impl PlainHttpWarning {
+    /// A watcher that reports to `sink`.
+    pub fn new(sink: Arc<dyn Progress>) -> Self {
+        Self {
+            warned: Arc::new(AtomicBool::new(false)),
+            sink,
+        }
+    }
+
+    /// Warn about `url` if it needs it and nothing was said yet.
+    pub fn check(&self, url: &str) {
+        if self.warned.load(Ordering::Relaxed) {
+            return;
+        }
+        if let Some(message) = plain_http_warning(url)
+            && !self.warned.swap(true, Ordering::Relaxed)
+        {
+            self.sink.warn(&message);
+        }
+    }
+}
+
+impl std::fmt::Debug for PlainHttpWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlainHttpWarning")
+            .field("warned", &self.warned)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Intercept for PlainHttpWarning {
+    fn name(&self) -> &'static str {
+        "PlainHttpWarning"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.check(context.request().uri());
+        Ok(())
     }
 }
 
@@ -443,6 +576,39 @@ mod tests {
         assert_eq!(error_chain(&e), "outer: inner line");
         let long = E(Box::leak("x".repeat(400).into_boxed_str()), None);
         assert!(error_chain(&long).chars().count() <= 301);
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for h in [
+            "127.0.0.1",
+            "127.255.0.9",
+            "localhost",
+            "LOCALHOST",
+            "[::1]",
+            "[::ffff:127.0.0.1]",
+        ] {
+            assert!(is_loopback_host(h), "{h}");
+        }
+        for h in [
+            "128.0.0.1",
+            "10.0.0.1",
+            "[::2]",
+            "localhost.example.com",
+            "mylocalhost",
+            "0.0.0.0",
+            "",
+        ] {
+            assert!(!is_loopback_host(h), "{h}");
+        }
+        assert!(plain_http_warning("http://127.0.0.1:5000/x").is_none());
+        assert!(plain_http_warning("https://10.0.0.1/").is_none());
+        assert!(plain_http_warning("not a url").is_none());
+        let w = plain_http_warning("http://user@10.0.0.1:4566/bucket?acl").unwrap();
+        assert!(w.contains("http://10.0.0.1:4566 "), "{w}");
+        assert!(!w.contains("user"), "{w}");
+        let w = plain_http_warning("HTTP://proxy.example.com/").unwrap();
+        assert!(w.contains("http://proxy.example.com "), "{w}");
     }
 
     #[test]

@@ -2,8 +2,13 @@
 //! users and their policies, customer-managed policies, AWSSupportAccess.
 
 use std::collections::BTreeMap;
+use std::error::Error as StdError;
+use std::future::Future;
 use std::time::Duration;
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures_util::future::join_all;
 
 use crate::audit::snapshot as m;
@@ -66,40 +71,26 @@ impl Collector {
         let iam = &self.global.iam;
         let home = &self.home;
         let generated = self
-            .poll("GenerateCredentialReport", || async {
-                let o = self
-                    .ctx
-                    .call(
-                        "iam",
-                        "GenerateCredentialReport",
-                        home,
-                        iam.generate_credential_report().send(),
-                    )
-                    .await?;
-                Ok((o.state().map(|s| s.as_str()) == Some("COMPLETE")).then_some(()))
-            })
+            .poll(
+                "GenerateCredentialReport",
+                || iam.generate_credential_report().send(),
+                |r| Ok((r?.state().map(|s| s.as_str()) == Some("COMPLETE")).then_some(())),
+            )
             .await;
         if let Err(e) = generated {
             return self.fail(e);
         }
         // COMPLETE can still race with GetCredentialReport: retry briefly.
         let got = self
-            .poll("GetCredentialReport", || async {
-                match self
-                    .ctx
-                    .call(
-                        "iam",
-                        "GetCredentialReport",
-                        home,
-                        iam.get_credential_report().send(),
-                    )
-                    .await
-                {
+            .poll(
+                "GetCredentialReport",
+                || iam.get_credential_report().send(),
+                |r| match r {
                     Ok(o) => Ok(Some(o)),
                     Err(e) if e.is("ReportInProgress") || e.is("ReportNotPresent") => Ok(None),
                     Err(e) => Err(e),
-                }
-            })
+                },
+            )
             .await;
         let o = match got {
             Ok(o) => o,
@@ -127,19 +118,30 @@ impl Collector {
         }
     }
 
-    /// Call `attempt` until it gives a value, at most [`REPORT_POLLS`] times,
-    /// pausing between attempts; an error ends the polling.
-    async fn poll<T, F, Fut>(&self, operation: &'static str, mut attempt: F) -> Result<T, CallError>
+    /// Send `request()` until `judge` makes a value of its answer, at most
+    /// [`REPORT_POLLS`] times, pausing between attempts, all within one call
+    /// chain's time budget; an error ends the polling.
+    async fn poll<O, T, E, R, Fut>(
+        &self,
+        operation: &'static str,
+        mut request: R,
+        judge: impl Fn(Result<O, CallError>) -> Result<Option<T>, CallError>,
+    ) -> Result<T, CallError>
     where
-        F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Result<Option<T>, CallError>>,
+        R: FnMut() -> Fut,
+        Fut: Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
     {
+        let mut chain = self.ctx.chain("iam", operation, &self.home);
         for poll in 0..REPORT_POLLS {
             if poll > 0 {
                 let ramp = Duration::from_millis(250) * (1u32 << poll.min(8));
                 tokio::time::sleep(ramp.min(self.report_poll_interval)).await;
             }
-            if let Some(v) = attempt().await? {
+            let answer = chain.call(request()).await.map_err(|e| {
+                chain.spent_error(e, CODE_TIMEOUT, "polling of the credential report")
+            });
+            if let Some(v) = judge(answer)? {
                 return Ok(v);
             }
         }
@@ -253,24 +255,30 @@ impl Collector {
             .await;
         match listed {
             Err(e) => self.fail(e),
+            // A user deleted since ListUsers listed it is left out.
             Ok(users) => m::Collected::Ok(
                 join_all(
                     users
                         .into_iter()
                         .map(|(name, id, arn, created)| self.user(name, id, arn, created)),
                 )
-                .await,
+                .await
+                .into_iter()
+                .flatten()
+                .collect(),
             ),
         }
     }
 
+    /// The user's policies, or `None` when IAM answers `NoSuchEntity` (the
+    /// user no longer exists).
     async fn user(
         &self,
         user_name: String,
         user_id: String,
         arn: String,
         create_date: Option<Timestamp>,
-    ) -> m::User {
+    ) -> Option<m::User> {
         let iam = &self.global.iam;
         let home = &self.home;
         let attached = self
@@ -307,14 +315,18 @@ impl Collector {
             }
         });
         let (attached, inline) = tokio::join!(attached, inline);
-        m::User {
+        let gone = |e: &CallError| e.is("NoSuchEntity");
+        if attached.as_ref().is_err_and(gone) || inline.as_ref().is_err_and(gone) {
+            return None;
+        }
+        Some(m::User {
             attached_policies: self.collected(attached),
             inline_policies: self.collected(inline),
             user_name,
             user_id,
             arn,
             create_date,
-        }
+        })
     }
 
     /// Customer-managed policies attached to something, with their default
@@ -361,6 +373,8 @@ impl Collector {
             )
             .await;
         let document = match got {
+            // NoSuchEntity stays an error here: the default version can
+            // change, and the old one be deleted, while the policy remains.
             Err(e) => self.fail(e),
             Ok(o) => {
                 let raw = o
@@ -432,7 +446,12 @@ impl Collector {
                 }
                 all
             });
-        self.collected(r)
+        match r {
+            // No such policy (an emulator without AWS managed policies): then
+            // nothing has it attached.
+            Err(e) if e.is("NoSuchEntity") => m::Collected::Ok(m::PolicyEntities::default()),
+            r => self.collected(r),
+        }
     }
 }
 

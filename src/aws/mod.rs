@@ -36,17 +36,24 @@ use crate::audit::time::Timestamp;
 pub use call::{CallError, Ctx, StatsSnapshot};
 pub use client::{Regions, Settings, SetupError};
 
-use client::{GlobalClients, RegionClients};
+use client::{GlobalClients, PlainHttpWarning, RegionClients};
 
 /// Groups of calls per region, for progress reporting.
 const REGION_GROUPS: usize = 6;
 /// Groups of global calls (IAM report, users, policies; S3 account and buckets).
 const GLOBAL_GROUPS: usize = 5;
 
-/// Receives progress while collecting: one step per finished group of calls.
+/// Receives progress while collecting: one step per finished group of calls,
+/// and warnings about the run itself.
 pub trait Progress: Send + Sync {
     /// `what` (e.g. `ec2`) finished in `region`; `done` of `total` groups are done.
     fn step(&self, region: &str, what: &str, done: usize, total: usize);
+
+    /// Something the user should know about the run (one line, said once),
+    /// such as requests going over plain http://. Default: stderr.
+    fn warn(&self, message: &str) {
+        eprintln!("warning: {message}");
+    }
 }
 
 /// Progress that goes nowhere.
@@ -80,6 +87,7 @@ pub(crate) struct Collector {
     account_id: String,
     partition: String,
     global: GlobalClients,
+    plain_http: PlainHttpWarning,
     clients: Mutex<HashMap<String, RegionClients>>,
     trail_cache: regional::TrailCache,
     progress: Arc<dyn Progress>,
@@ -97,7 +105,7 @@ impl Collector {
         };
         cache
             .entry(region.to_owned())
-            .or_insert_with(|| RegionClients::new(&self.config, region))
+            .or_insert_with(|| RegionClients::new(&self.config, region, &self.plain_http))
             .clone()
     }
 
@@ -165,7 +173,12 @@ pub async fn collect(
     progress: Arc<dyn Progress>,
 ) -> Result<Collection, SetupError> {
     let config = client::load(settings).await?;
-    collect_with(config, settings, progress, iam::REPORT_POLL_INTERVAL).await
+    // A listing's budget never cuts a request shorter than `--timeout`.
+    let settings = Settings {
+        chain_budget: settings.chain_budget.max(settings.call_timeout),
+        ..settings.clone()
+    };
+    collect_with(config, &settings, progress, iam::REPORT_POLL_INTERVAL).await
 }
 
 /// [`collect`] with a ready SDK configuration (tests give one whose HTTP
@@ -183,9 +196,13 @@ pub(crate) async fn collect_with(
             .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
             .unwrap_or(0),
     );
-    let ctx = Arc::new(Ctx::new(settings.max_in_flight, settings.call_timeout));
+    let ctx = Arc::new(
+        Ctx::new(settings.max_in_flight, settings.call_timeout)
+            .with_chain_budget(settings.chain_budget),
+    );
     let home = client::home_region(&config);
-    let global = GlobalClients::new(&config);
+    let plain_http = PlainHttpWarning::new(progress.clone());
+    let global = GlobalClients::new(&config, &plain_http);
 
     let who = ctx
         .call(
@@ -209,7 +226,7 @@ pub(crate) async fn collect_with(
     let regions = match &settings.regions {
         Regions::List(list) => list.clone(),
         Regions::All => {
-            let c = RegionClients::new(&config, &home);
+            let c = RegionClients::new(&config, &home, &plain_http);
             let out = ctx
                 .call(
                     "ec2",
@@ -246,6 +263,7 @@ pub(crate) async fn collect_with(
         account_id: account_id.clone(),
         partition: partition.clone(),
         global,
+        plain_http,
         clients: Mutex::new(HashMap::new()),
         trail_cache: regional::TrailCache::default(),
         progress,
@@ -311,7 +329,7 @@ pub(crate) async fn collect_with(
         .collect();
     bucket_names.sort();
     bucket_names.dedup();
-    let buckets = collector
+    let (buckets, missing_buckets) = collector
         .progress_of(&home, "s3 buckets", collector.buckets(&bucket_names))
         .await;
 
@@ -326,6 +344,7 @@ pub(crate) async fn collect_with(
         s3: m::S3 {
             account_public_access_block: account_block,
             buckets,
+            missing_buckets,
         },
     };
     Ok(Collection {

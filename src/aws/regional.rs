@@ -16,11 +16,12 @@ use super::call::CallError;
 use super::client::RegionClients;
 
 /// The status and selectors of one trail, fetched once per trail ARN however
-/// many regions show the trail (multi-region trails appear in each).
-pub(crate) type TrailDetails = (
+/// many regions show the trail (multi-region trails appear in each); `None`
+/// when CloudTrail says the trail does not exist (deleted since it was listed).
+pub(crate) type TrailDetails = Option<(
     m::Collected<m::TrailStatus>,
     m::Collected<m::EventSelectors>,
-);
+)>;
 
 /// Per-trail cache shared by all regions.
 #[derive(Debug, Default)]
@@ -47,6 +48,12 @@ fn txt(v: Option<&str>) -> String {
 
 fn opt(v: Option<&str>) -> Option<String> {
     v.map(str::to_owned)
+}
+
+/// Field `n` (0-based, `:`-separated) of an ARN, if not empty: 3 is the
+/// region, 4 the account.
+fn arn_field(arn: &str, n: usize) -> Option<&str> {
+    arn.split(':').nth(n).filter(|x| !x.is_empty())
 }
 
 impl Collector {
@@ -104,18 +111,24 @@ impl Collector {
             Err(e) => return self.fail(e),
         };
         let trails = join_all(list.iter().map(|t| self.trail(r, t))).await;
-        m::Collected::Ok(trails)
+        // A trail deleted since DescribeTrails listed it is left out.
+        m::Collected::Ok(trails.into_iter().flatten().collect())
     }
 
-    async fn trail(&self, region: &str, t: &aws_sdk_cloudtrail::types::Trail) -> m::Trail {
+    async fn trail(&self, region: &str, t: &aws_sdk_cloudtrail::types::Trail) -> Option<m::Trail> {
         let arn = txt(t.trail_arn());
-        let home = t.home_region().unwrap_or(region).to_owned();
+        let known_home = t.home_region().or_else(|| arn_field(&arn, 3));
+        let home = known_home.unwrap_or(region).to_owned();
+        // "Not found" proves the trail is gone only for a trail of this
+        // account asked in its home region; an organization trail of another
+        // account may merely be out of sight.
+        let own = known_home.is_some() && arn_field(&arn, 4) == Some(self.account_id.as_str());
         let cell = self.trail_cache.cell(&arn).await;
         let (status, event_selectors) = cell
-            .get_or_init(|| self.trail_details(&home, &arn))
+            .get_or_init(|| self.trail_details(&home, &arn, own))
             .await
-            .clone();
-        m::Trail {
+            .clone()?;
+        Some(m::Trail {
             name: txt(t.name()),
             trail_arn: arn,
             home_region: home,
@@ -130,12 +143,14 @@ impl Collector {
             log_file_validation_enabled: t.log_file_validation_enabled().unwrap_or(false),
             status,
             event_selectors,
-        }
+        })
     }
 
     /// GetTrailStatus and GetEventSelectors, asked in the trail's home region
     /// (elsewhere CloudTrail answers TrailNotFoundException for some trails).
-    async fn trail_details(&self, home: &str, arn: &str) -> TrailDetails {
+    /// `None` when the trail is `own` (this account's) and either call says
+    /// it does not exist.
+    async fn trail_details(&self, home: &str, arn: &str, own: bool) -> TrailDetails {
         let c = self.clients(home);
         let (status, selectors) = tokio::join!(
             self.ctx.call(
@@ -151,6 +166,10 @@ impl Collector {
                 c.cloudtrail.get_event_selectors().trail_name(arn).send()
             ),
         );
+        let gone = |e: &CallError| e.is("TrailNotFound");
+        if own && (status.as_ref().is_err_and(gone) || selectors.as_ref().is_err_and(gone)) {
+            return None;
+        }
         let status = match status {
             Ok(st) => m::Collected::Ok(m::TrailStatus {
                 is_logging: st.is_logging().unwrap_or(false),
@@ -215,7 +234,7 @@ impl Collector {
             }),
             Err(e) => self.fail(e),
         };
-        (status, selectors)
+        Some((status, selectors))
     }
 
     // --- CloudWatch Logs -------------------------------------------------------
@@ -306,7 +325,7 @@ impl Collector {
                         metric_name: opt(a.metric_name()),
                         namespace: opt(a.namespace()),
                         statistic: a.statistic().map(|v| v.as_str().to_owned()),
-                        actions_enabled: a.actions_enabled().unwrap_or(true),
+                        actions_enabled: a.actions_enabled(),
                         alarm_actions: a.alarm_actions().to_vec(),
                         ok_actions: a.ok_actions().to_vec(),
                         insufficient_data_actions: a.insufficient_data_actions().to_vec(),
@@ -353,18 +372,23 @@ impl Collector {
         }
         let topics = match listed {
             Err(e) => self.fail(e),
-            Ok(_) => m::Collected::Ok(join_all(arns.iter().map(|arn| self.topic(r, arn))).await),
+            // A topic SNS says does not exist (an alarm may still name a
+            // deleted topic) is left out: the list holds the topics that exist.
+            Ok(_) => m::Collected::Ok(
+                join_all(arns.iter().map(|arn| self.topic(r, arn)))
+                    .await
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            ),
         };
         (self.collected(alarms), topics)
     }
 
-    async fn topic(&self, region: &str, arn: &str) -> m::Topic {
+    /// The topic, or `None` when SNS answers `NotFound` to either call.
+    async fn topic(&self, region: &str, arn: &str) -> Option<m::Topic> {
         // A topic is served by its own region.
-        let topic_region = arn
-            .split(':')
-            .nth(3)
-            .filter(|x| !x.is_empty())
-            .unwrap_or(region);
+        let topic_region = arn_field(arn, 3).unwrap_or(region);
         let c = self.clients(topic_region);
         let attrs = self.ctx.call(
             "sns",
@@ -397,6 +421,10 @@ impl Collector {
                 }
             });
         let (attrs, subs) = tokio::join!(attrs, subs);
+        let gone = |e: &CallError| e.is("NotFound");
+        if attrs.as_ref().is_err_and(gone) || subs.as_ref().is_err_and(gone) {
+            return None;
+        }
         let owner = match attrs {
             Ok(a) => a.attributes().and_then(|m| m.get("Owner")).cloned(),
             Err(e) => {
@@ -406,11 +434,11 @@ impl Collector {
                 None
             }
         };
-        m::Topic {
+        Some(m::Topic {
             topic_arn: arn.to_owned(),
             owner,
             subscriptions: self.collected(subs),
-        }
+        })
     }
 
     // --- AWS Config ----------------------------------------------------------------
@@ -520,13 +548,24 @@ impl Collector {
         });
         match keys.await {
             Err(e) => self.fail(e),
+            // A key deleted since ListKeys listed it is left out.
             Ok(keys) => m::Collected::Ok(
-                join_all(keys.into_iter().map(|(id, arn)| self.kms_key(c, id, arn))).await,
+                join_all(keys.into_iter().map(|(id, arn)| self.kms_key(c, id, arn)))
+                    .await
+                    .into_iter()
+                    .flatten()
+                    .collect(),
             ),
         }
     }
 
-    async fn kms_key(&self, c: &RegionClients, key_id: String, key_arn: String) -> m::KmsKey {
+    /// The key, or `None` when KMS answers `NotFoundException`.
+    async fn kms_key(
+        &self,
+        c: &RegionClients,
+        key_id: String,
+        key_arn: String,
+    ) -> Option<m::KmsKey> {
         let r = &c.region;
         let described = self
             .ctx
@@ -566,6 +605,7 @@ impl Collector {
                 super::call::CODE_BAD_RESPONSE,
                 "the answer has no KeyMetadata",
             )),
+            Err(e) if e.is("NotFound") => return None,
             Err(e) => self.fail(e),
         };
         // Rotation only exists for enabled, customer-managed symmetric keys
@@ -587,16 +627,19 @@ impl Collector {
                 )
                 .await
                 .map(|o| o.key_rotation_enabled());
+            if r.as_ref().is_err_and(|e| e.is("NotFound")) {
+                return None;
+            }
             Some(self.collected(r))
         } else {
             None
         };
-        m::KmsKey {
+        Some(m::KmsKey {
             key_id,
             key_arn,
             metadata,
             rotation_enabled,
-        }
+        })
     }
 
     // --- EC2 -------------------------------------------------------------------------------

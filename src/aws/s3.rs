@@ -66,12 +66,26 @@ impl Collector {
         }
     }
 
-    /// The buckets named by `names`, concurrently.
-    pub(crate) async fn buckets(&self, names: &[String]) -> Vec<m::Bucket> {
-        join_all(names.iter().map(|n| self.bucket(n))).await
+    /// The buckets named by `names`, concurrently, and the names of those
+    /// that S3 says do not exist (`NoSuchBucket`).
+    pub(crate) async fn buckets(&self, names: &[String]) -> (Vec<m::Bucket>, Vec<String>) {
+        let mut found = Vec::new();
+        let mut missing = Vec::new();
+        for (name, b) in names
+            .iter()
+            .zip(join_all(names.iter().map(|n| self.bucket(n))).await)
+        {
+            match b {
+                Some(b) => found.push(b),
+                None => missing.push(name.clone()),
+            }
+        }
+        (found, missing)
     }
 
-    async fn bucket(&self, name: &str) -> m::Bucket {
+    /// The bucket, or `None` when S3 answers `NoSuchBucket` to any call
+    /// (deleted before, or while, it was read).
+    async fn bucket(&self, name: &str) -> Option<m::Bucket> {
         // S3 answers bucket calls only in the bucket's region.
         let located = self
             .ctx
@@ -86,18 +100,20 @@ impl Collector {
                     .send(),
             )
             .await;
+        let gone = |e: &CallError| e.is("NoSuchBucket");
         let region = match located {
             Ok(o) => bucket_region(o.location_constraint().map(|c| c.as_str())),
+            Err(e) if gone(&e) => return None,
             Err(e) => {
                 // Without the region every bucket call would fail the same way.
                 let err = self.fail_err(e);
-                return m::Bucket {
+                return Some(m::Bucket {
                     name: name.to_owned(),
                     acl: m::Collected::Error(err.clone()),
                     policy: m::Collected::Error(err.clone()),
                     public_access_block: m::Collected::Error(err.clone()),
                     logging: m::Collected::Error(err),
-                };
+                });
             }
         };
         let s3 = self.clients(&region).s3;
@@ -127,6 +143,18 @@ impl Collector {
                 s3.get_bucket_logging().bucket(name).send()
             ),
         );
+        if [
+            acl.as_ref().err(),
+            policy.as_ref().err(),
+            block.as_ref().err(),
+            logging.as_ref().err(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(gone)
+        {
+            return None;
+        }
         let acl = acl.map(|o| m::BucketAcl {
             owner_id: o.owner().and_then(|w| opt(w.id())),
             grants: o
@@ -174,13 +202,13 @@ impl Collector {
                 target_prefix: l.target_prefix().to_owned(),
             })
         });
-        m::Bucket {
+        Some(m::Bucket {
             name: name.to_owned(),
             acl: self.collected(acl),
             policy,
             public_access_block,
             logging: self.collected(logging),
-        }
+        })
     }
 }
 

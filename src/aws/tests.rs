@@ -5,7 +5,8 @@
 //! subscriptions, LatestCloudWatchLogsDeliveryTime, multi-page answers,
 //! URL-encoded policy documents, the account-level public access block, and
 //! the fault paths: AccessDenied on one service, throttling then success, a
-//! hung call.
+//! hung call, resources deleted while they are read, endless pagination, plain
+//! http:// to a remote host.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -466,7 +467,7 @@ async fn collects_every_part_from_real_wire_formats() {
     assert_eq!(f.count("logs", "DescribeMetricFilters"), 2);
     let alarm = &r.alarms.ok().unwrap()[0];
     assert_eq!(alarm.metric_name.as_deref(), Some("f1"));
-    assert!(alarm.actions_enabled);
+    assert_eq!(alarm.actions_enabled, Some(true));
     let topic = &r.topics.ok().unwrap()[0];
     assert_eq!(topic.owner.as_deref(), Some(ACCT));
     let sub = &topic.subscriptions.ok().unwrap()[0];
@@ -737,4 +738,493 @@ async fn requests_in_flight_are_bounded() {
         started.elapsed()
     );
     assert_eq!(ctx.stats().calls, 6);
+}
+
+/// An alarm without `ActionsEnabled` and a flow log without `FlowLogStatus`
+/// are recorded as unknown, never as the safe value.
+#[tokio::test]
+async fn missing_actions_enabled_and_flow_log_status_stay_unknown() {
+    let f = account();
+    let topic = format!("arn:aws:sns:us-east-1:{ACCT}:alerts");
+    f.on(
+        "monitoring",
+        "DescribeAlarms",
+        vec![query(
+            "DescribeAlarms",
+            &format!("<MetricAlarms><member><AlarmName>a1</AlarmName><AlarmArn>arn:aws:cloudwatch:us-east-1:{ACCT}:alarm:a1</AlarmArn><AlarmActions><member>{topic}</member></AlarmActions><MetricName>f1</MetricName><Namespace>LogMetrics</Namespace></member></MetricAlarms>"),
+        )],
+    );
+    f.on(
+        "ec2",
+        "DescribeFlowLogs",
+        vec![ec2(
+            "DescribeFlowLogs",
+            "<flowLogSet><item><flowLogId>fl-1</flowLogId><resourceId>vpc-1</resourceId></item></flowLogSet>",
+        )],
+    );
+    let c = run(&f, Duration::from_secs(10)).await;
+    let r = &c.snapshot.regions[0];
+    assert_eq!(r.alarms.ok().unwrap()[0].actions_enabled, None);
+    let log = &r.flow_logs.ok().unwrap()[0];
+    assert_eq!(
+        (log.flow_log_status.as_deref(), log.traffic_type.as_deref()),
+        (None, None)
+    );
+}
+
+// --- Deleted resources: "it does not exist" is data, not a failure -------------
+
+/// The result of control `id` (CIS v1.2.0) on `s`.
+fn audit(s: &m::Snapshot, id: &str) -> crate::audit::ControlResult {
+    let controls: Vec<&'static crate::cis::Control> =
+        crate::cis::CONTROLS.iter().filter(|c| c.id == id).collect();
+    let opts = crate::audit::Options {
+        benchmark: crate::cis::benchmark("cis-1.2").unwrap(),
+        mode: crate::cis::MatchMode::Normalized,
+        controls: Some(&controls),
+        procedure: crate::audit::Procedure::SecurityHub,
+    };
+    crate::audit::run(s, &opts).controls.remove(0)
+}
+
+fn reason_codes(r: &crate::audit::ControlResult) -> Vec<&'static str> {
+    r.findings.iter().map(|f| f.reason_code).collect()
+}
+
+/// The fake account, with `service`'s `operation` answering `reply`, collected.
+async fn run_answering(service: &str, operation: &str, reply: Reply) -> (Fake, Collection) {
+    let f = account();
+    f.on(service, operation, vec![reply]);
+    let c = run(&f, Duration::from_secs(10)).await;
+    (f, c)
+}
+
+/// The fake account with 3.1's canonical filter on the trail's log group,
+/// watched by the alarm `a1`, which notifies the topic `alarms`: a complete
+/// chain for 3.1.
+fn account_with_chain() -> Fake {
+    let f = account();
+    let pattern = crate::cis::benchmark("cis-1.2")
+        .unwrap()
+        .row("3.1")
+        .unwrap()
+        .canonical[0];
+    f.on(
+        "logs",
+        "DescribeMetricFilters",
+        vec![json(&format!(
+            r#"{{"metricFilters":[{{"filterName":"f1","logGroupName":"cloudtrail","filterPattern":{},"metricTransformations":[{{"metricName":"f1","metricNamespace":"LogMetrics","metricValue":"1"}}]}}]}}"#,
+            serde_json::to_string(pattern).unwrap()
+        ))],
+    );
+    f.on(
+        "cloudtrail",
+        "GetEventSelectors",
+        vec![json(
+            r#"{"EventSelectors":[{"ReadWriteType":"All","IncludeManagementEvents":true,"DataResources":[]}]}"#,
+        )],
+    );
+    // A confirmed subscription.
+    f.on(
+        "sns",
+        "ListSubscriptionsByTopic",
+        vec![query(
+            "ListSubscriptionsByTopic",
+            &format!("<Subscriptions><member><SubscriptionArn>arn:aws:sns:us-east-1:{ACCT}:alarms:1</SubscriptionArn><Owner>{ACCT}</Owner><Protocol>email</Protocol><Endpoint>sec@example.com</Endpoint><TopicArn>arn:aws:sns:us-east-1:{ACCT}:alarms</TopicArn></member></Subscriptions>"),
+        )],
+    );
+    f
+}
+
+#[tokio::test]
+async fn the_chain_account_passes_3_1() {
+    let f = account_with_chain();
+    let c = run(&f, Duration::from_secs(10)).await;
+    assert_eq!(c.failures, vec![]);
+    let r = audit(&c.snapshot, "3.1");
+    assert_eq!(r.status, crate::audit::Status::Passed, "{r:#?}");
+}
+
+#[tokio::test]
+async fn an_alarm_topic_that_no_longer_exists_fails_the_chain() {
+    // SNS answers NotFound (HTTP 404) for a deleted topic; ListTopics no
+    // longer lists it, but the alarm still names it.
+    let not_found = || Reply::xml_error(404, "NotFound", "Topic does not exist");
+    let denied = || Reply::xml_error(403, "AuthorizationError", "not authorized");
+    for (attributes, subscriptions) in [
+        (not_found(), not_found()),
+        (denied(), not_found()),
+        (not_found(), denied()),
+    ] {
+        let f = account_with_chain();
+        f.on("sns", "ListTopics", vec![query("ListTopics", "<Topics/>")]);
+        f.on("sns", "GetTopicAttributes", vec![attributes]);
+        f.on("sns", "ListSubscriptionsByTopic", vec![subscriptions]);
+        let c = run(&f, Duration::from_secs(10)).await;
+        let r = &c.snapshot.regions[0];
+        assert_eq!(r.topics, m::Collected::Ok(vec![]), "the topic is absent");
+        assert!(
+            c.failures.iter().all(|e| e.code != "NotFound"),
+            "{:?}",
+            c.failures
+        );
+        let result = audit(&c.snapshot, "3.1");
+        assert_eq!(result.status, crate::audit::Status::Failed, "{result:#?}");
+        assert_eq!(reason_codes(&result), ["SNS_TOPIC_INVALID"]);
+    }
+}
+
+#[tokio::test]
+async fn a_topic_that_cannot_be_read_stays_not_available() {
+    // Denied, throttled to the end, or a server error: not "absent".
+    for reply in [
+        Reply::xml_error(403, "AuthorizationError", "not authorized"),
+        Reply::xml_error(400, "Throttling", "Rate exceeded"),
+        Reply::xml_error(503, "ServiceUnavailable", "try later"),
+    ] {
+        let f = account_with_chain();
+        f.on("sns", "ListSubscriptionsByTopic", vec![reply.clone()]);
+        let c = run(&f, Duration::from_secs(10)).await;
+        let topics = c.snapshot.regions[0].topics.ok().unwrap();
+        assert_eq!(topics.len(), 1);
+        assert!(topics[0].subscriptions.error().is_some());
+        let result = audit(&c.snapshot, "3.1");
+        assert_eq!(
+            result.status,
+            crate::audit::Status::NotAvailable,
+            "{result:#?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_trail_bucket_that_does_not_exist_is_recorded_as_missing() {
+    let no_bucket = || Reply::s3_error(404, "NoSuchBucket", "The specified bucket does not exist");
+    // Gone before GetBucketLocation, or between it and the bucket's calls.
+    for (op, location_ok) in [("GetBucketLocation", false), ("GetBucketAcl", true)] {
+        let f = account();
+        f.on("s3", op, vec![no_bucket()]);
+        let c = run(&f, Duration::from_secs(10)).await;
+        assert_eq!(c.failures, vec![], "{op}");
+        let s = &c.snapshot;
+        assert_eq!(s.s3.buckets, vec![], "{op}");
+        assert_eq!(s.s3.missing_buckets, ["trail-bucket".to_owned()], "{op}");
+        assert_eq!(f.count("s3", "GetBucketLocation"), 1);
+        assert_eq!(f.count("s3", "GetBucketAcl"), usize::from(location_ok));
+        for id in ["2.3", "2.6"] {
+            let r = audit(s, id);
+            assert_eq!(r.status, crate::audit::Status::Failed, "{id}: {r:#?}");
+            assert_eq!(reason_codes(&r), ["BUCKET_NOT_FOUND"], "{id}");
+        }
+    }
+    // A bucket that cannot be read is not missing.
+    let (_, c) = run_answering(
+        "s3",
+        "GetBucketLocation",
+        Reply::s3_error(403, "AccessDenied", "Access Denied"),
+    )
+    .await;
+    assert!(c.snapshot.s3.missing_buckets.is_empty());
+    assert_eq!(
+        c.snapshot.s3.buckets[0].acl.error().unwrap().code,
+        "AccessDenied"
+    );
+    assert_eq!(
+        audit(&c.snapshot, "2.3").status,
+        crate::audit::Status::NotAvailable
+    );
+}
+
+#[tokio::test]
+async fn a_user_deleted_during_the_collection_is_left_out() {
+    let f = account();
+    f.on(
+        "iam",
+        "ListUsers",
+        vec![query(
+            "ListUsers",
+            &format!("<IsTruncated>false</IsTruncated><Users><member><Path>/</Path><UserName>gone</UserName><UserId>AIDGONE</UserId><Arn>arn:aws:iam::{ACCT}:user/gone</Arn><CreateDate>2020-01-01T00:00:00Z</CreateDate></member></Users>"),
+        )],
+    );
+    f.on(
+        "iam",
+        "ListAttachedUserPolicies",
+        vec![Reply::xml_error(
+            404,
+            "NoSuchEntity",
+            "The user with name gone cannot be found.",
+        )],
+    );
+    let c = run(&f, Duration::from_secs(10)).await;
+    assert_eq!(c.failures, vec![]);
+    assert_eq!(c.snapshot.iam.users, m::Collected::Ok(vec![]));
+}
+
+#[tokio::test]
+async fn a_missing_support_policy_has_no_entities() {
+    let (_, c) = run_answering(
+        "iam",
+        "ListEntitiesForPolicy",
+        Reply::xml_error(404, "NoSuchEntity", "Policy does not exist"),
+    )
+    .await;
+    assert_eq!(c.failures, vec![]);
+    assert_eq!(
+        c.snapshot.iam.support_access,
+        m::Collected::Ok(m::PolicyEntities::default())
+    );
+}
+
+#[tokio::test]
+async fn a_policy_version_not_found_stays_an_error() {
+    // The default version can change (and the old one be deleted) while the
+    // policy stays: "version not found" does not prove the policy is gone.
+    let (_, c) = run_answering(
+        "iam",
+        "GetPolicyVersion",
+        Reply::xml_error(404, "NoSuchEntity", "version v2 does not exist"),
+    )
+    .await;
+    let p = &c.snapshot.iam.policies.ok().unwrap()[0];
+    assert_eq!(p.document.error().unwrap().code, "NoSuchEntity");
+}
+
+#[tokio::test]
+async fn a_trail_deleted_during_the_collection_is_left_out() {
+    for op in ["GetTrailStatus", "GetEventSelectors"] {
+        let (f, c) = run_answering(
+            "cloudtrail",
+            op,
+            Reply::json_error(400, "TrailNotFoundException", "Unknown trail"),
+        )
+        .await;
+        assert_eq!(c.failures, vec![], "{op}");
+        assert_eq!(
+            c.snapshot.regions[0].trails,
+            m::Collected::Ok(vec![]),
+            "{op}"
+        );
+        // Its bucket is no longer anybody's.
+        assert_eq!(f.count("s3", "GetBucketLocation"), 0);
+    }
+    // An organization trail of another account: "not found" may mean "not
+    // visible from here", so it stays an error.
+    let f = account();
+    f.on(
+        "cloudtrail",
+        "DescribeTrails",
+        vec![json(
+            r#"{"trailList":[{"Name":"org","TrailARN":"arn:aws:cloudtrail:us-east-1:999999999999:trail/org","HomeRegion":"us-east-1","IsMultiRegionTrail":true,"IsOrganizationTrail":true,"S3BucketName":"org-bucket","LogFileValidationEnabled":true}]}"#,
+        )],
+    );
+    f.on(
+        "cloudtrail",
+        "GetEventSelectors",
+        vec![Reply::json_error(
+            400,
+            "TrailNotFoundException",
+            "Unknown trail",
+        )],
+    );
+    let c = run(&f, Duration::from_secs(10)).await;
+    let t = &c.snapshot.regions[0].trails.ok().unwrap()[0];
+    assert_eq!(
+        t.event_selectors.error().unwrap().code,
+        "TrailNotFoundException"
+    );
+}
+
+#[tokio::test]
+async fn a_key_deleted_during_the_collection_is_left_out() {
+    let (_, c) = run_answering(
+        "kms",
+        "DescribeKey",
+        Reply::json_error(400, "NotFoundException", "Key does not exist"),
+    )
+    .await;
+    assert_eq!(c.failures, vec![]);
+    assert_eq!(c.snapshot.regions[0].kms_keys, m::Collected::Ok(vec![]));
+    // Rotation status of a key deleted after DescribeKey.
+    let (_, c) = run_answering(
+        "kms",
+        "GetKeyRotationStatus",
+        Reply::json_error(400, "NotFoundException", "Key does not exist"),
+    )
+    .await;
+    assert_eq!(c.failures, vec![]);
+    let keys = c.snapshot.regions[0].kms_keys.ok().unwrap();
+    assert_eq!(keys.len(), 1, "only the AWS-managed key is left");
+    assert_eq!(keys[0].key_id, "k2");
+}
+
+// --- Endless pagination -------------------------------------------------------
+
+#[tokio::test]
+async fn a_token_seen_pages_ago_ends_the_listing() {
+    let f = account();
+    let page = |t: &str| json(&format!(r#"{{"logGroups":[],"nextToken":"{t}"}}"#));
+    f.on(
+        "logs",
+        "DescribeLogGroups",
+        vec![page("a"), page("b"), page("a")],
+    );
+    let c = run(&f, Duration::from_secs(10)).await;
+    let e = c.snapshot.regions[0].log_groups.error().unwrap();
+    assert_eq!(e.code, call::CODE_PAGINATION);
+    assert!(e.message.contains("repeated"), "{}", e.message);
+    assert_eq!(f.count("logs", "DescribeLogGroups"), 3);
+    // The rest of the run went on.
+    assert!(c.snapshot.regions[0].metric_filters.ok().is_some());
+}
+
+async fn run_with_budget(f: &Fake, timeout: Duration, budget: Duration) -> Collection {
+    let mut s = settings(timeout);
+    s.chain_budget = budget;
+    collect_with(
+        f.sdk_config(timeout),
+        &s,
+        Arc::new(NoProgress),
+        Duration::from_millis(1),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_endless_listing_stops_at_its_time_budget() {
+    // A new token on every page, each page a little slow: no token repeats
+    // and the page count stays far below its bound; the time budget ends it.
+    let f = account();
+    let pages: Vec<Reply> = (0..2000)
+        .map(|i| {
+            json(&format!(r#"{{"logGroups":[],"nextToken":"t{i}"}}"#))
+                .after(Duration::from_millis(20))
+        })
+        .collect();
+    f.on("logs", "DescribeLogGroups", pages);
+    let c = run_with_budget(&f, Duration::from_secs(10), Duration::from_millis(300)).await;
+    let e = c.snapshot.regions[0].log_groups.error().unwrap();
+    assert_eq!(e.code, call::CODE_PAGINATION);
+    assert!(e.message.contains("budget"), "{}", e.message);
+    assert!(f.count("logs", "DescribeLogGroups") < 2000);
+    assert!(c.snapshot.regions[0].metric_filters.ok().is_some());
+    assert!(
+        c.failures
+            .iter()
+            .any(|x| x.operation == "DescribeLogGroups")
+    );
+}
+
+#[tokio::test]
+async fn a_hung_page_is_cut_at_the_listing_budget() {
+    // The per-request timeout (10 s) would let the second page hang for
+    // 10 s; the listing's budget (300 ms) cuts it first.
+    let f = account();
+    f.on(
+        "logs",
+        "DescribeLogGroups",
+        vec![
+            json(r#"{"logGroups":[],"nextToken":"t1"}"#),
+            json(r#"{"logGroups":[]}"#).after(Duration::from_secs(60)),
+        ],
+    );
+    let c = run_with_budget(&f, Duration::from_secs(10), Duration::from_millis(300)).await;
+    let e = c.snapshot.regions[0].log_groups.error().unwrap();
+    assert_eq!(e.code, call::CODE_PAGINATION, "{e}");
+    assert!(e.message.contains("budget"), "{}", e.message);
+}
+
+#[tokio::test]
+async fn waiting_for_a_request_slot_does_not_count_against_the_budget() {
+    let ctx = Ctx::new(1, Duration::from_secs(5)).with_chain_budget(Duration::from_millis(400));
+    let f = account();
+    f.on(
+        "ec2",
+        "DescribeVpcs",
+        vec![ec2("DescribeVpcs", "<vpcSet/>").after(Duration::from_millis(150))],
+    );
+    let c = f.sdk_config(Duration::from_secs(5));
+    let e = aws_sdk_ec2::Client::new(&c);
+    // Six one-page listings through one slot: each waits for the others
+    // (up to 750 ms) but spends only 150 ms of its own budget.
+    let listings = (0..6).map(|_| {
+        ctx.pages("ec2", "DescribeVpcs", "us-east-1", |token| {
+            let req = e.describe_vpcs().set_next_token(token).send();
+            async move {
+                let o = req.await?;
+                Ok((o.vpcs().to_vec(), None))
+            }
+        })
+    });
+    let results = futures_util::future::join_all(listings).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+}
+
+// --- Plain http:// endpoints -------------------------------------------------------
+
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<String>>);
+
+impl Progress for Recorder {
+    fn step(&self, _: &str, _: &str, _: usize, _: usize) {}
+    fn warn(&self, message: &str) {
+        self.0.lock().unwrap().push(message.to_owned());
+    }
+}
+
+async fn warnings_for(endpoint: &str) -> Vec<String> {
+    let f = account();
+    let config = f
+        .sdk_config(Duration::from_secs(10))
+        .into_builder()
+        .endpoint_url(endpoint)
+        .build();
+    let rec = Arc::new(Recorder::default());
+    let c = collect_with(
+        config,
+        &settings(Duration::from_secs(10)),
+        rec.clone(),
+        Duration::from_millis(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(c.failures, vec![], "{endpoint}");
+    rec.0.lock().unwrap().clone()
+}
+
+#[tokio::test]
+async fn plain_http_to_a_remote_host_warns_once() {
+    let w = warnings_for("http://192.0.2.10:4566").await;
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("http://192.0.2.10:4566"), "{}", w[0]);
+    assert!(!w[0].contains('\n'));
+    for quiet in [
+        "http://127.0.0.1:4566",
+        "http://127.8.9.10:4566",
+        "http://localhost:4566",
+        "http://[::1]:4566",
+        "https://192.0.2.10:4566",
+    ] {
+        assert_eq!(warnings_for(quiet).await, Vec::<String>::new(), "{quiet}");
+    }
+}
+
+#[tokio::test]
+async fn credential_report_polling_stops_at_its_time_budget() {
+    // IAM keeps saying STARTED; 30 polls of 50 ms would take 1.5 s.
+    let f = account();
+    f.on(
+        "iam",
+        "GenerateCredentialReport",
+        vec![
+            query("GenerateCredentialReport", "<State>STARTED</State>")
+                .after(Duration::from_millis(50)),
+        ],
+    );
+    let c = run_with_budget(&f, Duration::from_secs(10), Duration::from_millis(300)).await;
+    let e = c.snapshot.iam.credential_report.error().unwrap();
+    assert_eq!(e.code, call::CODE_TIMEOUT);
+    assert!(e.message.contains("budget"), "{}", e.message);
+    assert!(f.count("iam", "GenerateCredentialReport") < 30);
+    assert!(c.snapshot.iam.users.ok().is_some());
 }

@@ -21,5 +21,5 @@ pub use benchmarks::{BENCHMARKS, Benchmark, DEFAULT_BENCHMARK, PatternRow, bench
 pub use catalog::{CONTROLS, CheckKind, Control, Section, Severity, control};
 pub use verdict::{
     CLOSE_SCORE, Candidate, Change, Classification, Comparison, Difference, MatchMode, Verdict,
-    classify, compare,
+    classify, closeness, compare,
 };

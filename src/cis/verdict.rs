@@ -252,25 +252,33 @@ pub const CLOSE_SCORE: f64 = 0.3;
 /// What comparing needs of a parsed pattern besides its syntax tree.
 struct Shape {
     normal: Normal,
-    /// A hash of `normal`, compared before the trees themselves.
+    /// A hash of `normal`, compared before the trees themselves: of its
+    /// sorted leaf keys for a JSON pattern (equal normal forms have equal
+    /// leaves; the tree decides the rare rest), of the whole form otherwise.
     normal_hash: u64,
     /// Hash keys of the JSON leaves, `(selector, condition)`, sorted (empty
-    /// for other kinds, and unless asked for): scoring merges these instead
-    /// of comparing conditions, which share long selectors and values.
+    /// for other kinds): scoring merges these instead of comparing
+    /// conditions, which share long selectors and values.
     keys: Vec<(u64, u64)>,
+    /// The same keys in [`NExpr::leaves`] order, for pairing leaves.
+    leaf_keys: Vec<(u64, u64)>,
 }
 
 impl Shape {
-    /// The shape of `ast`; its leaf keys only `with_keys` (classification).
-    fn new(ast: &Ast, with_keys: bool) -> Shape {
+    /// The shape of `ast`.
+    fn new(ast: &Ast) -> Shape {
         let normal = Normal::from_ast(ast);
+        let leaf_keys = leaf_keys(&normal);
+        let mut keys = leaf_keys.clone();
+        keys.sort_unstable();
         Shape {
-            normal_hash: hash(&normal),
-            keys: if with_keys {
-                leaf_keys(&normal)
+            normal_hash: if leaf_keys.is_empty() {
+                hash(&normal)
             } else {
-                Vec::new()
+                hash(&keys)
             },
+            keys,
+            leaf_keys,
             normal,
         }
     }
@@ -300,7 +308,7 @@ impl Form {
         let ast = parse(text)?;
         Ok(Form {
             tokens: tokens(&ast),
-            shape: Shape::new(&ast, true),
+            shape: Shape::new(&ast),
             ast,
         })
     }
@@ -465,7 +473,7 @@ fn compare_row(
         let shape = match shape {
             Some(s) => s,
             None => {
-                owned = Shape::new(ast, false);
+                owned = Shape::new(ast);
                 &owned
             }
         };
@@ -529,14 +537,7 @@ fn judge(cmp: &mut Comparison, ast: &Ast, shape: &Shape, forms: &RowForms, row: 
     // The closest accepted form: the fewest differences, the first on a tie.
     // Between JSON patterns the leaf keys give a floor on the number of
     // differences, which rules most other forms out without computing them.
-    let several = forms.iter().nth(1).is_some();
-    let owned_keys;
-    let p_keys = if several && shape.keys.is_empty() && shape.expr().is_some() {
-        owned_keys = leaf_keys(&shape.normal);
-        &owned_keys
-    } else {
-        &shape.keys
-    };
+    let p_keys = &shape.keys;
     let mut best: Option<(&str, Vec<Difference>)> = None;
     for (k, (text, f)) in forms.iter().enumerate() {
         // Forms that differ only in spelling give the same differences.
@@ -569,18 +570,11 @@ pub fn classify(pattern: &str, benchmark: &Benchmark, mode: MatchMode) -> Classi
             candidates: Vec::new(),
         };
     };
-    let shape = Shape::new(&ast, true);
+    let shape = Shape::new(&ast);
     let mut scored: Vec<(f64, &PatternRow)> = benchmark
         .rows
         .iter()
-        .map(|r| {
-            let s = RowForms::of(r)
-                .iter()
-                .filter(|(_, f)| may_be_close(&f.shape, &shape))
-                .map(|(_, f)| score(&f.shape, &shape))
-                .fold(0.0, f64::max);
-            (s, r)
-        })
+        .map(|r| (row_score(r, &shape), r))
         .filter(|(s, _)| *s >= CLOSE_SCORE)
         .collect();
     // Stable: equal scores keep the benchmark's order.
@@ -596,6 +590,29 @@ pub fn classify(pattern: &str, benchmark: &Benchmark, mode: MatchMode) -> Classi
         .first()
         .map(|(_, r)| compare_row(&ast, Some(&shape), benchmark, r, mode));
     Classification { best, candidates }
+}
+
+/// How close `pattern` is to `control` of `benchmark`, from 0 to 1: the
+/// score [`classify`] ranks controls by, so a pattern is close to the
+/// control when it reaches [`CLOSE_SCORE`] (scores below it may be reported
+/// as 0). A pattern that does not parse scores 0; `None` when the benchmark
+/// has no such control.
+pub fn closeness(pattern: &str, benchmark: &Benchmark, control: &str) -> Option<f64> {
+    let row = benchmark.row(control)?;
+    Some(match parse(pattern) {
+        Ok(ast) => row_score(row, &Shape::new(&ast)),
+        Err(_) => 0.0,
+    })
+}
+
+/// The best score of a pattern's shape against a row's forms (0 when no
+/// form can be close).
+fn row_score(row: &PatternRow, shape: &Shape) -> f64 {
+    RowForms::of(row)
+        .iter()
+        .filter(|(_, f)| may_be_close(&f.shape, shape))
+        .map(|(_, f)| score(&f.shape, shape))
+        .fold(0.0, f64::max)
 }
 
 /// Whether [`score`] can reach [`CLOSE_SCORE`]: shared and changed
@@ -670,18 +687,16 @@ fn leaf_difference_floor(a: &[(u64, u64)], b: &[(u64, u64)]) -> usize {
     (a.len() + b.len()).saturating_sub(2 * shared + changed)
 }
 
-/// The sorted `(selector, condition)` hash keys of a JSON pattern's leaves.
+/// The `(selector, condition)` hash keys of a JSON pattern's leaves, in
+/// [`NExpr::leaves`] order.
 fn leaf_keys(n: &Normal) -> Vec<(u64, u64)> {
     let Normal::Json(e) = n else {
         return Vec::new();
     };
-    let mut keys: Vec<(u64, u64)> = e
-        .leaves()
+    e.leaves()
         .into_iter()
         .map(|l| (hash(&l.selector), hash(&l.test)))
-        .collect();
-    keys.sort_unstable();
-    keys
+        .collect()
 }
 
 /// A fast, deterministic hash of a value (not for tables of untrusted keys;
@@ -754,33 +769,22 @@ struct LeafMatch {
 }
 
 /// Pair canonical leaves with pattern leaves: equal conditions first, then
-/// the remaining ones with the same selector, most similar first.
-fn match_leaves(canon: &[&NCond], pat: &[&NCond]) -> LeafMatch {
+/// the remaining ones with the same selector, most similar first. `ck` and
+/// `pk` are the leaves' hash keys ([`leaf_keys`]).
+fn match_leaves(
+    canon: &[&NCond],
+    pat: &[&NCond],
+    ck: &[(u64, u64)],
+    pk: &[(u64, u64)],
+) -> LeafMatch {
     let mut m = LeafMatch::default();
     let mut c_used = vec![false; canon.len()];
     let mut p_used = vec![false; pat.len()];
-    // Equal conditions by a merge of both sides in sorted order: each
-    // canonical leaf takes the first unused equal pattern leaf, in
-    // O(n log n) where a pairwise search is quadratic.
-    let mut ci: Vec<usize> = (0..canon.len()).collect();
-    let mut pi: Vec<usize> = (0..pat.len()).collect();
-    ci.sort_by(|&a, &b| canon.get(a).cmp(&canon.get(b)).then(a.cmp(&b)));
-    pi.sort_by(|&a, &b| pat.get(a).cmp(&pat.get(b)).then(a.cmp(&b)));
-    let (mut x, mut y) = (0, 0);
-    while let (Some(&i), Some(&j)) = (ci.get(x), pi.get(y)) {
-        match canon.get(i).cmp(&pat.get(j)) {
-            std::cmp::Ordering::Equal => {
-                set(&mut c_used, i);
-                set(&mut p_used, j);
-                m.exact.push((i, j));
-                x += 1;
-                y += 1;
-            }
-            std::cmp::Ordering::Less => x += 1,
-            std::cmp::Ordering::Greater => y += 1,
-        }
+    m.exact = equal_pairs_by_key(canon, pat, ck, pk).unwrap_or_else(|| equal_pairs(canon, pat));
+    for &(i, j) in &m.exact {
+        set(&mut c_used, i);
+        set(&mut p_used, j);
     }
-    m.exact.sort_unstable();
     let mut pairs = Vec::new();
     for (i, c) in canon.iter().enumerate() {
         if is_set(&c_used, i) {
@@ -804,6 +808,71 @@ fn match_leaves(canon: &[&NCond], pat: &[&NCond]) -> LeafMatch {
     m.missing = (0..canon.len()).filter(|&i| !is_set(&c_used, i)).collect();
     m.extra = (0..pat.len()).filter(|&j| !is_set(&p_used, j)).collect();
     m
+}
+
+/// The equal conditions of both sides, `(canonical, pattern)` by index,
+/// sorted: a merge of both sides in sorted order, where each canonical leaf
+/// takes the first unused equal pattern leaf (O(n log n) where a pairwise
+/// search is quadratic).
+fn equal_pairs(canon: &[&NCond], pat: &[&NCond]) -> Vec<(usize, usize)> {
+    let mut ci: Vec<usize> = (0..canon.len()).collect();
+    let mut pi: Vec<usize> = (0..pat.len()).collect();
+    ci.sort_by(|&a, &b| canon.get(a).cmp(&canon.get(b)).then(a.cmp(&b)));
+    pi.sort_by(|&a, &b| pat.get(a).cmp(&pat.get(b)).then(a.cmp(&b)));
+    let mut out = Vec::new();
+    let (mut x, mut y) = (0, 0);
+    while let (Some(&i), Some(&j)) = (ci.get(x), pi.get(y)) {
+        match canon.get(i).cmp(&pat.get(j)) {
+            std::cmp::Ordering::Equal => {
+                out.push((i, j));
+                x += 1;
+                y += 1;
+            }
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// [`equal_pairs`] merging the leaves' hash keys rather than comparing the
+/// conditions: within a key, leaves pair up in index order as they do
+/// there. `None` when a pair with equal keys is not equal (a collision) or
+/// the keys do not cover the leaves: the caller then compares conditions.
+fn equal_pairs_by_key(
+    canon: &[&NCond],
+    pat: &[&NCond],
+    ck: &[(u64, u64)],
+    pk: &[(u64, u64)],
+) -> Option<Vec<(usize, usize)>> {
+    if ck.len() != canon.len() || pk.len() != pat.len() {
+        return None;
+    }
+    let sorted = |keys: &[(u64, u64)]| {
+        let mut v: Vec<((u64, u64), usize)> = keys.iter().copied().zip(0..).collect();
+        v.sort_unstable();
+        v
+    };
+    let (cs, ps) = (sorted(ck), sorted(pk));
+    let mut out = Vec::new();
+    let (mut x, mut y) = (0, 0);
+    while let (Some(&(a, i)), Some(&(b, j))) = (cs.get(x), ps.get(y)) {
+        match a.cmp(&b) {
+            std::cmp::Ordering::Equal => {
+                if canon.get(i) != pat.get(j) {
+                    return None;
+                }
+                out.push((i, j));
+                x += 1;
+                y += 1;
+            }
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
+        }
+    }
+    out.sort_unstable();
+    Some(out)
 }
 
 fn set(v: &mut [bool], i: usize) {
@@ -879,7 +948,7 @@ fn differences(canon: &Shape, p: &Shape) -> Vec<Difference> {
         }];
     };
     let (cl, ql) = (c.leaves(), q.leaves());
-    let m = match_leaves(&cl, &ql);
+    let m = match_leaves(&cl, &ql, &canon.leaf_keys, &p.leaf_keys);
     let mut out = Vec::new();
     for &i in &m.missing {
         if let Some(l) = cl.get(i) {
@@ -1569,6 +1638,45 @@ mod tests {
     }
 
     #[test]
+    fn pairing_by_keys_is_pairing_by_conditions() {
+        let shape = |t: &str| Shape::new(&parse(t).unwrap());
+        let texts = [
+            "{ $.a = 1 || $.a = 2 || $.b = 1 }",
+            "{ $.a = 1 || $.a = 2 || $.a = 3 }",
+            "{ ($.a = 1 && $.b = 2) || ($.a = 1 && $.c = 3) || $.a = 1 }",
+            "{ $.a = 2 || $.b = 1 || $.c NOT EXISTS }",
+            "{ $.a = 1 }",
+        ];
+        for x in &texts {
+            for y in &texts {
+                let (c, p) = (shape(x), shape(y));
+                let (Some(ce), Some(pe)) = (c.expr(), p.expr()) else {
+                    panic!()
+                };
+                let (cl, pl) = (ce.leaves(), pe.leaves());
+                assert_eq!(
+                    equal_pairs_by_key(&cl, &pl, &c.leaf_keys, &p.leaf_keys),
+                    Some(equal_pairs(&cl, &pl)),
+                    "{x} / {y}"
+                );
+                // Keys that all collide: the result is right, or there is none.
+                let same = vec![(0, 0); cl.len()];
+                let same_p = vec![(0, 0); pl.len()];
+                if let Some(pairs) = equal_pairs_by_key(&cl, &pl, &same, &same_p) {
+                    assert_eq!(pairs, equal_pairs(&cl, &pl), "{x} / {y}");
+                }
+                let m = match_leaves(&cl, &pl, &same, &same_p);
+                let n = match_leaves(&cl, &pl, &c.leaf_keys, &p.leaf_keys);
+                assert_eq!(
+                    (m.exact, m.changed, m.missing, m.extra),
+                    (n.exact, n.changed, n.missing, n.extra),
+                    "{x} / {y}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn edit_distance_basics() {
         assert_eq!(edit_distance("", ""), 0);
         assert_eq!(edit_distance("abc", ""), 3);
@@ -1583,7 +1691,7 @@ mod tests {
 
     #[test]
     fn the_bound_never_drops_a_close_form() {
-        let shape = |t: &str| Shape::new(&parse(t).unwrap(), true);
+        let shape = |t: &str| Shape::new(&parse(t).unwrap());
         for b in BENCHMARKS {
             for r in b.rows {
                 for c in r.canonical {
@@ -1615,8 +1723,8 @@ mod tests {
         assert!(!may_be_close(&small, &big));
         assert!(score(&small, &big) < CLOSE_SCORE);
         assert!(may_be_close(
-            &Shape::new(&parse("ERROR").unwrap(), true),
-            &Shape::new(&parse("ERROR").unwrap(), true)
+            &Shape::new(&parse("ERROR").unwrap()),
+            &Shape::new(&parse("ERROR").unwrap())
         ));
     }
 
@@ -1626,7 +1734,7 @@ mod tests {
         for b in BENCHMARKS {
             for r in b.rows {
                 for c in r.canonical {
-                    let p = Shape::new(&parse(c).unwrap(), true);
+                    let p = Shape::new(&parse(c).unwrap());
                     for r2 in b.rows {
                         for (_, f) in RowForms::of(r2).iter() {
                             if f.shape.same(&p) {

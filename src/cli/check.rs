@@ -12,6 +12,7 @@ use crate::cis::{
     Verdict, benchmark, classify, compare,
 };
 use crate::pattern;
+use crate::report::escape;
 
 /// Output format of `check`.
 #[derive(Clone, Copy, Debug, Default, ValueEnum)]
@@ -220,9 +221,11 @@ fn paint(text: &str, p: Paint, colour: bool) -> String {
     format!("\x1b[{code}m{text}\x1b[0m")
 }
 
-/// A multi-line pattern shown on one line, newlines as `⏎`.
+/// A multi-line pattern shown on one line, newlines as `⏎`, other control
+/// characters escaped.
 fn one_line(text: &str) -> String {
-    text.replace("\r\n", "⏎").replace(['\n', '\r'], "⏎")
+    let text = text.replace("\r\n", "⏎").replace(['\n', '\r'], "⏎");
+    escape::line(&text).into_owned()
 }
 
 /// The text explanation: the pattern, the control, the verdict, the
@@ -255,7 +258,7 @@ pub fn explain(
     };
     out.push(format!("verdict     {}", paint(label, p, colour)));
     if !c.canonical.is_empty() && c.verdict != Verdict::Exact {
-        out.push(format!("canonical   {}", c.canonical));
+        out.push(format!("canonical   {}", escape::line(&c.canonical)));
     }
     if let Some(e) = &c.error {
         out.push(String::new());
@@ -274,19 +277,21 @@ pub fn explain(
                 },
                 colour,
             );
-            out.push(format!("  {kind} {}", d.term));
+            out.push(format!("  {kind} {}", escape::line(&d.term)));
             let show_both = matches!(d.change, Change::Changed | Change::Structure);
             if show_both {
                 if let Some(e) = &d.expected {
                     out.push(format!(
-                        "             {}  {e}",
-                        paint("expected", Paint::Dim, colour)
+                        "             {}  {}",
+                        paint("expected", Paint::Dim, colour),
+                        escape::line(e)
                     ));
                 }
                 if let Some(f) = &d.found {
                     out.push(format!(
-                        "             {}     {f}",
-                        paint("found", Paint::Dim, colour)
+                        "             {}     {}",
+                        paint("found", Paint::Dim, colour),
+                        escape::line(f)
                     ));
                 }
             }
@@ -300,7 +305,7 @@ pub fn explain(
     }
     if let Some(n) = &c.note {
         out.push(String::new());
-        out.push(format!("note        {n}"));
+        out.push(format!("note        {}", escape::line(n)));
     }
     if let Some(cl) = cl
         && !cl.candidates.is_empty()

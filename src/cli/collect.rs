@@ -10,6 +10,7 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::aws::{self, Collection, Progress, Regions, Settings};
+use crate::report::escape;
 
 use super::EXIT_OK;
 
@@ -102,7 +103,8 @@ impl AwsArgs {
     Exit codes: 0 snapshot written (calls that failed are recorded in it), \
     2 usage error, no credentials or nothing could be read, 130 interrupted.")]
 pub struct CollectArgs {
-    /// Write the snapshot (JSON) to FILE instead of stdout.
+    /// Write the snapshot (JSON) to FILE instead of stdout, readable by its
+    /// owner only (mode 0600); FILE is replaced only once it is complete.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -126,7 +128,7 @@ pub fn collect(args: CollectArgs) -> u8 {
                 return super::usage_error(format!("cannot write `{}`: {e}", path.display()));
             }
             if !args.aws.quiet {
-                eprintln!("wrote {}", path.display());
+                eprintln!("wrote {}", escape::line(&path.display().to_string()));
             }
         }
     }
@@ -134,27 +136,23 @@ pub fn collect(args: CollectArgs) -> u8 {
 }
 
 /// Write to a temporary file beside `path`, then rename it into place, so a
-/// reader never sees half a snapshot.
+/// reader never sees half a snapshot. The temporary file has a random name
+/// and is created exclusively with mode 0600 (the snapshot describes the
+/// account's security), which the renamed file keeps.
 fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "snapshot".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let res = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    res
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".cis-filters-snapshot-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    // On failure the temporary file is removed when dropped.
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Collect with `args`: logging, progress, Ctrl-C, and a summary of what
@@ -197,11 +195,18 @@ pub fn run(args: &AwsArgs) -> Result<Collection, u8> {
 }
 
 fn summarise(c: &Collection) {
+    eprint!("{}", summary(c));
+}
+
+/// What was collected and what failed, for stderr. Account data (ids,
+/// region names, AWS error messages) has its control characters escaped.
+fn summary(c: &Collection) -> String {
+    use std::fmt::Write as _;
     let s = &c.stats;
-    eprintln!(
+    let mut out = format!(
         "collected account {} in {} region{}: {} calls ({} answered with an error) in {:.2} s; \
-         sum of call times {:.2} s",
-        c.snapshot.account_id,
+         sum of call times {:.2} s\n",
+        escape::line(&c.snapshot.account_id),
         c.regions.len(),
         if c.regions.len() == 1 { "" } else { "s" },
         s.calls,
@@ -210,21 +215,24 @@ fn summarise(c: &Collection) {
         s.latency.as_secs_f64(),
     );
     if !c.failures.is_empty() {
-        eprintln!(
+        let _ = writeln!(
+            out,
             "warning: {} call{} failed; controls that need their data will be NOT_AVAILABLE:",
             c.failures.len(),
             if c.failures.len() == 1 { "" } else { "s" }
         );
         for f in c.failures.iter().take(20) {
-            eprintln!("  {f}");
+            let _ = writeln!(out, "  {}", escape::line(&f.to_string()));
         }
         if c.failures.len() > 20 {
-            eprintln!(
+            let _ = writeln!(
+                out,
                 "  … and {} more (all are in the snapshot)",
                 c.failures.len() - 20
             );
         }
     }
+    out
 }
 
 /// One overwritten status line on a terminal.
@@ -238,7 +246,9 @@ impl Progress for TermProgress {
             let mut e = std::io::stderr().lock();
             let _ = write!(
                 e,
-                "\r\x1b[2Kcollecting [{done}/{total}] {region} {what} done"
+                "\r\x1b[2Kcollecting [{done}/{total}] {} {} done",
+                escape::line(region),
+                escape::line(what)
             );
             let _ = e.flush();
         }
@@ -299,6 +309,31 @@ mod tests {
     }
 
     #[test]
+    fn summary_escapes_what_the_account_sent() {
+        let c = Collection {
+            snapshot: crate::audit::testkit::mixed(),
+            failures: vec![aws::CallError::new(
+                "config",
+                "DescribeConfigurationRecorders",
+                "eu-west-1\x1b]0;pwned\x07",
+                "AccessDenied",
+                "denied\r\x1b[2Jall clear",
+            )],
+            stats: Default::default(),
+            elapsed: Duration::from_secs(1),
+            regions: vec!["eu-west-1".into()],
+        };
+        let text = summary(&c);
+        assert!(
+            text.contains(
+                "  config:DescribeConfigurationRecorders in eu-west-1\\x1b]0;pwned\\x07: AccessDenied: denied\\r\\x1b[2Jall clear\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains(['\x1b', '\x07', '\r']), "{text}");
+    }
+
+    #[test]
     fn atomic_write() {
         let dir = std::env::temp_dir().join(format!("cis-collect-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -308,6 +343,28 @@ mod tests {
         assert!(write_atomically(&dir.join("missing/x.json"), "{}").is_err());
         let leftovers = std::fs::read_dir(&dir).unwrap().count();
         assert_eq!(leftovers, 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_snapshot_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("cis-collect-mode-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // A new file, and one that replaces a world-readable file.
+        let new = dir.join("new.json");
+        write_atomically(&new, "{}\n").unwrap();
+        assert_eq!(mode(&new), 0o600);
+        let old = dir.join("old.json");
+        std::fs::write(&old, "old").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_atomically(&old, "{}\n").unwrap();
+        assert_eq!(mode(&old), 0o600);
+        assert_eq!(std::fs::read_to_string(&old).unwrap(), "{}\n");
+        // Nothing else is left in the directory.
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -41,8 +41,11 @@ pub enum Deny {
     defaults resolve across its files; `count` and `for_each` give one filter per\n\
     instance; a local module called from a linted directory is linted again with\n\
     the call's arguments, as module.NAME.…), and CloudFormation/SAM templates in\n\
-    .yaml, .yml, .json and .template. Directories are walked recursively, honouring\n\
-    .gitignore; .terraform/ and cdk.out/ are skipped unless named.\n\n\
+    .yaml, .yml, .json and .template. Directories are walked recursively, following\n\
+    symbolic links; inside a git work tree, what git ignores is skipped (tracked\n\
+    files never are); .terraform/ and cdk.out/ are skipped unless named. A path\n\
+    named on the command line is always read, whatever its type (a FIFO, <(...)).\n\
+    Skipped paths are listed on stderr (and under \"skipped\" in JSON).\n\n\
     Rules: CF0001 file-error, CF0002 unresolved-pattern (info), CF0100 pattern-syntax,\n\
     CF0200 cis-nonconforming, CF0201 cis-equivalent (info), CF0202 cis-missing,\n\
     CF0300 never-matches, CF0301 ne-on-optional-field, CF0302 no-alarm (warnings).\n\
@@ -156,9 +159,13 @@ pub fn lint(args: LintArgs) -> u8 {
     } else {
         args.paths
     };
-    let (files, missing) = collect(&paths);
+    let Collected {
+        files,
+        problems: missing,
+        skipped,
+    } = collect(&paths);
     for m in &missing {
-        eprintln!("error: {m}");
+        eprintln!("error: {}", crate::report::escape::line(m));
     }
     let opts = Options {
         benchmark,
@@ -166,8 +173,18 @@ pub fn lint(args: LintArgs) -> u8 {
         control: args.control,
         require,
         disable,
+        limits: lint::Limits::default(),
     };
-    let report = lint::lint(&files, &opts);
+    let mut report = lint::lint(&files, &opts);
+    report.skipped.extend(skipped);
+    report.skipped.sort();
+    for s in &report.skipped {
+        eprintln!(
+            "skipped: `{}`: {}",
+            crate::report::escape::line(&s.path),
+            crate::report::escape::line(&s.reason)
+        );
+    }
     let text = match args.format {
         LintFormat::Human => render::human(
             &report,
@@ -195,79 +212,232 @@ fn controls(b: &cis::Benchmark) -> String {
         .join(", ")
 }
 
-/// Read the files to lint under `paths`: named files whatever their name
-/// (when they have a known extension), directories walked with .gitignore
-/// honoured and `.terraform/`, `cdk.out/` skipped. Returns the files and
-/// messages for paths that do not exist or cannot be read (exit code 2).
-fn collect(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
+/// What the command line read: the files, the paths it could not read
+/// (exit code 2), and the paths it did not read on purpose.
+#[derive(Default)]
+struct Collected {
+    files: Vec<SourceFile>,
+    problems: Vec<String>,
+    skipped: Vec<lint::Skipped>,
+}
+
+/// Read the files to lint under `paths`. A path named on the command line
+/// is read whatever its name and type (a FIFO, `<(…)`), and ignore rules
+/// never apply to it. Directories are walked recursively, following
+/// symbolic links (a link back to a directory above is skipped);
+/// `.terraform/` and `cdk.out/` are skipped unless named; inside a git work
+/// tree, what git ignores (untracked files matching `.gitignore`) is skipped.
+fn collect(paths: &[PathBuf]) -> Collected {
+    let mut c = Collected::default();
     let mut seen = std::collections::BTreeSet::new();
     for root in paths {
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
-                problems.push(format!("cannot read `{}`: {e}", root.display()));
+                c.problems
+                    .push(format!("cannot read `{}`: {e}", root.display()));
                 continue;
             }
         };
-        if meta.is_file() {
-            push_file(root, &mut files, &mut problems, &mut seen, true);
+        if !meta.is_dir() {
+            read_file(root, &mut c, &mut seen);
             continue;
         }
-        let walker = ignore::WalkBuilder::new(root)
-            .hidden(false)
-            .git_ignore(true)
-            .git_global(false)
-            .git_exclude(true)
-            .require_git(false)
-            .filter_entry(|e| {
-                e.depth() == 0
-                    || !(e.file_type().is_some_and(|t| t.is_dir())
-                        && lint::SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
-            })
-            .sort_by_file_path(|a, b| a.cmp(b))
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                    push_file(e.path(), &mut files, &mut problems, &mut seen, false);
-                }
-                Ok(_) => {}
-                Err(e) => problems.push(format!("cannot walk `{}`: {e}", root.display())),
-            }
-        }
+        walk(root, &mut c, &mut seen);
     }
-    (files, problems)
+    c.skipped.sort();
+    c.skipped.dedup();
+    c
 }
 
-fn push_file(
-    path: &Path,
-    files: &mut Vec<SourceFile>,
-    problems: &mut Vec<String>,
-    seen: &mut std::collections::BTreeSet<PathBuf>,
-    named: bool,
-) {
-    let shown = display_path(path);
-    if lint::file_kind(&shown).is_none() {
-        if named {
-            eprintln!(
-                "warning: `{shown}` is not a .tf, .tf.json, .yaml, .yml, .json or .template file; skipped"
-            );
+/// Walk the directory `root`.
+fn walk(root: &Path, c: &mut Collected, seen: &mut std::collections::BTreeSet<PathBuf>) {
+    let ignored = match git_ignored(root) {
+        Ok(set) => set,
+        Err(why) => {
+            eprintln!("warning: {}", crate::report::escape::line(&why));
+            None
         }
-        return;
+    };
+    let shared_skips = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let skips = std::sync::Arc::clone(&shared_skips);
+    let base = root.to_path_buf();
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .follow_links(true)
+        .filter_entry(move |e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            let name = e.file_name();
+            let why = if is_dir && lint::SKIPPED_DIRS.iter().any(|d| name == *d) {
+                // `.git/` is never of interest; the others are named.
+                (name != ".git")
+                    .then(|| "a tool's directory (name it to lint it)".to_owned())
+                    .or(Some(String::new()))
+            } else if ignored.as_ref().is_some_and(|set| {
+                e.path().strip_prefix(&base).is_ok_and(|rel| {
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    set.contains(&if is_dir { format!("{rel}/") } else { rel })
+                })
+            }) {
+                (is_dir || lint::file_kind(&e.path().to_string_lossy()).is_some())
+                    .then(|| "ignored by git".to_owned())
+                    .or(Some(String::new()))
+            } else {
+                None
+            };
+            match why {
+                None => true,
+                Some(reason) => {
+                    if !reason.is_empty()
+                        && let Ok(mut v) = skips.lock()
+                    {
+                        let mut path = display_path(e.path());
+                        if is_dir {
+                            path.push('/');
+                        }
+                        v.push(lint::Skipped { path, reason });
+                    }
+                    false
+                }
+            }
+        })
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_some_and(|t| !t.is_dir()) => {
+                if lint::file_kind(&display_path(e.path())).is_some() {
+                    read_file(e.path(), c, seen);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => walk_error(&e, root, c),
+        }
     }
+    if let Ok(mut v) = shared_skips.lock() {
+        c.skipped.append(&mut v);
+    }
+}
+
+/// A walk error: a symbolic link loop is skipped (its files are linted
+/// where the loop leads); a path of a linted kind that cannot be read is a
+/// problem; anything else is skipped with the reason.
+fn walk_error(e: &ignore::Error, root: &Path, c: &mut Collected) {
+    fn path_of(e: &ignore::Error) -> Option<&Path> {
+        match e {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            ignore::Error::Loop { child, .. } => Some(child),
+            _ => None,
+        }
+    }
+    fn is_loop(e: &ignore::Error) -> bool {
+        match e {
+            ignore::Error::Loop { .. } => true,
+            ignore::Error::WithPath { err, .. }
+            | ignore::Error::WithDepth { err, .. }
+            | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+            _ => false,
+        }
+    }
+    let path = path_of(e).map(display_path);
+    match path {
+        Some(p) if is_loop(e) => c.skipped.push(lint::Skipped {
+            path: format!("{p}/"),
+            reason: String::from(
+                "a symbolic link to a directory above it (a loop); its files are linted there",
+            ),
+        }),
+        Some(p) if lint::file_kind(&p).is_none() => c.skipped.push(lint::Skipped {
+            path: p,
+            reason: format!("cannot be read: {e}"),
+        }),
+        _ => c
+            .problems
+            .push(format!("cannot walk `{}`: {e}", root.display())),
+    }
+}
+
+/// What git ignores under `root`: the untracked paths that match its ignore
+/// rules, relative to `root` (directories with a trailing `/`). `None` when
+/// `root` is not in a git work tree (no ignore rules apply) or is itself
+/// ignored (it was named, so it is read whole).
+fn git_ignored(root: &Path) -> Result<Option<std::collections::HashSet<String>>, String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        // Read-only, and no hook or monitor of the repository runs.
+        .args([
+            "-c",
+            "core.fsmonitor=false",
+            "ls-files",
+            "-z",
+            "--others",
+            "--ignored",
+            "--exclude-standard",
+            "--directory",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output();
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => {
+            let in_repo = root
+                .canonicalize()
+                .ok()
+                .is_some_and(|p| p.ancestors().any(|a| a.join(".git").exists()));
+            return if in_repo {
+                Err(format!(
+                    "cannot run git ({e}): .gitignore rules are not applied under `{}`",
+                    root.display()
+                ))
+            } else {
+                Ok(None)
+            };
+        }
+    };
+    if !out.status.success() {
+        // Not a work tree.
+        return Ok(None);
+    }
+    let set: std::collections::HashSet<String> = out
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    if set.contains("./") {
+        return Ok(None);
+    }
+    Ok(Some(set))
+}
+
+/// Read one file, at most one byte more than the linter reads (so that a
+/// larger file, a FIFO or `/dev/zero` is never read whole).
+fn read_file(path: &Path, c: &mut Collected, seen: &mut std::collections::BTreeSet<PathBuf>) {
+    use std::io::Read;
     if !seen.insert(path.to_path_buf()) {
         return;
     }
-    match std::fs::read(path) {
-        Ok(bytes) => files.push(SourceFile { path: shown, bytes }),
-        Err(e) => problems.push(format!("cannot read `{shown}`: {e}")),
+    let shown = display_path(path);
+    let limit = u64::try_from(lint::MAX_FILE_BYTES)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    let mut bytes = Vec::new();
+    match std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes)) {
+        Ok(_) => c.files.push(SourceFile { path: shown, bytes }),
+        Err(e) => c.problems.push(format!("cannot read `{shown}`: {e}")),
     }
 }
 
-/// The path as shown: `/` separators, no leading `./`.
+/// The path as shown: `/` separators, no leading `./`, bytes that are not
+/// UTF-8 as `\xHH` (SARIF turns them back into the bytes).
 fn display_path(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+    crate::report::sarif::path_text(p)
 }

@@ -5,20 +5,25 @@
 //! errors), 2 usage or input errors (bad arguments, unreadable files).
 //! Results go to stdout, diagnostics and progress to stderr. Colour only on a
 //! terminal and never when `NO_COLOR` is set. A closed stdout (broken pipe)
-//! ends the program quietly.
+//! ends the output quietly; the exit code is still the result's.
 
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Parser, Subcommand};
+
+use crate::pattern::batch::MAX_LINE_BYTES;
 
 mod check;
 #[cfg(feature = "aws")]
 pub mod collect;
 mod compare;
 mod controls;
+mod install;
 mod lint;
 mod pattern_cmds;
+pub mod read;
 mod replay;
 mod test_cmd;
 mod verify;
@@ -33,14 +38,17 @@ pub const EXIT_USAGE: u8 = 2;
 /// Parse, compare and lint CloudWatch Logs filter patterns; audit AWS accounts
 /// against the CIS AWS Foundations Benchmark the way Security Hub does.
 #[derive(Debug, Parser)]
-#[command(name = "cis-filters", version, about, long_about = None)]
+#[command(name = "cis-filters", version = install::VERSION, long_version = install::LONG_VERSION)]
+#[command(about, long_about = None)]
 #[command(after_help = "Examples:\n  \
     cis-filters verify --snapshot examples/snapshots/mixed.json    audit a saved account snapshot\n  \
     cis-filters check --control 3.3 '{ $.userIdentity.type = \"Root\" }'   compare with CIS 3.3\n  \
     cis-filters lint infra/                                         lint Terraform/CloudFormation\n  \
     cis-filters parse '{ $.eventName = \"ConsoleLogin\" }'           parse and normalise\n  \
-    cis-filters fmt '{($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)}'\n\n\
-    Every command has --help with examples.\n\
+    cis-filters fmt '{($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)}'\n  \
+    cis-filters completions bash > ~/.local/share/bash-completion/completions/cis-filters\n\n\
+    Every command has --help with examples; `cis-filters man` prints the manual page.\n\
+    --version names the commit and the features of this build.\n\
     Exit codes: 0 success, 1 negative result (invalid pattern, failed check or control, lint errors),\n\
     2 usage or input error.")]
 pub struct Cli {
@@ -63,6 +71,12 @@ enum Command {
     /// Read an AWS account (read-only) and write its snapshot as JSON.
     #[cfg(feature = "aws")]
     Collect(collect::CollectArgs),
+    /// Not in this build: reading an AWS account needs the `aws` feature.
+    #[cfg(not(feature = "aws"))]
+    #[command(hide = true)]
+    Collect(install::MissingArgs),
+    Completions(install::CompletionsArgs),
+    Man(install::ManArgs),
 }
 
 /// Run the command line; the process exit code is returned.
@@ -80,6 +94,10 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => lint::lint(args),
         #[cfg(feature = "aws")]
         Command::Collect(args) => collect::collect(args),
+        #[cfg(not(feature = "aws"))]
+        Command::Collect(args) => install::collect_without_aws(&args),
+        Command::Completions(args) => install::completions(&args),
+        Command::Man(args) => install::man(&args),
     };
     ExitCode::from(code)
 }
@@ -94,29 +112,47 @@ impl std::fmt::Display for UsageError {
     }
 }
 
-/// Print `error: msg` to stderr and return [`EXIT_USAGE`].
+/// Print `error: msg` to stderr, on one line with its control characters
+/// escaped (messages quote file names and input), and return [`EXIT_USAGE`].
 pub fn usage_error(msg: impl std::fmt::Display) -> u8 {
-    eprintln!("error: {msg}");
+    eprintln!("error: {}", crate::report::escape::line(&msg.to_string()));
     EXIT_USAGE
 }
 
-/// The pattern (or other text) given as an argument, or read from stdin when
-/// the argument is absent or `-`. A terminal on stdin with no argument is a
-/// usage error rather than a silent wait.
+/// The pattern given as an argument, or read from stdin when the argument
+/// is absent or `-`. A terminal on stdin with no argument is a usage error
+/// rather than a silent wait. At most [`MAX_LINE_BYTES`] are
+/// read: more is an input error, and the rest of stdin is left unread.
 pub fn text_arg_or_stdin(arg: Option<&str>, what: &str) -> Result<String, UsageError> {
     match arg {
         Some(a) if a != "-" => Ok(a.to_owned()),
         _ => {
-            let mut stdin = std::io::stdin();
+            let stdin = std::io::stdin();
             if arg.is_none() && stdin.is_terminal() {
                 return Err(UsageError(format!(
                     "no {what} given: pass it as an argument, or pipe it on stdin (use `-` to read a terminal)"
                 )));
             }
-            let mut s = String::new();
+            let cap = MAX_LINE_BYTES;
+            let mut bytes = Vec::new();
             stdin
-                .read_to_string(&mut s)
+                .lock()
+                .take(cap as u64 + 1)
+                .read_to_end(&mut bytes)
                 .map_err(|e| UsageError(format!("cannot read {what} from stdin: {e}")))?;
+            if bytes.len() > cap {
+                return Err(UsageError(format!(
+                    "the {what} on stdin is longer than {cap} bytes; CloudWatch Logs accepts \
+                     at most {} characters",
+                    crate::pattern::error::MAX_PATTERN_CHARS
+                )));
+            }
+            let mut s = String::from_utf8(bytes).map_err(|e| {
+                UsageError(format!(
+                    "cannot read {what} from stdin: not valid UTF-8 at byte {}",
+                    e.utf8_error().valid_up_to()
+                ))
+            })?;
             // One trailing newline is the shell's, not the pattern's.
             if s.ends_with('\n') {
                 s.pop();
@@ -134,19 +170,39 @@ pub fn colour_enabled(is_terminal: bool) -> bool {
     is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Write `text` to stdout. A closed pipe ends the process quietly with
-/// success (`cis-filters … | head` is not an error).
+/// Set once stdout has been found closed; nothing more is written.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Whether stdout was found closed (a reader such as `head` went away).
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
+/// Handle an error writing to stdout: a closed pipe ends the output quietly,
+/// and the command goes on to the exit code its result gives
+/// (`cis-filters verify … | head` still exits 1 when a control failed);
+/// any other error ends the process with [`EXIT_USAGE`].
+pub fn stdout_failed(e: &std::io::Error) {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        return;
+    }
+    eprintln!("error: cannot write to stdout: {e}");
+    std::process::exit(i32::from(EXIT_USAGE));
+}
+
+/// Write `text` to stdout. After a closed pipe nothing more is written and
+/// the command keeps its own exit code (see [`stdout_failed`]).
 pub fn out(text: &str) {
+    if stdout_closed() {
+        return;
+    }
     let mut stdout = std::io::stdout().lock();
     let res = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
     if let Err(e) = res {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(i32::from(EXIT_OK));
-        }
-        eprintln!("error: cannot write to stdout: {e}");
-        std::process::exit(i32::from(EXIT_USAGE));
+        stdout_failed(&e);
     }
 }
 

@@ -1,12 +1,10 @@
 //! `cis-filters parse` and `cis-filters fmt`.
 
-use std::io::BufRead;
-
 use clap::{Args, ValueEnum};
-use serde_json::json;
 
-use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, outln, text_arg_or_stdin, usage_error};
-use crate::pattern::{self, Ast, Normal, ParseError};
+use super::{EXIT_FAIL, EXIT_OK, outln, text_arg_or_stdin, usage_error};
+use crate::pattern::batch::{self, BatchError, result_json};
+use crate::pattern::{self, Normal};
 
 /// Output format of `parse`.
 #[derive(Clone, Copy, Debug, Default, ValueEnum)]
@@ -23,9 +21,14 @@ pub enum ParseFormat {
 #[command(after_help = "Examples:\n  \
     cis-filters parse '{ ($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion) }'\n  \
     cis-filters parse --format json '{ $.errorCode = \"AccessDenied*\" }'\n  \
-    printf '%s\\n' '{ $.a = 1 }' '{ $.a == 1 }' | cis-filters parse --batch\n\n\
+    printf '%s\\n' '{ $.a = 1 }' '{ $.a == 1 }' | cis-filters parse --batch\n  \
+    cis-filters parse --batch --ast < patterns.txt > parsed.jsonl\n\n\
     The normal form drops redundant parentheses, sorts the operands of && and ||, and\n\
     quotes every text value, so two patterns that mean the same print the same.\n\
+    --batch prints one JSON object per line, {\"kind\",\"line\",\"normal\",\"ok\":true} or\n\
+    {\"error\",\"line\",\"ok\":false}; --ast adds the syntax tree. A line longer than\n\
+    64 KiB is reported as too_long without being kept; a pattern on stdin longer than\n\
+    that is an input error (a pattern is at most 1024 characters).\n\
     Exit codes: 0 valid, 1 invalid (the error is printed on stderr), 2 usage error.")]
 pub struct ParseArgs {
     /// The pattern; `-` or nothing reads it from stdin (one trailing newline is dropped).
@@ -34,9 +37,14 @@ pub struct ParseArgs {
     #[arg(long, value_enum, default_value_t)]
     format: ParseFormat,
     /// Read one pattern per stdin line (verbatim but for the newline) and print
-    /// one JSON object per line, with `"line": N`. Exit 1 if any is invalid.
+    /// one JSON object per line: `ok`, `kind` and `normal`, or `error`, with
+    /// `"line": N`. Exit 1 if any is invalid.
     #[arg(long, conflicts_with = "pattern")]
     batch: bool,
+    /// With `--batch`: add each pattern's syntax tree (`ast`) to its object,
+    /// as `--format json` prints it.
+    #[arg(long)]
+    ast: bool,
 }
 
 /// Print a pattern in house style: tokens and structure unchanged.
@@ -53,37 +61,15 @@ pub struct FmtArgs {
     pattern: Option<String>,
 }
 
-/// The JSON object for one parse result.
-pub fn parse_json(result: &Result<Ast, ParseError>) -> serde_json::Value {
-    match result {
-        Ok(ast) => json!({
-            "ok": true,
-            "kind": ast.kind_name(),
-            "normal": Normal::from_ast(ast).to_string(),
-            "ast": ast,
-        }),
-        Err(e) => json!({
-            "ok": false,
-            "error": error_json(e),
-        }),
-    }
-}
-
-/// The JSON object of a parse error: kind code, message, byte span, help.
-pub fn error_json(e: &ParseError) -> serde_json::Value {
-    json!({
-        "kind": e.kind().code(),
-        "message": e.message(),
-        "start": e.span().start,
-        "end": e.span().end,
-        "help": e.help(),
-    })
-}
-
 /// `cis-filters parse`.
 pub fn parse(args: ParseArgs) -> u8 {
     if args.batch {
-        return parse_batch();
+        return parse_batch(args.ast);
+    }
+    if args.ast {
+        return usage_error(
+            "`--ast` goes with `--batch`; for one pattern, `--format json` prints its tree",
+        );
     }
     let text = match text_arg_or_stdin(args.pattern.as_deref(), "pattern") {
         Ok(t) => t,
@@ -92,7 +78,7 @@ pub fn parse(args: ParseArgs) -> u8 {
     let result = pattern::parse(&text);
     match args.format {
         ParseFormat::Json => {
-            outln(&parse_json(&result).to_string());
+            outln(&result_json(&result).to_string());
             if result.is_ok() { EXIT_OK } else { EXIT_FAIL }
         }
         ParseFormat::Text => match result {
@@ -108,46 +94,21 @@ pub fn parse(args: ParseArgs) -> u8 {
     }
 }
 
-fn parse_batch() -> u8 {
-    let stdin = std::io::stdin();
-    let mut reader = stdin.lock();
-    let mut any_invalid = false;
-    let mut buf = Vec::new();
-    let mut line_no = 0usize;
-    loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => {
-                eprintln!("error: cannot read stdin: {e}");
-                return EXIT_USAGE;
+fn parse_batch(ast: bool) -> u8 {
+    let input = std::io::BufReader::with_capacity(64 * 1024, std::io::stdin().lock());
+    match batch::run(input, std::io::stdout().lock(), ast) {
+        // A closed stdout stops the output, not the verdict: the exit code
+        // counts every line.
+        Ok(summary) => {
+            if summary.invalid > 0 {
+                EXIT_FAIL
+            } else {
+                EXIT_OK
             }
         }
-        line_no += 1;
-        if buf.last() == Some(&b'\n') {
-            buf.pop();
-        }
-        let mut obj = match std::str::from_utf8(&buf) {
-            Ok(line) => {
-                let r = pattern::parse(line);
-                any_invalid |= r.is_err();
-                parse_json(&r)
-            }
-            Err(e) => {
-                any_invalid = true;
-                json!({"ok": false, "error": {
-                    "kind": "invalid_utf8",
-                    "message": "the line is not valid UTF-8",
-                    "start": e.valid_up_to(), "end": e.valid_up_to() + 1, "help": null}})
-            }
-        };
-        if let Some(m) = obj.as_object_mut() {
-            m.insert("line".into(), json!(line_no));
-        }
-        outln(&obj.to_string());
+        Err(BatchError::Read(e)) => usage_error(format!("cannot read stdin: {e}")),
+        Err(BatchError::Write(e)) => usage_error(format!("cannot write to stdout: {e}")),
     }
-    if any_invalid { EXIT_FAIL } else { EXIT_OK }
 }
 
 /// `cis-filters fmt`.

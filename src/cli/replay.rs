@@ -3,11 +3,17 @@
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
-use super::test_cmd::read_inputs;
-use super::{EXIT_OK, out, outln, usage_error};
+use super::test_cmd::{Tally, for_each_event};
+use super::{EXIT_OK, out, outln, read, usage_error};
 use crate::cis::benchmarks::{self, BENCHMARKS, Benchmark, DEFAULT_BENCHMARK};
-use crate::matcher::input;
 use crate::matcher::{Matcher, MatcherSet};
+use crate::report::escape;
+
+/// The most example events kept per control (`--examples`).
+pub const MAX_EXAMPLES: u16 = 100;
+
+/// An example keeps at most this many characters of each field.
+const MAX_FIELD_CHARS: usize = 256;
 
 /// Output format of `replay`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -29,8 +35,10 @@ pub enum ReplayFormat {
     over every event: the count says how often that CIS alarm would have fired, and a few\n\
     examples show which events fired it. Events are read as by `cis-filters test`\n\
     (CloudTrail {\"Records\": [...]} files, gzip, JSON lines).\n\
+    Files are streamed: memory does not grow with their size. An event longer than 1 MiB\n\
+    (the most CloudWatch Logs accepts) is skipped and counted.\n\
     Exit codes: 0 replayed (whether or not any alarm fired), 2 unknown benchmark or\n\
-    unreadable input.")]
+    unreadable input (then no report is printed).")]
 pub struct ReplayArgs {
     /// CloudTrail log files (`-` reads stdin).
     #[arg(required = true)]
@@ -38,9 +46,10 @@ pub struct ReplayArgs {
     /// The benchmark whose canonical patterns are replayed.
     #[arg(long, default_value = DEFAULT_BENCHMARK)]
     benchmark: String,
-    /// How many example events to show per control.
-    #[arg(long, default_value_t = 3)]
-    examples: usize,
+    /// How many example events to show per control (at most 100).
+    #[arg(long, default_value_t = 3,
+          value_parser = clap::value_parser!(u16).range(..=i64::from(MAX_EXAMPLES)))]
+    examples: u16,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: ReplayFormat,
@@ -55,24 +64,48 @@ struct Row {
     examples: Vec<Value>,
 }
 
+/// A field of an example, kept small: a string cut to [`MAX_FIELD_CHARS`]
+/// characters (with `…`), any other value dropped (null) when its JSON is
+/// longer than that.
+fn clipped(v: Option<&Value>) -> Value {
+    match v {
+        Some(Value::String(s)) if s.chars().count() > MAX_FIELD_CHARS => {
+            let mut cut: String = s.chars().take(MAX_FIELD_CHARS - 1).collect();
+            cut.push('…');
+            Value::String(cut)
+        }
+        Some(Value::Array(_) | Value::Object(_))
+            if v.is_some_and(|v| v.to_string().len() > MAX_FIELD_CHARS) =>
+        {
+            Value::Null
+        }
+        Some(v) => v.clone(),
+        None => Value::Null,
+    }
+}
+
 /// The short identity of a CloudTrail record for the table.
 fn summary(message: &str) -> (Value, String) {
     let v: Value = serde_json::from_str(message).unwrap_or(Value::Null);
-    let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("-").to_owned();
+    let field = |k: &str| match clipped(v.get(k)) {
+        Value::String(s) => s,
+        _ => "-".to_owned(),
+    };
+    let who = match clipped(v.pointer("/userIdentity/type")) {
+        Value::String(s) => s,
+        _ => "-".to_owned(),
+    };
     let short = format!(
-        "{} {} {} ({})",
+        "{} {} {} ({who})",
         field("eventTime"),
         field("eventSource"),
         field("eventName"),
-        v.pointer("/userIdentity/type")
-            .and_then(Value::as_str)
-            .unwrap_or("-"),
     );
     let keep = json!({
-        "eventTime": v.get("eventTime"),
-        "eventSource": v.get("eventSource"),
-        "eventName": v.get("eventName"),
-        "eventID": v.get("eventID"),
+        "eventTime": clipped(v.get("eventTime")),
+        "eventSource": clipped(v.get("eventSource")),
+        "eventName": clipped(v.get("eventName")),
+        "eventID": clipped(v.get("eventID")),
     });
     (keep, short)
 }
@@ -87,41 +120,44 @@ pub fn run(args: ReplayArgs) -> u8 {
             names.join(", ")
         ));
     };
-    let inputs = match read_inputs(&args.files) {
-        Ok(i) => i,
+    let logs = match read::open_logs(&args.files) {
+        Ok(l) => l,
         Err(e) => return usage_error(e),
     };
+    let files: Vec<String> = logs.iter().map(|l| l.name.clone()).collect();
     let (set, mut rows) = match compile(bench) {
         Ok(x) => x,
         Err(e) => return usage_error(e),
     };
-    let (mut total, mut json_events) = (0usize, 0usize);
+    let examples = usize::from(args.examples);
+    let mut json_events = 0usize;
+    let mut tally = Tally::default();
     let mut shorts: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
-    for inp in &inputs {
-        let (_, evs) = input::split(&inp.text);
-        for ev in evs {
-            total += 1;
-            let p = set.prepare(ev.message);
-            json_events += usize::from(p.is_json());
-            for (i, row) in rows.iter_mut().enumerate() {
-                if !p.matches(i) {
-                    continue;
+    let result = for_each_event(logs, &mut tally, |name, ev| {
+        let p = set.prepare(ev.message);
+        json_events += usize::from(p.is_json());
+        for (i, row) in rows.iter_mut().enumerate() {
+            if !p.matches(i) {
+                continue;
+            }
+            row.matched += 1;
+            if row.examples.len() < examples {
+                let (mut keep, short) = summary(ev.message);
+                if let Some(o) = keep.as_object_mut() {
+                    o.insert("source".into(), json!(name));
+                    o.insert("line".into(), json!(ev.line));
                 }
-                row.matched += 1;
-                if row.examples.len() < args.examples {
-                    let (mut keep, short) = summary(ev.message);
-                    if let Some(o) = keep.as_object_mut() {
-                        o.insert("source".into(), json!(inp.name));
-                        o.insert("line".into(), json!(ev.line));
-                    }
-                    row.examples.push(keep);
-                    if let Some(s) = shorts.get_mut(i) {
-                        s.push(format!("{short}  {}:{}", inp.name, ev.line));
-                    }
+                row.examples.push(keep);
+                if let Some(s) = shorts.get_mut(i) {
+                    s.push(format!("{short}  {name}:{}", ev.line));
                 }
             }
         }
+    });
+    if let Err(e) = result {
+        return usage_error(e);
     }
+    let total = tally.total;
     if json_events < total {
         eprintln!(
             "note: {} of {total} event{} are not JSON objects; no CIS pattern matches them",
@@ -129,6 +165,7 @@ pub fn run(args: ReplayArgs) -> u8 {
             if total == 1 { "" } else { "s" }
         );
     }
+    tally.note();
     match args.format {
         ReplayFormat::Json => {
             let controls: Vec<Value> = rows
@@ -144,17 +181,17 @@ pub fn run(args: ReplayArgs) -> u8 {
                     })
                 })
                 .collect();
-            let files: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
-            outln(
-                &json!({
-                    "benchmark": bench.name,
-                    "files": files,
-                    "total": total,
-                    "json_events": json_events,
-                    "controls": controls,
-                })
-                .to_string(),
-            );
+            let mut doc = json!({
+                "benchmark": bench.name,
+                "files": files,
+                "total": total,
+                "json_events": json_events,
+                "controls": controls,
+            });
+            if let (true, Some(o)) = (tally.too_large > 0, doc.as_object_mut()) {
+                o.insert("too_large".into(), json!(tally.too_large));
+            }
+            outln(&doc.to_string());
         }
         ReplayFormat::Table => out(&table(bench, &rows, &shorts, total)),
     }
@@ -206,7 +243,12 @@ fn table(bench: &Benchmark, rows: &[Row], shorts: &[Vec<String>], total: usize) 
             r.control, r.matched, r.title
         ));
         for e in ex {
-            s.push_str(&format!("{:<w$}  {:>7}    e.g. {e}\n", "", ""));
+            s.push_str(&format!(
+                "{:<w$}  {:>7}    e.g. {}\n",
+                "",
+                "",
+                escape::line(e)
+            ));
         }
     }
     let fired = rows.iter().filter(|r| r.matched > 0).count();

@@ -1,16 +1,12 @@
 //! `cis-filters test`: which log events a pattern matches, offline.
 
-use std::io::Read;
-
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError, out, outln, usage_error};
-use crate::matcher::input;
-use crate::matcher::{MatchError, Matcher, MatcherSet};
-
-/// The largest input accepted, after decompression.
-pub const MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
+use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, out, read, usage_error};
+use crate::matcher::input::{self, EventReader, EventText, InputError, Item};
+use crate::matcher::{MAX_EVENT_BYTES, MatchError, Matcher, MatcherSet};
+use crate::report::escape;
 
 /// Output format of `test`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -31,10 +27,14 @@ pub enum TestFormat {
     cis-filters test --explain '{ $.a != \"x\" }' <<< '{\"b\": 1}'\n\n\
     Events: a CloudTrail log file ({\"Records\": [...]}, also gzip-compressed), a JSON array,\n\
     one JSON document, or one event per line (JSON lines or plain text; blank lines are\n\
-    skipped). Matching follows CloudWatch Logs: a JSON pattern only matches JSON objects,\n\
-    a field that is missing fails `=` and `!=`, everything is case-sensitive (see\n\
-    docs/matching.md). With --explain every event is printed with the terms that decided it.\n\
-    Exit codes: 0 some event matched, 1 none matched, 2 invalid pattern or unreadable input.")]
+    skipped). Files are read as a stream, one event at a time, so any size works; an event\n\
+    longer than 1 MiB (the most CloudWatch Logs accepts) is skipped and counted. Matching\n\
+    follows CloudWatch Logs: a JSON pattern only matches JSON objects, a field that is\n\
+    missing fails `=` and `!=`, everything is case-sensitive (see docs/matching.md). With\n\
+    --explain every event is printed with the terms that decided it. Control characters\n\
+    in events are shown escaped (`\\x1b`); --format json has the exact text.\n\
+    Exit codes: 0 some event matched, 1 none matched, 2 invalid pattern or unreadable input\n\
+    (events before the unreadable part are still reported).")]
 pub struct TestArgs {
     /// The filter pattern.
     pattern: String,
@@ -51,61 +51,105 @@ pub struct TestArgs {
     format: TestFormat,
 }
 
-/// One input: its name for messages and its text.
-pub struct Input {
-    /// The file name, or `<stdin>`.
-    pub name: String,
-    /// The whole text, decompressed.
-    pub text: String,
+/// What a run over log files found so far.
+#[derive(Default)]
+pub struct Tally {
+    /// Events read (skipped ones aside).
+    pub total: usize,
+    /// Events longer than [`MAX_EVENT_BYTES`], skipped.
+    pub too_large: usize,
+    /// Where the first skipped one starts (`file:line`).
+    pub first_too_large: Option<String>,
 }
 
-/// Read every file (stdin for none or `-`), decompressing gzip.
-pub fn read_inputs(files: &[String]) -> Result<Vec<Input>, UsageError> {
-    if files.is_empty() {
-        return Ok(vec![read_input("-")?]);
+impl Tally {
+    /// Count a skipped event of `name`.
+    pub fn skip(&mut self, name: &str, s: &input::Skipped) {
+        self.too_large += 1;
+        self.first_too_large
+            .get_or_insert_with(|| format!("{name}:{}", s.line));
     }
-    files.iter().map(|f| read_input(f)).collect()
+
+    /// The note on stderr about skipped events, if any were.
+    pub fn note(&self) {
+        if let Some(first) = &self.first_too_large {
+            eprintln!(
+                "note: {} event{} longer than {} (the most CloudWatch Logs accepts) {} skipped; the first starts at {}",
+                self.too_large,
+                if self.too_large == 1 { "" } else { "s" },
+                read::size(MAX_EVENT_BYTES as u64),
+                if self.too_large == 1 { "was" } else { "were" },
+                escape::line(first)
+            );
+        }
+    }
 }
 
-fn read_input(file: &str) -> Result<Input, UsageError> {
-    let (name, bytes) = if file == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| UsageError(format!("cannot read stdin: {e}")))?;
-        ("<stdin>".to_owned(), buf)
-    } else {
-        let mut buf = Vec::new();
-        std::fs::File::open(file)
-            .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut buf))
-            .map_err(|e| UsageError(format!("cannot read `{file}`: {e}")))?;
-        (file.to_owned(), buf)
-    };
-    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(bytes.as_slice())
-            .take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| UsageError(format!("cannot decompress `{name}`: {e}")))?;
-        out
-    } else {
-        bytes
-    };
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(UsageError(format!(
-            "`{name}` is larger than {} MiB; split it into smaller files",
-            MAX_INPUT_BYTES / (1024 * 1024)
-        )));
+/// The message for an input error in `name`.
+pub fn input_error(name: &str, e: &InputError) -> String {
+    match e {
+        InputError::Io(e) => format!("cannot read `{name}`: {e}"),
+        e => format!("`{name}`: {e}"),
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        UsageError(format!(
-            "`{name}` is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
-    Ok(Input { name, text })
+}
+
+/// Call `each(name, event)` for every event of `logs`, in order, counting
+/// them in `tally`. Events are read one at a time; `Err` is the message of
+/// the input error that stopped the reading.
+pub fn for_each_event(
+    logs: Vec<read::LogFile>,
+    tally: &mut Tally,
+    mut each: impl FnMut(&str, &EventText<'_>),
+) -> Result<(), String> {
+    for log in logs {
+        let name = log.name.clone();
+        let src = log
+            .open()
+            .map_err(|e| format!("cannot read `{name}`: {e}"))?;
+        let mut reader = EventReader::new(src);
+        loop {
+            match reader.next() {
+                Ok(None) => break,
+                Ok(Some(Item::TooLarge(s))) => tally.skip(&name, &s),
+                Ok(Some(Item::Event(ev))) => {
+                    tally.total += 1;
+                    each(&name, &ev);
+                }
+                Err(e) => return Err(input_error(&name, &e)),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Output written as it is produced, in blocks.
+struct Sink {
+    text: String,
+    /// JSON: whether the `events` array was opened.
+    opened: bool,
+}
+
+impl Sink {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        if self.text.len() > 1 << 16 {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.text.is_empty() {
+            out(&self.text);
+            self.text.clear();
+        }
+    }
+
+    /// One event object of the JSON output.
+    fn json_event(&mut self, event: &serde_json::Value) {
+        self.push(if self.opened { "," } else { "{\"events\":[" });
+        self.opened = true;
+        self.push(&event.to_string());
+    }
 }
 
 /// Run `test`.
@@ -118,82 +162,93 @@ pub fn run(args: TestArgs) -> u8 {
         }
         Err(MatchError::Compile(e)) => return usage_error(e),
     };
-    let inputs = match read_inputs(&args.files) {
-        Ok(i) => i,
+    let logs = match read::open_logs(&args.files) {
+        Ok(l) => l,
         Err(e) => return usage_error(e),
     };
     let is_json_pattern = matcher.is_json();
     let set = MatcherSet::new(vec![matcher]);
-    let many = inputs.len() > 1;
-    let (mut total, mut matched, mut not_json) = (0usize, 0usize, 0usize);
-    let mut events = Vec::new();
-    let mut text = String::new();
-    for input in &inputs {
-        let (_, evs) = input::split(&input.text);
-        for ev in evs {
-            total += 1;
-            let prepared = set.prepare(ev.message);
-            if is_json_pattern && !prepared.is_json() {
-                not_json += 1;
-            }
-            let hit = prepared.matches(0);
-            matched += usize::from(hit);
-            if args.count || !(hit || args.explain) {
-                continue;
-            }
-            let explanation = args.explain.then(|| prepared.explain(0)).flatten();
-            match args.format {
-                TestFormat::Json => {
-                    let mut e = json!({
-                        "source": input.name,
-                        "line": ev.line,
-                        "message": ev.message,
-                    });
-                    if let (Some(x), Some(obj)) = (&explanation, e.as_object_mut()) {
-                        obj.insert("matched".into(), json!(hit));
-                        obj.insert("explanation".into(), json!(x.decided_by));
-                    }
-                    events.push(e);
+    let many = logs.len() > 1;
+    let (mut matched, mut not_json) = (0usize, 0usize);
+    let mut tally = Tally::default();
+    let mut sink = Sink {
+        text: String::new(),
+        opened: false,
+    };
+    let result = for_each_event(logs, &mut tally, |name, ev| {
+        let prepared = set.prepare(ev.message);
+        if is_json_pattern && !prepared.is_json() {
+            not_json += 1;
+        }
+        let hit = prepared.matches(0);
+        matched += usize::from(hit);
+        if args.count || !(hit || args.explain) {
+            return;
+        }
+        let explanation = args.explain.then(|| prepared.explain(0)).flatten();
+        match args.format {
+            TestFormat::Json => {
+                let mut e = json!({
+                    "source": name,
+                    "line": ev.line,
+                    "message": ev.message,
+                });
+                if let (Some(x), Some(obj)) = (&explanation, e.as_object_mut()) {
+                    obj.insert("matched".into(), json!(hit));
+                    obj.insert("explanation".into(), json!(x.decided_by));
                 }
-                TestFormat::Text => {
-                    if many || args.explain {
-                        text.push_str(&format!("{}:{}: ", input.name, ev.line));
-                    }
-                    text.push_str(ev.message);
-                    text.push('\n');
-                    if let Some(x) = explanation {
-                        for line in x.to_string().lines() {
-                            text.push_str("  ");
-                            text.push_str(line);
-                            text.push('\n');
-                        }
-                    }
-                    if text.len() > 1 << 16 {
-                        out(&text);
-                        text.clear();
+                sink.json_event(&e);
+            }
+            TestFormat::Text => {
+                if many || args.explain {
+                    sink.push(&format!("{}:{}: ", escape::line(name), ev.line));
+                }
+                sink.push(&escape::text(ev.message));
+                sink.push("\n");
+                if let Some(x) = explanation {
+                    for line in x.to_string().lines() {
+                        sink.push("  ");
+                        sink.push(line);
+                        sink.push("\n");
                     }
                 }
             }
         }
-    }
+    });
+    let total = tally.total;
     if is_json_pattern && not_json > 0 {
         eprintln!(
             "note: {not_json} of {total} event{} are not JSON objects; a JSON pattern never matches them",
             if total == 1 { "" } else { "s" }
         );
     }
+    tally.note();
+    let error = result.err();
     match args.format {
         TestFormat::Json => {
-            let mut doc = json!({ "matched": matched, "total": total });
-            if !args.count
-                && let Some(obj) = doc.as_object_mut()
-            {
-                obj.insert("events".into(), json!(events));
+            // The keys in order, as one serialised object has them.
+            let mut tail = String::new();
+            if !args.count {
+                tail.push_str(if sink.opened { "]," } else { "{\"events\":[]," });
+            } else {
+                tail.push('{');
             }
-            outln(&doc.to_string());
+            if let Some(e) = &error {
+                tail.push_str(&format!("\"error\":{},", json!(e)));
+            }
+            tail.push_str(&format!("\"matched\":{matched},"));
+            if tally.too_large > 0 {
+                tail.push_str(&format!("\"too_large\":{},", tally.too_large));
+            }
+            tail.push_str(&format!("\"total\":{total}}}\n"));
+            sink.push(&tail);
         }
-        TestFormat::Text if args.count => outln(&matched.to_string()),
-        TestFormat::Text => out(&text),
+        TestFormat::Text if args.count && error.is_none() => sink.push(&format!("{matched}\n")),
+        TestFormat::Text => {}
+    }
+    sink.flush();
+    if let Some(e) = error {
+        return usage_error(e);
     }
     if matched > 0 { EXIT_OK } else { EXIT_FAIL }
 }

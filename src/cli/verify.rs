@@ -1,13 +1,13 @@
 //! `cis-filters verify`: audit an account snapshot against the CIS AWS
 //! Foundations Benchmark v1.2.0 and report every control.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
 
 use super::{EXIT_FAIL, EXIT_OK, UsageError, colour_enabled, out, usage_error};
-use crate::audit::{self, Snapshot, snapshot::MAX_SNAPSHOT_BYTES};
+use crate::audit::{self, Procedure, Snapshot, snapshot::MAX_SNAPSHOT_BYTES};
 use crate::cis::{self, Control, MatchMode};
 use crate::report::audit::Format;
 
@@ -20,17 +20,27 @@ NOT_AVAILABLE (the data could not be read, or the control is manual). The metric
 controls (1.1, 3.1-3.14) name the whole chain they used, or the closest chain and its
 first broken link, with Security Hub's reason codes.
 
+Statuses follow Security Hub's rules. Where the CIS audit procedure reads a control more
+strictly, `--procedure cis` applies the CIS reading: 2.3 fails a policy statement allowing a
+public principal whatever its conditions and Block Public Access, 2.4 asks for a delivery to
+CloudWatch Logs within the last day, 2.5 for a recorder whose last status is SUCCESS
+(docs/report.md has the table for every control).
+
 Examples:
   cis-filters verify --profile audit --regions us-east-1,eu-west-1    (live: docs/aws.md)
   cis-filters verify --snapshot examples/snapshots/mixed.json
   cis-filters verify --snapshot snap.json --controls 3.1,3.4,4.1 --match strict
+  cis-filters verify --snapshot snap.json --procedure cis
+  cis-filters verify --snapshot snap.json --fail-on-not-available     (CI: unread data fails)
   cis-filters verify --snapshot snap.json --format asff --output findings.json
   cis-filters verify --snapshot snap.json --format junit --output cis.xml
 
 Formats: table (default; coloured on a terminal), json (docs/report.md), asff (Security Hub
 BatchImportFindings), sarif (2.1.0), csv, junit. The snapshot format is docs/snapshot.md.
 
-Exit codes: 0 no control FAILED, 1 at least one control FAILED, 2 usage or input error.")]
+Exit codes: 0 no control FAILED, 1 at least one control FAILED, 2 usage or input error,
+3 no control FAILED but nothing could be evaluated (every control NOT_AVAILABLE) or, with
+--fail-on-not-available, some automated control is NOT_AVAILABLE.")]
 pub struct VerifyArgs {
     /// The account snapshot (JSON, `schema` 1) to audit; `-` reads stdin.
     #[arg(long, value_name = "FILE")]
@@ -45,6 +55,17 @@ pub struct VerifyArgs {
     /// `normalized` (also logically equivalent patterns).
     #[arg(long = "match", value_name = "MODE", default_value = "normalized")]
     match_mode: String,
+
+    /// Whose reading decides the controls where Security Hub and the CIS procedure differ:
+    /// `securityhub` (the default) or `cis` (the CIS v1.2.0 audit procedure's stricter reading
+    /// of 2.3, 2.4 and 2.5).
+    #[arg(long, value_name = "NAME", default_value = "securityhub")]
+    procedure: String,
+
+    /// Exit 3 when any automated control is NOT_AVAILABLE (data that could not be read),
+    /// not only when every control is.
+    #[arg(long)]
+    fail_on_not_available: bool,
 
     /// Only these controls, comma-separated (`3.1,4.1`; Security Hub ids such as
     /// `CloudWatch.2` work too).
@@ -83,6 +104,7 @@ fn run(args: VerifyArgs) -> Result<u8, UsageError> {
         ))
     })?;
     let mode: MatchMode = args.match_mode.parse().map_err(UsageError)?;
+    let procedure: Procedure = args.procedure.parse().map_err(UsageError)?;
     let format: Format = args.format.parse().map_err(UsageError)?;
     let controls = select(&args.controls)?;
     let snapshot = match &args.snapshot {
@@ -100,13 +122,10 @@ fn run(args: VerifyArgs) -> Result<u8, UsageError> {
             benchmark,
             mode,
             controls: controls.as_deref(),
+            procedure,
         },
     );
-    let code = if report.any_failed() {
-        EXIT_FAIL
-    } else {
-        EXIT_OK
-    };
+    let code = exit_code(&report, args.fail_on_not_available);
     match &args.output {
         Some(path) => {
             let text = format.render(&report, false);
@@ -123,6 +142,23 @@ fn run(args: VerifyArgs) -> Result<u8, UsageError> {
         }
     }
     Ok(code)
+}
+
+/// The exit code of an audit in which no control FAILED but nothing could be
+/// evaluated (every control NOT_AVAILABLE), or, with
+/// `--fail-on-not-available`, some automated control was NOT_AVAILABLE.
+pub const EXIT_NOT_AVAILABLE: u8 = 3;
+
+/// 1 when a control FAILED; else 3 when the audit read too little
+/// ([`EXIT_NOT_AVAILABLE`]); else 0.
+fn exit_code(report: &audit::Audit, fail_on_not_available: bool) -> u8 {
+    if report.any_failed() {
+        EXIT_FAIL
+    } else if report.evaluated_nothing() || (fail_on_not_available && report.any_not_available()) {
+        EXIT_NOT_AVAILABLE
+    } else {
+        EXIT_OK
+    }
 }
 
 /// The controls named on the command line, in catalog order; `None` for all.
@@ -155,38 +191,8 @@ fn select(ids: &[String]) -> Result<Option<Vec<&'static Control>>, UsageError> {
 }
 
 fn read_snapshot(path: &std::path::Path) -> Result<Snapshot, UsageError> {
-    let name = path.display().to_string();
-    let text = if name == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .take(MAX_SNAPSHOT_BYTES as u64 + 1)
-            .read_to_string(&mut s)
-            .map_err(|e| UsageError(format!("cannot read the snapshot from stdin: {e}")))?;
-        s
-    } else {
-        let meta = std::fs::metadata(path)
-            .map_err(|e| UsageError(format!("cannot read snapshot `{name}`: {e}")))?;
-        if meta.is_dir() {
-            return Err(UsageError(format!(
-                "snapshot `{name}` is a directory, not a file"
-            )));
-        }
-        if meta.len() > MAX_SNAPSHOT_BYTES as u64 {
-            return Err(UsageError(format!(
-                "snapshot `{name}` is {} bytes, more than the limit of {MAX_SNAPSHOT_BYTES} bytes",
-                meta.len()
-            )));
-        }
-        let bytes = std::fs::read(path)
-            .map_err(|e| UsageError(format!("cannot read snapshot `{name}`: {e}")))?;
-        String::from_utf8(bytes).map_err(|e| {
-            UsageError(format!(
-                "snapshot `{name}` is not UTF-8 (byte {})",
-                e.utf8_error().valid_up_to()
-            ))
-        })?
-    };
-    Snapshot::from_json(&text).map_err(|e| UsageError(format!("{name}: {e}")))
+    let text = super::read::read_text(path, MAX_SNAPSHOT_BYTES as u64, "snapshot")?;
+    Snapshot::from_json(&text).map_err(|e| UsageError(format!("{}: {e}", path.display())))
 }
 
 /// Why a live snapshot could not be taken.

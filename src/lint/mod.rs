@@ -63,6 +63,34 @@ pub enum Require {
     Controls(Vec<String>),
 }
 
+/// Bounds on the work of one run, so that no input, however crafted, takes
+/// unbounded time or memory (documented in `docs/lint.md`, "Limits").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Steps of the static evaluation of one Terraform value (a pattern, a
+    /// name, a `count`, a module argument); more makes the value unknown.
+    pub eval_steps: usize,
+    /// Bytes of strings one such evaluation may build.
+    pub eval_bytes: usize,
+    /// Steps of Terraform evaluation in the whole run; past them nothing
+    /// more is evaluated, and the modules concerned get a `CF0001` error.
+    pub run_steps: usize,
+    /// Filter instances (resources times `count`/`for_each` keys times
+    /// module instances) in the whole run; past them, a `CF0001` error.
+    pub filters: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            eval_steps: 100_000,
+            eval_bytes: 4 * 1024 * 1024,
+            run_steps: 20_000_000,
+            filters: 20_000,
+        }
+    }
+}
+
 /// What to check and how.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -76,6 +104,8 @@ pub struct Options {
     pub require: Require,
     /// Rule codes switched off for the whole run.
     pub disable: Vec<Rule>,
+    /// Bounds on the work of the run.
+    pub limits: Limits,
 }
 
 impl Default for Options {
@@ -86,6 +116,7 @@ impl Default for Options {
             control: None,
             require: Require::Nothing,
             disable: Vec::new(),
+            limits: Limits::default(),
         }
     }
 }
@@ -207,6 +238,19 @@ pub struct Report {
     pub required: Vec<Requirement>,
     /// How many findings inline comments or metadata switched off.
     pub suppressed: usize,
+    /// Paths that were not linted, and why (files too large to be a
+    /// template, files of no known kind; the command line adds what it did
+    /// not read).
+    pub skipped: Vec<Skipped>,
+}
+
+/// A path that was not linted, and why.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Skipped {
+    /// The path as shown (a directory ends with `/`).
+    pub path: String,
+    /// Why, in a few words.
+    pub reason: String,
 }
 
 impl Report {
@@ -281,25 +325,73 @@ struct Loaded<'a> {
     index: LineIndex,
 }
 
+/// The kind of a file whose name does not say (a file named on the command
+/// line, a pipe): Terraform or CloudFormation, JSON or not, by whether it
+/// names one of their filter resource types.
+pub fn sniff_kind(text: &str) -> Option<FileKind> {
+    let json = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{');
+    if terraform::mentions_lintable(text) {
+        Some(if json {
+            FileKind::TerraformJson
+        } else {
+            FileKind::Terraform
+        })
+    } else if cfn::mentions_lintable(text) {
+        Some(if json { FileKind::Json } else { FileKind::Yaml })
+    } else {
+        None
+    }
+}
+
+/// Whether a file of this kind (by name; `None`: either) names a filter
+/// resource type in `text`.
+fn names_a_filter(kind: Option<FileKind>, text: &str) -> bool {
+    match kind {
+        Some(FileKind::Terraform | FileKind::TerraformJson) => terraform::mentions_lintable(text),
+        Some(FileKind::Yaml | FileKind::Json) => cfn::mentions_lintable(text),
+        None => sniff_kind(text).is_some(),
+    }
+}
+
 /// Lint `files`.
 pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
     let mut diags: Vec<(Diagnostic, Option<Ctx>)> = Vec::new();
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let mut kinds: Vec<Option<FileKind>> = Vec::with_capacity(files.len());
     let mut loaded: Vec<Loaded<'_>> = Vec::with_capacity(files.len());
     let mut directives = Vec::new();
     for (id, f) in files.iter().enumerate() {
         // `full` is the text positions are computed in; `lintable` is false
         // when the file cannot be linted (then `full` is the valid prefix,
         // so the error points at the first bad byte).
+        let named = file_kind(&f.path);
+        let head = f.bytes.get(..MAX_FILE_BYTES + 1).unwrap_or(&f.bytes);
         let (full, lintable, problem, at) = match std::str::from_utf8(&f.bytes) {
-            _ if f.bytes.len() > MAX_FILE_BYTES => (
-                "",
-                false,
-                Some(format!(
-                    "the file is {} bytes, more than the {MAX_FILE_BYTES} bytes this linter reads",
-                    f.bytes.len()
-                )),
-                0,
-            ),
+            // Too large: an error if it names a filter resource type (so it
+            // may hold filters that were not checked), else skipped.
+            _ if f.bytes.len() > MAX_FILE_BYTES => {
+                if names_a_filter(named, &String::from_utf8_lossy(head)) {
+                    (
+                        "",
+                        false,
+                        Some(format!(
+                            "the file is more than the {MAX_FILE_BYTES} bytes this linter reads; it was not linted"
+                        )),
+                        0,
+                    )
+                } else {
+                    skipped.push(Skipped {
+                        path: f.path.clone(),
+                        reason: format!(
+                            "larger than {MAX_FILE_BYTES} bytes, and names no filter resource type in them"
+                        ),
+                    });
+                    ("", false, None, 0)
+                }
+            }
             Ok(t) => (t, true, None, 0),
             Err(e) => {
                 let valid = e.valid_up_to();
@@ -321,11 +413,22 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
             }
         };
         let base = if full.starts_with('\u{feff}') { 3 } else { 0 };
-        let text = if lintable {
+        let mut text = if lintable {
             full.get(base..).unwrap_or("")
         } else {
             ""
         };
+        let kind = named.or_else(|| sniff_kind(text));
+        if lintable && kind.is_none() {
+            skipped.push(Skipped {
+                path: f.path.clone(),
+                reason: String::from(
+                    "not a .tf, .tf.json, .yaml, .yml, .json or .template file, and names no filter resource type",
+                ),
+            });
+            text = "";
+        }
+        kinds.push(kind);
         directives.extend(scan_directives(id, full));
         loaded.push(Loaded {
             path: &f.path,
@@ -352,7 +455,7 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
         if l.text.is_empty() {
             continue;
         }
-        match file_kind(l.path) {
+        match kinds.get(id).copied().flatten() {
             Some(FileKind::Terraform) => {
                 let dir = l
                     .path
@@ -362,6 +465,7 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
                     id,
                     text: l.text,
                     base: l.base,
+                    is_override: terraform::is_override_file(l.path),
                 });
             }
             Some(FileKind::TerraformJson) if terraform::mentions_lintable(l.text) => {
@@ -384,6 +488,7 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
             _ => {}
         }
     }
+    let budget = terraform::Budget::new(opts.limits);
     // Each module directory on its own, then the instances of the local
     // modules it calls, with their inputs.
     // Each directory is parsed once, for itself and for its instances.
@@ -395,7 +500,7 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
             continue;
         }
         let module = terraform::ParsedModule::new(files);
-        let (unit, calls) = module.extract(&Vec::new(), "");
+        let (unit, calls) = module.extract(&Vec::new(), "", &budget);
         if lintable {
             units.push(unit);
         }
@@ -409,20 +514,23 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
         .iter()
         .flat_map(|(dir, calls)| calls.iter().filter_map(|c| join_dir(dir, &c.source)))
         .collect();
-    let mut instances = Vec::new();
+    let mut inst = Instancing {
+        by_dir: &by_dir,
+        budget: &budget,
+        seen: units
+            .iter()
+            .flat_map(|u| u.filters.iter().map(filter_key))
+            .collect(),
+        done: Vec::new(),
+        count: 0,
+        out: Vec::new(),
+    };
     for (dir, calls) in &calls_of {
         if !called.contains(dir) {
-            instantiate(
-                &by_dir,
-                dir,
-                calls,
-                "",
-                &mut vec![dir.clone()],
-                &mut instances,
-            );
+            inst.instantiate(dir, calls, "", &mut vec![dir.clone()]);
         }
     }
-    merge_instances(&mut units, instances);
+    merge_instances(&mut units, inst.out);
 
     let mut filters_out = Vec::new();
     let mut passing: Vec<(String, String)> = Vec::new(); // (control, resource)
@@ -706,11 +814,12 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
     Report {
         benchmark: opts.benchmark.name,
         mode: opts.mode,
-        files_scanned: files.len(),
+        files_scanned: files.len() - skipped.len(),
         filters: filters_out,
         diagnostics,
         required,
         suppressed,
+        skipped,
     }
 }
 
@@ -830,68 +939,95 @@ fn join_dir(dir: &str, source: &str) -> Option<String> {
     (d != dir).then_some(d)
 }
 
-/// Lint the instances of the local modules that `calls` (made in `dir`)
-/// name, and of the modules those call, with their inputs.
-fn instantiate(
-    by_dir: &BTreeMap<String, terraform::ParsedModule<'_>>,
-    dir: &str,
-    calls: &[terraform::ModuleCall],
-    prefix: &str,
-    path: &mut Vec<String>,
-    out: &mut Vec<Unit>,
-) {
-    for call in calls {
-        let Some(child) = join_dir(dir, &call.source) else {
-            continue;
-        };
-        let Some(module) = by_dir.get(&child) else {
-            continue;
-        };
-        if out.len() >= MAX_INSTANCES || path.len() > MAX_MODULE_DEPTH || path.contains(&child) {
-            continue;
+/// What identifies a filter's finding: where the resource is, the branch,
+/// the pattern and the metric. An instance's filter with the key of a
+/// filter of its directory on its own adds nothing.
+type FilterKey = (
+    FileId,
+    usize,
+    Option<String>,
+    Result<String, String>,
+    Option<Metric>,
+);
+
+fn filter_key(f: &Filter) -> FilterKey {
+    let pattern = match &f.pattern {
+        PatternValue::Known(t) => Ok(t.as_str().to_owned()),
+        PatternValue::Unknown(why) => Err(why.clone()),
+    };
+    (
+        f.file,
+        f.extent.start,
+        f.variant.clone(),
+        pattern,
+        f.metric.clone(),
+    )
+}
+
+/// The instances of local modules, made one at a time and de-duplicated as
+/// they are made.
+struct Instancing<'r, 'a> {
+    by_dir: &'r BTreeMap<String, terraform::ParsedModule<'a>>,
+    budget: &'r terraform::Budget,
+    /// The keys of the filters of every directory on its own.
+    seen: std::collections::HashSet<FilterKey>,
+    /// The instances made: the module's directory and its inputs. Another
+    /// call of the same directory with the same inputs would give the same
+    /// filters again; it is linted once, under the first call's name.
+    done: Vec<(String, terraform::Inputs)>,
+    /// How many instances were made.
+    count: usize,
+    out: Vec<Unit>,
+}
+
+impl Instancing<'_, '_> {
+    /// Lint the instances of the local modules that `calls` (made in `dir`)
+    /// name, and of the modules those call, with their inputs.
+    fn instantiate(
+        &mut self,
+        dir: &str,
+        calls: &[terraform::ModuleCall],
+        prefix: &str,
+        path: &mut Vec<String>,
+    ) {
+        for call in calls {
+            let Some(child) = join_dir(dir, &call.source) else {
+                continue;
+            };
+            let Some(module) = self.by_dir.get(&child) else {
+                continue;
+            };
+            if self.count >= MAX_INSTANCES || path.len() > MAX_MODULE_DEPTH || path.contains(&child)
+            {
+                continue;
+            }
+            if self
+                .done
+                .iter()
+                .any(|(d, inputs)| *d == child && *inputs == call.inputs)
+            {
+                continue;
+            }
+            self.done.push((child.clone(), call.inputs.clone()));
+            self.count += 1;
+            let prefix = format!("{prefix}module.{}.", call.name);
+            let (mut unit, sub) = module.extract(&call.inputs, &prefix, self.budget);
+            unit.filters.retain(|f| !self.seen.contains(&filter_key(f)));
+            self.out.push(unit);
+            path.push(child.clone());
+            self.instantiate(&child, &sub, &prefix, path);
+            path.pop();
         }
-        let prefix = format!("{prefix}module.{}.", call.name);
-        let (unit, sub) = module.extract(&call.inputs, &prefix);
-        out.push(unit);
-        path.push(child.clone());
-        instantiate(by_dir, &child, &sub, &prefix, path, out);
-        path.pop();
     }
 }
 
 /// Add the module instances to the units (each file or module directory
-/// on its own). An instance's filter that its directory already reports
-/// the same way (same resource, branch, pattern and metric) is dropped; a
-/// directory's filter whose pattern is not known there is dropped where
-/// an instance knows it.
-fn merge_instances(units: &mut Vec<Unit>, mut instances: Vec<Unit>) {
+/// on its own). A directory's filter whose pattern is not known there is
+/// dropped where an instance knows it.
+fn merge_instances(units: &mut Vec<Unit>, instances: Vec<Unit>) {
     if instances.is_empty() {
         return;
     }
-    type Key = (
-        FileId,
-        usize,
-        Option<String>,
-        Result<String, String>,
-        Option<Metric>,
-    );
-    fn key(f: &Filter) -> Key {
-        let pattern = match &f.pattern {
-            PatternValue::Known(t) => Ok(t.as_str().to_owned()),
-            PatternValue::Unknown(why) => Err(why.clone()),
-        };
-        (
-            f.file,
-            f.extent.start,
-            f.variant.clone(),
-            pattern,
-            f.metric.clone(),
-        )
-    }
-    let seen: std::collections::HashSet<_> = units
-        .iter()
-        .flat_map(|u| u.filters.iter().map(key))
-        .collect();
     let known: std::collections::HashSet<(FileId, usize)> = instances
         .iter()
         .flat_map(|u| &u.filters)
@@ -903,9 +1039,6 @@ fn merge_instances(units: &mut Vec<Unit>, mut instances: Vec<Unit>) {
             !(matches!(f.pattern, PatternValue::Unknown(_))
                 && known.contains(&(f.file, f.extent.start)))
         });
-    }
-    for u in &mut instances {
-        u.filters.retain(|f| !seen.contains(&key(f)));
     }
     units.extend(instances);
 }
@@ -1613,6 +1746,159 @@ resource "aws_cloudwatch_metric_alarm" "auth" {
         }
     }
 
+    /// Each bound of [`Limits`], made small: a value over its share is
+    /// unknown (CF0002); a run over its share is a file error (CF0001).
+    #[test]
+    fn evaluation_limits() {
+        let tf = |n: usize| {
+            let mut s = String::from(
+                "locals {\n  a = \"{ $.a = 1 }\"\n  b = \"${local.a}${local.a}\"\n}\n",
+            );
+            for i in 0..n {
+                s.push_str(&format!(
+                    "resource \"aws_cloudwatch_log_metric_filter\" \"f{i}\" {{\n  count   = 3\n  pattern = local.a\n}}\n"
+                ));
+            }
+            s.push_str(
+                "resource \"aws_cloudwatch_log_metric_filter\" \"big\" {\n  pattern = local.b\n}\n",
+            );
+            s
+        };
+        let with = |limits: Limits| Options {
+            limits,
+            ..Options::default()
+        };
+        let small = Limits {
+            eval_steps: 1000,
+            eval_bytes: 1000,
+            run_steps: 1000,
+            filters: 1000,
+        };
+        // Within every bound.
+        let r = run(&[("main.tf", &tf(4))], &with(small));
+        assert_eq!(r.filters.len(), 13);
+        assert!(codes(&r).iter().all(|c| *c != "CF0001" && *c != "CF0002"));
+        // A value that builds more bytes than allowed.
+        let r = run(
+            &[("main.tf", &tf(1))],
+            &with(Limits {
+                eval_bytes: 20,
+                ..small
+            }),
+        );
+        let d = r.diagnostics.iter().find(|d| d.code == "CF0002").unwrap();
+        assert_eq!(
+            d.resource.as_deref(),
+            Some("aws_cloudwatch_log_metric_filter.big")
+        );
+        assert!(
+            d.message
+                .contains("too large to evaluate (more than 20 bytes"),
+            "{}",
+            d.message
+        );
+        // A value that takes more steps than allowed.
+        let r = run(
+            &[("main.tf", &tf(1))],
+            &with(Limits {
+                eval_steps: 2,
+                ..small
+            }),
+        );
+        let d = r.diagnostics.iter().find(|d| d.code == "CF0002").unwrap();
+        assert!(
+            d.message.contains("more than 2 evaluation steps"),
+            "{}",
+            d.message
+        );
+        // More filter instances than the run allows: the rest is a file error.
+        let r = run(
+            &[("main.tf", &tf(4))],
+            &with(Limits {
+                filters: 5,
+                ..small
+            }),
+        );
+        assert_eq!(r.filters.len(), 5);
+        let d = r.diagnostics.iter().find(|d| d.code == "CF0001").unwrap();
+        assert!(
+            d.message.contains("more than 5 filter instances"),
+            "{}",
+            d.message
+        );
+        // More steps than the run allows.
+        let r = run(
+            &[("main.tf", &tf(4))],
+            &with(Limits {
+                run_steps: 10,
+                ..small
+            }),
+        );
+        let d = r.diagnostics.iter().find(|d| d.code == "CF0001").unwrap();
+        assert!(
+            d.message.contains("evaluation budget (10 steps) is spent"),
+            "{}",
+            d.message
+        );
+    }
+
+    /// Override files merge into the blocks of the other files as Terraform
+    /// merges them: an override that replaces the CIS pattern is what is
+    /// judged, at its own position; nested blocks of a type the override
+    /// has are replaced; locals and variable defaults are replaced one by
+    /// one.
+    #[test]
+    fn override_files_are_merged() {
+        let main = format!(
+            "variable \"ns\" {{\n  default = \"CIS\"\n}}\nlocals {{\n  root = {ROOT_OK:?}\n}}\nresource \"aws_cloudwatch_log_metric_filter\" \"root\" {{\n  name    = \"RootUsage\"\n  pattern = local.root\n  metric_transformation {{\n    name      = \"RootUsage\"\n    namespace = var.ns\n  }}\n}}\nresource \"aws_cloudwatch_metric_alarm\" \"root\" {{\n  metric_name = \"RootUsage\"\n  namespace   = \"CIS\"\n}}\n"
+        );
+        let weak = "resource \"aws_cloudwatch_log_metric_filter\" \"root\" {\n  pattern = \"{ $.userIdentity.type = Root }\"\n}\n";
+        fn files<'a>(main: &'a str, over: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+            let mut v = vec![("m/main.tf", main)];
+            v.extend_from_slice(over);
+            v
+        }
+        // Without overrides: passes, no findings.
+        let r = run(&files(&main, &[]), &Options::default());
+        assert_eq!(codes(&r), Vec::<&str>::new(), "{:#?}", r.diagnostics);
+        // The override's pattern is judged, where it is written.
+        let r = run(
+            &files(&main, &[("m/main_override.tf", weak)]),
+            &Options::default(),
+        );
+        assert_eq!(r.filters.len(), 1);
+        assert_eq!(r.filters[0].passes, Some(false));
+        assert_eq!(r.filters[0].location.path, "m/main_override.tf");
+        let d = r.diagnostics.iter().find(|d| d.code == "CF0200").unwrap();
+        assert_eq!(d.location.as_ref().unwrap().path, "m/main_override.tf");
+        // A local replaced in `override.tf` (value by value).
+        let local = "locals {\n  root = \"{ $.userIdentity.type = Root }\"\n}\n";
+        let r = run(
+            &files(&main, &[("m/override.tf", local)]),
+            &Options::default(),
+        );
+        assert_eq!(r.filters[0].passes, Some(false));
+        assert_eq!(r.filters[0].location.path, "m/override.tf");
+        // A variable default replaced, and a nested block replaced: the
+        // metric's namespace no longer matches the alarm's.
+        let ns = "variable \"ns\" {\n  default = \"Other\"\n}\n";
+        let r = run(
+            &files(&main, &[("m/ns_override.tf", ns)]),
+            &Options::default(),
+        );
+        assert_eq!(codes(&r), vec!["CF0302"]);
+        let mt = "resource \"aws_cloudwatch_log_metric_filter\" \"root\" {\n  metric_transformation {\n    name = \"Elsewhere\"\n  }\n}\n";
+        let r = run(
+            &files(&main, &[("m/mt_override.tf", mt)]),
+            &Options::default(),
+        );
+        assert_eq!(codes(&r), vec!["CF0302"]);
+        assert!(r.diagnostics[0].message.contains("`Elsewhere`"));
+        assert_eq!(r.filters[0].passes, Some(true));
+        // An override file is not a module of its own.
+        assert_eq!(r.filters.len(), 1);
+    }
+
     #[test]
     fn module_paths() {
         assert_eq!(normal_dir("a/./b/../c"), "a/c");
@@ -1674,6 +1960,34 @@ resource "aws_cloudwatch_metric_alarm" "auth" {
         assert_eq!(loc.path, "a/bad.tf");
         assert!(r.diagnostics[0].message.contains("byte 0xff"));
         assert_eq!((loc.line, loc.column), (2, 13));
+    }
+
+    /// A file of no known kind by name is read by what it names; a file
+    /// over the size limit is an error only when it names a filter type.
+    #[test]
+    fn unnamed_and_oversized_files() {
+        let tf = "resource \"aws_cloudwatch_log_metric_filter\" \"x\" {\n  pattern = \"{ $.a = 1 }\"\n}\n";
+        let r = run(
+            &[("/dev/fd/63", tf), ("notes", "hello")],
+            &Options::default(),
+        );
+        assert_eq!(r.filters.len(), 1);
+        assert_eq!(r.files_scanned, 1);
+        assert_eq!(r.skipped.len(), 1);
+        assert_eq!(r.skipped[0].path, "notes");
+        let big = |head: &str| SourceFile {
+            path: "big.json".into(),
+            bytes: format!("{head}{}", " ".repeat(MAX_FILE_BYTES)).into_bytes(),
+        };
+        let r = lint(&[big("{\"name\": \"x\"}")], &Options::default());
+        assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+        assert!(r.skipped[0].reason.starts_with("larger than"));
+        let r = lint(
+            &[big("{\"Type\": \"AWS::Logs::MetricFilter\"}")],
+            &Options::default(),
+        );
+        assert_eq!(codes(&r), vec!["CF0001"]);
+        assert!(r.skipped.is_empty());
     }
 
     #[test]

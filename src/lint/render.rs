@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::lint::rules::{Level, Rule};
 use crate::lint::{Diagnostic, Location, Report};
-use crate::report::sarif;
+use crate::pattern::error::excerpt;
+use crate::report::{escape, sarif};
 
 /// The version of the JSON output's shape. It changes only when a field is
 /// removed or changes meaning; new fields may appear at any time.
@@ -18,8 +19,10 @@ pub const DOCS_URI: &str =
     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html";
 
 /// Compiler-style text: `level[CODE]: message`, `--> file:line:col`, the
-/// source line with a caret, notes and help; then a summary line.
+/// source line with a caret, notes and help; then a summary line. Control
+/// characters from the files (names, strings) are shown escaped.
 pub fn human(report: &Report, colour: bool) -> String {
+    let esc = |s: &str| escape::line(s).into_owned();
     let paint = |code: &str, s: &str| {
         if colour {
             format!("\x1b[{code}m{s}\x1b[0m")
@@ -35,7 +38,7 @@ pub fn human(report: &Report, colour: bool) -> String {
             Level::Info => ("info", "1;36"),
         };
         out.push_str(&paint(colour_code, &format!("{lvl}[{}]", d.code)));
-        out.push_str(&paint("1", &format!(": {}", d.message)));
+        out.push_str(&paint("1", &format!(": {}", esc(&d.message))));
         out.push('\n');
         let gutter_width = d
             .location
@@ -53,7 +56,7 @@ pub fn human(report: &Report, colour: bool) -> String {
             out.push_str(&format!(
                 "{gutter}{} {}:{}:{}\n",
                 paint("1;34", "-->"),
-                loc.path,
+                esc(&loc.path),
                 loc.line,
                 loc.column
             ));
@@ -67,33 +70,41 @@ pub fn human(report: &Report, colour: bool) -> String {
                 out.push_str(&format!(
                     "{gutter} {} related: {} at column {}\n",
                     paint("1;34", "="),
-                    r.message,
+                    esc(&r.message),
                     r.location.column
                 ));
             } else {
                 out.push_str(&format!(
                     "{gutter}{} {}:{}:{} ({})\n",
                     paint("1;34", "::"),
-                    r.location.path,
+                    esc(&r.location.path),
                     r.location.line,
                     r.location.column,
-                    r.message
+                    esc(&r.message)
                 ));
                 snippet(&mut out, &r.location, &gutter, &paint, "1;34", "");
             }
         }
         if let Some(res) = &d.resource {
-            let mut s = format!("resource `{res}`");
+            let mut s = format!("resource `{}`", esc(res));
             if let Some(v) = &d.variant {
-                s.push_str(&format!(", {v}"));
+                s.push_str(&format!(", {}", esc(v)));
             }
             out.push_str(&format!("{gutter} {} note: {s}\n", paint("1;34", "=")));
         }
         for n in &d.notes {
-            out.push_str(&format!("{gutter} {} note: {n}\n", paint("1;34", "=")));
+            out.push_str(&format!(
+                "{gutter} {} note: {}\n",
+                paint("1;34", "="),
+                esc(n)
+            ));
         }
         if let Some(h) = &d.help {
-            out.push_str(&format!("{gutter} {} help: {h}\n", paint("1;34", "=")));
+            out.push_str(&format!(
+                "{gutter} {} help: {}\n",
+                paint("1;34", "="),
+                esc(h)
+            ));
         }
         out.push('\n');
     }
@@ -144,26 +155,36 @@ fn snippet(
     label: &str,
 ) {
     let line = &loc.source_line;
-    let shown: String = line
+    // Tabs and characters a terminal would act on become spaces, one
+    // column each, so the caret below stays under its span.
+    let cleaned: String = line
         .chars()
-        .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if c == '\t' || escape::dangerous(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let width = if loc.end_line == loc.line {
         loc.end_column.saturating_sub(loc.column).max(1)
     } else {
         (line.chars().count() + 1).saturating_sub(loc.column).max(1)
     };
+    let shown = excerpt(&cleaned, loc.column.saturating_sub(1), width);
     out.push_str(&format!("{gutter} {}\n", paint("1;34", "|")));
     out.push_str(&format!(
-        "{} {} {shown}\n",
+        "{} {} {}\n",
         paint("1;34", &format!("{:>w$}", loc.line, w = gutter.len())),
-        paint("1;34", "|")
+        paint("1;34", "|"),
+        shown.line
     ));
     out.push_str(&format!(
         "{gutter} {} {}{}{}\n",
         paint("1;34", "|"),
-        " ".repeat(loc.column.saturating_sub(1)),
-        paint(colour_code, &"^".repeat(width)),
+        " ".repeat(shown.indent),
+        paint(colour_code, &"^".repeat(shown.carets)),
         if label.is_empty() {
             String::new()
         } else {
@@ -235,15 +256,18 @@ pub fn sarif(report: &Report) -> String {
         let mut res = sarif::SarifResult::new(d.code, sarif_level(d.level), &text);
         res.rule_index = rule_index;
         if let Some(loc) = &d.location {
-            res = res.at(&uri(&loc.path), region(loc));
+            res = res.at(&sarif::relative_uri(&loc.path), region(loc));
         }
         if let Some(r) = &d.resource {
             res = res.resource(r, "resource");
         }
         for rel in &d.related {
             res.related_locations.push(
-                sarif::Location::file(&uri(&rel.location.path), Some(region(&rel.location)))
-                    .message(&rel.message),
+                sarif::Location::file(
+                    &sarif::relative_uri(&rel.location.path),
+                    Some(region(&rel.location)),
+                )
+                .message(&rel.message),
             );
         }
         let fingerprint = format!(
@@ -255,6 +279,21 @@ pub fn sarif(report: &Report) -> String {
         res.partial_fingerprints
             .insert("cisFilters/v1".to_owned(), fingerprint);
         run.results.push(res);
+    }
+    // Paths not linted, as notifications of the tool's own run.
+    if !report.skipped.is_empty() {
+        run.invocations.push(sarif::Invocation {
+            execution_successful: true,
+            tool_execution_notifications: report
+                .skipped
+                .iter()
+                .map(|s| sarif::Notification {
+                    level: sarif::Level::Note,
+                    message: sarif::Message::text(&format!("skipped: {}", s.reason)),
+                    locations: vec![sarif::Location::file(&sarif::relative_uri(&s.path), None)],
+                })
+                .collect(),
+        });
     }
     sarif::Log::new(vec![run]).to_json()
 }
@@ -275,21 +314,6 @@ fn region(loc: &Location) -> sarif::Region {
         loc.end_column.max(loc.column),
     )
     .bytes(loc.byte_start, loc.byte_end.saturating_sub(loc.byte_start))
-}
-
-/// A relative URI with `/` separators and percent-escaped reserved bytes.
-fn uri(path: &str) -> String {
-    let path = path.replace('\\', "/");
-    let path = path.strip_prefix("./").unwrap_or(&path);
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// GitHub Actions workflow commands (`::error file=…,line=…::message`),
@@ -336,14 +360,21 @@ pub fn github(report: &Report) -> String {
     out
 }
 
+/// The message of a workflow command: on one line (`%`, CR and LF
+/// percent-encoded, as the Actions runner decodes them), other control
+/// characters shown escaped (the log viewer renders ANSI sequences).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    escape::text(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
+/// A property (`file=`, `title=`): also `:` and `,`, which would end it.
 fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    escape_data(&escape::line(s))
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }
 
 /// Whether the run fails: any error, or any warning when `deny_warnings`.
@@ -376,11 +407,13 @@ mod tests {
             h.contains("warning[CF0300]: `$.a` cannot equal both `1` and `2`"),
             "{h}"
         );
-        assert!(h.contains(" --> dir/main, 1.tf:2:27\n"), "{h}");
+        assert!(h.contains(" --> dir/main, 1.tf:2:16\n"), "{h}");
         let caret = format!(
-            "2 |   pattern = \"{{ $.a = 1 && $.a = 2 }}\"\n  | {}^^^^^^^\n",
-            " ".repeat(26)
+            "2 |   pattern = \"{{ $.a = 1 && $.a = 2 }}\"\n  | {}{}\n",
+            " ".repeat(15),
+            "^".repeat(18)
         );
+        assert!(h.contains("  = related: `$.a = 2` at column 27\n"), "{h}");
         assert!(h.contains(&caret), "{h}");
         assert!(h.contains("error[CF0100]"), "{h}");
         assert!(
@@ -389,6 +422,24 @@ mod tests {
         );
         assert!(!h.contains('\x1b'));
         assert!(human(&report(), true).contains("\x1b[1;31m"));
+    }
+
+    #[test]
+    fn source_lines_show_control_and_bidi_characters_as_spaces() {
+        let tf = "resource \"aws_cloudwatch_log_metric_filter\" \"x\" {\n  pattern = \"{ $.a = \u{202e}1 && $.a = 2 }\"\n}\n";
+        let r = lint(
+            &[SourceFile {
+                path: "bidi.tf".into(),
+                bytes: tf.as_bytes().to_vec(),
+            }],
+            &Options::default(),
+        );
+        let h = human(&r, false);
+        assert!(
+            h.contains("2 |   pattern = \"{ $.a =  1 && $.a = 2 }\"\n"),
+            "{h}"
+        );
+        assert!(!h.contains('\u{202e}'), "{h}");
     }
 
     #[test]

@@ -189,70 +189,42 @@ pub struct PatternFinding {
     pub related: Vec<(Span, String)>,
 }
 
-/// The `&&` conjunctions that can never be true in a pattern.
+/// The `&&` chains that can never be true in a pattern: one finding per
+/// chain, naming each selector whose conditions contradict each other and
+/// all the values involved. The finding's span runs from the first to the
+/// last condition involved; each of them is a related span.
 pub fn never_matches(ast: &Ast) -> Vec<PatternFinding> {
     let mut out = Vec::new();
     match ast {
         Ast::Json(j) => conjunctions(&j.expr, &mut |leaves: &[&Condition]| {
-            for (i, b) in leaves.iter().enumerate() {
-                for a in leaves.iter().take(i) {
-                    if a.selector.wildcard_count() > 0 || !same_selector(a, b) {
-                        continue;
-                    }
-                    if let Some(why) = contradiction(&a.test, &b.test) {
-                        let sel = selector_text(&a.selector.steps);
-                        out.push(PatternFinding {
-                            rule: Rule::NeverMatches,
-                            span: b.span,
-                            message: format!("`{sel}` {why}, so this `&&` never matches"),
-                            help: Some(format!(
-                                "to match either value, join the conditions on `{sel}` with `||`"
-                            )),
-                            related: vec![(a.span, String::from("the other condition"))],
-                        });
-                    }
-                }
-            }
+            let chain: Vec<ChainCondition> = leaves
+                .iter()
+                .filter(|c| c.selector.wildcard_count() == 0)
+                .map(|c| ChainCondition {
+                    selector: selector_text(&c.selector.steps),
+                    test: c.test.clone(),
+                    span: c.span,
+                })
+                .collect();
+            out.extend(chain_finding(&contradictions(&chain), ""));
         }),
         Ast::Delimited(d) => {
             for field in &d.fields {
                 if let crate::pattern::ast::Field::Cond(expr) = field {
                     conjunctions(expr, &mut |leaves: &[&FieldCond]| {
-                        for (i, b) in leaves.iter().enumerate() {
-                            for a in leaves.iter().take(i) {
-                                let (ta, tb) = (
-                                    Test::Compare {
-                                        op: a.op,
-                                        op_span: a.op_span,
-                                        value: a.value.clone(),
-                                    },
-                                    Test::Compare {
-                                        op: b.op,
-                                        op_span: b.op_span,
-                                        value: b.value.clone(),
-                                    },
-                                );
-                                if a.name.name == b.name.name
-                                    && let Some(why) = contradiction(&ta, &tb)
-                                {
-                                    out.push(PatternFinding {
-                                        rule: Rule::NeverMatches,
-                                        span: b.span,
-                                        message: format!(
-                                            "field `{}` {why}, so this `&&` never matches",
-                                            a.name.name
-                                        ),
-                                        help: Some(String::from(
-                                            "to match either value, join the conditions with `||`",
-                                        )),
-                                        related: vec![(
-                                            a.span,
-                                            String::from("the other condition"),
-                                        )],
-                                    });
-                                }
-                            }
-                        }
+                        let chain: Vec<ChainCondition> = leaves
+                            .iter()
+                            .map(|c| ChainCondition {
+                                selector: c.name.name.clone(),
+                                test: Test::Compare {
+                                    op: c.op,
+                                    op_span: c.op_span,
+                                    value: c.value.clone(),
+                                },
+                                span: c.span,
+                            })
+                            .collect();
+                        out.extend(chain_finding(&contradictions(&chain), "field "));
                     });
                 }
             }
@@ -260,6 +232,206 @@ pub fn never_matches(ast: &Ast) -> Vec<PatternFinding> {
         _ => {}
     }
     out
+}
+
+/// One condition of an `&&` chain, as [`contradictions`] reads it.
+#[derive(Clone, Debug)]
+pub struct ChainCondition {
+    /// The selector as written in messages (`$.eventName`, or a field name
+    /// of a space-delimited pattern). Conditions with the same text test
+    /// the same value.
+    pub selector: String,
+    /// What the condition tests.
+    pub test: Test,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// The conditions on one selector of an `&&` chain that cannot all hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contradiction {
+    /// The selector (as in [`ChainCondition::selector`]).
+    pub selector: String,
+    /// Every condition on it that contradicts another one, in pattern order,
+    /// with its test as text (`= "A"`, `NOT EXISTS`).
+    pub conditions: Vec<(Span, String)>,
+    /// Why they cannot all hold: `cannot equal both `"A"` and `"B"``.
+    pub why: String,
+    /// Whether the conditions are all equalities (to different values):
+    /// then joining them with `||` is the likely intent.
+    pub equalities: bool,
+}
+
+/// The contradictions among the conditions of one `&&` chain: at most one
+/// per selector, in the order the selectors first appear. Two conditions
+/// contradict when they require two different exact values, equal and not
+/// equal one value, a test and `NOT EXISTS`, or `IS TRUE` and `IS FALSE`;
+/// wildcards, regexes and a number against a string are not judged.
+pub fn contradictions(chain: &[ChainCondition]) -> Vec<Contradiction> {
+    let mut selectors: Vec<&str> = Vec::new();
+    for c in chain {
+        if !selectors.contains(&c.selector.as_str()) {
+            selectors.push(&c.selector);
+        }
+    }
+    let mut out = Vec::new();
+    for sel in selectors {
+        let group: Vec<&ChainCondition> = chain.iter().filter(|c| c.selector == sel).collect();
+        let mut involved = vec![false; group.len()];
+        let mut reasons: Vec<String> = Vec::new();
+        for (i, b) in group.iter().enumerate() {
+            for (k, a) in group.iter().enumerate().take(i) {
+                if let Some(why) = contradiction(&a.test, &b.test) {
+                    if let Some(x) = involved.get_mut(k) {
+                        *x = true;
+                    }
+                    if let Some(x) = involved.get_mut(i) {
+                        *x = true;
+                    }
+                    if !reasons.contains(&why) {
+                        reasons.push(why);
+                    }
+                }
+            }
+        }
+        let conds: Vec<&ChainCondition> = group
+            .iter()
+            .zip(&involved)
+            .filter(|(_, x)| **x)
+            .map(|(c, _)| *c)
+            .collect();
+        if conds.is_empty() {
+            continue;
+        }
+        let equalities = conds
+            .iter()
+            .all(|c| matches!(c.test, Test::Compare { op: CmpOp::Eq, .. }));
+        let why = if equalities {
+            let mut values: Vec<String> = Vec::new();
+            for c in &conds {
+                if let Test::Compare { value, .. } = &c.test {
+                    let v = show(&norm_value(value));
+                    if !values.contains(&v) {
+                        values.push(v);
+                    }
+                }
+            }
+            match values.as_slice() {
+                [a, b] => format!("cannot equal both {a} and {b}"),
+                _ => format!("cannot equal {} at once", and_list(&values)),
+            }
+        } else if let [only] = reasons.as_slice() {
+            if conds.len() == 2 {
+                only.clone()
+            } else {
+                tests_why(&conds)
+            }
+        } else {
+            tests_why(&conds)
+        };
+        out.push(Contradiction {
+            selector: sel.to_owned(),
+            conditions: conds.iter().map(|c| (c.span, test_text(&c.test))).collect(),
+            why,
+            equalities,
+        });
+    }
+    out
+}
+
+/// `cannot meet `= "x"`, `!= "x"` and `NOT EXISTS` at once`.
+fn tests_why(conds: &[&ChainCondition]) -> String {
+    let mut tests: Vec<String> = Vec::new();
+    for c in conds {
+        let t = format!("`{}`", test_text(&c.test));
+        if !tests.contains(&t) {
+            tests.push(t);
+        }
+    }
+    format!("cannot meet {} at once", and_list(&tests))
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Clauses joined: `a`, `a, and b`, `a, b, and c`.
+fn clauses(items: &[String]) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{}, and {last}", rest.join(", ")),
+    }
+}
+
+/// A test as written, normalised: `= "A"`, `!= 1`, `IS TRUE`, `NOT EXISTS`.
+fn test_text(t: &Test) -> String {
+    match t {
+        Test::Compare { op, value, .. } => {
+            let v = match norm_value(value) {
+                NValue::Text(t) => format!("\"{t}\""),
+                NValue::Number(n) => n,
+                NValue::Regex(r) => format!("%{r}%"),
+            };
+            format!("{} {v}", op.as_str())
+        }
+        Test::IsNull { .. } => String::from("IS NULL"),
+        Test::IsTrue { .. } => String::from("IS TRUE"),
+        Test::IsFalse { .. } => String::from("IS FALSE"),
+        Test::NotExists { .. } => String::from("NOT EXISTS"),
+    }
+}
+
+/// The one finding for a chain with these contradictions (none when empty).
+/// `prefix` goes before a selector in the message (`field ` for a
+/// space-delimited pattern).
+fn chain_finding(found: &[Contradiction], prefix: &str) -> Option<PatternFinding> {
+    let first = found.first()?;
+    let spans = found
+        .iter()
+        .flat_map(|c| c.conditions.iter().map(|(s, _)| *s));
+    let span = spans.clone().reduce(Span::to)?;
+    let parts: Vec<String> = found
+        .iter()
+        .map(|c| format!("{prefix}`{}` {}", c.selector, c.why))
+        .collect();
+    let help = if first.equalities {
+        format!(
+            "to match {} value, join the conditions on {prefix}`{}` with `||`",
+            if first.conditions.len() == 2 {
+                "either"
+            } else {
+                "any"
+            },
+            first.selector
+        )
+    } else {
+        format!(
+            "drop the condition on {prefix}`{}` that cannot hold with the others, or join them with `||`",
+            first.selector
+        )
+    };
+    let mut related: Vec<(Span, String)> = found
+        .iter()
+        .flat_map(|c| {
+            c.conditions
+                .iter()
+                .map(|(s, t)| (*s, format!("{prefix}`{} {t}`", c.selector)))
+        })
+        .collect();
+    related.sort_by_key(|(s, _)| s.start);
+    Some(PatternFinding {
+        rule: Rule::NeverMatches,
+        span,
+        message: format!("{}, so this `&&` never matches", clauses(&parts)),
+        help: Some(help),
+        related,
+    })
 }
 
 /// `!=` conditions on fields from [`OPTIONAL_FIELDS`], unless the pattern
@@ -359,15 +531,6 @@ fn conjunctions<C>(expr: &Expr<C>, f: &mut impl FnMut(&[&C])) {
             Expr::Leaf(_) => {}
         }
     }
-}
-
-fn same_selector(a: &Condition, b: &Condition) -> bool {
-    a.selector.steps.len() == b.selector.steps.len()
-        && a.selector
-            .steps
-            .iter()
-            .zip(&b.selector.steps)
-            .all(|(x, y)| x.kind == y.kind)
 }
 
 /// Why two tests of one selector cannot both hold, if they cannot.
@@ -491,7 +654,10 @@ mod tests {
         );
         assert_eq!(never("{ $.a = 1 && $.a = 1.0 }"), Vec::<String>::new());
         assert_eq!(never("{ $.a = 1 && $.a = 2 }").len(), 1);
-        assert_eq!(never("{ $.a = x && $.a != x }").len(), 1);
+        assert_eq!(
+            never("{ $.a = x && $.a != x }"),
+            vec!["`$.a` cannot both equal and not equal `\"x\"`, so this `&&` never matches"]
+        );
         assert_eq!(never("{ $.a = x && $.a NOT EXISTS }").len(), 1);
         assert_eq!(never("{ $.a IS TRUE && $.a IS FALSE }").len(), 1);
         // Alternatives, wildcards, regexes and different selectors are fine.
@@ -503,8 +669,60 @@ mod tests {
         // A dead branch inside an `||` is found too.
         assert_eq!(never("{ ($.a = x && $.a = y) || $.b = z }").len(), 1);
         // Space-delimited fields.
-        assert_eq!(never("[ip, user, status = 200 && status = 404]").len(), 1);
+        assert_eq!(
+            never("[ip, user, status = 200 && status = 404]"),
+            vec!["field `status` cannot equal both `200` and `404`, so this `&&` never matches"]
+        );
         assert!(never("[ip, user, status = 200 || status = 404]").is_empty());
+    }
+
+    #[test]
+    fn one_finding_per_chain_with_every_value() {
+        let p = "{ ($.eventName = A) && ($.eventName = B) && ($.eventName = C) && ($.eventName = D) && ($.eventName = E) && ($.eventName = F) }";
+        let f = never_matches(&parse(p).unwrap());
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(
+            f[0].message,
+            "`$.eventName` cannot equal `\"A\"`, `\"B\"`, `\"C\"`, `\"D\"`, `\"E\"` and `\"F\"` at once, so this `&&` never matches"
+        );
+        // The span covers the six conditions; each is a related span.
+        assert_eq!(&p[f[0].span.range()], &p[3..p.len() - 3]);
+        let related: Vec<&str> = f[0].related.iter().map(|(s, _)| &p[s.range()]).collect();
+        assert_eq!(
+            related,
+            [
+                "$.eventName = A",
+                "$.eventName = B",
+                "$.eventName = C",
+                "$.eventName = D",
+                "$.eventName = E",
+                "$.eventName = F"
+            ]
+        );
+        assert_eq!(f[0].related[0].1, "`$.eventName = \"A\"`");
+        assert!(f[0].help.as_deref().unwrap().contains("any value"));
+        // A condition that contradicts nothing is not named; mixed tests are
+        // listed as tests; a second selector is named in the same finding.
+        let p =
+            "{ $.s = kms && $.a = x && $.a != x && $.a NOT EXISTS && $.b IS TRUE && $.b IS FALSE }";
+        let f = never_matches(&parse(p).unwrap());
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(
+            f[0].message,
+            "`$.a` cannot meet `= \"x\"`, `!= \"x\"` and `NOT EXISTS` at once, and `$.b` cannot be both true and false, so this `&&` never matches"
+        );
+        assert_eq!(f[0].related.len(), 5);
+        assert!(!p[f[0].span.range()].contains("kms"));
+        // Two chains in two `||` branches: two findings.
+        assert_eq!(
+            never("{ ($.a = 1 && $.a = 2 && $.a = 3) || ($.b = 1 && $.b = 2) }").len(),
+            2
+        );
+        // The same value twice is no contradiction; a third value is.
+        assert_eq!(
+            never("{ $.a = x && $.a = x && $.a = y }"),
+            vec!["`$.a` cannot equal both `\"x\"` and `\"y\"`, so this `&&` never matches"]
+        );
     }
 
     #[test]

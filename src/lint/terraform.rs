@@ -12,15 +12,17 @@
 //! guessed. Like the AWS provider, the pattern is trimmed of surrounding
 //! whitespace.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
-use hcl_edit::structure::{Block, Body};
+use hcl_edit::structure::{Attribute, Block, Body};
 use hcl_edit::template::Element;
 
+use crate::lint::Limits;
 use crate::lint::model::{
     Alarm, FileProblem, Filter, FilterKind, Format, Metric, MetricKey, PatternValue, Unit,
 };
@@ -54,6 +56,99 @@ const MAX_DEPTH: usize = 48;
 /// The most alternatives (conditional branches multiplied out) kept for one value.
 const MAX_ALTERNATIVES: usize = 16;
 
+/// What static evaluation may spend, for one value and for the whole run
+/// (the bounds are [`Limits`]). Every step of evaluation and every string
+/// built is charged; when a value's share is spent, that value is not known
+/// ("too large to evaluate"); when the run's is, nothing more is evaluated
+/// and the modules concerned get a file error.
+#[derive(Debug)]
+pub struct Budget {
+    limits: Limits,
+    /// Steps of the value being evaluated.
+    steps: Cell<usize>,
+    /// Bytes of strings built for the value being evaluated.
+    bytes: Cell<usize>,
+    /// Steps of the run.
+    run_steps: Cell<usize>,
+    /// Filters produced in the run.
+    filters: Cell<usize>,
+}
+
+impl Budget {
+    /// A fresh budget.
+    pub fn new(limits: Limits) -> Self {
+        Budget {
+            limits,
+            steps: Cell::new(0),
+            bytes: Cell::new(0),
+            run_steps: Cell::new(0),
+            filters: Cell::new(0),
+        }
+    }
+
+    /// Start evaluating one value.
+    fn start(&self) {
+        self.steps.set(0);
+        self.bytes.set(0);
+    }
+
+    /// Charge one step.
+    fn step(&self) -> Result<(), String> {
+        self.run_steps.set(self.run_steps.get().saturating_add(1));
+        self.steps.set(self.steps.get().saturating_add(1));
+        if self.run_steps.get() > self.limits.run_steps {
+            Err(self.run_message())
+        } else if self.steps.get() > self.limits.eval_steps {
+            Err(format!(
+                "the value is too large to evaluate (more than {} evaluation steps); the pattern is unknown",
+                self.limits.eval_steps
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Charge `n` bytes of strings built.
+    fn bytes(&self, n: usize) -> Result<(), String> {
+        self.bytes.set(self.bytes.get().saturating_add(n));
+        if self.bytes.get() > self.limits.eval_bytes {
+            Err(format!(
+                "the value is too large to evaluate (more than {} bytes of strings); the pattern is unknown",
+                self.limits.eval_bytes
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Take one filter from the run's allowance; false when it is spent.
+    pub fn take_filter(&self) -> bool {
+        self.filters.set(self.filters.get().saturating_add(1));
+        self.filters.get() <= self.limits.filters
+    }
+
+    /// Why the run's allowance is spent, if it is.
+    pub fn run_spent(&self) -> Option<String> {
+        if self.run_steps.get() > self.limits.run_steps {
+            Some(self.run_message())
+        } else if self.filters.get() > self.limits.filters {
+            Some(format!(
+                "the run has more than {} filter instances, the most one run evaluates",
+                self.limits.filters
+            ))
+        } else {
+            None
+        }
+    }
+
+    fn run_message(&self) -> String {
+        format!(
+            "the run's evaluation budget ({} steps) is spent",
+            self.limits.run_steps
+        )
+    }
+}
+
 /// One `.tf` file of a module: its id, its text without a byte-order mark,
 /// and the byte offset of that text in the file (3 after a BOM, else 0).
 #[derive(Clone, Copy, Debug)]
@@ -64,10 +159,99 @@ pub struct TfFile<'a> {
     pub text: &'a str,
     /// Where `text` starts in the file.
     pub base: usize,
+    /// Whether it is an override file (`override.tf`, `*_override.tf`),
+    /// merged into the blocks of the other files as Terraform does.
+    pub is_override: bool,
+}
+
+/// Whether a file name is that of a Terraform override file.
+pub fn is_override_file(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name == "override.tf" || name.ends_with("_override.tf")
+}
+
+/// A top-level block as Terraform sees it after merging override files: the
+/// block of a primary file, and the blocks of override files with the same
+/// type and labels, in the order they apply. An argument of an override
+/// replaces the argument of the same name; nested blocks of a type that an
+/// override has replace all the blocks of that type.
+struct View<'b> {
+    block: &'b Block,
+    src: usize,
+    over: Vec<(&'b Block, usize)>,
+}
+
+impl<'b> View<'b> {
+    fn attr(&self, name: &str) -> Option<(&'b Attribute, usize)> {
+        self.over
+            .iter()
+            .rev()
+            .chain(std::iter::once(&(self.block, self.src)))
+            .find_map(|(b, src)| b.body.get_attribute(name).map(|a| (a, *src)))
+    }
+
+    fn blocks(&self, ty: &str) -> Vec<(&'b Block, usize)> {
+        for (b, src) in self.over.iter().rev() {
+            let found: Vec<(&'b Block, usize)> = b
+                .body
+                .blocks()
+                .filter(|x| x.ident.as_str() == ty)
+                .map(|x| (x, *src))
+                .collect();
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        self.block
+            .body
+            .blocks()
+            .filter(|x| x.ident.as_str() == ty)
+            .map(|x| (x, self.src))
+            .collect()
+    }
+
+    /// Every argument after merging, in the original's order then the
+    /// overrides' new ones.
+    fn attrs(&self) -> Vec<(&'b Attribute, usize)> {
+        let mut names: Vec<&'b str> = Vec::new();
+        for b in std::iter::once(self.block).chain(self.over.iter().map(|(b, _)| *b)) {
+            for a in b.body.attributes() {
+                if !names.contains(&a.key.as_str()) {
+                    names.push(a.key.as_str());
+                }
+            }
+        }
+        names.into_iter().filter_map(|n| self.attr(n)).collect()
+    }
+
+    /// The types of the nested blocks after merging.
+    fn block_types(&self) -> Vec<&'b str> {
+        let mut types: Vec<&'b str> = Vec::new();
+        for b in std::iter::once(self.block).chain(self.over.iter().map(|(b, _)| *b)) {
+            for x in b.body.blocks() {
+                if !types.contains(&x.ident.as_str()) {
+                    types.push(x.ident.as_str());
+                }
+            }
+        }
+        types
+    }
+}
+
+/// The same scope in another file (an argument from an override file).
+fn at<'b>(scope: &Rc<Scope<'b>>, src: usize) -> Rc<Scope<'b>> {
+    if scope.src == src {
+        Rc::clone(scope)
+    } else {
+        Rc::new(Scope {
+            src,
+            bindings: scope.bindings.clone(),
+        })
+    }
 }
 
 /// A value given to a module input, evaluated in the calling module.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Input {
     /// A string, mapped to where it is written.
     Str(Text),
@@ -109,9 +293,11 @@ const META_ARGUMENTS: &[&str] = &[
     "depends_on",
 ];
 
-/// Extract the filters and alarms of one module.
+/// Extract the filters and alarms of one module (with the default limits).
 pub fn extract_module(files: &[TfFile<'_>]) -> Unit {
-    ParsedModule::new(files).extract(&Vec::new(), "").0
+    ParsedModule::new(files)
+        .extract(&Vec::new(), "", &Budget::new(Limits::default()))
+        .0
 }
 
 /// The files of one module, parsed once for the module on its own and for
@@ -158,12 +344,17 @@ impl<'a> ParsedModule<'a> {
     /// the local modules it calls. Resource addresses get `prefix`
     /// (`module.alarms.`); files that do not parse are reported for the
     /// module on its own (empty prefix) only.
-    pub fn extract(&self, inputs: &Inputs, prefix: &str) -> (Unit, Vec<ModuleCall>) {
+    pub fn extract(
+        &self,
+        inputs: &Inputs,
+        prefix: &str,
+        budget: &Budget,
+    ) -> (Unit, Vec<ModuleCall>) {
         let mut unit = Unit::default();
         if prefix.is_empty() {
             unit.problems.clone_from(&self.problems);
         }
-        extract_parsed(self.files, &self.bodies, inputs, prefix, unit)
+        extract_parsed(self.files, &self.bodies, inputs, prefix, unit, budget)
     }
 }
 
@@ -173,8 +364,9 @@ fn extract_parsed<'b>(
     inputs: &Inputs,
     prefix: &str,
     mut unit: Unit,
+    budget: &Budget,
 ) -> (Unit, Vec<ModuleCall>) {
-    let mut env = Env::new(files, bodies);
+    let mut env = Env::new(files, bodies, budget);
     env.given = inputs
         .iter()
         .map(|(name, v)| {
@@ -185,20 +377,58 @@ fn extract_parsed<'b>(
         })
         .collect();
     let mut calls = Vec::new();
-    for (src, body) in bodies {
+    let is_override = |src: usize| files.get(src).is_some_and(|f| f.is_override);
+    let overrides = |ty: &str, labels: &[&str]| -> Vec<(&'b Block, usize)> {
+        bodies
+            .iter()
+            .filter(|(src, _)| is_override(*src))
+            .flat_map(|(src, body)| {
+                body.blocks()
+                    .filter(move |b| b.ident.as_str() == ty)
+                    .map(move |b| (b, *src))
+            })
+            .filter(|(b, _)| {
+                b.labels.len() == labels.len()
+                    && b.labels.iter().zip(labels).all(|(l, x)| l.as_str() == *x)
+            })
+            .collect()
+    };
+    for (src, body) in bodies.iter().filter(|(src, _)| !is_override(*src)) {
         for block in body.get_blocks("resource") {
             let Some(kind) = label(block, 0) else {
                 continue;
             };
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            let view = View {
+                block,
+                src: *src,
+                over: overrides("resource", &labels),
+            };
             if let Some(&(_, attr, fk)) = FILTER_TYPES.iter().find(|(t, _, _)| *t == kind) {
-                env.filter_resource(*src, block, kind, attr, fk, &mut unit);
+                env.filter_resource(&view, kind, attr, fk, &mut unit);
             } else if kind == ALARM_TYPE {
-                unit.alarms.extend(env.alarm_resource(*src, block));
+                unit.alarms.extend(env.alarm_resource(&view));
             }
         }
         for block in body.get_blocks("module") {
-            calls.extend(env.module_calls(*src, block));
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            let view = View {
+                block,
+                src: *src,
+                over: overrides("module", &labels),
+            };
+            calls.extend(env.module_calls(&view));
         }
+    }
+    if env.cut_short.get()
+        && let Some(why) = budget.run_spent()
+        && let Some(first) = files.first()
+    {
+        unit.problems.push(FileProblem {
+            file: first.id,
+            range: first.base..first.base,
+            message: format!("{why}; some filters of this module were not linted"),
+        });
     }
     if !prefix.is_empty() {
         for f in &mut unit.filters {
@@ -306,6 +536,9 @@ type Alts<'b> = Vec<Alt<'b>>;
 
 struct Env<'b> {
     files: &'b [TfFile<'b>],
+    budget: &'b Budget,
+    /// Whether the run's budget ran out while extracting this module.
+    cut_short: Cell<bool>,
     locals: HashMap<&'b str, (&'b Expression, usize)>,
     vars: HashMap<&'b str, Option<(&'b Expression, usize)>>,
     /// Variables given by the calling module, evaluated there.
@@ -313,10 +546,15 @@ struct Env<'b> {
 }
 
 impl<'b> Env<'b> {
-    fn new(files: &'b [TfFile<'b>], bodies: &'b [(usize, Body)]) -> Self {
+    fn new(files: &'b [TfFile<'b>], bodies: &'b [(usize, Body)], budget: &'b Budget) -> Self {
         let mut locals = HashMap::new();
-        let mut vars = HashMap::new();
-        for (src, body) in bodies {
+        let mut vars: HashMap<&'b str, Option<(&'b Expression, usize)>> = HashMap::new();
+        // Primary files first, then override files, which replace locals
+        // value by value and variable defaults they set.
+        let is_override = |src: usize| files.get(src).is_some_and(|f| f.is_override);
+        let primaries = bodies.iter().filter(|(src, _)| !is_override(*src));
+        let overrides = bodies.iter().filter(|(src, _)| is_override(*src));
+        for (src, body) in primaries.chain(overrides) {
             for block in body.get_blocks("locals") {
                 for attr in block.body.attributes() {
                     locals.insert(attr.key.as_str(), (&attr.value, *src));
@@ -328,12 +566,20 @@ impl<'b> Env<'b> {
                         .body
                         .get_attribute("default")
                         .map(|a| (&a.value, *src));
-                    vars.insert(name, default);
+                    if is_override(*src) {
+                        if default.is_some() {
+                            vars.insert(name, default);
+                        }
+                    } else {
+                        vars.insert(name, default);
+                    }
                 }
             }
         }
         Env {
             files,
+            budget,
+            cut_short: Cell::new(false),
             locals,
             vars,
             given: HashMap::new(),
@@ -351,6 +597,12 @@ impl<'b> Env<'b> {
             .map_or_else(|| String::from("…"), str::to_owned)
     }
 
+    /// The source text of an expression for a message: at most
+    /// [`SHOWN_CHARS`] characters, the middle elided.
+    fn shown(&self, src: usize, expr: &Expression) -> String {
+        clip(&self.raw(src, expr))
+    }
+
     fn file_span(&self, src: usize, range: Option<Range<usize>>) -> FileSpan {
         let f = self.file(src);
         let base = f.map_or(0, |f| f.base);
@@ -363,20 +615,20 @@ impl<'b> Env<'b> {
 
     fn filter_resource(
         &self,
-        src: usize,
-        block: &'b Block,
+        view: &View<'b>,
         kind: &str,
         attr_name: &str,
         fk: FilterKind,
         unit: &mut Unit,
     ) {
+        let (src, block) = (view.src, view.block);
         let name = label(block, 1).unwrap_or("");
         let extent = self.file_span(src, block.span()).range;
         let label_span = self.file_span(src, block.labels.get(1).and_then(|l| l.span()));
         let Some(file) = self.file(src) else { return };
-        let instances: Vec<(String, Rc<Scope<'b>>)> = match block.body.get_attribute("for_each") {
-            None => match block.body.get_attribute("count") {
-                Some(c) => self.count_instances(&c.value, src, &format!("{kind}.{name}")),
+        let instances: Vec<(String, Rc<Scope<'b>>)> = match view.attr("for_each") {
+            None => match view.attr("count") {
+                Some((c, csrc)) => self.count_instances(&c.value, csrc, &format!("{kind}.{name}")),
                 None => vec![(
                     format!("{kind}.{name}"),
                     Rc::new(Scope {
@@ -385,31 +637,35 @@ impl<'b> Env<'b> {
                     }),
                 )],
             },
-            Some(fe) => {
+            Some((fe, fsrc)) => {
                 let scope = Rc::new(Scope {
-                    src,
+                    src: fsrc,
                     bindings: vec![],
                 });
                 match self.for_each_instances(&fe.value, &scope, &format!("{kind}.{name}")) {
                     Ok(instances) => instances,
                     Err(why) => {
-                        let anchor = block
-                            .body
-                            .get_attribute(attr_name)
-                            .map_or(label_span.clone(), |a| self.file_span(src, a.value.span()));
-                        unit.filters.push(Filter {
-                            kind: fk,
-                            format: Format::Terraform,
-                            file: file.id,
-                            resource: format!("{kind}.{name}"),
-                            extent,
-                            anchor,
-                            pattern: PatternValue::Unknown(format!("`for_each`: {why}")),
-                            variant: None,
-                            names: vec![name.to_owned()],
-                            metric: None,
-                            disabled: Vec::new(),
-                        });
+                        let anchor = view
+                            .attr(attr_name)
+                            .map_or(label_span.clone(), |(a, asrc)| {
+                                self.file_span(asrc, a.value.span())
+                            });
+                        self.push_filter(
+                            unit,
+                            Filter {
+                                kind: fk,
+                                format: Format::Terraform,
+                                file: file.id,
+                                resource: format!("{kind}.{name}"),
+                                extent,
+                                anchor,
+                                pattern: PatternValue::Unknown(format!("`for_each`: {why}")),
+                                variant: None,
+                                names: vec![name.to_owned()],
+                                metric: None,
+                                disabled: Vec::new(),
+                            },
+                        );
                         return;
                     }
                 }
@@ -422,17 +678,15 @@ impl<'b> Env<'b> {
             {
                 names.push(k.as_str().to_owned());
             }
-            if let Some(n) = block.body.get_attribute("name")
-                && let Some(s) = self.single_str(&n.value, &scope)
+            if let Some((n, nsrc)) = view.attr("name")
+                && let Some(s) = self.single_str(&n.value, &at(&scope, nsrc))
             {
                 names.push(s);
             }
             let metric = if fk == FilterKind::MetricFilter {
-                block
-                    .body
-                    .get_blocks("metric_transformation")
-                    .next()
-                    .and_then(|mt| self.metric(&mt.body, "name", &scope))
+                view.blocks("metric_transformation")
+                    .first()
+                    .and_then(|(mt, msrc)| self.metric(&mt.body, "name", &at(&scope, *msrc)))
             } else {
                 None
             };
@@ -443,24 +697,29 @@ impl<'b> Env<'b> {
             {
                 names.push(s.clone());
             }
-            let Some(attr) = block.body.get_attribute(attr_name) else {
-                unit.filters.push(Filter {
-                    kind: fk,
-                    format: Format::Terraform,
-                    file: file.id,
-                    resource: address,
-                    extent: extent.clone(),
-                    anchor: label_span.clone(),
-                    pattern: PatternValue::Unknown(format!("the resource has no `{attr_name}`")),
-                    variant: None,
-                    names,
-                    metric,
-                    disabled: Vec::new(),
-                });
+            let Some((attr, asrc)) = view.attr(attr_name) else {
+                self.push_filter(
+                    unit,
+                    Filter {
+                        kind: fk,
+                        format: Format::Terraform,
+                        file: file.id,
+                        resource: address,
+                        extent: extent.clone(),
+                        anchor: label_span.clone(),
+                        pattern: PatternValue::Unknown(format!(
+                            "the resource has no `{attr_name}`"
+                        )),
+                        variant: None,
+                        names,
+                        metric,
+                        disabled: Vec::new(),
+                    },
+                );
                 continue;
             };
-            let expr_span = self.file_span(src, attr.value.span());
-            let alts = self.eval(&attr.value, &scope, 0);
+            let expr_span = self.file_span(asrc, attr.value.span());
+            let alts = self.top(&attr.value, &at(&scope, asrc));
             let many = alts.len() > 1;
             for alt in alts {
                 let variant = (many || !alt.when.is_empty()).then(|| alt.when.join(", "));
@@ -482,50 +741,76 @@ impl<'b> Env<'b> {
                     ),
                     Err(why) => (PatternValue::Unknown(why), expr_span.clone()),
                 };
-                unit.filters.push(Filter {
-                    kind: fk,
-                    format: Format::Terraform,
-                    file: file.id,
-                    resource: address.clone(),
-                    extent: extent.clone(),
-                    anchor,
-                    pattern,
-                    variant,
-                    names: names.clone(),
-                    metric: metric.clone(),
-                    disabled: Vec::new(),
-                });
+                self.push_filter(
+                    unit,
+                    Filter {
+                        kind: fk,
+                        format: Format::Terraform,
+                        file: file.id,
+                        resource: address.clone(),
+                        extent: extent.clone(),
+                        anchor,
+                        pattern,
+                        variant,
+                        names: names.clone(),
+                        metric: metric.clone(),
+                        disabled: Vec::new(),
+                    },
+                );
             }
         }
     }
 
-    fn alarm_resource(&self, src: usize, block: &'b Block) -> Option<Alarm> {
-        let scope = Rc::new(Scope {
-            src,
-            bindings: vec![],
-        });
+    fn alarm_resource(&self, view: &View<'b>) -> Option<Alarm> {
         let mut metrics = Vec::new();
         let mut refers_to = Vec::new();
-        let mut stack = vec![&block.body];
-        while let Some(body) = stack.pop() {
-            if let Some(a) = body.get_attribute("metric_name") {
-                metrics.extend(self.metric(body, "metric_name", &scope));
-                let raw = self.raw(src, &a.value);
-                for (t, _, _) in FILTER_TYPES {
-                    let needle = format!("{t}.");
-                    let mut rest = raw.as_str();
-                    while let Some(p) = rest.find(&needle) {
-                        let after = rest.get(p + needle.len()..).unwrap_or("");
-                        let ident: String = after
-                            .chars()
-                            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-                            .collect();
-                        refers_to.push(format!("{t}.{ident}"));
-                        rest = after;
-                    }
+        let mut found = |a: &'b Attribute, m: Option<Metric>, src: usize| {
+            metrics.extend(m);
+            let raw = self.raw(src, &a.value);
+            for (t, _, _) in FILTER_TYPES {
+                let needle = format!("{t}.");
+                let mut rest = raw.as_str();
+                while let Some(p) = rest.find(&needle) {
+                    let after = rest.get(p + needle.len()..).unwrap_or("");
+                    let ident: String = after
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                        .collect();
+                    refers_to.push(format!("{t}.{ident}"));
+                    rest = after;
                 }
             }
-            stack.extend(body.blocks().map(|b| &b.body));
+        };
+        // The top level, merged with any override.
+        if let Some((a, src)) = view.attr("metric_name") {
+            let scope = Rc::new(Scope {
+                src,
+                bindings: vec![],
+            });
+            let metric = Metric {
+                name: self.metric_key(&a.value, &scope),
+                namespace: view
+                    .attr("namespace")
+                    .map(|(n, nsrc)| self.metric_key(&n.value, &at(&scope, nsrc))),
+            };
+            found(a, Some(metric), src);
+        }
+        // Nested blocks (`metric_query { metric { … } }`), as merged.
+        let mut stack: Vec<(&'b Body, usize)> = view
+            .block_types()
+            .into_iter()
+            .flat_map(|ty| view.blocks(ty))
+            .map(|(b, src)| (&b.body, src))
+            .collect();
+        while let Some((body, src)) = stack.pop() {
+            if let Some(a) = body.get_attribute("metric_name") {
+                let scope = Rc::new(Scope {
+                    src,
+                    bindings: vec![],
+                });
+                found(a, self.metric(body, "metric_name", &scope), src);
+            }
+            stack.extend(body.blocks().map(|b| (&b.body, src)));
         }
         Some(Alarm { metrics, refers_to })
     }
@@ -556,7 +841,7 @@ impl<'b> Env<'b> {
 
     /// The value as one string, if it has exactly one alternative and it is known.
     fn single_str(&self, expr: &'b Expression, scope: &Rc<Scope<'b>>) -> Option<String> {
-        let alts = self.eval(expr, scope, 0);
+        let alts = self.top(expr, scope);
         match alts.as_slice() {
             [
                 Alt {
@@ -573,45 +858,43 @@ impl<'b> Env<'b> {
     /// The calls a module block makes of a module in a local directory:
     /// one, or one per key of its `for_each` or index of its `count`
     /// (named `NAME["key"]`, `NAME[0]`), with the inputs evaluated here.
-    fn module_calls(&self, src: usize, block: &'b Block) -> Vec<ModuleCall> {
+    fn module_calls(&self, view: &View<'b>) -> Vec<ModuleCall> {
         let scope = Rc::new(Scope {
-            src,
+            src: view.src,
             bindings: vec![],
         });
         let (Some(name), Some(source)) = (
-            label(block, 0),
-            block
-                .body
-                .get_attribute("source")
-                .and_then(|s| self.single_str(&s.value, &scope)),
+            label(view.block, 0),
+            view.attr("source")
+                .and_then(|(s, ssrc)| self.single_str(&s.value, &at(&scope, ssrc))),
         ) else {
             return Vec::new();
         };
         if !(source.starts_with("./") || source.starts_with("../")) {
             return Vec::new();
         }
-        let instances = match (
-            block.body.get_attribute("for_each"),
-            block.body.get_attribute("count"),
-        ) {
-            (Some(fe), _) => self
-                .for_each_instances(&fe.value, &scope, name)
+        let instances = match (view.attr("for_each"), view.attr("count")) {
+            (Some((fe, fsrc)), _) => self
+                .for_each_instances(&fe.value, &at(&scope, fsrc), name)
                 // Arguments that use `each` are then not known.
-                .unwrap_or_else(|_| vec![(name.to_owned(), scope)]),
-            (None, Some(c)) => self.count_instances(&c.value, src, name),
-            (None, None) => vec![(name.to_owned(), scope)],
+                .unwrap_or_else(|_| vec![(name.to_owned(), Rc::clone(&scope))]),
+            (None, Some((c, csrc))) => self.count_instances(&c.value, csrc, name),
+            (None, None) => vec![(name.to_owned(), Rc::clone(&scope))],
         };
+        let args: Vec<(&'b Attribute, usize)> = view
+            .attrs()
+            .into_iter()
+            .filter(|(a, _)| !META_ARGUMENTS.contains(&a.key.as_str()))
+            .collect();
         instances
             .into_iter()
             .map(|(name, scope)| ModuleCall {
                 name,
                 source: source.clone(),
-                inputs: block
-                    .body
-                    .attributes()
-                    .filter(|a| !META_ARGUMENTS.contains(&a.key.as_str()))
-                    .map(|a| {
-                        let value = match self.eval(&a.value, &scope, 0).as_slice() {
+                inputs: args
+                    .iter()
+                    .map(|(a, asrc)| {
+                        let value = match self.top(&a.value, &at(&scope, *asrc)).as_slice() {
                             [Alt { val: Ok(v), .. }] => self.to_input(v, 0),
                             [Alt { val: Err(e), .. }] => Err(e.clone()),
                             _ => Err(format!(
@@ -630,6 +913,10 @@ impl<'b> Env<'b> {
     fn to_input(&self, v: &Val<'b>, depth: usize) -> Result<Input, String> {
         if depth > MAX_DEPTH {
             return Err("the value is nested too deeply".into());
+        }
+        self.step()?;
+        if let Val::Str(t) = v {
+            self.budget.bytes(t.heap_size())?;
         }
         let member = |t: &Thunk<'b>| match self.force(t, depth + 1).as_slice() {
             [Alt { val: Ok(v), .. }] => self.to_input(v, depth + 1),
@@ -720,7 +1007,7 @@ impl<'b> Env<'b> {
         expr: &'b Expression,
         scope: &Rc<Scope<'b>>,
     ) -> Result<Vec<(Text, Thunk<'b>)>, String> {
-        let alts = self.eval(expr, scope, 0);
+        let alts = self.top(expr, scope);
         let [alt] = alts.as_slice() else {
             return Err("the collection depends on a condition".into());
         };
@@ -758,7 +1045,48 @@ impl<'b> Env<'b> {
         }
     }
 
+    /// Evaluate one value from the start, with a fresh share of the budget.
+    fn top(&self, expr: &'b Expression, scope: &Rc<Scope<'b>>) -> Alts<'b> {
+        self.budget.start();
+        self.eval(expr, scope, 0)
+    }
+
+    /// Charge a step; the error when the budget is spent.
+    fn step(&self) -> Result<(), String> {
+        self.budget.step().inspect_err(|_| {
+            if self.budget.run_spent().is_some() {
+                self.cut_short.set(true);
+            }
+        })
+    }
+
+    /// Charge the strings of `alts`; an alternative over the budget becomes
+    /// an error.
+    fn charge(&self, alts: Alts<'b>) -> Alts<'b> {
+        alts.into_iter()
+            .map(|a| match &a.val {
+                Ok(Val::Str(t)) => match self.budget.bytes(t.heap_size()) {
+                    Ok(()) => a,
+                    Err(e) => Alt { val: Err(e), ..a },
+                },
+                _ => a,
+            })
+            .collect()
+    }
+
+    /// Add a filter, if the run's allowance has room for it.
+    fn push_filter(&self, unit: &mut Unit, f: Filter) {
+        if self.budget.take_filter() {
+            unit.filters.push(f);
+        } else {
+            self.cut_short.set(true);
+        }
+    }
+
     fn eval(&self, expr: &'b Expression, scope: &Rc<Scope<'b>>, depth: usize) -> Alts<'b> {
+        if let Err(e) = self.step() {
+            return vec![Alt::err(e)];
+        }
         if depth > MAX_DEPTH {
             return vec![Alt::err("references are nested too deeply to follow")];
         }
@@ -805,7 +1133,7 @@ impl<'b> Env<'b> {
                             .eval(&i.expr, scope, depth + 1)
                             .into_iter()
                             .map(|a| Alt {
-                                val: a.val.and_then(|v| as_text(v, self.raw(src, &i.expr))),
+                                val: a.val.and_then(|v| as_text(v, self.shown(src, &i.expr))),
                                 when: a.when,
                             })
                             .collect(),
@@ -815,13 +1143,13 @@ impl<'b> Env<'b> {
                             )]
                         }
                     };
-                    acc = product(acc, part, |a, b| match (a, b) {
+                    acc = self.charge(product(acc, part, |a, b| match (a, b) {
                         (Val::Str(mut x), Val::Str(y)) => {
                             x.push_text(&y);
                             Ok(Val::Str(x))
                         }
                         _ => Err("internal: template part is not a string".into()),
-                    });
+                    }));
                 }
                 acc
             }
@@ -867,7 +1195,7 @@ impl<'b> Env<'b> {
                             _ => {
                                 return vec![Alt::err(format!(
                                     "the object key `{}` is not known statically",
-                                    self.raw(src, e)
+                                    self.shown(src, e)
                                 ))];
                             }
                         },
@@ -885,7 +1213,7 @@ impl<'b> Env<'b> {
             },
             Expression::Traversal(t) => self.eval_traversal(expr, t, scope, depth),
             Expression::Conditional(c) => {
-                let cond = self.raw(src, &c.cond_expr);
+                let cond = self.shown(src, &c.cond_expr);
                 let mut out = Vec::new();
                 for (branch, truth) in [(&c.true_expr, "true"), (&c.false_expr, "false")] {
                     for mut a in self.eval(branch, scope, depth + 1) {
@@ -893,13 +1221,13 @@ impl<'b> Env<'b> {
                         out.push(a);
                     }
                 }
-                out
+                cap(out)
             }
             Expression::FuncCall(f) => self.eval_call(f, scope, depth),
             Expression::ForExpr(f) => self.eval_for(f, scope, depth),
             Expression::UnaryOp(_) | Expression::BinaryOp(_) => vec![Alt::err(format!(
                 "the operation `{}` is not evaluated",
-                self.raw(src, expr)
+                self.shown(src, expr)
             ))],
         }
     }
@@ -918,7 +1246,7 @@ impl<'b> Env<'b> {
                 let Some(TraversalOperator::GetAttr(name)) = ops.next() else {
                     return vec![Alt::err(format!(
                         "`{}` is not known statically",
-                        self.raw(src, whole)
+                        self.shown(src, whole)
                     ))];
                 };
                 let name = name.as_str();
@@ -975,7 +1303,7 @@ impl<'b> Env<'b> {
                 None => {
                     return vec![Alt::err(format!(
                         "`{}` is not known statically",
-                        self.raw(src, whole)
+                        self.shown(src, whole)
                     ))];
                 }
             },
@@ -1104,7 +1432,7 @@ impl<'b> Env<'b> {
                                     when: a.when,
                                 })
                                 .collect();
-                            acc = product(acc, part, |a, b| match (a, b) {
+                            acc = self.charge(product(acc, part, |a, b| match (a, b) {
                                 (Val::Str(mut x), Val::Str(y)) => {
                                     if i > 0 {
                                         x.push_text(&sep);
@@ -1113,7 +1441,7 @@ impl<'b> Env<'b> {
                                     Ok(Val::Str(x))
                                 }
                                 _ => Err("internal: join part".into()),
-                            });
+                            }));
                         }
                         out.extend(acc);
                     }
@@ -1151,15 +1479,17 @@ impl<'b> Env<'b> {
                         _ => Err("internal: format args".into()),
                     });
                 }
-                acc.into_iter()
-                    .map(|a| Alt {
-                        val: a.val.and_then(|v| match v {
-                            Val::List(items) => render_format(&items),
-                            _ => Err("internal: format".into()),
-                        }),
-                        when: a.when,
-                    })
-                    .collect()
+                self.charge(
+                    acc.into_iter()
+                        .map(|a| Alt {
+                            val: a.val.and_then(|v| match v {
+                                Val::List(items) => render_format(&items),
+                                _ => Err("internal: format".into()),
+                            }),
+                            when: a.when,
+                        })
+                        .collect(),
+                )
             }
             "length" => arg(0)
                 .into_iter()
@@ -1443,6 +1773,20 @@ fn cap(mut alts: Alts<'_>) -> Alts<'_> {
     alts
 }
 
+/// How much of an expression's source a message shows.
+const SHOWN_CHARS: usize = 60;
+
+/// `s` with the middle elided when it is longer than [`SHOWN_CHARS`].
+fn clip(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= SHOWN_CHARS {
+        return s.to_owned();
+    }
+    let head: String = s.chars().take(SHOWN_CHARS / 2).collect();
+    let tail: String = s.chars().skip(n - SHOWN_CHARS / 2).collect();
+    format!("{head}…{tail}")
+}
+
 /// `format()` with `%s`, `%d`, `%v` and `%%`; the format is the first item.
 fn render_format(items: &[Thunk<'_>]) -> Result<Val<'static>, String> {
     let mut texts = items.iter().map(|t| match t {
@@ -1556,6 +1900,7 @@ mod tests {
             id: 0,
             text,
             base: 0,
+            is_override: false,
         }])
     }
 

@@ -157,6 +157,13 @@ impl Text {
         &self.value
     }
 
+    /// Roughly the bytes the text holds: the string and its map.
+    pub fn heap_size(&self) -> usize {
+        self.value
+            .len()
+            .saturating_add(self.segments.len() * std::mem::size_of::<Segment>())
+    }
+
     /// Whether the decoded string is empty.
     pub fn is_empty(&self) -> bool {
         self.value.is_empty()

@@ -23,6 +23,11 @@ use crate::lint::text::{FileId, Text};
 /// this is not CloudFormation anyone writes; it is rejected, not recursed).
 pub const MAX_DEPTH: usize = 256;
 
+/// The most bytes of nodes that aliases may replay in one document. An
+/// alias is a copy of the node it names; without a bound, a few hundred
+/// bytes of nested aliases ("billion laughs") expand to gigabytes.
+pub const MAX_ALIAS_BYTES: usize = 64 * 1024 * 1024;
+
 /// A YAML node.
 #[derive(Clone, Debug)]
 pub enum Node {
@@ -154,15 +159,35 @@ impl<'a> CharMap<'a> {
 }
 
 /// An open collection: is it a mapping, its items so far, its tag, where
-/// it starts, its anchor id.
-type Open = (bool, Vec<Node>, Option<String>, usize, usize);
+/// it starts, its anchor id, and the bytes of its nodes so far.
+type Open = (bool, Vec<Node>, Option<String>, usize, usize, usize);
+
+fn alias_error(offset: usize) -> YamlError {
+    YamlError {
+        offset,
+        message: format!(
+            "its anchors and aliases expand to more than {MAX_ALIAS_BYTES} bytes of nodes, the most this linter builds; it was not linted"
+        ),
+    }
+}
+
+/// What a node costs in memory, roughly: the node and its strings.
+fn node_bytes(n: &Node) -> usize {
+    std::mem::size_of::<Node>()
+        + match n {
+            Node::Scalar(s) => s.value.len() + s.tag.as_ref().map_or(0, String::len),
+            Node::Seq { tag, .. } | Node::Map { tag, .. } => tag.as_ref().map_or(0, String::len),
+        }
+}
 
 /// Parse the first document of `text` into a tree.
 pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
     let cm = CharMap::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Open> = Vec::new();
-    let mut anchors: Vec<(usize, Node)> = Vec::new();
+    // Anchored nodes with their size in bytes (the node and everything in it).
+    let mut anchors: Vec<(usize, Node, usize)> = Vec::new();
+    let mut replayed = 0usize;
     let mut root: Option<Node> = None;
     let tag_of = |t: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>| -> Option<String> {
         t.map(|t| {
@@ -181,16 +206,18 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
         let start = cm.byte(span.start.index());
         let end = cm.byte(span.end.index());
         let is_map = matches!(ev, Event::MappingStart(..));
-        let done: Option<(Node, usize)> = match ev {
-            Event::Scalar(value, style, anchor, tag) => Some((
-                Node::Scalar(Scalar {
+        // The node completed by this event, its anchor id and its size.
+        let done: Option<(Node, usize, usize)> = match ev {
+            Event::Scalar(value, style, anchor, tag) => {
+                let node = Node::Scalar(Scalar {
                     value: value.into_owned(),
                     style,
                     tag: tag_of(tag),
                     span: start..end,
-                }),
-                anchor,
-            )),
+                });
+                let size = node_bytes(&node);
+                Some((node, anchor, size))
+            }
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
                 if stack.len() >= MAX_DEPTH {
                     return Err(YamlError {
@@ -198,11 +225,11 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
                         message: format!("nested deeper than {MAX_DEPTH} levels"),
                     });
                 }
-                stack.push((is_map, Vec::new(), tag_of(tag), start, anchor));
+                stack.push((is_map, Vec::new(), tag_of(tag), start, anchor, 0));
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some((is_map, items, tag, s, anchor)) => {
+                Some((is_map, items, tag, s, anchor, inner)) => {
                     let span = s..end.max(s);
                     let node = if is_map {
                         let mut entries = Vec::with_capacity(items.len() / 2);
@@ -214,24 +241,38 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
                     } else {
                         Node::Seq { items, tag, span }
                     };
-                    Some((node, anchor))
+                    let size = inner.saturating_add(node_bytes(&node));
+                    Some((node, anchor, size))
                 }
                 None => None,
             },
-            Event::Alias(id) => anchors
-                .iter()
-                .rev()
-                .find(|(a, _)| *a == id)
-                .map(|(_, n)| (n.clone(), 0)),
+            Event::Alias(id) => match anchors.iter().rev().find(|(a, _, _)| *a == id) {
+                Some((_, n, size)) => {
+                    replayed = replayed.saturating_add(*size);
+                    if replayed > MAX_ALIAS_BYTES {
+                        return Err(alias_error(start));
+                    }
+                    Some((n.clone(), 0, *size))
+                }
+                None => None,
+            },
             Event::DocumentEnd => break,
             _ => None,
         };
-        if let Some((node, anchor)) = done {
+        if let Some((node, anchor, size)) = done {
             if anchor != 0 {
-                anchors.push((anchor, node.clone()));
+                // The anchored copy counts against the same bound.
+                replayed = replayed.saturating_add(size);
+                if replayed > MAX_ALIAS_BYTES {
+                    return Err(alias_error(start));
+                }
+                anchors.push((anchor, node.clone(), size));
             }
             match stack.last_mut() {
-                Some(top) => top.1.push(node),
+                Some(top) => {
+                    top.1.push(node);
+                    top.5 = top.5.saturating_add(size);
+                }
                 None => root = Some(node),
             }
         }
@@ -607,6 +648,27 @@ mod tests {
         // Unknown escapes are a YAML syntax error with a position.
         let e = parse("k: \"a\\qb\"\n").unwrap_err();
         assert_eq!(e.offset, 3);
+    }
+
+    /// Nine levels of nine aliases each ("billion laughs"): 387,420,489
+    /// scalars if expanded. The replay stops at the bound.
+    #[test]
+    fn alias_expansion_is_bounded() {
+        let mut y = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+        {
+            let refs = vec![format!("*{prev}"); 9].join(", ");
+            y.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        let e = parse(&y).unwrap_err();
+        assert!(e.message.contains("aliases expand"), "{e:?}");
+        // At the alias, or at the end of the anchored node, that crossed it.
+        assert!(matches!(y.as_bytes()[e.offset], b'*' | b']'), "{e:?}");
+        // A few aliases of a small node are fine.
+        let root = parse("a: &x [1, 2]\nb: [*x, *x, *x]\n").unwrap().unwrap();
+        assert_eq!(root.get("b").unwrap().items()[2].items().len(), 2);
     }
 
     #[test]

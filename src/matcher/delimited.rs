@@ -54,73 +54,56 @@ pub(crate) fn split(text: &str) -> Vec<&str> {
 /// Place `slots` on `fields`; `test(slot, field)` says whether a field
 /// satisfies a slot. Returns, for each non-ellipsis slot in order, the index
 /// of its field, or `None` when no placement works.
+///
+/// The slots between two `...` form a segment of fixed length. The first
+/// segment is anchored at the start, the last at the end, and each one in
+/// between is placed at the earliest position where it fits after the one
+/// before: an earlier place only leaves more room for the rest, so this finds
+/// a placement whenever one exists. Memory is one index per slot; the tests
+/// made are at most fields × slots.
 pub(crate) fn assign(
     slots: &[Slot],
     fields: &[&str],
     test: &mut impl FnMut(&Slot, &str) -> bool,
 ) -> Option<Vec<usize>> {
-    let has_ellipsis = slots.iter().any(|s| matches!(s, Slot::Ellipsis));
-    if !has_ellipsis {
-        if slots.len() != fields.len() {
-            return None;
-        }
-        for (s, f) in slots.iter().zip(fields) {
-            if !test(s, f) {
-                return None;
-            }
-        }
-        return Some((0..fields.len()).collect());
-    }
-    // ok[si][fi]: slots[si..] can be placed on fields[fi..].
-    let (ns, nf) = (slots.len(), fields.len());
-    let width = nf + 1;
-    let mut ok = vec![false; (ns + 1) * width];
-    let at = |si: usize, fi: usize| si * width + fi;
-    if let Some(x) = ok.get_mut(at(ns, nf)) {
-        *x = true;
-    }
-    for si in (0..ns).rev() {
-        let slot = slots.get(si)?;
-        for fi in (0..=nf).rev() {
-            let v = match slot {
-                Slot::Ellipsis => {
-                    ok.get(at(si + 1, fi)).copied().unwrap_or(false)
-                        || (fi < nf && ok.get(at(si, fi + 1)).copied().unwrap_or(false))
-                }
-                _ => {
-                    fi < nf
-                        && ok.get(at(si + 1, fi + 1)).copied().unwrap_or(false)
-                        && fields.get(fi).is_some_and(|f| test(slot, f))
-                }
-            };
-            if let Some(x) = ok.get_mut(at(si, fi)) {
-                *x = v;
-            }
-        }
-    }
-    if !ok.first().copied().unwrap_or(false) {
+    let mut segments = slots.split(|s| matches!(s, Slot::Ellipsis));
+    let first = segments.next().unwrap_or_default();
+    let Some(last) = segments.next_back() else {
+        // No `...`: one field per slot.
+        return (first.len() == fields.len() && fits(first, fields, 0, test))
+            .then(|| (0..fields.len()).collect());
+    };
+    let middle: Vec<&[Slot]> = segments.collect();
+    let needed = first.len() + last.len() + middle.iter().map(|m| m.len()).sum::<usize>();
+    if needed > fields.len() {
         return None;
     }
-    // Walk the table forwards to recover one placement.
-    let mut out = Vec::new();
-    let (mut si, mut fi) = (0, 0);
-    while si < ns {
-        match slots.get(si)? {
-            Slot::Ellipsis => {
-                if ok.get(at(si + 1, fi)).copied().unwrap_or(false) {
-                    si += 1;
-                } else {
-                    fi += 1;
-                }
-            }
-            _ => {
-                out.push(fi);
-                si += 1;
-                fi += 1;
-            }
-        }
+    let end = fields.len() - last.len();
+    if !fits(first, fields, 0, test) || !fits(last, fields, end, test) {
+        return None;
     }
+    let mut out: Vec<usize> = (0..first.len()).collect();
+    let mut at = first.len();
+    for seg in middle {
+        let found = (at..=end.checked_sub(seg.len())?).find(|&p| fits(seg, fields, p, test))?;
+        out.extend(found..found + seg.len());
+        at = found + seg.len();
+    }
+    out.extend(end..fields.len());
     Some(out)
+}
+
+/// Whether `segment` placed at `fields[at..]` satisfies every slot.
+fn fits(
+    segment: &[Slot],
+    fields: &[&str],
+    at: usize,
+    test: &mut impl FnMut(&Slot, &str) -> bool,
+) -> bool {
+    segment
+        .iter()
+        .enumerate()
+        .all(|(k, s)| fields.get(at + k).is_some_and(|f| test(s, f)))
 }
 
 fn slot_name(s: &Slot) -> &str {
@@ -264,5 +247,50 @@ mod tests {
         assert_eq!(assign(&slots("...,y,..."), &f, &mut is_c), Some(vec![2]));
         let mut never = |s: &Slot, f: &str| !matches!(s, Slot::Any(n) if n == "y") || f == "q";
         assert_eq!(assign(&slots("...,y,..."), &f, &mut never), None);
+    }
+
+    /// Whether some placement exists, by trying every one.
+    fn brute(slots: &[Slot], fields: &[&str], test: &impl Fn(&Slot, &str) -> bool) -> bool {
+        match slots.split_first() {
+            None => fields.is_empty(),
+            Some((Slot::Ellipsis, rest)) => {
+                (0..=fields.len()).any(|k| brute(rest, fields.get(k..).unwrap_or_default(), test))
+            }
+            Some((s, rest)) => fields
+                .split_first()
+                .is_some_and(|(f, more)| test(s, f) && brute(rest, more, test)),
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The greedy placement finds one exactly when one exists, and the
+        /// one it returns satisfies every slot.
+        #[test]
+        fn greedy_placement_agrees_with_trying_every_one(
+            spec in prop::collection::vec(prop::sample::select(vec!["...", "a", "b", "_"]), 0..7),
+            fields in prop::collection::vec(prop::sample::select(vec!["a", "b", "c"]), 0..8),
+        ) {
+            let slots: Vec<Slot> = spec.iter().map(|s| match *s {
+                "..." => Slot::Ellipsis,
+                n => Slot::Any(n.to_owned()),
+            }).collect();
+            // `_` takes any field; `a` and `b` only their own letter.
+            let ok = |s: &Slot, f: &str| match s {
+                Slot::Any(n) => n == "_" || n == f,
+                _ => true,
+            };
+            let got = assign(&slots, &fields, &mut |s, f| ok(s, f));
+            prop_assert_eq!(got.is_some(), brute(&slots, &fields, &ok));
+            if let Some(p) = got {
+                let named: Vec<&Slot> = slots.iter().filter(|s| !matches!(s, Slot::Ellipsis)).collect();
+                prop_assert_eq!(p.len(), named.len());
+                prop_assert!(p.windows(2).all(|w| w[0] < w[1]));
+                for (s, &i) in named.iter().zip(&p) {
+                    prop_assert!(ok(s, fields[i]));
+                }
+            }
+        }
     }
 }

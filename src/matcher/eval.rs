@@ -197,6 +197,8 @@ pub(crate) struct Event<'t> {
     /// and some pattern needs it.
     pub(crate) json: Option<JVal<'t>>,
     pub(crate) fields: OnceCell<Vec<&'t str>>,
+    /// Longer than [`super::MAX_EVENT_BYTES`]: never evaluated, never matches.
+    pub(crate) too_large: bool,
 }
 
 impl<'t> Event<'t> {
@@ -232,7 +234,8 @@ impl std::fmt::Display for Explanation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(if self.matched { "matched" } else { "no match" })?;
         for r in &self.decided_by {
-            write!(f, "\n  {} {}", if r.holds { "yes" } else { "no " }, r.note)?;
+            let note = crate::report::escape::line(&r.note);
+            write!(f, "\n  {} {note}", if r.holds { "yes" } else { "no " })?;
         }
         Ok(())
     }
@@ -345,6 +348,9 @@ fn field_test(test: &Test, text: &str) -> bool {
 impl Program {
     /// Whether the pattern matches the event.
     pub(crate) fn matches(&self, ev: &Event<'_>) -> bool {
+        if ev.too_large {
+            return false;
+        }
         match self {
             Program::MatchAll => true,
             Program::Json(expr) => match &ev.json {
@@ -383,6 +389,21 @@ impl Program {
     /// true `||` the first true operand, for a false `&&` the first false
     /// operand, otherwise every operand.
     pub(crate) fn explain(&self, ev: &Event<'_>) -> Explanation {
+        if ev.too_large {
+            return Explanation {
+                matched: false,
+                decided_by: vec![Reason {
+                    term: String::new(),
+                    holds: false,
+                    found: Some(ev.text.len().to_string()),
+                    note: format!(
+                        "the event is {} bytes, more than the {} bytes CloudWatch Logs accepts; it is not evaluated",
+                        ev.text.len(),
+                        super::MAX_EVENT_BYTES
+                    ),
+                }],
+            };
+        }
         let (matched, decided_by) = match self {
             Program::MatchAll => (
                 true,

@@ -297,8 +297,15 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn pos(&self) -> usize {
         self.i
+    }
+
+    /// The source text from `start` to the current position.
+    #[cfg(test)]
+    pub(crate) fn slice(&self, start: usize) -> Option<&'a str> {
+        self.src.get(start..self.i)
     }
 
     pub(crate) fn at_end(&mut self) -> bool {
@@ -605,11 +612,6 @@ impl<'a> Reader<'a> {
                 None => return Err(NotJson),
             }
         }
-    }
-
-    /// The source text from `start` to the current position.
-    pub(crate) fn slice(&self, start: usize) -> Option<&'a str> {
-        self.src.get(start..self.i)
     }
 }
 

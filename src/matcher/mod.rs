@@ -29,6 +29,9 @@
 //! - Space-delimited patterns split the message into fields ([`delimited`]);
 //!   unstructured terms are substring searches (`?` terms count only when the
 //!   pattern has nothing else); the empty pattern matches every event.
+//! - An event longer than [`MAX_EVENT_BYTES`] (CloudWatch Logs' own limit) is
+//!   never evaluated and matches no pattern; [`Prepared::too_large`] tells it
+//!   apart. This bounds the work per event on every path.
 
 mod compile;
 pub mod delimited;
@@ -47,6 +50,11 @@ pub(crate) use eval::{number, ordering};
 use crate::pattern::{Ast, Normal, ParseError};
 use eval::{Event, Program};
 use json::Projection;
+
+/// The longest event evaluated, in bytes of UTF-8: 1 MiB, the most
+/// CloudWatch Logs accepts in one event (`PutLogEvents`). A longer event
+/// matches no pattern.
+pub const MAX_EVENT_BYTES: usize = 1024 * 1024;
 
 /// Why a [`Normal`] pattern could not be compiled into a matcher.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,7 +164,8 @@ impl Matcher {
         event(&self.projection, message)
     }
 
-    /// Whether the pattern matches the log event `message`.
+    /// Whether the pattern matches the log event `message` (never for a
+    /// message longer than [`MAX_EVENT_BYTES`]).
     pub fn matches(&self, message: &str) -> bool {
         self.program.matches(&self.event(message))
     }
@@ -168,9 +177,11 @@ impl Matcher {
 }
 
 fn event<'t>(projection: &Projection, text: &'t str) -> Event<'t> {
+    let too_large = text.len() > MAX_EVENT_BYTES;
     Event {
         text,
-        json: if projection.wants_json() {
+        too_large,
+        json: if projection.wants_json() && !too_large {
             projection.parse(text)
         } else {
             None
@@ -258,6 +269,12 @@ impl Prepared<'_, '_> {
         (0..self.set.matchers.len())
             .filter(|&i| self.matches(i))
             .collect()
+    }
+
+    /// Whether the event is longer than [`MAX_EVENT_BYTES`], so that no
+    /// matcher evaluates it.
+    pub fn too_large(&self) -> bool {
+        self.event.too_large
     }
 
     /// Whether the event was read as JSON (it is a JSON object and some

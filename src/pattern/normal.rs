@@ -17,7 +17,7 @@ use std::fmt;
 
 use crate::pattern::ast::{
     Ast, CmpOp, Condition, Expr, Field, FieldCond, StepKind, Term, TermPrefix, Test, Value,
-    ValueKind,
+    ValueKind, is_number_literal,
 };
 
 /// A pattern in normal form.
@@ -221,6 +221,53 @@ impl Normal {
     }
 }
 
+impl Normal {
+    /// [`Normal::from_ast`] for a caller done with the tree: the text of a
+    /// JSON pattern's conditions is moved rather than copied, which halves
+    /// the allocations (`parse --batch` prints only the normal form).
+    pub fn from_ast_owned(ast: Ast) -> Normal {
+        match ast {
+            Ast::Json(j) => Normal::Json(norm_expr_owned(j.expr)),
+            other => Normal::from_ast(&other),
+        }
+    }
+}
+
+fn norm_expr_owned(e: Expr<Condition>) -> NExpr<NCond> {
+    match e {
+        Expr::Or(c) => NExpr::or(c.operands.into_iter().map(norm_expr_owned).collect()),
+        Expr::And(c) => NExpr::and(c.operands.into_iter().map(norm_expr_owned).collect()),
+        Expr::Paren(p) => norm_expr_owned(p.inner),
+        Expr::Leaf(c) => {
+            let test = match c.test {
+                Test::Compare { op, value, .. } => NTest::Cmp {
+                    op,
+                    value: norm_value_owned(value),
+                },
+                other => norm_test(&other),
+            };
+            NExpr::leaf(NCond {
+                selector: c.selector.steps.into_iter().map(|s| s.kind).collect(),
+                test,
+            })
+        }
+    }
+}
+
+/// [`norm_value`], taking the text.
+fn norm_value_owned(v: Value) -> NValue {
+    match v.kind {
+        ValueKind::Quoted(raw) if !raw.contains('\\') => NValue::Text(raw),
+        ValueKind::Bare(t) if is_number_literal(&t) => match t.strip_prefix('+') {
+            Some(unsigned) => NValue::Number(unsigned.to_owned()),
+            None => NValue::Number(t),
+        },
+        ValueKind::Bare(t) => NValue::Text(t),
+        ValueKind::Regex(r) => NValue::Regex(r),
+        ValueKind::Quoted(raw) => NValue::Text(unescape(&raw)),
+    }
+}
+
 fn norm_expr<C, N: Ord>(e: &Expr<C>, leaf: &dyn Fn(&C) -> N) -> NExpr<N> {
     match e {
         Expr::Or(c) => NExpr::or(c.operands.iter().map(|o| norm_expr(o, leaf)).collect()),
@@ -233,16 +280,20 @@ fn norm_expr<C, N: Ord>(e: &Expr<C>, leaf: &dyn Fn(&C) -> N) -> NExpr<N> {
 fn norm_cond(c: &Condition) -> NCond {
     NCond {
         selector: c.selector.steps.iter().map(|s| s.kind.clone()).collect(),
-        test: match &c.test {
-            Test::Compare { op, value, .. } => NTest::Cmp {
-                op: *op,
-                value: norm_value(value),
-            },
-            Test::IsNull { .. } => NTest::IsNull,
-            Test::IsTrue { .. } => NTest::IsTrue,
-            Test::IsFalse { .. } => NTest::IsFalse,
-            Test::NotExists { .. } => NTest::NotExists,
+        test: norm_test(&c.test),
+    }
+}
+
+fn norm_test(t: &Test) -> NTest {
+    match t {
+        Test::Compare { op, value, .. } => NTest::Cmp {
+            op: *op,
+            value: norm_value(value),
         },
+        Test::IsNull { .. } => NTest::IsNull,
+        Test::IsTrue { .. } => NTest::IsTrue,
+        Test::IsFalse { .. } => NTest::IsFalse,
+        Test::NotExists { .. } => NTest::NotExists,
     }
 }
 
@@ -269,6 +320,9 @@ pub fn norm_value(v: &Value) -> NValue {
 /// Resolve `\"` and `\\` in the raw text of a quoted string. The parser
 /// rejects every other escape, so any other backslash is kept as it is.
 pub fn unescape(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_owned();
+    }
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
@@ -318,47 +372,60 @@ fn norm_terms(terms: &[Term]) -> Normal {
 // ---------------------------------------------------------------------------
 // The canonical string.
 
-fn write_expr<C>(
-    f: &mut fmt::Formatter<'_>,
+/// Something with a canonical text, written to any [`fmt::Write`]: the
+/// printer is monomorphised for `String` (fast) as well as used by
+/// `Display`.
+pub trait Print {
+    /// Write the canonical text.
+    fn print<W: fmt::Write + ?Sized>(&self, w: &mut W) -> fmt::Result;
+}
+
+fn write_expr<C: Print, W: fmt::Write + ?Sized>(
+    w: &mut W,
     e: &NExpr<C>,
-    leaf: &dyn Fn(&mut fmt::Formatter<'_>, &C) -> fmt::Result,
     parent_is_and: bool,
 ) -> fmt::Result {
     match &e.0 {
-        Node::Leaf(c) => leaf(f, c),
-        Node::And(ops) => join(f, ops, " && ", leaf, true),
+        Node::Leaf(c) => c.print(w),
+        Node::And(ops) => join(w, ops, " && ", true),
         Node::Or(ops) if parent_is_and => {
-            f.write_str("(")?;
-            join(f, ops, " || ", leaf, false)?;
-            f.write_str(")")
+            w.write_str("(")?;
+            join(w, ops, " || ", false)?;
+            w.write_str(")")
         }
-        Node::Or(ops) => join(f, ops, " || ", leaf, false),
+        Node::Or(ops) => join(w, ops, " || ", false),
     }
 }
 
-fn join<C>(
-    f: &mut fmt::Formatter<'_>,
+fn join<C: Print, W: fmt::Write + ?Sized>(
+    w: &mut W,
     ops: &[NExpr<C>],
     sep: &str,
-    leaf: &dyn Fn(&mut fmt::Formatter<'_>, &C) -> fmt::Result,
     is_and: bool,
 ) -> fmt::Result {
     for (i, op) in ops.iter().enumerate() {
         if i > 0 {
-            f.write_str(sep)?;
+            w.write_str(sep)?;
         }
-        write_expr(f, op, leaf, is_and)?;
+        write_expr(w, op, is_and)?;
     }
     Ok(())
 }
 
 /// Write a selector's steps after `$`.
-pub fn write_selector(f: &mut impl fmt::Write, steps: &[StepKind]) -> fmt::Result {
+pub fn write_selector<W: fmt::Write + ?Sized>(f: &mut W, steps: &[StepKind]) -> fmt::Result {
     f.write_str("$")?;
     for s in steps {
         match s {
-            StepKind::Field(n) => write!(f, ".{n}")?,
-            StepKind::Key(k) => write!(f, ".['{k}']")?,
+            StepKind::Field(n) => {
+                f.write_str(".")?;
+                f.write_str(n)?;
+            }
+            StepKind::Key(k) => {
+                f.write_str(".['")?;
+                f.write_str(k)?;
+                f.write_str("']")?;
+            }
             StepKind::Index(i) => write!(f, "[{i}]")?,
             StepKind::AnyIndex => f.write_str("[*]")?,
             StepKind::AnyField => f.write_str(".*")?,
@@ -368,57 +435,81 @@ pub fn write_selector(f: &mut impl fmt::Write, steps: &[StepKind]) -> fmt::Resul
 }
 
 /// Write text as a double-quoted string, escaping `"` and `\`.
-pub fn write_quoted(f: &mut impl fmt::Write, text: &str) -> fmt::Result {
+pub fn write_quoted<W: fmt::Write + ?Sized>(f: &mut W, text: &str) -> fmt::Result {
     f.write_char('"')?;
-    for c in text.chars() {
-        if c == '"' || c == '\\' {
-            f.write_char('\\')?;
+    let mut rest = text;
+    // Runs without `"` or `\` are written whole.
+    while let Some(at) = rest.find(['"', '\\']) {
+        let (run, tail) = rest.split_at(at);
+        f.write_str(run)?;
+        f.write_char('\\')?;
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
+            f.write_char(c)?;
         }
-        f.write_char(c)?;
+        rest = chars.as_str();
     }
+    f.write_str(rest)?;
     f.write_char('"')
 }
 
-impl fmt::Display for NValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Print for NValue {
+    fn print<W: fmt::Write + ?Sized>(&self, w: &mut W) -> fmt::Result {
         match self {
-            NValue::Text(t) => write_quoted(f, t),
-            NValue::Number(n) => f.write_str(n),
-            NValue::Regex(r) => write!(f, "%{r}%"),
+            NValue::Text(t) => write_quoted(w, t),
+            NValue::Number(n) => w.write_str(n),
+            NValue::Regex(r) => {
+                w.write_str("%")?;
+                w.write_str(r)?;
+                w.write_str("%")
+            }
         }
     }
 }
 
-impl fmt::Display for NCond {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_selector(f, &self.selector)?;
+impl Print for NCond {
+    fn print<W: fmt::Write + ?Sized>(&self, w: &mut W) -> fmt::Result {
+        write_selector(w, &self.selector)?;
         match &self.test {
-            NTest::Cmp { op, value } => write!(f, " {} {value}", op.as_str()),
-            NTest::IsNull => f.write_str(" IS NULL"),
-            NTest::IsTrue => f.write_str(" IS TRUE"),
-            NTest::IsFalse => f.write_str(" IS FALSE"),
-            NTest::NotExists => f.write_str(" NOT EXISTS"),
+            NTest::Cmp { op, value } => {
+                w.write_str(" ")?;
+                w.write_str(op.as_str())?;
+                w.write_str(" ")?;
+                value.print(w)
+            }
+            NTest::IsNull => w.write_str(" IS NULL"),
+            NTest::IsTrue => w.write_str(" IS TRUE"),
+            NTest::IsFalse => w.write_str(" IS FALSE"),
+            NTest::NotExists => w.write_str(" NOT EXISTS"),
         }
     }
 }
 
-impl fmt::Display for NFieldCond {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", self.name, self.op.as_str(), self.value)
+impl Print for NFieldCond {
+    fn print<W: fmt::Write + ?Sized>(&self, w: &mut W) -> fmt::Result {
+        w.write_str(&self.name)?;
+        w.write_str(" ")?;
+        w.write_str(self.op.as_str())?;
+        w.write_str(" ")?;
+        self.value.print(w)
     }
 }
 
-impl<C: fmt::Display> fmt::Display for NExpr<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_expr(f, self, &|f, c| write!(f, "{c}"), false)
+impl<C: Print> Print for NExpr<C> {
+    fn print<W: fmt::Write + ?Sized>(&self, w: &mut W) -> fmt::Result {
+        write_expr(w, self, false)
     }
 }
 
-impl fmt::Display for Normal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Print for Normal {
+    fn print<W: fmt::Write + ?Sized>(&self, f: &mut W) -> fmt::Result {
         match self {
             Normal::MatchAll => Ok(()),
-            Normal::Json(e) => write!(f, "{{ {e} }}"),
+            Normal::Json(e) => {
+                f.write_str("{ ")?;
+                e.print(f)?;
+                f.write_str(" }")
+            }
             Normal::Delimited(fields) => {
                 f.write_str("[")?;
                 for (i, field) in fields.iter().enumerate() {
@@ -428,7 +519,7 @@ impl fmt::Display for Normal {
                     match field {
                         NField::Ellipsis => f.write_str("...")?,
                         NField::Name(n) => f.write_str(n)?,
-                        NField::Cond(e) => write!(f, "{e}")?,
+                        NField::Cond(e) => e.print(f)?,
                     }
                 }
                 f.write_str("]")
@@ -447,8 +538,42 @@ impl fmt::Display for Normal {
                 }
                 Ok(())
             }
-            Normal::Regex(r) => write!(f, "%{r}%"),
+            Normal::Regex(r) => {
+                f.write_str("%")?;
+                f.write_str(r)?;
+                f.write_str("%")
+            }
         }
+    }
+}
+
+/// `Display` through [`Print`].
+macro_rules! display_by_print {
+    ($($t:ty),*) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.print(f)
+            }
+        }
+    )*};
+}
+
+display_by_print!(Normal, NValue, NCond, NFieldCond);
+
+impl<C: Print> fmt::Display for NExpr<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.print(f)
+    }
+}
+
+impl Normal {
+    /// The canonical string, as `Display` gives it, printed without the
+    /// formatting machinery.
+    pub fn canonical(&self) -> String {
+        let mut s = String::new();
+        // Writing to a String cannot fail.
+        let _ = self.print(&mut s);
+        s
     }
 }
 

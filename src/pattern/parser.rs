@@ -88,21 +88,12 @@ fn fail<T>(
 /// # Ok::<(), cis_filters::pattern::ParseError>(())
 /// ```
 pub fn parse(text: &str) -> Result<Ast, ParseError> {
-    let chars = text.chars().count();
-    if chars > MAX_PATTERN_CHARS {
-        let cut = text
-            .char_indices()
-            .nth(MAX_PATTERN_CHARS)
-            .map_or(text.len(), |(i, _)| i);
-        return Err(ParseError::new(
-            ErrorKind::TooLong { chars },
-            Span::new(cut, text.len()),
-            text,
-            format!(
-                "the pattern is {chars} characters long; CloudWatch Logs accepts at most {MAX_PATTERN_CHARS}"
-            ),
-            Some("split it into several metric filters, or shorten it".into()),
-        ));
+    // A character is at least one byte: short texts need no count.
+    if text.len() > MAX_PATTERN_CHARS {
+        let chars = text.chars().count();
+        if chars > MAX_PATTERN_CHARS {
+            return Err(ParseError::too_long(text, chars, text.len()));
+        }
     }
     let p = P { full: text.len() };
     match p.pattern(text) {

@@ -2,6 +2,8 @@
 //!
 //! - [`sarif`]: a generic SARIF 2.1.0 model for code-scanning uploads.
 //! - [`audit`]: an account audit as table, JSON, ASFF, SARIF, CSV or JUnit XML.
+//! - [`escape`]: outside text made safe for a terminal (control characters shown as escapes).
 
 pub mod audit;
+pub mod escape;
 pub mod sarif;

@@ -404,6 +404,60 @@ impl ArtifactLocation {
     }
 }
 
+/// A file path as text for reports: `/`-separated, with a leading `./`
+/// dropped, and any byte that is not UTF-8 (a Unix file name may hold any
+/// byte) written `\xHH`, so that nothing is lost: [`relative_uri`] turns it
+/// back into the byte. A `\` of the path is taken for a separator (`/`), so
+/// every `\` of the text starts such an escape.
+pub fn path_text(path: &std::path::Path) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().into_owned().into_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "/"));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    match out.strip_prefix("./") {
+        Some(rest) => rest.to_owned(),
+        None => out,
+    }
+}
+
+/// A relative URI for a path of [`path_text`]: `/`-separated, every byte
+/// but letters, digits and `-._~/` percent-encoded, and each `\xHH` the
+/// byte it stands for (`caf\xE9.tf` → `caf%E9.tf`, where a lossy
+/// conversion would give U+FFFD, `caf%EF%BF%BD.tf`).
+pub fn relative_uri(path: &str) -> String {
+    let path = path.strip_prefix("./").unwrap_or(path);
+    let bytes = path.as_bytes();
+    let mut out = String::with_capacity(path.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let escaped = (b == b'\\')
+            .then(|| bytes.get(i + 1..i + 4))
+            .flatten()
+            .filter(|e| e.first() == Some(&b'x'))
+            .and_then(|e| std::str::from_utf8(e.get(1..)?).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        let (byte, len) = match escaped {
+            Some(raw) => (raw, 4),
+            None if b == b'\\' => (b'/', 1),
+            None => (b, 1),
+        };
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+        i += len;
+    }
+    out
+}
+
 /// A region of a text file: 1-based lines and columns, end column exclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -495,6 +549,23 @@ pub struct Notification {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_keep_every_byte_into_the_uri() {
+        use std::path::Path;
+        assert_eq!(path_text(Path::new("./dir/main, 1.tf")), "dir/main, 1.tf");
+        assert_eq!(relative_uri("dir/main, 1.tf"), "dir/main%2C%201.tf");
+        assert_eq!(relative_uri("./a\\b/é.tf"), "a/b/%C3%A9.tf");
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let p = Path::new(std::ffi::OsStr::from_bytes(b"dir/caf\xe9\xff.tf"));
+            assert_eq!(path_text(p), "dir/caf\\xE9\\xFF.tf");
+            assert_eq!(relative_uri(&path_text(p)), "dir/caf%E9%FF.tf");
+        }
+        // A backslash that starts no escape is a separator.
+        assert_eq!(relative_uri("a\\xZZ"), "a/xZZ");
+    }
 
     #[test]
     fn serialises_with_sarif_property_names() {

@@ -15,6 +15,7 @@ Mutations (--mutate, repeatable) change one thing of the compliant scenario:
   no-alarm:CTL              no alarm on the metric of CTL's filter
   alarm-no-actions:CTL      the alarm of CTL has no alarm actions
   topic-no-subscribers:CTL  the alarm of CTL notifies a topic nobody subscribed to
+  topic-deleted:CTL         the alarm of CTL notifies a topic that was deleted since
   trail-not-logging         the multi-region trail was stopped
   single-region-trail       the trail is not multi-region
   extra-bad-trail           a second, single-region trail without validation or KMS
@@ -243,6 +244,7 @@ def monitoring(acct, mutations):
     topic = sns.create_topic(Name="security-alarms")["TopicArn"]
     sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="security@example.com")
     lonely = None
+    deleted = None
     for control, pattern in PATTERNS.items():
         metric = "CIS-" + control
         if mutations.get("filter-differs") == control:
@@ -263,6 +265,9 @@ def monitoring(acct, mutations):
         if mutations.get("topic-no-subscribers") == control:
             lonely = lonely or sns.create_topic(Name="nobody-listens")["TopicArn"]
             actions = [lonely]
+        if mutations.get("topic-deleted") == control:
+            deleted = sns.create_topic(Name="deleted-since")["TopicArn"]
+            actions = [deleted]
         cw.put_metric_alarm(
             AlarmName=metric,
             MetricName=metric,
@@ -274,6 +279,8 @@ def monitoring(acct, mutations):
             ComparisonOperator="GreaterThanOrEqualToThreshold",
             AlarmActions=actions,
         )
+    if deleted:
+        sns.delete_topic(TopicArn=deleted)
     return acct.arn("logs", acct.home, "log-group:cloudtrail:*")
 
 

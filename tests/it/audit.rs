@@ -99,6 +99,117 @@ fn strict_match_fails_the_equivalent_filter() {
     assert_eq!(code, 0);
 }
 
+/// An example snapshot, changed by `edit`, as JSON text for stdin.
+fn edited(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example(name)).unwrap()).unwrap();
+    edit(&mut v);
+    v.to_string()
+}
+
+/// `verify --format json --snapshot - ARGS` on `snapshot`.
+fn json_report_of(snapshot: &str, args: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = vec!["verify", "--format", "json", "--snapshot", "-"];
+    all.extend_from_slice(args);
+    let o = run(&all, snapshot);
+    let v = serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&o)));
+    (code(&o), v)
+}
+
+fn status_of<'a>(report: &'a serde_json::Value, id: &str) -> &'a str {
+    report["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .and_then(|c| c["status"].as_str())
+        .unwrap()
+}
+
+/// An audit that could evaluate nothing does not exit 0.
+#[test]
+fn nothing_evaluated_exits_3() {
+    let snap = edited("compliant.json", |v| {
+        v["regions"] = serde_json::json!([]);
+        let denied = serde_json::json!({"error": {"service": "iam", "operation": "Get",
+            "code": "AccessDenied", "message": "denied"}});
+        for item in [
+            "credential_report",
+            "password_policy",
+            "account_summary",
+            "virtual_mfa_devices",
+            "users",
+            "policies",
+            "support_access",
+        ] {
+            v["iam"][item] = denied.clone();
+        }
+    });
+    let (c, v) = json_report_of(&snap, &[]);
+    assert_eq!(c, 3);
+    assert_eq!(
+        v["summary"]["NOT_AVAILABLE"],
+        v["controls"].as_array().unwrap().len()
+    );
+    // Only manual controls selected: nothing evaluated either.
+    let (c, _) = json_report_of(&snap, &["--controls", "1.15,4.4"]);
+    assert_eq!(c, 3);
+}
+
+/// `--fail-on-not-available` fails a run with any automated control
+/// NOT_AVAILABLE; a FAILED control still exits 1.
+#[test]
+fn fail_on_not_available() {
+    let snap = edited("compliant.json", |v| {
+        v["regions"][1]["security_groups"] = serde_json::json!({"error": {"service": "ec2",
+            "operation": "DescribeSecurityGroups", "code": "AccessDenied", "message": "denied"}});
+    });
+    let (c, v) = json_report_of(&snap, &[]);
+    assert_eq!((c, status_of(&v, "4.1")), (0, "NOT_AVAILABLE"));
+    let (c, _) = json_report_of(&snap, &["--fail-on-not-available"]);
+    assert_eq!(c, 3);
+    // Manual controls (always NOT_AVAILABLE) do not count.
+    let compliant = std::fs::read_to_string(example("compliant.json")).unwrap();
+    let (c, _) = json_report_of(&compliant, &["--fail-on-not-available"]);
+    assert_eq!(c, 0);
+    let o = run(
+        &[
+            "verify",
+            "--snapshot",
+            &example("mixed.json"),
+            "--fail-on-not-available",
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 1);
+}
+
+/// `--procedure cis` reads 2.4 as the CIS procedure does: a delivery to
+/// CloudWatch Logs within the last day. Security Hub's reading is the default.
+#[test]
+fn procedure_switch() {
+    let snap = edited("compliant.json", |v| {
+        for r in v["regions"].as_array_mut().unwrap() {
+            for t in r["trails"]["ok"].as_array_mut().unwrap() {
+                t["status"]["ok"]["latest_cloud_watch_logs_delivery_time"] =
+                    "2026-11-01T00:00:00Z".into();
+            }
+        }
+    });
+    let (c, v) = json_report_of(&snap, &["--controls", "2.4"]);
+    assert_eq!((c, status_of(&v, "2.4")), (0, "PASSED"));
+    let f = &v["controls"][0]["findings"][0];
+    assert_eq!(f["reason_code"], "CLOUDWATCH_LOGS_CONFIGURED");
+    assert_eq!(f["evidence"]["latest_delivery_age_days"], 19);
+    assert_eq!(f["evidence"]["procedure"], "securityhub");
+    let (c, v) = json_report_of(&snap, &["--controls", "2.4", "--procedure", "cis"]);
+    assert_eq!((c, status_of(&v, "2.4")), (1, "FAILED"));
+    assert_eq!(
+        v["controls"][0]["findings"][0]["reason_code"],
+        "CLOUDWATCH_LOGS_DELIVERY_STALE"
+    );
+}
+
 #[test]
 fn every_format_renders() {
     let snap = example("mixed.json");
@@ -163,7 +274,7 @@ fn output_file_and_stdin() {
 fn input_errors_name_the_place() {
     for (file, needle) in [
         ("bad-syntax.json", "not valid JSON: line 4, column 3"),
-        ("bad-schema-version.json", "`schema` 2"),
+        ("bad-schema-version.json", "`schema` 3"),
         ("bad-missing-field.json", "regions[1]"),
         ("bad-missing-field.json", "missing field `alarms`"),
         ("bad-unknown-field.json", "regions[0].trails.ok[0]"),
@@ -204,6 +315,10 @@ fn usage_errors() {
             vec!["verify", "--snapshot", &snap, "--benchmark", "cis-9"],
             "unknown benchmark `cis-9`",
         ),
+        (
+            vec!["verify", "--snapshot", &snap, "--procedure", "aws"],
+            "unknown procedure `aws`",
+        ),
     ] {
         let o = run(&args, "");
         assert_eq!(code(&o), 2, "{args:?}");
@@ -231,8 +346,11 @@ fn help_teaches() {
         "--snapshot",
         "--match",
         "--controls",
+        "--procedure",
+        "--fail-on-not-available",
         "asff",
         "Exit codes",
+        "3 no control FAILED but nothing could be evaluated",
         "examples/snapshots/mixed.json",
     ] {
         assert!(h.contains(needle), "{needle}");

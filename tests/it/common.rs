@@ -48,8 +48,3 @@ pub fn code(o: &Output) -> i32 {
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
-
-/// `../shared` beside the repository (references and the IaC corpus).
-pub fn shared() -> PathBuf {
-    root().join("..").join("shared")
-}

@@ -241,7 +241,25 @@ fn an_endpoint_that_never_answers_times_out() {
         err.contains("cannot reach AWS") && err.contains("Timeout"),
         "{err}"
     );
+    // Plain http:// to 127.0.0.1 is no reason for a warning.
+    assert!(!err.contains("warning"), "{err}");
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+/// Plain http:// to an address that is not this machine: one warning on
+/// stderr, however many requests (and retries) go there.
+#[test]
+fn a_plain_http_endpoint_off_this_machine_is_warned_about_once() {
+    let mut c = isolated();
+    c.args(["collect", "--timeout", "1"]);
+    // TEST-NET-1 (RFC 5737): nothing answers there.
+    static_keys(&mut c, "http://192.0.2.1:9");
+    let out = output(c);
+    let err = common::stderr(&out);
+    assert_eq!(common::code(&out), 2, "{err}");
+    let warning = "warning: requests go to http://192.0.2.1:9 without TLS";
+    assert_eq!(err.matches(warning).count(), 1, "{err}");
+    assert_eq!(err.matches("without TLS").count(), 1, "{err}");
 }
 
 #[test]
@@ -476,7 +494,7 @@ fn verify_compliant_account_in_two_regions() {
         )],
     );
     assert_outcome("compliant", &got, &want);
-    assert_eq!(code, 1, "1.13, 1.14 and 2.4 fail under moto");
+    assert_eq!(code, 1, "1.13 and 1.14 fail under moto");
     let regions_of = |id: &str| -> std::collections::BTreeSet<String> {
         report["controls"]
             .as_array()
@@ -550,6 +568,40 @@ fn verify_chains_broken_at_each_link() {
     assert!(diff.contains("DetachGroupPolicy"), "{diff}");
 }
 
+/// An alarm whose topic was deleted: SNS answers `NotFound`, a fact about the
+/// account (the topic does not exist), so the chain FAILS at the topic; it is
+/// not a failed call, so the control is not NOT_AVAILABLE.
+#[test]
+fn verify_alarm_notifying_a_deleted_topic() {
+    let Some(acct) = seed("compliant", "us-east-1", &["topic-deleted:3.6"], 0) else {
+        return;
+    };
+    let (_, got, report) = verify(&acct, "us-east-1");
+    let want = with(
+        expected("compliant.txt"),
+        &[("3.6", "FAILED", &["SNS_TOPIC_INVALID"])],
+    );
+    assert_outcome("deleted topic", &got, &want);
+    let f = &report["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "3.6")
+        .unwrap()["findings"][0];
+    assert_eq!(f["evidence"]["broken_link"], "topic", "{f}");
+    assert!(f["evidence"].get("error").is_none(), "{f}");
+    // The snapshot holds the topics that exist; no call failed.
+    let snap = collect(&acct, "us-east-1");
+    let topics = snap["regions"][0]["topics"]["ok"].as_array().unwrap();
+    assert!(
+        topics
+            .iter()
+            .all(|t| !t["topic_arn"].as_str().unwrap().ends_with(":deleted-since")),
+        "{topics:?}"
+    );
+    assert_eq!(topics.len(), 1, "{topics:?}");
+}
+
 /// A trail that stopped logging, and a trail that is not multi-region: no
 /// chain can start, and 2.1 fails.
 #[test]
@@ -601,7 +653,7 @@ fn verify_several_trails_and_regions() {
                 "FAILED",
                 &[
                     "CLOUDWATCH_LOGS_NOT_CONFIGURED",
-                    "CLOUDWATCH_LOGS_NO_DELIVERY",
+                    "CLOUDWATCH_LOGS_CONFIGURED",
                 ],
             ),
             (

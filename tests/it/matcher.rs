@@ -28,9 +28,9 @@ fn canonical_patterns_on_cloudtrail_samples() {
         let row = bench.row(control).expect("row");
         let hits = std::fs::read_to_string(cloudtrail("match", control)).unwrap();
         let misses = std::fs::read_to_string(cloudtrail("near-miss", control)).unwrap();
-        let (layout, hit_events) = input::split(&hits);
+        let (layout, hit_events) = input::split(&hits).unwrap();
         assert_eq!(layout, input::Layout::CloudTrail);
-        let (_, miss_events) = input::split(&misses);
+        let (_, miss_events) = input::split(&misses).unwrap();
         assert!(hit_events.len() >= 2 && miss_events.len() >= 3, "{control}");
         for pattern in row.canonical {
             let m = Matcher::new(pattern).unwrap();
@@ -171,6 +171,7 @@ fn replay_counts_each_control_on_its_samples() {
     for c in MONITORING {
         let row = controls.iter().find(|r| r["control"] == c).unwrap();
         let own = input::split(&std::fs::read_to_string(cloudtrail("match", c)).unwrap())
+            .unwrap()
             .1
             .len();
         // At least its own samples fire it (another control's samples may too).

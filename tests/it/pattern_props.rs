@@ -27,7 +27,7 @@ mod properties;
 
 use properties::{
     LINT_FILE_SEPARATOR, check_lint, check_normalize, check_parse, check_roundtrip,
-    check_tree_spans, check_verdict,
+    check_terraform, check_tree_spans, check_verdict, check_yaml,
 };
 
 const S: Span = Span { start: 0, end: 0 };
@@ -711,16 +711,13 @@ proptest! {
     }
 }
 
-/// The lint fixtures and corpus files, two at a time (as a module and the
-/// module it calls), keep the lint properties.
+/// The lint fixtures, two at a time (as a module and the module it calls),
+/// keep the lint properties.
 #[test]
 fn lint_fixtures_keep_the_fuzz_properties() {
     let mut files: Vec<Vec<u8>> = Vec::new();
-    for dir in [
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/lint"),
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/iac"),
-    ] {
-        let mut stack = vec![dir];
+    {
+        let mut stack = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/lint")];
         while let Some(d) = stack.pop() {
             let Ok(entries) = std::fs::read_dir(&d) else {
                 continue;
@@ -929,6 +926,19 @@ fn grammar_corpus_keeps_the_fuzz_properties() {
 /// it once broke. Each is replayed through all the fuzz properties.
 const FUZZ_REGRESSIONS: &[(&str, &str)] = &[
     (
+        "yaml-alias-bomb.yaml",
+        "a review's reproducer, not a fuzz finding: nine levels of nine YAML \
+         aliases were copied without bound and took gigabytes (it fails the \
+         `yaml` and `lint` targets under `-rss_limit_mb` without the bound)",
+    ),
+    (
+        "terraform-locals-eightfold.tf",
+        "a review's reproducer, not a fuzz finding: twenty locals, each the \
+         previous one eight times, were evaluated without a budget, 8^20 \
+         copies (it fails the `terraform` target under `-rss_limit_mb` \
+         without the budget)",
+    ),
+    (
         "regex-with-carriage-return.pattern",
         "a CR inside a `%regex%` was quoted raw into the error message, \
          which then spanned two lines (found by the `parse` target)",
@@ -966,6 +976,18 @@ fn fuzz_regressions_are_listed_and_replayed() {
     );
     for (file, why) in FUZZ_REGRESSIONS {
         let bytes = std::fs::read(regressions_dir().join(file)).unwrap();
+        // Inputs of the lint, yaml and terraform targets: files, not patterns.
+        if [".yaml", ".tf", ".lint"].iter().any(|x| file.ends_with(x)) {
+            let replay = std::panic::catch_unwind(|| {
+                check_lint(&bytes);
+                check_terraform(&bytes);
+                if let Ok(text) = std::str::from_utf8(&bytes) {
+                    check_yaml(text);
+                }
+            });
+            assert!(replay.is_ok(), "{file} ({why}) fails again");
+            continue;
+        }
         let Ok(text) = std::str::from_utf8(&bytes) else {
             continue;
         };

@@ -1,5 +1,12 @@
 //! CSV (RFC 4180): a header, then one row per finding.
 //! Columns: `control,title,severity,control_status,status,resource,region,reason_code,reason`.
+//!
+//! A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
+//! gets a leading `'`, so that a spreadsheet opening the file does not run
+//! it as a formula (OWASP's advice against CSV injection): resource names
+//! and reasons come from the account.
+
+use std::borrow::Cow;
 
 use crate::audit::Audit;
 
@@ -7,12 +14,18 @@ use crate::audit::Audit;
 pub const HEADER: &str =
     "control,title,severity,control_status,status,resource,region,reason_code,reason";
 
-/// One field, quoted when it holds a comma, a quote or a line break.
+/// One field: defused when a spreadsheet would take it for a formula,
+/// quoted when it holds a comma, a quote or a line break.
 fn field(s: &str) -> String {
+    let s: Cow<'_, str> = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_owned()
+        s.into_owned()
     }
 }
 
@@ -53,6 +66,18 @@ mod tests {
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(field("plain"), "plain");
+        // Formulas are defused; the same characters inside a cell are kept.
+        assert_eq!(
+            field("=HYPERLINK(\"http://x\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        );
+        assert_eq!(field("+1"), "'+1");
+        assert_eq!(field("-2+3"), "'-2+3");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("\tx"), "'\tx");
+        assert_eq!(field("\rx"), "\"'\rx\"");
+        assert_eq!(field("a=b-c"), "a=b-c");
+        assert_eq!(field(""), "");
         let a = audit_of(&testkit::mixed());
         let text = render(&a);
         let findings: usize = a.controls.iter().map(|c| c.findings.len()).sum();

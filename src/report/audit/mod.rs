@@ -116,6 +116,7 @@ pub(crate) mod tests {
                 benchmark: benchmark("cis-1.2").unwrap(),
                 mode: MatchMode::Normalized,
                 controls: None,
+                procedure: crate::audit::Procedure::SecurityHub,
             },
         )
     }

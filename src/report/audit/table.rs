@@ -1,9 +1,12 @@
 //! The table for people: one row per control (id, status, severity, title,
 //! reason), then the findings that FAILED or WARNED, then a summary line.
+//! Text from the account (names, patterns, AWS error messages) is shown
+//! with its control characters escaped ([`escape::line`]).
 
 use std::fmt::Write;
 
 use crate::audit::{Audit, Status};
+use crate::report::escape;
 
 const RESET: &str = "\x1b[0m";
 
@@ -42,7 +45,10 @@ pub fn render(a: &Audit, colour: bool) -> String {
     let _ = writeln!(
         out,
         "CIS audit of account {} (snapshot {}), benchmark {}, match {}",
-        a.account, a.taken_at, a.benchmark, a.mode
+        escape::line(&a.account),
+        escape::line(a.taken_at.as_str()),
+        a.benchmark,
+        a.mode
     );
     out.push('\n');
     let id_w = a
@@ -68,7 +74,7 @@ pub fn render(a: &Audit, colour: bool) -> String {
             cell(c.status.as_str(), 13, Some(c.status), colour),
             cell(c.control.severity.as_str(), 8, None, false),
             clip(c.control.title, 50),
-            c.reason()
+            escape::line(c.reason())
         );
     }
     let problems: Vec<_> = a
@@ -86,10 +92,10 @@ pub fn render(a: &Audit, colour: bool) -> String {
                 "  {} {} {} [{}] {}: {}",
                 cell(c.control.id, id_w, None, false),
                 cell(f.status.as_str(), 7, Some(f.status), colour),
-                f.resource,
-                region,
+                escape::line(&f.resource),
+                escape::line(region),
                 f.reason_code,
-                f.reason
+                escape::line(&f.reason)
             );
             if let Some(diffs) = f
                 .evidence
@@ -112,7 +118,7 @@ pub fn render(a: &Audit, colour: bool) -> String {
                     } else if let Some(f) = d.get("found").and_then(|x| x.as_str()) {
                         let _ = write!(line, " (found {f})");
                     }
-                    let _ = writeln!(out, "{line}");
+                    let _ = writeln!(out, "{}", escape::line(&line));
                 }
             }
         }

@@ -1,3 +1,0 @@
-resource "aws_cloudwatch_log_metric_filter" "vendored" {
-  pattern = "{"
-}
