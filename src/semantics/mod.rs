@@ -48,6 +48,7 @@ mod cloudtrail;
 mod delimited;
 mod json;
 mod logic;
+pub mod parts;
 mod text;
 
 use std::fmt;
