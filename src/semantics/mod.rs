@@ -236,6 +236,78 @@ pub fn compare_within(
     Ok(relate(ab, ba, both))
 }
 
+/// What a filter's pattern means next to a control's canonical pattern: the
+/// relation and the events that show it, for audit findings of near-miss
+/// filters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NearMiss {
+    /// The relation of the filter's pattern to the canonical one.
+    pub relation: Relation,
+    /// An event the canonical pattern counts and the filter does not (a blind spot).
+    pub missed: Option<String>,
+    /// An event the filter counts and the canonical pattern does not.
+    pub extra: Option<String>,
+    /// Why the relation is unknown.
+    pub reason: Option<String>,
+}
+
+impl NearMiss {
+    /// One clause for a finding's reason: does the filter leave a blind
+    /// spot, or only differ in form?
+    pub fn phrase(&self) -> String {
+        let shown = |e: &Option<String>| e.as_deref().unwrap_or("").replace(['\n', '\r'], "⏎");
+        match self.relation {
+            Relation::Equivalent => {
+                "its pattern means the same as the control's (it differs in form only)".to_owned()
+            }
+            Relation::Narrower => format!(
+                "its pattern is narrower than the control's, a blind spot: it misses events such as {}",
+                shown(&self.missed)
+            ),
+            Relation::Broader => format!(
+                "its pattern is broader than the control's, no blind spot: it also counts events such as {}",
+                shown(&self.extra)
+            ),
+            Relation::Overlapping => format!(
+                "its pattern overlaps the control's, a blind spot: it misses events such as {}",
+                shown(&self.missed)
+            ),
+            Relation::Disjoint => format!(
+                "its pattern shares no event with the control's: it misses events such as {}",
+                shown(&self.missed)
+            ),
+            Relation::Never => "its pattern matches no event at all".to_owned(),
+            Relation::Unknown => format!(
+                "whether it misses events is not decided ({})",
+                self.reason.as_deref().unwrap_or("no reason given")
+            ),
+        }
+    }
+
+    /// The finding evidence (`docs/report.md`): the relation, one missed
+    /// and one extra event (null when there is none), the reason when unknown.
+    pub fn evidence(&self) -> serde_json::Value {
+        serde_json::json!({
+            "relation": self.relation,
+            "missed": self.missed,
+            "extra": self.extra,
+            "reason": self.reason,
+        })
+    }
+}
+
+/// The relation of a filter's pattern to a control's canonical pattern;
+/// `None` when either does not parse or compile.
+pub fn near_miss(filter: &str, canonical: &str) -> Option<NearMiss> {
+    let c = compare(filter, canonical).ok()?;
+    Some(NearMiss {
+        relation: c.relation,
+        missed: c.only_b,
+        extra: c.only_a,
+        reason: c.reason,
+    })
+}
+
 /// Keep only witnesses the matcher confirms.
 fn confirm(answers: [Answer; 3], ma: &Matcher, mb: &Matcher) -> [Answer; 3] {
     let want = [(true, false), (false, true), (true, true)];
@@ -518,6 +590,21 @@ mod tests {
             rel("[a, b = 1]", "[a, b = 1 || b = 2]").relation,
             Relation::Narrower
         );
+    }
+
+    #[test]
+    fn near_misses_say_whether_they_leave_a_blind_spot() {
+        let canonical =
+            r#"{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}"#;
+        let n = near_miss(r#"{ $.eventName = ConsoleLogin }"#, canonical).unwrap();
+        assert_eq!(n.relation, Relation::Broader);
+        assert!(n.phrase().contains("no blind spot"), "{}", n.phrase());
+        assert_eq!(n.evidence()["missed"], serde_json::Value::Null);
+        let n = near_miss(r#"{ $.errorMessage = "Failed authentication" && $.eventName = ConsoleLogin && $.userIdentity.type = IAMUser }"#, canonical).unwrap();
+        assert_eq!(n.relation, Relation::Narrower);
+        assert!(n.phrase().contains("a blind spot"), "{}", n.phrase());
+        assert!(n.evidence()["missed"].is_string());
+        assert!(near_miss("{ $.a == 1 }", canonical).is_none());
     }
 
     #[test]
