@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, outln, text_arg_or_stdin, usage_error};
-use crate::semantics::{CompareError, Comparison, Relation, compare};
+use crate::semantics::{CompareError, Comparison, NearMiss, Relation, compare};
 
 /// Exit code of `compare` when the relation could not be decided.
 pub const EXIT_UNKNOWN: u8 = 3;
@@ -191,15 +191,5 @@ pub fn relation_lines(c: &Comparison) -> Vec<String> {
 /// `check`'s JSON for the relation (docs/check.md): `null` when there is
 /// nothing to compare.
 pub fn relation_json(c: Option<&Comparison>) -> Value {
-    let Some(c) = c else { return Value::Null };
-    let event = |w: &Option<String>| match w {
-        Some(e) => json!({ "event": e }),
-        None => Value::Null,
-    };
-    json!({
-        "relation": c.relation,
-        "only_pattern": event(&c.only_a),
-        "only_canonical": event(&c.only_b),
-        "reason": c.reason,
-    })
+    c.map_or(Value::Null, |c| NearMiss::from(c.clone()).evidence())
 }

@@ -284,28 +284,44 @@ impl NearMiss {
         }
     }
 
-    /// The finding evidence (`docs/report.md`): the relation, one missed
-    /// and one extra event (null when there is none), the reason when unknown.
+    /// The JSON object `check` (`semantics`) and audit findings
+    /// (`evidence.semantics`) show: the relation, an event only the
+    /// filter's pattern matches (`only_pattern`) and one only the canonical
+    /// pattern matches (`only_canonical`), each `{"event": TEXT}` or null,
+    /// and the reason when unknown.
     pub fn evidence(&self) -> serde_json::Value {
+        let event = |w: &Option<String>| match w {
+            Some(e) => serde_json::json!({ "event": e }),
+            None => serde_json::Value::Null,
+        };
         serde_json::json!({
             "relation": self.relation,
-            "missed": self.missed,
-            "extra": self.extra,
+            "only_pattern": event(&self.extra),
+            "only_canonical": event(&self.missed),
             "reason": self.reason,
         })
     }
 }
 
+impl From<Comparison> for NearMiss {
+    /// A comparison of a filter's pattern (A) with the canonical one (B).
+    fn from(c: Comparison) -> Self {
+        NearMiss {
+            relation: c.relation,
+            missed: c.only_b,
+            extra: c.only_a,
+            reason: c.reason,
+        }
+    }
+}
+
 /// The relation of a filter's pattern to a control's canonical pattern;
-/// `None` when either does not parse or compile.
+/// `None` when either does not parse or compile, or `canonical` is empty.
 pub fn near_miss(filter: &str, canonical: &str) -> Option<NearMiss> {
-    let c = compare(filter, canonical).ok()?;
-    Some(NearMiss {
-        relation: c.relation,
-        missed: c.only_b,
-        extra: c.only_a,
-        reason: c.reason,
-    })
+    if canonical.is_empty() {
+        return None;
+    }
+    compare(filter, canonical).ok().map(NearMiss::from)
 }
 
 /// Keep only witnesses the matcher confirms.
@@ -599,11 +615,13 @@ mod tests {
         let n = near_miss(r#"{ $.eventName = ConsoleLogin }"#, canonical).unwrap();
         assert_eq!(n.relation, Relation::Broader);
         assert!(n.phrase().contains("no blind spot"), "{}", n.phrase());
-        assert_eq!(n.evidence()["missed"], serde_json::Value::Null);
+        assert_eq!(n.evidence()["only_canonical"], serde_json::Value::Null);
+        assert!(n.evidence()["only_pattern"]["event"].is_string());
         let n = near_miss(r#"{ $.errorMessage = "Failed authentication" && $.eventName = ConsoleLogin && $.userIdentity.type = IAMUser }"#, canonical).unwrap();
         assert_eq!(n.relation, Relation::Narrower);
         assert!(n.phrase().contains("a blind spot"), "{}", n.phrase());
-        assert!(n.evidence()["missed"].is_string());
+        assert!(n.evidence()["only_canonical"]["event"].is_string());
+        assert_eq!(n.evidence()["reason"], serde_json::Value::Null);
         assert!(near_miss("{ $.a == 1 }", canonical).is_none());
     }
 
