@@ -704,8 +704,12 @@ impl Model {
                 p.prefer_present = id != 0
                     && cloudtrail
                     && p.path.as_deref().is_some_and(cloudtrail::usually_present);
+                // A record field with fields of its own (`userIdentity`) is
+                // an object in every record; others get a text no test names.
+                let container = !p.fields.is_empty() || p.any_field.is_some();
                 p.neutral = choices.iter().position(|c| match &c.value {
-                    Scalar::Str(t) => !p.tests.iter().any(|x| {
+                    Scalar::Obj => container,
+                    Scalar::Str(t) => !container && !p.tests.iter().any(|x| {
                         matches!(&x.test, Test::Eq(cells::Val::Text(l)) | Test::Ne(cells::Val::Text(l)) if l == t)
                     }),
                     _ => false,
