@@ -28,8 +28,13 @@ pub enum PartKind {
     PatternNeverMatches,
     /// An alternative (an operand of `||`) that never holds.
     NeverHolds,
-    /// A condition or group the pattern matches the same events without.
-    Redundant,
+    /// An alternative (an operand of `||`) whose events the other
+    /// alternatives match anyway: the pattern matches the same events
+    /// without it.
+    RedundantAlternative,
+    /// A condition or group of an `&&` that the other operands imply: the
+    /// pattern matches the same events without it.
+    RedundantCondition,
 }
 
 /// A part of a pattern and what was found about it.
@@ -182,13 +187,15 @@ pub fn dead_and_redundant(ast: &Ast) -> Vec<Part> {
         if !equivalent(&original, &normal_of(&candidate)) {
             continue;
         }
-        let never = in_or && matches_nothing(&normal_of(part)) == Some(true);
+        let kind = if !in_or {
+            PartKind::RedundantCondition
+        } else if matches_nothing(&normal_of(part)) == Some(true) {
+            PartKind::NeverHolds
+        } else {
+            PartKind::RedundantAlternative
+        };
         out.push(Part {
-            kind: if never {
-                PartKind::NeverHolds
-            } else {
-                PartKind::Redundant
-            },
+            kind,
             span: span_of(part),
         });
         current = candidate;
@@ -197,20 +204,148 @@ pub fn dead_and_redundant(ast: &Ast) -> Vec<Part> {
     out
 }
 
-/// For the `!=` condition of a JSON pattern written at `condition`: an
-/// event without the condition's field that the pattern does not match but
-/// would if a missing field counted as "not equal". `None` when there is
-/// no such event (other conditions exclude it anyway), when the span is
-/// not a `!=` condition, or when it is not decided.
-pub fn absent_field_miss(ast: &Ast, condition: Span) -> Option<String> {
-    let Ast::Json(j) = ast else { return None };
-    let widened = widen(&j.expr, condition)?;
+/// What a `!=` condition does to the events without its field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AbsentMiss {
+    /// The pattern misses this event, which lacks the field and which the
+    /// pattern would match if a missing field counted as "not equal".
+    Missed(String),
+    /// No event is missed that way: other conditions need the field anyway,
+    /// or already let events without it match.
+    NotMissed,
+    /// Not decided (the work bound), or `condition` is not a `!=`
+    /// condition of a JSON pattern.
+    Unknown,
+}
+
+/// For the `!=` condition of a JSON pattern written at `condition`: does
+/// the pattern miss events without the condition's field that it would
+/// match if a missing field counted as "not equal"? The witness is an
+/// event the matcher confirms.
+pub fn absent_field_miss(ast: &Ast, condition: Span) -> AbsentMiss {
+    let Ast::Json(j) = ast else {
+        return AbsentMiss::Unknown;
+    };
+    let Some(widened) = widen(&j.expr, condition) else {
+        return AbsentMiss::Unknown;
+    };
     let original = Normal::from_ast(ast);
-    let c = compare_within(&original, &normal_of(&widened), super::DEFAULT_BUDGET).ok()?;
-    match c.relation {
-        Relation::Narrower => c.only_b,
-        _ => None,
+    let Ok(c) = compare_within(&original, &normal_of(&widened), super::DEFAULT_BUDGET) else {
+        return AbsentMiss::Unknown;
+    };
+    match (c.relation, c.only_b) {
+        (Relation::Narrower, Some(w)) => AbsentMiss::Missed(dressed(ast, &widened, w)),
+        (Relation::Equivalent, _) => AbsentMiss::NotMissed,
+        // The pattern matches nothing at all: nothing to say about `!=`.
+        (Relation::Never, _) if c.a_matches_nothing == Some(true) => AbsentMiss::NotMissed,
+        _ => AbsentMiss::Unknown,
     }
+}
+
+/// Fields a missed event gets when the pattern does not select them, so
+/// that it reads as a CloudTrail record of an ordinary call (as JSON).
+const DRESS: [(&str, &str); 2] = [
+    ("eventSource", "\"ec2.amazonaws.com\""),
+    ("eventName", "\"DescribeInstances\""),
+];
+
+/// `event` (compact JSON, an event the pattern misses and `widened`
+/// matches) with the fields of [`DRESS`], in CloudTrail's order, when every
+/// selector names a top-level CloudTrail record field other than those,
+/// and the matcher confirms the result answers the same. Otherwise `event`
+/// unchanged.
+fn dressed(ast: &Ast, widened: &Expr<Condition>, event: String) -> String {
+    use crate::pattern::ast::StepKind;
+    let Ast::Json(j) = ast else { return event };
+    let mut tops: Vec<&str> = Vec::new();
+    for c in j.expr.leaves() {
+        match c.selector.steps.first().map(|s| &s.kind) {
+            Some(StepKind::Field(n) | StepKind::Key(n))
+                if super::cloudtrail::is_record_field(n) =>
+            {
+                tops.push(n)
+            }
+            _ => return event,
+        }
+    }
+    // A call is named by its source and name together: both or neither.
+    if DRESS.iter().any(|(name, _)| tops.contains(name)) {
+        return event;
+    }
+    let Some(mut members) = top_level_members(&event) else {
+        return event;
+    };
+    for (name, value) in DRESS {
+        members.push((name.to_owned(), format!("\"{name}\":{value}")));
+    }
+    members.sort_by_key(|(k, _)| super::cloudtrail::order(k));
+    let texts: Vec<&str> = members.iter().map(|(_, m)| m.as_str()).collect();
+    let candidate = format!("{{{}}}", texts.join(","));
+    let confirmed = crate::matcher::Matcher::from_ast(ast).is_ok_and(|m| !m.matches(&candidate))
+        && crate::matcher::Matcher::from_normal(&normal_of(widened))
+            .is_ok_and(|m| m.matches(&candidate));
+    if confirmed { candidate } else { event }
+}
+
+/// The members of a JSON object written compactly, each as its key and
+/// its text (`"key":value`); `None` if `text` is not such an object.
+fn top_level_members(text: &str) -> Option<Vec<(String, String)>> {
+    let serde_json::Value::Object(_) = serde_json::from_str::<serde_json::Value>(text).ok()? else {
+        return None;
+    };
+    let inner = text.strip_prefix('{')?.strip_suffix('}')?;
+    let mut out = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut start) = (0usize, false, false, 0usize);
+    let mut push = |member: &str| -> Option<()> {
+        let (key, _) = member.split_once("\":")?;
+        let key: String = serde_json::from_str(&format!("{key}\"")).ok()?;
+        out.push((key, member.to_owned()));
+        Some(())
+    };
+    for (i, ch) in inner.char_indices() {
+        if in_string {
+            match (escaped, ch) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match ch {
+            '"' => in_string = true,
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                push(inner.get(start..i)?)?;
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if !inner.is_empty() {
+        push(inner.get(start..)?)?;
+    }
+    Some(out)
+}
+
+/// The part of a dotted selector path (`additionalEventData.MFAUsed`) that
+/// CloudTrail does not write in every record, when the path selects a
+/// CloudTrail record field: its shortest prefix that is not always present
+/// (`additionalEventData`; `userIdentity.type` for `userIdentity.type`).
+/// `None` for fields every record has, and for paths that are not
+/// CloudTrail record fields.
+pub fn cloudtrail_optional_prefix(path: &str) -> Option<&str> {
+    let top = path.split(['.', '[']).next().unwrap_or(path);
+    if !super::cloudtrail::is_record_field(top) {
+        return None;
+    }
+    path.char_indices()
+        .filter(|&(i, c)| i > 0 && (c == '.' || c == '['))
+        .map(|(i, _)| i)
+        .chain(std::iter::once(path.len()))
+        .filter_map(|i| path.get(..i))
+        .find(|p| !super::cloudtrail::always_present(p))
 }
 
 /// `e` with the `!=` condition at `span` replaced by `(it || selector NOT EXISTS)`.
@@ -283,15 +418,15 @@ mod tests {
     fn redundant_and_dead_parts() {
         assert_eq!(
             texts(r#"{ $.a = "x" || $.a = "x*" }"#),
-            vec![(PartKind::Redundant, r#"$.a = "x""#.to_owned())]
+            vec![(PartKind::RedundantAlternative, r#"$.a = "x""#.to_owned())]
         );
         assert_eq!(
             texts(r#"{ $.a = "x" || $.a = "x" }"#),
-            vec![(PartKind::Redundant, r#"$.a = "x""#.to_owned())]
+            vec![(PartKind::RedundantAlternative, r#"$.a = "x""#.to_owned())]
         );
         assert_eq!(
             texts(r#"{ $.a = "x" && $.a = "x*" }"#),
-            vec![(PartKind::Redundant, r#"$.a = "x*""#.to_owned())]
+            vec![(PartKind::RedundantCondition, r#"$.a = "x*""#.to_owned())]
         );
         assert_eq!(
             texts(r#"{ $.a = "x" || ($.n > 5 && $.n < 3) }"#),
@@ -314,12 +449,75 @@ mod tests {
         let at = p.find("$.additionalEventData").unwrap();
         let span = Span::new(at, at + r#"$.additionalEventData.MFAUsed != "Yes""#.len());
         assert_eq!(
-            absent_field_miss(&ast, span).as_deref(),
-            Some(r#"{"eventName":"ConsoleLogin"}"#)
+            absent_field_miss(&ast, span),
+            AbsentMiss::Missed(r#"{"eventName":"ConsoleLogin"}"#.to_owned())
+        );
+        // An event with nothing but what the pattern selects reads as a
+        // CloudTrail record of an ordinary call.
+        let p = r#"{ $.errorCode != "ThrottlingException" }"#;
+        let ast = parse(p).unwrap();
+        assert_eq!(
+            absent_field_miss(&ast, Span::new(2, p.len() - 2)),
+            AbsentMiss::Missed(
+                r#"{"eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances"}"#.to_owned()
+            )
+        );
+        // Not CloudTrail fields: the event as found.
+        let p = r#"{ $.level != "DEBUG" && $.app = "x" }"#;
+        let ast = parse(p).unwrap();
+        assert_eq!(
+            absent_field_miss(&ast, Span::new(2, 20)),
+            AbsentMiss::Missed(r#"{"app":"x"}"#.to_owned())
         );
         // Another condition needs the field anyway: nothing is missed.
         let p = r#"{ $.a != "x" && $.a = "y*" }"#;
         let ast = parse(p).unwrap();
-        assert_eq!(absent_field_miss(&ast, Span::new(2, 12)), None);
+        assert_eq!(
+            absent_field_miss(&ast, Span::new(2, 12)),
+            AbsentMiss::NotMissed
+        );
+        // Events without the field already match.
+        let p = r#"{ $.a != "x" || $.a NOT EXISTS }"#;
+        let ast = parse(p).unwrap();
+        assert_eq!(
+            absent_field_miss(&ast, Span::new(2, 12)),
+            AbsentMiss::NotMissed
+        );
+        // Not a `!=` condition.
+        assert_eq!(
+            absent_field_miss(&ast, Span::new(0, 1)),
+            AbsentMiss::Unknown
+        );
+    }
+
+    #[test]
+    fn members_of_compact_objects() {
+        let m = top_level_members(r#"{"a":{"b":[1,"x,}"]},"c\"d":"e\\"}"#).unwrap();
+        let keys: Vec<&str> = m.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["a", "c\"d"]);
+        assert_eq!(m[0].1, r#""a":{"b":[1,"x,}"]}"#);
+        assert_eq!(top_level_members("{}"), Some(Vec::new()));
+        assert_eq!(top_level_members("[1]"), None);
+        assert_eq!(top_level_members("x"), None);
+    }
+
+    #[test]
+    fn optional_cloudtrail_fields() {
+        let p = cloudtrail_optional_prefix;
+        assert_eq!(p("errorCode"), Some("errorCode"));
+        assert_eq!(
+            p("additionalEventData.MFAUsed"),
+            Some("additionalEventData")
+        );
+        assert_eq!(p("userIdentity.type"), Some("userIdentity.type"));
+        assert_eq!(
+            p("userIdentity.sessionContext.x"),
+            Some("userIdentity.sessionContext")
+        );
+        assert_eq!(p("resources[0].ARN"), Some("resources"));
+        assert_eq!(p("eventName"), None);
+        assert_eq!(p("userIdentity"), None);
+        assert_eq!(p("level"), None);
+        assert_eq!(p("eventNameX"), None);
     }
 }
