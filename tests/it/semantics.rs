@@ -541,4 +541,52 @@ mod cli {
         assert_eq!(v["only_b"]["event"], r#"{"eventName":"ConsoleLogin"}"#);
         assert!(v["only_a"].is_null());
     }
+
+    /// `lint` reports what the comparison finds in a pattern's parts:
+    /// redundant alternatives (CF0303), a pattern no event can match that
+    /// the two-values check does not see (CF0300), and `!=` on a field not
+    /// every CloudTrail record has, with an event the pattern misses that
+    /// the matcher confirms (CF0301).
+    #[test]
+    fn lint_reports_what_patterns_mean() {
+        use cis_filters::matcher::Matcher;
+        let dir = crate::common::root().join("tests/data/semantics/lint");
+        let out = run(
+            &[
+                "lint",
+                "--disable",
+                "CF0302",
+                "--format",
+                "json",
+                dir.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert_eq!(code(&out), 0, "{}", stdout(&out));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let diags = v["diagnostics"].as_array().unwrap();
+        let found: Vec<(&str, u64)> = diags
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap(),
+                    d["location"]["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(found, [("CF0303", 8), ("CF0300", 20), ("CF0301", 32)]);
+        let redundant = &diags[0];
+        assert_eq!(redundant["rule"], "redundant-term");
+        let ne = diags[2]["message"].as_str().unwrap();
+        let event = ne.split_once("does not match ").unwrap().1;
+        assert_eq!(
+            event,
+            r#"{"userIdentity":{},"eventSource":"s3.amazonaws.com"}"#
+        );
+        let pattern =
+            r#"{ ($.eventSource = "s3.amazonaws.com") && ($.userIdentity.type != "AWSService") }"#;
+        assert!(!Matcher::new(pattern).unwrap().matches(event));
+        let wide = r#"{ ($.eventSource = "s3.amazonaws.com") && ($.userIdentity.type != "AWSService" || $.userIdentity.type NOT EXISTS) }"#;
+        assert!(Matcher::new(wide).unwrap().matches(event));
+    }
 }
