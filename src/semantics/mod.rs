@@ -236,6 +236,30 @@ pub fn compare_within(
     Ok(relate(ab, ba, both))
 }
 
+/// Whether some event matches JSON pattern `a` and not `b` (one of the three
+/// questions [`compare_within`] answers): `Some(true)` with an event the
+/// matcher confirms, `Some(false)` proved none, `None` not decided or not
+/// JSON patterns. Cheaper than a comparison when only containment matters.
+pub(crate) fn exists_only_in(a: &Normal, b: &Normal, budget: u64) -> Option<bool> {
+    if a == b {
+        return Some(false);
+    }
+    let (Normal::Json(ea), Normal::Json(eb)) = (a, b) else {
+        return None;
+    };
+    let mut budget = Budget::new(budget);
+    let (model, f) = json::Model::build(&[ea, eb], &mut budget).ok()?;
+    let (fa, fb) = (f.first()?, f.get(1)?);
+    match model.solve(&F::and_not(fa, fb), &mut budget) {
+        Answer::Yes(w) => {
+            let (ma, mb) = (Matcher::from_normal(a).ok()?, Matcher::from_normal(b).ok()?);
+            (ma.matches(&w) && !mb.matches(&w)).then_some(true)
+        }
+        Answer::No => Some(false),
+        Answer::Unknown(_) => None,
+    }
+}
+
 /// What a filter's pattern means next to a control's canonical pattern: the
 /// relation and the events that show it, for audit findings of near-miss
 /// filters.

@@ -3,7 +3,7 @@
 //! never holds, a condition another one covers), and `!=` conditions that
 //! miss the events without their field.
 //!
-//! Each check is a comparison ([`super::compare_within`]) of the pattern
+//! Each check compares ([`super::compare_within`]) the pattern
 //! with the pattern changed: a part is redundant when the pattern without it
 //! is `equivalent`; a `!=` misses events when adding "or the field is
 //! missing" makes the pattern broader, and the event that shows it is the
@@ -54,8 +54,18 @@ fn normal_of(e: &Expr<Condition>) -> Normal {
     }))
 }
 
-fn equivalent(a: &Normal, b: &Normal) -> bool {
-    compare_within(a, b, BUDGET).is_ok_and(|c| c.relation == Relation::Equivalent)
+/// Whether `original` and `candidate` (the pattern with one part taken out)
+/// match the same events. Taking an operand out of an `||` can only lose
+/// events and out of an `&&` only add some (the structure has no negation),
+/// so one question decides it: is there an event the larger one matches
+/// and the smaller one does not?
+fn same_without(original: &Normal, candidate: &Normal, from_or: bool) -> bool {
+    let (larger, smaller) = if from_or {
+        (original, candidate)
+    } else {
+        (candidate, original)
+    };
+    super::exists_only_in(larger, smaller, BUDGET) == Some(false)
 }
 
 /// Whether the JSON pattern matches no event: `Some(true)` proved, `Some(false)`
@@ -184,7 +194,7 @@ pub fn dead_and_redundant(ast: &Ast) -> Vec<Part> {
         let Some(candidate) = without(&current, path) else {
             continue;
         };
-        if !equivalent(&original, &normal_of(&candidate)) {
+        if !same_without(&original, &normal_of(&candidate), in_or) {
             continue;
         }
         let kind = if !in_or {
