@@ -487,7 +487,9 @@ pub fn ne_on_optional(ast: &Ast, exempt: &[String]) -> Vec<PatternFinding> {
 /// `syntactic` — the findings of [`never_matches`] — has none that explains
 /// them), and conditions or alternatives the pattern matches the same
 /// events without ([`Rule::RedundantTerm`]). Nothing is reported for a
-/// part that is not decided within the comparison's work bound.
+/// part that is not decided within the comparison's work bound. Each part
+/// costs a comparison: the linter runs this only for filters that do not
+/// pass their CIS control.
 pub fn semantic_parts(ast: &Ast, syntactic: &[PatternFinding]) -> Vec<PatternFinding> {
     let explained = |span: Span| {
         syntactic.iter().any(|f| {
