@@ -32,6 +32,13 @@ step "moto (AWS emulator) for the end-to-end tests"
 moto_start
 trap moto_stop EXIT
 
+step "report tools: headless Chromium and the OCSF validator"
+# scripts/report-tools.sh installs what is missing (Chromium with apt-get,
+# py-ocsf-models and websocket-client into $CARGO_TARGET_DIR/report-venv).
+CIS_FILTERS_REPORT_PYTHON="$(bash scripts/report-tools.sh python)"
+CIS_FILTERS_CHROMIUM="$(bash scripts/report-tools.sh chromium)"
+export CIS_FILTERS_REPORT_PYTHON CIS_FILTERS_CHROMIUM
+
 step "cargo test --all-features (with the AWS SDK and the end-to-end tests)"
 cargo test --all-features
 

@@ -26,6 +26,9 @@ mod lint;
 mod pattern_cli;
 
 #[cfg(feature = "cli")]
+#[path = "it/action.rs"]
+mod action;
+#[cfg(feature = "cli")]
 #[path = "it/audit.rs"]
 mod audit;
 #[cfg(all(feature = "cli", unix))]
@@ -44,6 +47,9 @@ mod matcher;
 mod pattern_props;
 #[path = "it/semantics.rs"]
 mod semantics;
+#[cfg(feature = "cli")]
+#[path = "it/report.rs"]
+mod report;
 
 #[cfg(all(feature = "cli", feature = "aws"))]
 #[path = "it/e2e.rs"]

@@ -21,6 +21,8 @@ pub enum LintFormat {
     Sarif,
     /// GitHub Actions workflow commands (pull-request annotations).
     Github,
+    /// A self-contained HTML page (docs/lint.md).
+    Html,
 }
 
 /// Warnings that fail the run.
@@ -36,7 +38,8 @@ pub enum Deny {
     cis-filters lint infra/\n  \
     cis-filters lint --require all --format sarif . > cis-filters.sarif\n  \
     cis-filters lint --benchmark securityhub --match strict templates/cloudtrail.yaml\n  \
-    cis-filters lint --control 3.1 modules/alarms/main.tf\n\n\
+    cis-filters lint --control 3.1 modules/alarms/main.tf\n  \
+    cis-filters lint --format html infra/ > lint.html\n\n\
     Reads .tf and .tf.json (one Terraform module per directory: locals and variable\n\
     defaults resolve across its files; `count` and `for_each` give one filter per\n\
     instance; a local module called from a linted directory is linted again with\n\
@@ -194,6 +197,7 @@ pub fn lint(args: LintArgs) -> u8 {
         LintFormat::Json => render::json(&report),
         LintFormat::Sarif => render::sarif(&report),
         LintFormat::Github => render::github(&report),
+        LintFormat::Html => crate::report::html::lint::render(&report),
     };
     super::out(&text);
     if !missing.is_empty() {

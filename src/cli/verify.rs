@@ -33,10 +33,16 @@ Examples:
   cis-filters verify --snapshot snap.json --procedure cis
   cis-filters verify --snapshot snap.json --fail-on-not-available     (CI: unread data fails)
   cis-filters verify --snapshot snap.json --format asff --output findings.json
+  cis-filters verify --snapshot snap.json --format asff-batches --output batches.jsonl
   cis-filters verify --snapshot snap.json --format junit --output cis.xml
+  cis-filters verify --snapshot snap.json --format html --output report.html
+  cis-filters verify --snapshot snap.json --format ocsf --output findings.ocsf.json
 
-Formats: table (default; coloured on a terminal), json (docs/report.md), asff (Security Hub
-BatchImportFindings), sarif (2.1.0), csv, junit. The snapshot format is docs/snapshot.md.
+Formats: table (default; coloured on a terminal), json (docs/report.md), asff (Security Hub's
+finding format, a JSON array), asff-batches (BatchImportFindings request bodies of at most 100
+findings, one per line; the import recipe is in docs/report.md), ocsf (OCSF 1.5.0 Compliance
+Finding events), sarif (2.1.0), csv, junit, html (one self-contained page with the chain
+diagrams, for people). The snapshot format is docs/snapshot.md.
 
 Exit codes: 0 no control FAILED, 1 at least one control FAILED, 2 usage or input error,
 3 no control FAILED but nothing could be evaluated (every control NOT_AVAILABLE) or, with
@@ -72,7 +78,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     controls: Vec<String>,
 
-    /// The report format: table, json, asff, sarif, csv or junit.
+    /// The report format: table, json, asff, asff-batches, ocsf, sarif, csv, junit or html.
     #[arg(long, value_name = "FORMAT", default_value = "table")]
     format: String,
 

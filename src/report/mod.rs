@@ -1,9 +1,11 @@
 //! Rendering of findings and diagnostics for other tools.
 //!
 //! - [`sarif`]: a generic SARIF 2.1.0 model for code-scanning uploads.
-//! - [`audit`]: an account audit as table, JSON, ASFF, SARIF, CSV or JUnit XML.
+//! - [`audit`]: an account audit as table, JSON, ASFF, OCSF, SARIF, CSV or JUnit XML.
 //! - [`escape`]: outside text made safe for a terminal (control characters shown as escapes).
+//! - [`html`]: self-contained HTML pages of an audit or a lint run.
 
 pub mod audit;
 pub mod escape;
+pub mod html;
 pub mod sarif;

@@ -6,14 +6,18 @@
 //! | `table` | [`table::render`] | for people; not a contract |
 //! | `json` | [`json::render`] | stable, `docs/report.md` |
 //! | `asff` | [`asff::render`] | AWS Security Finding Format, for `BatchImportFindings` |
+//! | `asff-batches` | [`asff::render_batches`] | the same as request bodies of at most 100 findings, one per line |
+//! | `ocsf` | [`ocsf::render`] | OCSF 1.5.0 Compliance Finding events |
 //! | `sarif` | [`sarif::render`] | SARIF 2.1.0 |
 //! | `csv` | [`csv::render`] | one row per finding |
 //! | `junit` | [`junit::render`] | JUnit XML, one test case per control |
+//! | `html` | [`crate::report::html::audit::render`] | one self-contained page for people |
 
 pub mod asff;
 pub mod csv;
 pub mod json;
 pub mod junit;
+pub mod ocsf;
 pub mod sarif;
 pub mod table;
 
@@ -30,23 +34,32 @@ pub enum Format {
     Json,
     /// AWS Security Finding Format.
     Asff,
+    /// ASFF as `BatchImportFindings` request bodies, one per line.
+    AsffBatches,
+    /// OCSF Compliance Finding events.
+    Ocsf,
     /// SARIF 2.1.0.
     Sarif,
     /// CSV.
     Csv,
     /// JUnit XML.
     Junit,
+    /// A self-contained HTML page.
+    Html,
 }
 
 impl Format {
     /// Every format, in help order.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 9] = [
         Format::Table,
         Format::Json,
         Format::Asff,
+        Format::AsffBatches,
+        Format::Ocsf,
         Format::Sarif,
         Format::Csv,
         Format::Junit,
+        Format::Html,
     ];
 
     /// The name on the command line.
@@ -55,9 +68,12 @@ impl Format {
             Format::Table => "table",
             Format::Json => "json",
             Format::Asff => "asff",
+            Format::AsffBatches => "asff-batches",
+            Format::Ocsf => "ocsf",
             Format::Sarif => "sarif",
             Format::Csv => "csv",
             Format::Junit => "junit",
+            Format::Html => "html",
         }
     }
 
@@ -67,9 +83,12 @@ impl Format {
             Format::Table => table::render(audit, colour),
             Format::Json => json::render(audit),
             Format::Asff => asff::render(audit),
+            Format::AsffBatches => asff::render_batches(audit),
+            Format::Ocsf => ocsf::render(audit),
             Format::Sarif => sarif::render(audit),
             Format::Csv => csv::render(audit),
             Format::Junit => junit::render(audit),
+            Format::Html => crate::report::html::audit::render(audit),
         }
     }
 }
@@ -88,9 +107,8 @@ impl FromStr for Format {
             .into_iter()
             .find(|f| f.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
-                format!(
-                    "unknown format `{s}`: expected one of table, json, asff, sarif, csv, junit"
-                )
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+                format!("unknown format `{s}`: expected one of {}", names.join(", "))
             })
     }
 }

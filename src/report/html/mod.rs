@@ -1,0 +1,269 @@
+//! Self-contained HTML reports: one file with inline CSS and SVG, no external
+//! resource of any kind, readable offline and without JavaScript (a small
+//! inline script adds filtering; a Content-Security-Policy allows only that
+//! script and the inline style, by hash).
+//!
+//! Every value taken from an account or a file (names, ARNs, patterns,
+//! reasons, evidence) goes through maud's escaping: a resource name is
+//! attacker-controlled text. Markup is only ever built from literals.
+//!
+//! A report is a [`Page`]: a header of facts, then [`Section`]s. The audit
+//! report ([`audit::render`]) is the sections of [`audit::sections`]; a report
+//! over several accounts (an organization matrix) adds its own section the
+//! same way. A finding whose evidence carries a `relation` (the semantic
+//! relation of a near-miss filter to the control's pattern, with its
+//! `witness` event) shows it under its chain ([`chain`]).
+//!
+//! - [`audit`]: `verify --format html`.
+//! - [`lint`]: `lint --format html`.
+//! - [`chain`]: the trail → log group → metric filter → alarm → topic →
+//!   subscription diagram of a monitoring control.
+
+pub mod audit;
+pub mod chain;
+pub mod lint;
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::audit::Status;
+
+/// The style sheet, inlined in every page.
+pub const CSS: &str = include_str!("report.css");
+/// The filtering script, inlined in every page.
+pub const SCRIPT: &str = include_str!("report.js");
+/// `sha256-…` of [`CSS`], for the Content-Security-Policy.
+pub const CSS_SHA256: &str = "sha256-F6oJG89rcW1HRCq2o4gCd4nIAvWYCu9K7kh/6fMK0Tk=";
+/// `sha256-…` of [`SCRIPT`], for the Content-Security-Policy.
+pub const SCRIPT_SHA256: &str = "sha256-EwoC9yTy3Ocj8tIHvwQIPXir5vINQiFiQzFqkE9GYpc=";
+
+/// One titled part of a page, with an anchor.
+pub struct Section {
+    /// The anchor (`id` attribute), ASCII.
+    pub id: &'static str,
+    /// The heading, also listed in the page's table of contents.
+    pub title: String,
+    /// The body.
+    pub body: Markup,
+}
+
+/// A report page: a title, a header of facts, sections.
+pub struct Page {
+    /// The `<title>` and the first heading.
+    pub title: String,
+    /// Label and value pairs shown in the header (values escaped).
+    pub facts: Vec<(&'static str, String)>,
+    /// The sections, in order.
+    pub sections: Vec<Section>,
+}
+
+impl Page {
+    /// A page with no facts and no sections.
+    pub fn new(title: impl Into<String>) -> Self {
+        Page {
+            title: title.into(),
+            facts: Vec::new(),
+            sections: Vec::new(),
+        }
+    }
+
+    /// Add a fact to the header.
+    pub fn fact(&mut self, label: &'static str, value: impl Into<String>) {
+        self.facts.push((label, value.into()));
+    }
+
+    /// Add a section.
+    pub fn section(&mut self, id: &'static str, title: impl Into<String>, body: Markup) {
+        self.sections.push(Section {
+            id,
+            title: title.into(),
+            body,
+        });
+    }
+
+    /// The whole document.
+    pub fn render(&self) -> String {
+        let csp = format!(
+            "default-src 'none'; style-src '{CSS_SHA256}'; script-src '{SCRIPT_SHA256}'; img-src data:; base-uri 'none'; form-action 'none'"
+        );
+        let doc = html! {
+            (DOCTYPE)
+            html lang="en" {
+                head {
+                    meta charset="utf-8";
+                    meta http-equiv="Content-Security-Policy" content=(csp);
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    meta name="referrer" content="no-referrer";
+                    meta name="generator" content=(concat!("cis-filters ", env!("CARGO_PKG_VERSION")));
+                    title { (self.title) }
+                    style { (PreEscaped(CSS)) }
+                }
+                body {
+                    (symbols())
+                    header.top {
+                        div.wrap {
+                            h1 { (self.title) }
+                            dl {
+                                @for (label, value) in &self.facts {
+                                    div { dt { (label) } dd { (value) } }
+                                }
+                            }
+                            nav.toc aria-label="Sections" {
+                                @for s in &self.sections {
+                                    a href={ "#" (s.id) } { (s.title) }
+                                }
+                            }
+                        }
+                    }
+                    main {
+                        @for s in &self.sections {
+                            section id=(s.id) {
+                                h2 { (s.title) }
+                                (s.body)
+                            }
+                        }
+                        footer {
+                            "Generated by cis-filters " (env!("CARGO_PKG_VERSION"))
+                            ". This file is self-contained: it loads nothing and works offline."
+                        }
+                    }
+                    script { (PreEscaped(SCRIPT)) }
+                }
+            }
+        };
+        let mut s = doc.into_string();
+        s.push('\n');
+        s
+    }
+}
+
+/// The shapes of the status marks, defined once per page and drawn with
+/// `<use>`: each status differs in shape and text as well as colour.
+fn symbols() -> Markup {
+    html! {
+        svg.defs width="0" height="0" aria-hidden="true" focusable="false" {
+            symbol id="m-PASSED" viewBox="0 0 16 16" {
+                circle cx="8" cy="8" r="7.5" fill="currentColor" {}
+                path d="M4.2 8.4l2.4 2.4 5-5.2" fill="none" stroke="#fff" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" {}
+            }
+            symbol id="m-FAILED" viewBox="0 0 16 16" {
+                rect x="0.5" y="0.5" width="15" height="15" rx="2" fill="currentColor" {}
+                path d="M5 5l6 6M11 5l-6 6" stroke="#fff" stroke-width="2" stroke-linecap="round" {}
+            }
+            symbol id="m-WARNING" viewBox="0 0 16 16" {
+                path d="M8 0.8L15.5 15H0.5z" fill="currentColor" {}
+                path d="M8 5.5v4.6" stroke="#fff" stroke-width="2" stroke-linecap="round" {}
+                circle cx="8" cy="12.6" r="1.1" fill="#fff" {}
+            }
+            symbol id="m-NOT_AVAILABLE" viewBox="0 0 16 16" {
+                circle cx="8" cy="8" r="6.6" fill="none" stroke="currentColor" stroke-width="2" stroke-dasharray="3 2" {}
+                path d="M5 8h6" stroke="currentColor" stroke-width="2" stroke-linecap="round" {}
+            }
+            symbol id="m-INFO" viewBox="0 0 16 16" {
+                circle cx="8" cy="8" r="7" fill="none" stroke="currentColor" stroke-width="1.6" {}
+                path d="M8 7v5" stroke="currentColor" stroke-width="2" stroke-linecap="round" {}
+                circle cx="8" cy="4.6" r="1.1" fill="currentColor" {}
+            }
+        }
+    }
+}
+
+/// A mark drawn from the symbols of [`symbols`] with its text beside it.
+/// `kind` is one of `PASSED`, `FAILED`, `WARNING`, `NOT_AVAILABLE`, `INFO`.
+pub fn mark(kind: &'static str, text: &str) -> Markup {
+    html! {
+        span class={ "st st-" (kind) } {
+            svg viewBox="0 0 16 16" aria-hidden="true" focusable="false" {
+                use href={ "#m-" (kind) } {}
+            }
+            (text)
+        }
+    }
+}
+
+/// The mark of a status, with the status's name.
+pub fn status_mark(s: Status) -> Markup {
+    mark(s.as_str(), s.as_str())
+}
+
+/// The checkboxes and the search box of a filterable table (shown only when
+/// the script runs; the table with the id `filterable` is what they filter,
+/// by the rows' `data-status`).
+pub fn filter_bar(choices: &[(&'static str, &'static str)]) -> Markup {
+    html! {
+        div.filters.js-only id="filters" {
+            @for (value, label) in choices {
+                label { input type="checkbox" value=(value) checked; (mark(value, label)) }
+            }
+            input type="search" placeholder="Filter by text" aria-label="Filter rows by text";
+            span.count {}
+        }
+    }
+}
+
+/// Pretty-printed JSON of a value (escaped on output like any text).
+pub fn json_text(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Base64 (standard alphabet, padded) of `bytes`.
+    fn base64(bytes: &[u8]) -> String {
+        const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let b = [
+                chunk[0],
+                chunk.get(1).copied().unwrap_or(0),
+                chunk.get(2).copied().unwrap_or(0),
+            ];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    fn csp_hash(text: &str) -> String {
+        use sha2::Digest;
+        format!("sha256-{}", base64(&sha2::Sha256::digest(text.as_bytes())))
+    }
+
+    #[test]
+    fn base64_known_values() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn csp_hashes_match_the_inlined_style_and_script() {
+        assert_eq!(csp_hash(CSS), CSS_SHA256, "update CSS_SHA256");
+        assert_eq!(csp_hash(SCRIPT), SCRIPT_SHA256, "update SCRIPT_SHA256");
+    }
+
+    #[test]
+    fn page_escapes_facts_and_titles() {
+        let mut p = Page::new("<b>report</b>");
+        p.fact("Account", "<script>alert(1)</script>");
+        p.section("s", "a & b", html! { p { ("\"quoted\" <i>") } });
+        let s = p.render();
+        assert!(s.starts_with("<!DOCTYPE html>"));
+        assert!(s.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(s.contains("&lt;b&gt;report&lt;/b&gt;"));
+        assert!(s.contains("a &amp; b"));
+        assert!(s.contains("&quot;quoted&quot; &lt;i&gt;"));
+        // Exactly one script element: ours.
+        assert_eq!(s.matches("<script").count(), 1);
+        assert!(s.contains("Content-Security-Policy"));
+    }
+}
