@@ -45,11 +45,11 @@ mod escape;
 mod matcher;
 #[path = "it/pattern_props.rs"]
 mod pattern_props;
-#[path = "it/semantics.rs"]
-mod semantics;
 #[cfg(feature = "cli")]
 #[path = "it/report.rs"]
 mod report;
+#[path = "it/semantics.rs"]
+mod semantics;
 
 #[cfg(all(feature = "cli", feature = "aws"))]
 #[path = "it/e2e.rs"]
