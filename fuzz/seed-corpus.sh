@@ -4,6 +4,7 @@
 #     (the corpus convention);
 #   - fuzz/seeds/*.pattern, same convention;
 #   - tests/fuzz_regressions/*, verbatim (saved fuzz inputs are exact bytes);
+#   - for the criteria target, grammar/corpus-criteria/{valid,invalid};
 #   - for the lint target, the lint fixtures and the shared IaC corpus.
 # Seeds are named after their source, so running this again refreshes them
 # without duplicates.
@@ -37,6 +38,18 @@ for target in parse roundtrip normalize verdict; do
   fi
   echo "$out: $(find "$out" -type f | wc -l) files"
 done
+
+# The criteria target reads fieldSelectionCriteria: seed it with the
+# criteria corpus.
+out="corpus/criteria"
+mkdir -p "$out"
+for dir in ../grammar/corpus-criteria/valid ../grammar/corpus-criteria/invalid; do
+  for f in "$dir"/*.criteria; do
+    [ -f "$f" ] || continue
+    strip_one_newline "$f" > "$out/seed-$(basename "$dir")-$(basename "$f")"
+  done
+done
+echo "$out: $(find "$out" -type f | wc -l) files"
 
 # The lint, yaml and terraform targets read files, not patterns: seed them
 # with the lint fixtures (and the shared IaC corpus when it is beside the

@@ -11,6 +11,8 @@
 //!   broader, overlapping, disjoint, never) with witness events the matcher
 //!   confirms. Pure.
 //! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
+//! - [`criteria`]: the `fieldSelectionCriteria` language of metric filters (which
+//!   accounts and Regions a central filter counts): parser, normal form, evaluation. Pure.
 //! - [`audit`]: the account [`audit::Snapshot`] and the CIS checks over it. Pure.
 //! - [`lint`]: filter patterns in Terraform and CloudFormation, extracted with exact positions and checked. Pure.
 //! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
@@ -21,6 +23,7 @@
 
 pub mod audit;
 pub mod cis;
+pub mod criteria;
 pub mod lint;
 pub mod matcher;
 pub mod pattern;

@@ -17,6 +17,8 @@ mod common;
 
 #[path = "it/corpus.rs"]
 mod corpus;
+#[path = "it/criteria.rs"]
+mod criteria;
 
 #[cfg(feature = "cli")]
 #[path = "it/lint.rs"]
@@ -45,6 +47,9 @@ mod escape;
 mod matcher;
 #[path = "it/pattern_props.rs"]
 mod pattern_props;
+#[cfg(all(feature = "cli", unix))]
+#[path = "it/progress.rs"]
+mod progress;
 #[cfg(feature = "cli")]
 #[path = "it/report.rs"]
 mod report;

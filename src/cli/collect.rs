@@ -166,18 +166,15 @@ pub fn run(args: &AwsArgs) -> Result<Collection, u8> {
         .build()
         .map_err(|e| super::usage_error(format!("cannot start the async runtime: {e}")))?;
     let show_progress = !args.quiet && std::io::stderr().is_terminal() && args.verbose == 0;
-    let progress: Arc<dyn Progress> = Arc::new(TermProgress {
-        enabled: show_progress,
-    });
+    let bar = super::progress::steps("collecting", show_progress);
+    let progress: Arc<dyn Progress> = Arc::new(TermProgress { bar: bar.clone() });
     let result = runtime.block_on(async {
         tokio::select! {
             r = aws::collect(&settings, progress) => Some(r),
             _ = tokio::signal::ctrl_c() => None,
         }
     });
-    if show_progress {
-        eprint!("\r\x1b[2K");
-    }
+    bar.finish_and_clear();
     // Do not wait for requests still in flight after Ctrl-C.
     runtime.shutdown_background();
     let collection = match result {
@@ -235,23 +232,25 @@ fn summary(c: &Collection) -> String {
     out
 }
 
-/// One overwritten status line on a terminal.
+/// A bar on stderr over the groups of calls, drawn only on a terminal.
 struct TermProgress {
-    enabled: bool,
+    bar: indicatif::ProgressBar,
 }
 
 impl Progress for TermProgress {
     fn step(&self, region: &str, what: &str, done: usize, total: usize) {
-        if self.enabled {
-            let mut e = std::io::stderr().lock();
-            let _ = write!(
-                e,
-                "\r\x1b[2Kcollecting [{done}/{total}] {} {} done",
-                escape::line(region),
-                escape::line(what)
-            );
-            let _ = e.flush();
-        }
+        self.bar.set_length(total as u64);
+        self.bar.set_position(done as u64);
+        self.bar.set_message(format!(
+            "{} {} done",
+            escape::line(region),
+            escape::line(what)
+        ));
+    }
+
+    fn warn(&self, message: &str) {
+        self.bar
+            .suspend(|| eprintln!("warning: {}", escape::line(message)));
     }
 }
 

@@ -167,7 +167,13 @@ pub fn lint(args: LintArgs) -> u8 {
         files,
         problems: missing,
         skipped,
-    } = collect(&paths);
+    } = {
+        let bar = super::progress::counter("reading", true);
+        bar.set_message("files");
+        let c = collect(&paths, &bar);
+        bar.finish_and_clear();
+        c
+    };
     for m in &missing {
         eprintln!("error: {}", crate::report::escape::line(m));
     }
@@ -179,7 +185,11 @@ pub fn lint(args: LintArgs) -> u8 {
         disable,
         limits: lint::Limits::default(),
     };
+    let bar = super::progress::counter("linting", true);
+    bar.set_position(files.len() as u64);
+    bar.set_message("files");
     let mut report = lint::lint(&files, &opts);
+    bar.finish_and_clear();
     report.skipped.extend(skipped);
     report.skipped.sort();
     for s in &report.skipped {
@@ -232,7 +242,7 @@ struct Collected {
 /// symbolic links (a link back to a directory above is skipped);
 /// `.terraform/` and `cdk.out/` are skipped unless named; inside a git work
 /// tree, what git ignores (untracked files matching `.gitignore`) is skipped.
-fn collect(paths: &[PathBuf]) -> Collected {
+fn collect(paths: &[PathBuf], bar: &indicatif::ProgressBar) -> Collected {
     let mut c = Collected::default();
     let mut seen = std::collections::BTreeSet::new();
     for root in paths {
@@ -246,9 +256,10 @@ fn collect(paths: &[PathBuf]) -> Collected {
         };
         if !meta.is_dir() {
             read_file(root, &mut c, &mut seen);
+            bar.set_position(c.files.len() as u64);
             continue;
         }
-        walk(root, &mut c, &mut seen);
+        walk(root, &mut c, &mut seen, bar);
     }
     c.skipped.sort();
     c.skipped.dedup();
@@ -256,11 +267,16 @@ fn collect(paths: &[PathBuf]) -> Collected {
 }
 
 /// Walk the directory `root`.
-fn walk(root: &Path, c: &mut Collected, seen: &mut std::collections::BTreeSet<PathBuf>) {
+fn walk(
+    root: &Path,
+    c: &mut Collected,
+    seen: &mut std::collections::BTreeSet<PathBuf>,
+    bar: &indicatif::ProgressBar,
+) {
     let ignored = match git_ignored(root) {
         Ok(set) => set,
         Err(why) => {
-            eprintln!("warning: {}", crate::report::escape::line(&why));
+            bar.suspend(|| eprintln!("warning: {}", crate::report::escape::line(&why)));
             None
         }
     };
@@ -316,6 +332,7 @@ fn walk(root: &Path, c: &mut Collected, seen: &mut std::collections::BTreeSet<Pa
             Ok(e) if e.file_type().is_some_and(|t| !t.is_dir()) => {
                 if lint::file_kind(&display_path(e.path())).is_some() {
                     read_file(e.path(), c, seen);
+                    bar.set_position(c.files.len() as u64);
                 }
             }
             Ok(_) => {}

@@ -20,9 +20,11 @@ mod check;
 pub mod collect;
 mod compare;
 mod controls;
+mod criteria;
 mod install;
 mod lint;
 mod pattern_cmds;
+mod progress;
 pub mod read;
 mod replay;
 mod test_cmd;
@@ -63,6 +65,7 @@ enum Command {
     Check(check::CheckArgs),
     Compare(compare::CompareArgs),
     Controls(controls::ControlsArgs),
+    Criteria(criteria::CriteriaArgs),
     Test(test_cmd::TestArgs),
     Replay(replay::ReplayArgs),
     Verify(verify::VerifyArgs),
@@ -88,6 +91,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::check(args),
         Command::Compare(args) => compare::run(args),
         Command::Controls(args) => controls::controls(args),
+        Command::Criteria(args) => criteria::run(args),
         Command::Test(args) => test_cmd::run(args),
         Command::Replay(args) => replay::run(args),
         Command::Verify(args) => verify::verify(args),

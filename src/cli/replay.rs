@@ -133,7 +133,8 @@ pub fn run(args: ReplayArgs) -> u8 {
     let mut json_events = 0usize;
     let mut tally = Tally::default();
     let mut shorts: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
-    let result = for_each_event(logs, &mut tally, |name, ev| {
+    // The table or document is printed at the end: progress may be drawn.
+    let result = for_each_event(logs, &mut tally, true, |name, ev| {
         let p = set.prepare(ev.message);
         json_events += usize::from(p.is_json());
         for (i, row) in rows.iter_mut().enumerate() {

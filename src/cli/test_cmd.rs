@@ -1,5 +1,7 @@
 //! `cis-filters test`: which log events a pattern matches, offline.
 
+use std::io::IsTerminal;
+
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
@@ -95,14 +97,18 @@ pub fn input_error(name: &str, e: &InputError) -> String {
 
 /// Call `each(name, event)` for every event of `logs`, in order, counting
 /// them in `tally`. Events are read one at a time; `Err` is the message of
-/// the input error that stopped the reading.
+/// the input error that stopped the reading. Progress (bytes and events
+/// read) is drawn on stderr when `show_progress` and stderr is a terminal.
 pub fn for_each_event(
     logs: Vec<read::LogFile>,
     tally: &mut Tally,
+    show_progress: bool,
     mut each: impl FnMut(&str, &EventText<'_>),
 ) -> Result<(), String> {
+    let mut progress = super::progress::Reading::shown(show_progress);
     for log in logs {
         let name = log.name.clone();
+        progress.file(&name);
         let src = log
             .open()
             .map_err(|e| format!("cannot read `{name}`: {e}"))?;
@@ -113,6 +119,7 @@ pub fn for_each_event(
                 Ok(Some(Item::TooLarge(s))) => tally.skip(&name, &s),
                 Ok(Some(Item::Event(ev))) => {
                     tally.total += 1;
+                    progress.event(ev.message.len());
                     each(&name, &ev);
                 }
                 Err(e) => return Err(input_error(&name, &e)),
@@ -175,7 +182,10 @@ pub fn run(args: TestArgs) -> u8 {
         text: String::new(),
         opened: false,
     };
-    let result = for_each_event(logs, &mut tally, |name, ev| {
+    // Matching events go to stdout as they are found: a bar on the same
+    // terminal would tear them, so it is drawn only when stdout goes elsewhere.
+    let show_progress = !std::io::stdout().is_terminal();
+    let result = for_each_event(logs, &mut tally, show_progress, |name, ev| {
         let prepared = set.prepare(ev.message);
         if is_json_pattern && !prepared.is_json() {
             not_json += 1;

@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 
+use std::fs;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -47,4 +48,26 @@ pub fn code(o: &Output) -> i32 {
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The inputs of a corpus folder below the repository root (`dir`), one per
+/// file ending in `.ext`, sorted: (file name, text). Files are read
+/// verbatim except for one trailing newline.
+pub fn corpus_files(dir: &str, ext: &str) -> Vec<(String, String)> {
+    let dir = root().join(dir);
+    let mut out: Vec<(String, String)> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let mut text = fs::read_to_string(&p).unwrap();
+            if text.ends_with('\n') {
+                text.pop();
+            }
+            (name, text)
+        })
+        .collect();
+    out.sort();
+    out
 }

@@ -2,37 +2,13 @@
 //! back to the same tree and normalises to a fixed point; every
 //! `grammar/corpus/invalid/<kind>--<name>.pattern` fails with that kind.
 
-use std::fs;
-use std::path::{Path, PathBuf};
-
 use cis_filters::pattern::{self, ErrorKind, Normal, print};
 
-use crate::common::root;
+use crate::common::corpus_files;
 
 /// The patterns of a corpus folder: (file name, pattern).
 fn corpus(dir: &str) -> Vec<(String, String)> {
-    let dir: PathBuf = root().join("grammar/corpus").join(dir);
-    let mut out: Vec<(String, String)> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "pattern"))
-        .map(|p| (name(&p), read(&p)))
-        .collect();
-    out.sort();
-    out
-}
-
-fn name(p: &Path) -> String {
-    p.file_name().unwrap().to_string_lossy().into_owned()
-}
-
-/// The file verbatim, except one trailing newline.
-fn read(p: &Path) -> String {
-    let mut s = fs::read_to_string(p).unwrap();
-    if s.ends_with('\n') {
-        s.pop();
-    }
-    s
+    corpus_files(&format!("grammar/corpus/{dir}"), "pattern")
 }
 
 #[test]

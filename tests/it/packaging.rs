@@ -185,6 +185,7 @@ fn commands() -> Vec<&'static str> {
         "check",
         "compare",
         "controls",
+        "criteria",
         "test",
         "replay",
         "verify",
