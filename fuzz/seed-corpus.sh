@@ -84,3 +84,18 @@ printf '\003{"a":1}\n{"a":2}\r\n\nplain text\n' > "$out/seed-lines"
 printf '\005[{"a":1}, "x", 3]' > "$out/seed-array"
 printf '\001{"Records":[{"a":1}]}\n{"Records":[{"a":2}]}' > "$out/seed-concatenated"
 echo "$out: $(find "$out" -type f | wc -l) files"
+
+# The semantics target reads two patterns, one per line: seed it with each
+# valid grammar pattern (and the seeds) paired with the next one.
+out="corpus/semantics"
+mkdir -p "$out"
+prev=""
+for f in ../grammar/corpus/valid/*.pattern seeds/*.pattern; do
+  [ -f "$f" ] || continue
+  cur="$(strip_one_newline "$f" | tr '\n' ' ')"
+  if [ -n "$prev" ]; then
+    printf '%s\n%s' "$prev" "$cur" > "$out/seed-$(basename "$f")"
+  fi
+  prev="$cur"
+done
+echo "$out: $(find "$out" -type f | wc -l) files"

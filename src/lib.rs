@@ -7,6 +7,9 @@
 //!   printers. Pure.
 //! - [`matcher`]: evaluate patterns against log events with CloudWatch Logs
 //!   semantics (JSON, space-delimited, terms, regex). Pure.
+//! - [`semantics`]: the relation of two patterns (equivalent, narrower,
+//!   broader, overlapping, disjoint, never) with witness events the matcher
+//!   confirms. Pure.
 //! - [`cis`]: the CIS control catalog, canonical patterns per benchmark and verdicts. Pure.
 //! - [`criteria`]: the `fieldSelectionCriteria` language of metric filters (which
 //!   accounts and Regions a central filter counts): parser, normal form, evaluation. Pure.
@@ -27,6 +30,7 @@ pub mod lint;
 pub mod matcher;
 pub mod pattern;
 pub mod report;
+pub mod semantics;
 pub mod snapshot;
 
 #[cfg(feature = "aws")]

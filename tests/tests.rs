@@ -53,6 +53,8 @@ mod progress;
 #[cfg(feature = "cli")]
 #[path = "it/report.rs"]
 mod report;
+#[path = "it/semantics.rs"]
+mod semantics;
 
 #[cfg(all(feature = "cli", feature = "aws"))]
 #[path = "it/e2e.rs"]

@@ -5,3 +5,4 @@
 
 pub mod criteria;
 pub mod properties;
+pub mod semantics;

@@ -321,8 +321,23 @@ impl<'a> Index<'a> {
                 ),
             };
         }
+        // A filter that fails its verdict: what it means for alerting (a
+        // blind spot, or a difference in form only), with an event.
+        let near = match (&best.filter, &best.comparison) {
+            (Some(f), Some(c)) if !c.passes => {
+                crate::semantics::near_miss(&f.filter_pattern, &c.canonical)
+            }
+            _ => None,
+        };
+        if let Some(n) = &near {
+            best.reason = format!("{}; {}", best.reason, n.phrase());
+        }
         let others = self.trails.trails.len().saturating_sub(1);
-        best.into_finding(s, row, self.benchmark.name, self.mode, others)
+        let f = best.into_finding(s, row, self.benchmark.name, self.mode, others);
+        match near {
+            Some(n) => f.with("semantics", n.evidence()),
+            None => f,
+        }
     }
 
     fn follow_trail(&self, t: &'a Trail, row: &str) -> Attempt<'a> {
@@ -1235,5 +1250,52 @@ mod tests {
             (f.status, f.reason_code),
             (Status::NotAvailable, codes::NO_PATTERN)
         );
+    }
+
+    /// A near-miss filter's finding says whether it leaves a blind spot,
+    /// with an event the matcher confirms; a filter that differs in form
+    /// only says so.
+    #[test]
+    fn near_miss_carries_the_relation_and_a_witness() {
+        use crate::matcher::Matcher;
+        let s = mixed();
+        let f = walk(&s, "3.2");
+        let sem = &f.evidence["semantics"];
+        assert_eq!(sem["relation"], "disjoint", "{f:#?}");
+        assert!(f.reason.contains("shares no event"), "{}", f.reason);
+        let canonical = f.evidence["verdict"]["canonical"].as_str().unwrap();
+        let filter = f.evidence["chain"]["metric_filter"]["pattern"]
+            .as_str()
+            .unwrap();
+        let missed = sem["only_canonical"]["event"].as_str().unwrap();
+        assert!(f.reason.contains(missed), "{}", f.reason);
+        assert!(Matcher::new(canonical).unwrap().matches(missed));
+        assert!(!Matcher::new(filter).unwrap().matches(missed));
+        // Narrower: a blind spot, and the event it misses.
+        let mut s = mixed();
+        if let Collected::Ok(fs) = &mut home(&mut s).metric_filters {
+            let f = fs
+                .iter_mut()
+                .find(|f| f.filter_name.starts_with("CIS-3.2-"))
+                .unwrap();
+            f.filter_pattern = r#"{ $.eventName = "ConsoleLogin" && $.additionalEventData.MFAUsed != "Yes" && $.userIdentity.type = "IAMUser" }"#.into();
+        }
+        let f = walk(&s, "3.2");
+        assert_eq!(f.evidence["semantics"]["relation"], "narrower", "{f:#?}");
+        assert!(f.reason.contains("a blind spot"), "{}", f.reason);
+        assert!(f.evidence["semantics"]["only_canonical"]["event"].is_string());
+        assert_eq!(f.evidence["semantics"]["only_pattern"], Value::Null);
+        // Equivalent but not exact fails strict matching: form only.
+        let f = walk_with(&mixed(), "3.3", "cis-1.2", MatchMode::Strict);
+        assert_eq!(f.evidence["semantics"]["relation"], "equivalent");
+        assert!(f.reason.contains("differs in form only"), "{}", f.reason);
+        // Passing chains and chains without a near miss carry no relation.
+        assert!(
+            walk(&compliant(), "3.2")
+                .evidence
+                .get("semantics")
+                .is_none()
+        );
+        assert!(walk(&mixed(), "3.9").evidence.get("semantics").is_none());
     }
 }

@@ -33,9 +33,11 @@ pub enum CheckFormat {
     cis-filters check '{($.eventName=CreateTrail) || ($.eventName=UpdateTrail)}'   (which control is it?)\n\n\
     Verdicts: exact (same tokens as the canonical pattern, whitespace aside: what Security Hub\n\
     accepts), equivalent (same meaning; parentheses, operand order or quotes differ),\n\
-    different (with the missing, extra and changed conditions and structural changes),\n\
-    invalid (does not parse). With --match normalized (the default) exact and equivalent\n\
-    pass; with --match strict only exact passes.\n\
+    different (with the missing, extra and changed conditions and structural changes,\n\
+    then the relation to the canonical pattern with example events: narrower is a blind\n\
+    spot, broader only adds events; see `cis-filters compare`), invalid (does not parse).\n\
+    With --match normalized (the default) exact and equivalent pass; with --match strict\n\
+    only exact passes.\n\
     Without --control the closest controls are listed with a score, and the verdict is\n\
     against the best one. Benchmarks: cis-1.2 (default), securityhub, cis-1.4, cis-2.0,\n\
     cis-3.0, cis-5.0; `cis-filters controls --benchmark NAME` lists their patterns.\n\
@@ -103,7 +105,7 @@ pub fn check(args: CheckArgs) -> u8 {
             ));
         };
         match args.format {
-            CheckFormat::Json => outln(&comparison_json(&c, None).to_string()),
+            CheckFormat::Json => outln(&comparison_json(&text, &c, None).to_string()),
             CheckFormat::Text => outln(&explain(&text, bench, &c, None, colour)),
         }
         return if c.passes { EXIT_OK } else { EXIT_FAIL };
@@ -125,14 +127,14 @@ pub fn check(args: CheckArgs) -> u8 {
             candidates: Vec::new(),
         };
         match args.format {
-            CheckFormat::Json => outln(&comparison_json(&c, Some(&empty)).to_string()),
+            CheckFormat::Json => outln(&comparison_json(&text, &c, Some(&empty)).to_string()),
             CheckFormat::Text => outln(&explain(&text, bench, &c, Some(&empty), colour)),
         }
         return EXIT_FAIL;
     }
     let cl = classify(&text, bench, args.match_mode);
     match (&cl.best, args.format) {
-        (Some(c), CheckFormat::Json) => outln(&comparison_json(c, Some(&cl)).to_string()),
+        (Some(c), CheckFormat::Json) => outln(&comparison_json(&text, c, Some(&cl)).to_string()),
         (Some(c), CheckFormat::Text) => outln(&explain(&text, bench, c, Some(&cl), colour)),
         (None, CheckFormat::Json) => outln(
             &json!({
@@ -144,6 +146,7 @@ pub fn check(args: CheckArgs) -> u8 {
                 "differences": [],
                 "note": no_match_note(bench),
                 "error": null,
+                "semantics": null,
                 "candidates": [],
             })
             .to_string(),
@@ -171,10 +174,18 @@ fn no_match_note(b: &Benchmark) -> String {
 
 /// The JSON object of a comparison (docs/check.md). With a classification,
 /// `candidates` is added; an invalid pattern without a control has
-/// `control` and `canonical` null.
-pub fn comparison_json(c: &Comparison, cl: Option<&Classification>) -> Value {
+/// `control` and `canonical` null. `semantics` is the relation of `text`
+/// to the canonical pattern.
+pub fn comparison_json(text: &str, c: &Comparison, cl: Option<&Classification>) -> Value {
     let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut v {
+        let related = (c.error.is_none())
+            .then(|| super::compare::relation_to_canonical(text, &c.canonical))
+            .flatten();
+        m.insert(
+            "semantics".into(),
+            super::compare::relation_json(related.as_ref()),
+        );
         if c.control.is_empty() {
             m.insert("control".into(), Value::Null);
             m.insert("canonical".into(), Value::Null);
@@ -285,6 +296,12 @@ pub fn explain(
                 }
             }
         }
+    }
+    if c.verdict == Verdict::Different
+        && let Some(r) = super::compare::relation_to_canonical(text, &c.canonical)
+    {
+        out.push(String::new());
+        out.extend(super::compare::relation_lines(&r));
     }
     if let Some(n) = &c.note {
         out.push(String::new());

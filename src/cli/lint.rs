@@ -51,7 +51,8 @@ pub enum Deny {
     Skipped paths are listed on stderr (and under \"skipped\" in JSON).\n\n\
     Rules: CF0001 file-error, CF0002 unresolved-pattern (info), CF0100 pattern-syntax,\n\
     CF0200 cis-nonconforming, CF0201 cis-equivalent (info), CF0202 cis-missing,\n\
-    CF0300 never-matches, CF0301 ne-on-optional-field, CF0302 no-alarm (warnings).\n\
+    CF0300 never-matches, CF0301 ne-on-optional-field, CF0302 no-alarm,\n\
+    CF0303 redundant-term (warnings).\n\
     Switch a rule off for a resource with a comment inside or directly above it:\n  \
     # cis-filters: disable=CF0302\n\
     or for a whole file with `# cis-filters: disable-file=CF0302` (`//` works in\n\

@@ -18,6 +18,7 @@ use crate::pattern::batch::MAX_LINE_BYTES;
 mod check;
 #[cfg(feature = "aws")]
 pub mod collect;
+mod compare;
 mod controls;
 mod criteria;
 mod install;
@@ -62,6 +63,7 @@ enum Command {
     Parse(pattern_cmds::ParseArgs),
     Fmt(pattern_cmds::FmtArgs),
     Check(check::CheckArgs),
+    Compare(compare::CompareArgs),
     Controls(controls::ControlsArgs),
     Criteria(criteria::CriteriaArgs),
     Test(test_cmd::TestArgs),
@@ -87,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Parse(args) => pattern_cmds::parse(args),
         Command::Fmt(args) => pattern_cmds::fmt(args),
         Command::Check(args) => check::check(args),
+        Command::Compare(args) => compare::run(args),
         Command::Controls(args) => controls::controls(args),
         Command::Criteria(args) => criteria::run(args),
         Command::Test(args) => test_cmd::run(args),

@@ -707,6 +707,7 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
             // Pattern warnings.
             let mut findings = rules::never_matches(&ast);
             if !conforming {
+                findings.extend(rules::semantic_parts(&ast, &findings));
                 findings.extend(rules::ne_on_optional(&ast, &exempt));
             }
             for pf in findings {

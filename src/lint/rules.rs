@@ -5,6 +5,9 @@ use serde::Serialize;
 
 use crate::pattern::ast::{Ast, CmpOp, Condition, Expr, FieldCond, Span, StepKind, Test};
 use crate::pattern::normal::{NValue, norm_value};
+use crate::semantics::parts::{
+    AbsentMiss, PartKind, absent_field_miss, cloudtrail_optional_prefix, dead_and_redundant,
+};
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -44,12 +47,14 @@ pub enum Rule {
     CisEquivalent,
     /// A control required with `--require` that no filter passes.
     CisMissing,
-    /// A conjunction that can never be true.
+    /// A pattern, or an `||` alternative of it, that can never be true.
     NeverMatches,
     /// `!=` on a field many events do not have.
     NeOnOptionalField,
     /// A metric filter whose metric no alarm in the same files watches.
     NoAlarm,
+    /// A condition or alternative the pattern matches the same events without.
+    RedundantTerm,
 }
 
 impl Rule {
@@ -64,6 +69,7 @@ impl Rule {
         Rule::NeverMatches,
         Rule::NeOnOptionalField,
         Rule::NoAlarm,
+        Rule::RedundantTerm,
     ];
 
     /// The stable code (`CF0100`).
@@ -78,6 +84,7 @@ impl Rule {
             Rule::NeverMatches => "CF0300",
             Rule::NeOnOptionalField => "CF0301",
             Rule::NoAlarm => "CF0302",
+            Rule::RedundantTerm => "CF0303",
         }
     }
 
@@ -93,6 +100,7 @@ impl Rule {
             Rule::NeverMatches => "never-matches",
             Rule::NeOnOptionalField => "ne-on-optional-field",
             Rule::NoAlarm => "no-alarm",
+            Rule::RedundantTerm => "redundant-term",
         }
     }
 
@@ -102,7 +110,9 @@ impl Rule {
             Rule::FileError | Rule::PatternSyntax | Rule::CisNonconforming | Rule::CisMissing => {
                 Level::Error
             }
-            Rule::NeverMatches | Rule::NeOnOptionalField | Rule::NoAlarm => Level::Warning,
+            Rule::NeverMatches | Rule::NeOnOptionalField | Rule::NoAlarm | Rule::RedundantTerm => {
+                Level::Warning
+            }
             Rule::Unresolved | Rule::CisEquivalent => Level::Info,
         }
     }
@@ -129,13 +139,16 @@ impl Rule {
                 "A control required with --require has no passing metric filter in the linted files."
             }
             Rule::NeverMatches => {
-                "The pattern requires one field to have two different values at once, so it can never match."
+                "The pattern, or an `||` alternative of it, requires what no event can have at once (two values of one field, an empty range), so it can never match."
             }
             Rule::NeOnOptionalField => {
-                "`!=` on a field that many events do not have: events without the field never match."
+                "`!=` on a field that CloudTrail does not write in every record: events without the field never match."
             }
             Rule::NoAlarm => {
                 "The metric filter publishes a metric that no alarm in the same files watches."
+            }
+            Rule::RedundantTerm => {
+                "A condition or `||` alternative changes nothing: the pattern matches the same events without it."
             }
         }
     }
@@ -148,31 +161,6 @@ impl Rule {
             .find(|r| r.code().eq_ignore_ascii_case(s) || r.name().eq_ignore_ascii_case(s))
     }
 }
-
-/// Top-level CloudTrail record fields (and `userIdentity` fields) that many
-/// events do not have. A `!=` on them is false for every event without the
-/// field.
-pub const OPTIONAL_FIELDS: &[&str] = &[
-    "errorCode",
-    "errorMessage",
-    "additionalEventData",
-    "requestParameters",
-    "responseElements",
-    "serviceEventDetails",
-    "resources",
-    "sharedEventID",
-    "vpcEndpointId",
-    "tlsDetails",
-    "addendum",
-    "sessionCredentialFromConsole",
-    "edgeDeviceDetails",
-    "insightDetails",
-    "apiVersion",
-    "userIdentity.invokedBy",
-    "userIdentity.sessionContext",
-    "userIdentity.userName",
-    "userIdentity.accessKeyId",
-];
 
 /// A finding of a pattern check: where in the pattern, and what.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -434,10 +422,17 @@ fn chain_finding(found: &[Contradiction], prefix: &str) -> Option<PatternFinding
     })
 }
 
-/// `!=` conditions on fields from [`OPTIONAL_FIELDS`], unless the pattern
-/// also tests the field with `NOT EXISTS` or `IS NULL`, or the field is in
-/// `exempt` (the `!=` fields of the CIS pattern the filter is meant to
-/// follow: the benchmark prescribes them, so they are not the author's slip).
+/// `!=` conditions on a CloudTrail record field that CloudTrail does not
+/// write in every record ([`cloudtrail_optional_prefix`]): such a
+/// condition is false for an event without the field. Reported with an
+/// event the pattern misses that way (confirmed by the matcher); not
+/// reported when the pattern misses no such event (another condition needs
+/// the field anyway, or the pattern also lets events without it match), or
+/// when the field is in `exempt` (the `!=` fields of the CIS pattern the
+/// filter is meant to follow: the benchmark prescribes them, so they are
+/// not the author's slip). When the comparison is not decided, the warning
+/// is given without an event unless the pattern also tests the field with
+/// `NOT EXISTS` or `IS NULL`.
 pub fn ne_on_optional(ast: &Ast, exempt: &[String]) -> Vec<PatternFinding> {
     let Ast::Json(j) = ast else { return Vec::new() };
     let leaves = j.expr.leaves();
@@ -450,31 +445,96 @@ pub fn ne_on_optional(ast: &Ast, exempt: &[String]) -> Vec<PatternFinding> {
         if exempt.contains(&path) {
             continue;
         }
-        let Some(optional) = OPTIONAL_FIELDS
-            .iter()
-            .find(|f| path == **f || path.starts_with(&format!("{f}.")))
-        else {
+        let Some(optional) = cloudtrail_optional_prefix(&path) else {
             continue;
         };
-        let handled = leaves.iter().any(|o| {
-            matches!(o.test, Test::NotExists { .. } | Test::IsNull { .. })
-                && field_path(&o.selector.steps).starts_with(optional)
-        });
-        if handled {
-            continue;
-        }
+        let message = match absent_field_miss(ast, c.span) {
+            AbsentMiss::NotMissed => continue,
+            AbsentMiss::Missed(event) => format!(
+                "`!=` never matches events without `{optional}`, which CloudTrail does not write in every record: this pattern does not match {event}"
+            ),
+            AbsentMiss::Unknown => {
+                let handled = leaves.iter().any(|o| {
+                    matches!(o.test, Test::NotExists { .. } | Test::IsNull { .. })
+                        && field_path(&o.selector.steps).starts_with(optional)
+                });
+                if handled {
+                    continue;
+                }
+                format!(
+                    "`!=` never matches events without `{optional}`, which CloudTrail does not write in every record"
+                )
+            }
+        };
         let sel = selector_text(&c.selector.steps);
         out.push(PatternFinding {
             rule: Rule::NeOnOptionalField,
             span: c.span,
-            message: format!(
-                "`!=` never matches events without `{}`, and many events do not have it",
-                optional
-            ),
+            message,
             help: Some(format!(
                 "if events without the field should match too, write `({} || {sel} NOT EXISTS)`",
                 pattern_slice_hint(c)
             )),
+            related: Vec::new(),
+        });
+    }
+    out
+}
+
+/// What the semantic comparison finds in a JSON pattern's parts
+/// (`crate::semantics::parts`): a pattern that matches no event at all and
+/// `||` alternatives that never hold ([`Rule::NeverMatches`], only where
+/// `syntactic` — the findings of [`never_matches`] — has none that explains
+/// them), and conditions or alternatives the pattern matches the same
+/// events without ([`Rule::RedundantTerm`]). Nothing is reported for a
+/// part that is not decided within the comparison's work bound. Each part
+/// costs a comparison: the linter runs this only for filters that do not
+/// pass their CIS control.
+pub fn semantic_parts(ast: &Ast, syntactic: &[PatternFinding]) -> Vec<PatternFinding> {
+    let explained = |span: Span| {
+        syntactic.iter().any(|f| {
+            f.rule == Rule::NeverMatches && f.span.start >= span.start && f.span.end <= span.end
+        })
+    };
+    let mut out = Vec::new();
+    for part in dead_and_redundant(ast) {
+        let (rule, message, help) = match part.kind {
+            PartKind::PatternNeverMatches => {
+                if !syntactic.is_empty() {
+                    continue;
+                }
+                (
+                    Rule::NeverMatches,
+                    "no log event can match this pattern: its conditions cannot all hold at once",
+                    "check the values and ranges the conditions require; `cis-filters compare` with the intended pattern shows the events this one misses",
+                )
+            }
+            PartKind::NeverHolds => {
+                if explained(part.span) {
+                    continue;
+                }
+                (
+                    Rule::NeverMatches,
+                    "this `||` alternative can never hold, so it adds no match",
+                    "fix its conditions, or remove it",
+                )
+            }
+            PartKind::RedundantAlternative => (
+                Rule::RedundantTerm,
+                "this `||` alternative is redundant: the other alternatives match every event it matches",
+                "remove it: the pattern matches the same events without it",
+            ),
+            PartKind::RedundantCondition => (
+                Rule::RedundantTerm,
+                "this condition is redundant: the rest of the pattern implies it",
+                "remove it: the pattern matches the same events without it",
+            ),
+        };
+        out.push(PatternFinding {
+            rule,
+            span: part.span,
+            message: message.to_owned(),
+            help: Some(help.to_owned()),
             related: Vec::new(),
         });
     }
@@ -753,5 +813,98 @@ mod tests {
         let mfa = parse(r#"{ $.additionalEventData.MFAUsed != "Yes" }"#).unwrap();
         assert_eq!(ne_on_optional(&mfa, &[]).len(), 1);
         assert!(ne_on_optional(&mfa, &ne_paths(&mfa)).is_empty());
+    }
+
+    /// The warning carries an event without the field that the pattern
+    /// misses, and the matcher confirms it; a `!=` whose field another
+    /// condition needs anyway misses nothing; `userIdentity.type` is not in
+    /// every record; fields of other logs are not judged.
+    #[test]
+    fn ne_on_optional_fields_with_the_missed_event() {
+        use crate::matcher::Matcher;
+        let p = r#"{ $.eventName = "ConsoleLogin" && $.additionalEventData.MFAUsed != "Yes" }"#;
+        let f = ne_on_optional(&parse(p).unwrap(), &[]);
+        assert_eq!(f.len(), 1);
+        let event = f[0]
+            .message
+            .split_once("this pattern does not match ")
+            .map(|(_, e)| e)
+            .unwrap();
+        assert_eq!(event, r#"{"eventName":"ConsoleLogin"}"#);
+        assert!(!Matcher::new(p).unwrap().matches(event));
+        let wide = r#"{ $.eventName = "ConsoleLogin" && ($.additionalEventData.MFAUsed != "Yes" || $.additionalEventData.MFAUsed NOT EXISTS) }"#;
+        assert!(Matcher::new(wide).unwrap().matches(event));
+        // `$.errorCode = "Access*"` needs the field: the `!=` misses nothing.
+        let needs = r#"{ $.errorCode != "AccessDenied" && $.errorCode = "Access*" }"#;
+        assert!(ne_on_optional(&parse(needs).unwrap(), &[]).is_empty());
+        let f = ne_on_optional(&parse(r#"{ $.userIdentity.type != "Root" }"#).unwrap(), &[]);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("`userIdentity.type`"),
+            "{}",
+            f[0].message
+        );
+        assert!(ne_on_optional(&parse(r#"{ $.level != "DEBUG" }"#).unwrap(), &[]).is_empty());
+    }
+
+    fn parts(p: &str) -> Vec<(Rule, String)> {
+        let ast = parse(p).unwrap();
+        semantic_parts(&ast, &never_matches(&ast))
+            .into_iter()
+            .map(|f| (f.rule, p.get(f.span.range()).unwrap().to_owned()))
+            .collect()
+    }
+
+    /// CF0300 beyond two exact values: empty ranges, wildcards that share
+    /// no text, a pattern dead through its `||` structure; and a dead
+    /// alternative the `&&` check already explains is not reported twice.
+    #[test]
+    fn never_matches_generalised() {
+        let whole = |p: &str| vec![(Rule::NeverMatches, p.to_owned())];
+        for p in [
+            r#"{ $.n > 5 && $.n < 3 }"#,
+            r#"{ $.a = "x*" && $.a = "y*" }"#,
+            r#"{ ($.a = 1 || $.a = 2) && $.a = 3 }"#,
+        ] {
+            assert!(never(p).is_empty(), "{p}");
+            assert_eq!(parts(p), whole(p), "{p}");
+        }
+        assert_eq!(
+            parts(r#"{ $.e = "A" || ($.n > 5 && $.n < 3) }"#),
+            vec![(Rule::NeverMatches, "($.n > 5 && $.n < 3)".to_owned())]
+        );
+        for p in [
+            r#"{ $.e = "A" && $.e = "B" }"#,
+            r#"{ $.x = 1 || ($.e = "A" && $.e = "B") }"#,
+        ] {
+            assert_eq!(never(p).len(), 1, "{p}");
+            assert!(parts(p).is_empty(), "{p}");
+        }
+    }
+
+    #[test]
+    fn redundant_terms() {
+        assert_eq!(
+            parts(r#"{ $.a = "x" || $.a = "x*" }"#),
+            vec![(Rule::RedundantTerm, r#"$.a = "x""#.to_owned())]
+        );
+        assert_eq!(
+            parts(r#"{ $.n > 5 && $.n > 3 }"#),
+            vec![(Rule::RedundantTerm, "$.n > 3".to_owned())]
+        );
+        assert!(parts(r#"{ $.a = "x" || $.a = "y*" }"#).is_empty());
+    }
+
+    /// No canonical pattern of any benchmark has a part the semantic checks
+    /// report.
+    #[test]
+    fn canonical_patterns_are_clean() {
+        for b in crate::cis::BENCHMARKS {
+            for row in b.rows {
+                for form in row.canonical {
+                    assert!(parts(form).is_empty(), "{} {}: {form}", b.name, row.control);
+                }
+            }
+        }
     }
 }

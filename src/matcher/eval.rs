@@ -99,7 +99,7 @@ pub(crate) fn number(text: &str) -> Option<f64> {
     }
 }
 
-fn ordering(op: CmpOp, a: f64, b: f64) -> bool {
+pub(crate) fn ordering(op: CmpOp, a: f64, b: f64) -> bool {
     match op {
         CmpOp::Lt => a < b,
         CmpOp::Le => a <= b,

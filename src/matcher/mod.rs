@@ -45,6 +45,7 @@ use std::cell::OnceCell;
 use std::fmt;
 
 pub use eval::{Explanation, Reason};
+pub(crate) use eval::{number, ordering};
 
 use crate::pattern::{Ast, Normal, ParseError};
 use eval::{Event, Program};

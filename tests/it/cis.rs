@@ -74,9 +74,13 @@ fn json_shape_is_the_documented_one() {
             "error",
             "note",
             "passes",
+            "semantics",
             "verdict"
         ]
     );
+    // The fixed text is disjoint from the canonical one: each has an event of its own.
+    assert_eq!(v["semantics"]["relation"], "disjoint");
+    assert!(v["semantics"]["only_canonical"]["event"].is_string());
     assert_eq!(v["benchmark"], "cis-1.2");
     assert_eq!(
         v["differences"][0],

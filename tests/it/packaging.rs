@@ -183,6 +183,7 @@ fn commands() -> Vec<&'static str> {
         "parse",
         "fmt",
         "check",
+        "compare",
         "controls",
         "criteria",
         "test",
