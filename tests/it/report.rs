@@ -89,6 +89,10 @@ fn verify(name: &str, format: &str) -> String {
 
 /// Load `page` in Chromium; returns the errors and the value of each check.
 fn browse(page: &Path, shot: &Path, checks: &[&str]) -> (Vec<String>, Vec<Value>) {
+    // One browser at a time: two Chromium start-ups at once on a small,
+    // busy machine can each take longer than the start-up allows.
+    static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let o = Command::new(python())
         .arg(common::root().join("tests/report/browser.py"))
         .arg(chromium())
