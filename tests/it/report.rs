@@ -149,7 +149,9 @@ const FAILED_CHAIN: &str = "(function () { \
      return { control: c.dataset.control, \
        links: nodes.map(function (n) { return n.dataset.link + ':' + n.dataset.state; }), \
        laidOut: nodes.every(function (n) { var r = n.getBoundingClientRect(); return r.width > 50 && r.height > 30; }), \
-       explained: c.querySelector('.explain').textContent }; }())";
+       explained: c.querySelector('.explain').textContent, \
+       relation: (c.querySelector('.witness') || {dataset: {}}).dataset.relation || null, \
+       missed: (c.querySelector('.witness pre.missed') || {}).textContent || null }; }())";
 
 fn html_report(name: &str) -> (Vec<String>, Vec<Value>) {
     let page = out_dir().join(format!("verify-{name}.html"));
@@ -189,6 +191,10 @@ fn html_mixed_in_chromium() {
         "{text}"
     );
     assert!(text.contains("Broken at: Metric filter"), "{text}");
+    // What the near-miss filter means, with the event it misses.
+    assert_eq!(chain["relation"], "disjoint", "{chain}");
+    let missed = chain["missed"].as_str().unwrap();
+    assert!(missed.starts_with('{'), "{missed}");
 }
 
 #[test]

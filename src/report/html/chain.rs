@@ -321,8 +321,8 @@ pub fn explanation(f: &Finding) -> Markup {
                 }
             }
         }
-        @if let Some(rel) = ev.get("relation").filter(|r| r.is_object()) {
-            (relation_block(rel))
+        @if let Some(sem) = ev.get("semantics").filter(|r| r.is_object()) {
+            (semantics_block(sem))
         }
     }
 }
@@ -382,35 +382,39 @@ fn verdict_block(v: &Value, filter: Option<&Value>, closeness: Option<&Value>) -
     }
 }
 
-/// The semantic relation of the filter to the control's pattern and the
-/// event that shows it (`relation.witness`), whatever its other fields.
-fn relation_block(rel: &Value) -> Markup {
-    let kind = text(rel.get("relation"))
-        .or_else(|| text(rel.get("kind")))
-        .unwrap_or("related");
-    let scalars: Vec<(&String, String)> = rel
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "relation" | "kind" | "witness"))
-                .filter_map(|(k, v)| match v {
-                    Value::String(s) => Some((k, s.clone())),
-                    Value::Number(n) => Some((k, n.to_string())),
-                    Value::Bool(b) => Some((k, b.to_string())),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+/// What the filter's pattern means next to the control's (`semantics` of
+/// the evidence, `docs/report.md`): the relation in words and the events
+/// that show it, each confirmed by the matcher when it was found.
+fn semantics_block(sem: &Value) -> Markup {
+    let relation = text(sem.get("relation")).unwrap_or("unknown");
+    let meaning = match relation {
+        "equivalent" => "it counts the same events; it differs in form only",
+        "narrower" => "a blind spot: it misses events the control counts",
+        "broader" => "no blind spot: it counts every event the control counts, and more",
+        "overlapping" => "a blind spot: it misses events the control counts, and counts others",
+        "disjoint" => "a blind spot: it shares no event with the control",
+        "never" => "it matches no event at all",
+        _ => "whether it misses events is not decided",
+    };
+    let event = |key: &str| {
+        sem.get(key)
+            .and_then(|w| w.get("event"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
     html! {
-        div.witness {
-            p { "Relation of the filter to the control's pattern: " strong { (kind) } }
-            @for (k, v) in &scalars {
-                p.small { (k) ": " (v) }
+        div.witness data-relation=(relation) {
+            p { "What the filter's pattern means: " strong { (relation) } " — " (meaning) "." }
+            @if let Some(r) = text(sem.get("reason")) {
+                p.small { "Why: " (r) }
             }
-            @if let Some(w) = rel.get("witness").filter(|w| !w.is_null()) {
-                p.small { "Witness event (one pattern matches it, the other does not):" }
-                pre { (json_text(w)) }
+            @if let Some(e) = event("only_canonical") {
+                p.small { "An event the control's pattern counts and the filter misses:" }
+                pre.missed { (e) }
+            }
+            @if let Some(e) = event("only_pattern") {
+                p.small { "An event the filter counts and the control's pattern does not:" }
+                pre.extra { (e) }
             }
         }
     }
@@ -499,12 +503,12 @@ mod tests {
         let f = finding(
             Status::Failed,
             json!({"chain": {"trail": "arn:aws:cloudtrail:us-east-1:1:trail/<script>x</script>"}, "broken_link": "log_group",
-                   "relation": {"relation": "narrower", "witness": {"eventName": "<img src=x onerror=alert(1)>"}}}),
+                   "semantics": {"relation": "narrower", "only_canonical": {"event": "{\"eventName\":\"<img src=x onerror=alert(1)>\"}"}, "only_pattern": null}}),
         );
         let s = diagram("3.1", &f).into_string() + &explanation(&f).into_string();
         assert!(!s.contains("<script>"), "{s}");
         assert!(!s.contains("<img"), "{s}");
-        assert!(s.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(s.contains("&lt;img src=x onerror=alert(1)&gt;"), "{s}");
         assert!(s.contains("narrower"));
         assert!(s.contains(r#"data-link="log_group" data-state="broken""#));
     }

@@ -10,9 +10,9 @@
 //! A report is a [`Page`]: a header of facts, then [`Section`]s. The audit
 //! report ([`audit::render`]) is the sections of [`audit::sections`]; a report
 //! over several accounts (an organization matrix) adds its own section the
-//! same way. A finding whose evidence carries a `relation` (the semantic
-//! relation of a near-miss filter to the control's pattern, with its
-//! `witness` event) shows it under its chain ([`chain`]).
+//! same way. A finding whose evidence carries `semantics` (the relation of
+//! a near-miss filter to the control's pattern, with the events that show
+//! it) shows it under its chain ([`chain`]).
 //!
 //! - [`audit`]: `verify --format html`.
 //! - [`lint`]: `lint --format html`.
