@@ -5,7 +5,7 @@ use crate::audit::finding::{Finding, ResourceType, Status};
 use crate::audit::reason;
 use crate::audit::registry::{CheckDef, How};
 use crate::cis::names;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Collected, CollectionError, KeyMetadata, KmsKey, Snapshot};
 
 /// The row of [`kms_rotation`].
 pub static KMS_ROTATION: CheckDef = CheckDef {
@@ -31,64 +31,7 @@ pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
             continue;
         };
         let before = out.len();
-        for k in keys {
-            let key_f = |st: Status, code: &'static str, reason: &'static str| {
-                Finding::new(
-                    st,
-                    ResourceType::KmsKey,
-                    k.key_arn.as_str(),
-                    Some(region),
-                    code,
-                    reason,
-                )
-            };
-            let md = match k.metadata.get() {
-                Err(e) => {
-                    out.push(Finding::unreadable(
-                        ResourceType::KmsKey,
-                        k.key_arn.as_str(),
-                        Some(region),
-                        "the key's metadata",
-                        e,
-                    ));
-                    continue;
-                }
-                Ok(m) => m,
-            };
-            let eligible = md.key_manager == "CUSTOMER"
-                && md.key_spec == "SYMMETRIC_DEFAULT"
-                && md.key_state == "Enabled"
-                && md.origin.as_deref().is_none_or(|o| o == "AWS_KMS");
-            if !eligible {
-                continue;
-            }
-            out.push(match &k.rotation_enabled {
-                None => key_f(
-                    Status::NotAvailable,
-                    reason::DATA_NOT_AVAILABLE,
-                    "the key's rotation status was not collected",
-                ),
-                Some(c) => match c.get() {
-                    Err(e) => Finding::unreadable(
-                        ResourceType::KmsKey,
-                        k.key_arn.as_str(),
-                        Some(region),
-                        "the key's rotation status",
-                        e,
-                    ),
-                    Ok(true) => key_f(
-                        Status::Passed,
-                        reason::KEY_ROTATION_ENABLED,
-                        "automatic rotation is on",
-                    ),
-                    Ok(false) => key_f(
-                        Status::Failed,
-                        reason::KEY_ROTATION_DISABLED,
-                        "automatic rotation is off",
-                    ),
-                },
-            });
-        }
+        out.extend(keys.iter().filter_map(|k| key_rotation(region, k)));
         if out.len() == before {
             out.push(account_finding(
                 s,
@@ -100,6 +43,61 @@ pub fn kms_rotation(s: &Snapshot) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Whether 2.8 judges a key: enabled, customer-managed, symmetric, with key
+/// material from KMS.
+fn rotation_applies(md: &KeyMetadata) -> bool {
+    md.key_manager == "CUSTOMER"
+        && md.key_spec == "SYMMETRIC_DEFAULT"
+        && md.key_state == "Enabled"
+        && md.origin.as_deref().is_none_or(|o| o == "AWS_KMS")
+}
+
+/// 2.8 for one key: `None` when the key is not one 2.8 judges.
+fn key_rotation(region: &str, k: &KmsKey) -> Option<Finding> {
+    let unreadable = |what: &str, e: &CollectionError| {
+        Finding::unreadable(
+            ResourceType::KmsKey,
+            k.key_arn.as_str(),
+            Some(region),
+            what,
+            e,
+        )
+    };
+    let key_f = |st: Status, code: &'static str, reason: &'static str| {
+        Finding::new(
+            st,
+            ResourceType::KmsKey,
+            k.key_arn.as_str(),
+            Some(region),
+            code,
+            reason,
+        )
+    };
+    match k.metadata.get() {
+        Err(e) => return Some(unreadable("the key's metadata", e)),
+        Ok(md) if !rotation_applies(md) => return None,
+        Ok(_) => {}
+    }
+    Some(match k.rotation_enabled.as_ref().map(Collected::get) {
+        None => key_f(
+            Status::NotAvailable,
+            reason::DATA_NOT_AVAILABLE,
+            "the key's rotation status was not collected",
+        ),
+        Some(Err(e)) => unreadable("the key's rotation status", e),
+        Some(Ok(true)) => key_f(
+            Status::Passed,
+            reason::KEY_ROTATION_ENABLED,
+            "automatic rotation is on",
+        ),
+        Some(Ok(false)) => key_f(
+            Status::Failed,
+            reason::KEY_ROTATION_DISABLED,
+            "automatic rotation is off",
+        ),
+    })
 }
 
 #[cfg(test)]
