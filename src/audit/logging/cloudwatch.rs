@@ -6,7 +6,7 @@ use crate::audit::finding::{Finding, ResourceType, Status, error_json};
 use crate::audit::reason;
 use crate::audit::registry::{CheckDef, How};
 use crate::cis::names;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Snapshot, Trail, TrailStatus};
 
 /// The row of [`cloudwatch_logs_integration`] and its CIS-procedure variant [`cloudwatch_logs_integration_cis`].
 pub static CLOUDWATCH_LOGS_INTEGRATION: CheckDef = CheckDef {
@@ -54,9 +54,8 @@ fn cloudwatch_logs(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
             )
             .with("procedure", procedure.as_str());
         };
-        let cis = procedure == Procedure::Cis;
         let f = match t.status.get() {
-            Err(e) if cis => Finding::unreadable(
+            Err(e) if procedure == Procedure::Cis => Finding::unreadable(
                 ResourceType::Trail,
                 t.trail_arn.as_str(),
                 Some(&t.home_region),
@@ -70,58 +69,63 @@ fn cloudwatch_logs(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
                 "the trail sends events to CloudWatch Logs (its delivery status could not be read)",
             )
             .with("delivery_status_error", error_json(e)),
-            Ok(st) => {
-                let last = st.latest_cloud_watch_logs_delivery_time.as_ref();
-                let age = last.map(|w| w.days_until(&s.taken_at));
-                let f = match last {
-                    None if cis => trail_finding(
-                        t,
-                        Status::Failed,
-                        reason::CLOUDWATCH_LOGS_NO_DELIVERY,
-                        "the trail names a log group but has never delivered to it",
-                    ),
-                    Some(w) if cis && w.seconds_until(&s.taken_at) > ONE_DAY => trail_finding(
-                        t,
-                        Status::Failed,
-                        reason::CLOUDWATCH_LOGS_DELIVERY_STALE,
-                        format!(
-                            "the last delivery to CloudWatch Logs was {} day(s) before the snapshot",
-                            age.unwrap_or_default()
-                        ),
-                    ),
-                    Some(_) if cis => trail_finding(
-                        t,
-                        Status::Passed,
-                        reason::CLOUDWATCH_LOGS_DELIVERING,
-                        "the trail delivers to CloudWatch Logs (last delivery within a day)",
-                    ),
-                    None => trail_finding(
-                        t,
-                        Status::Passed,
-                        reason::CLOUDWATCH_LOGS_CONFIGURED,
-                        "the trail sends events to CloudWatch Logs (no delivery recorded yet)",
-                    ),
-                    Some(_) => trail_finding(
-                        t,
-                        Status::Passed,
-                        reason::CLOUDWATCH_LOGS_CONFIGURED,
-                        format!(
-                            "the trail sends events to CloudWatch Logs (last delivery {} day(s) before the snapshot)",
-                            age.unwrap_or_default()
-                        ),
-                    ),
-                };
-                f.with("latest_delivery", last.map(|w| w.as_str().to_owned()))
-                    .with("latest_delivery_age_days", age)
-                    .with(
-                        "latest_delivery_error",
-                        st.latest_cloud_watch_logs_delivery_error.clone(),
-                    )
-            }
+            Ok(st) => delivery_finding(s, t, st, procedure),
         };
         f.with("log_group", lg.as_str())
             .with("procedure", procedure.as_str())
     })
+}
+
+/// 2.4 for a trail that names a log group and whose status was read: the
+/// CIS procedure judges the last delivery, Security Hub only reports it.
+fn delivery_finding(s: &Snapshot, t: &Trail, st: &TrailStatus, procedure: Procedure) -> Finding {
+    let cis = procedure == Procedure::Cis;
+    let last = st.latest_cloud_watch_logs_delivery_time.as_ref();
+    let age = last.map(|w| w.days_until(&s.taken_at));
+    let f = match last {
+        None if cis => trail_finding(
+            t,
+            Status::Failed,
+            reason::CLOUDWATCH_LOGS_NO_DELIVERY,
+            "the trail names a log group but has never delivered to it",
+        ),
+        Some(w) if cis && w.seconds_until(&s.taken_at) > ONE_DAY => trail_finding(
+            t,
+            Status::Failed,
+            reason::CLOUDWATCH_LOGS_DELIVERY_STALE,
+            format!(
+                "the last delivery to CloudWatch Logs was {} day(s) before the snapshot",
+                age.unwrap_or_default()
+            ),
+        ),
+        Some(_) if cis => trail_finding(
+            t,
+            Status::Passed,
+            reason::CLOUDWATCH_LOGS_DELIVERING,
+            "the trail delivers to CloudWatch Logs (last delivery within a day)",
+        ),
+        None => trail_finding(
+            t,
+            Status::Passed,
+            reason::CLOUDWATCH_LOGS_CONFIGURED,
+            "the trail sends events to CloudWatch Logs (no delivery recorded yet)",
+        ),
+        Some(_) => trail_finding(
+            t,
+            Status::Passed,
+            reason::CLOUDWATCH_LOGS_CONFIGURED,
+            format!(
+                "the trail sends events to CloudWatch Logs (last delivery {} day(s) before the snapshot)",
+                age.unwrap_or_default()
+            ),
+        ),
+    };
+    f.with("latest_delivery", last.map(|w| w.as_str().to_owned()))
+        .with("latest_delivery_age_days", age)
+        .with(
+            "latest_delivery_error",
+            st.latest_cloud_watch_logs_delivery_error.clone(),
+        )
 }
 
 #[cfg(test)]
