@@ -148,69 +148,99 @@ pub fn unused_credentials(s: &Snapshot) -> Vec<Finding> {
     ];
     let mut out = Vec::new();
     for row in user_rows(s, report, &needed, &mut out) {
-        let mut stale = Vec::new();
-        let mut unknown = Vec::new();
-        let mut oldest: Option<i64> = None;
-        for c in credentials(row) {
-            let (when, basis) = match (&c.last_used, &c.since) {
-                (Some(t), _) => (t, "last_used"),
-                (None, Some(t)) => (t, "never_used_since"),
-                (None, None) => {
-                    unknown.push(c.name);
-                    continue;
-                }
-            };
-            let age = age_days(s, when);
-            oldest = Some(oldest.map_or(age, |o| o.max(age)));
-            if older_than_90_days(s, when) {
-                stale.push(json!({ "credential": c.name, basis: when.as_str(), "age_days": age }));
-            }
-        }
-        let arn = user_arn(row);
-        let f = if !stale.is_empty() {
-            let names: Vec<&str> = stale
-                .iter()
-                .filter_map(|v| v.get("credential").and_then(Value::as_str))
-                .collect();
-            let reason = format!(
-                "enabled credential(s) unused for more than 90 days: {}",
-                names.join(", ")
-            );
-            Finding::new(
-                Status::Failed,
-                ResourceType::IamUser,
-                arn,
-                None,
-                reason::CREDENTIALS_UNUSED_90_DAYS,
-                reason,
-            )
-            .with("stale", stale)
-        } else if !unknown.is_empty() {
-            Finding::new(
-                Status::NotAvailable,
-                ResourceType::IamUser,
-                arn,
-                None,
-                reason::CREDENTIAL_DATES_UNKNOWN,
-                format!(
-                    "the report gives no usable date for: {}",
-                    unknown.join(", ")
-                ),
-            )
-        } else {
-            Finding::new(
-                Status::Passed,
-                ResourceType::IamUser,
-                arn,
-                None,
-                reason::CREDENTIALS_USED,
-                "every enabled credential was used (or created) within 90 days",
-            )
-        };
-        out.push(f.with("oldest_age_days", oldest));
+        out.push(unused_finding(user_arn(row), credential_ages(s, row)));
     }
     no_users(s, &mut out, "");
     out
+}
+
+/// What 1.3 reads from the dates of one user's enabled credentials.
+struct CredentialAges {
+    /// The credentials unused for more than 90 days, as evidence.
+    stale: Vec<Value>,
+    /// The credentials the report gives no usable date for.
+    unknown: Vec<&'static str>,
+    /// The age in days of the oldest dated credential.
+    oldest: Option<i64>,
+}
+
+/// Date each enabled credential of a user: by its last use or, never used,
+/// by when it was created or last rotated.
+fn credential_ages(s: &Snapshot, row: &Row) -> CredentialAges {
+    let mut stale = Vec::new();
+    let mut unknown = Vec::new();
+    let mut oldest: Option<i64> = None;
+    for c in credentials(row) {
+        let (when, basis) = match (&c.last_used, &c.since) {
+            (Some(t), _) => (t, "last_used"),
+            (None, Some(t)) => (t, "never_used_since"),
+            (None, None) => {
+                unknown.push(c.name);
+                continue;
+            }
+        };
+        let age = age_days(s, when);
+        oldest = Some(oldest.map_or(age, |o| o.max(age)));
+        if older_than_90_days(s, when) {
+            stale.push(json!({ "credential": c.name, basis: when.as_str(), "age_days": age }));
+        }
+    }
+    CredentialAges {
+        stale,
+        unknown,
+        oldest,
+    }
+}
+
+/// 1.3 for one user: FAILED with a stale credential, NOT_AVAILABLE with an
+/// undated one, PASSED otherwise.
+fn unused_finding(arn: String, ages: CredentialAges) -> Finding {
+    let CredentialAges {
+        stale,
+        unknown,
+        oldest,
+    } = ages;
+    let f = if !stale.is_empty() {
+        let names: Vec<&str> = stale
+            .iter()
+            .filter_map(|v| v.get("credential").and_then(Value::as_str))
+            .collect();
+        let reason = format!(
+            "enabled credential(s) unused for more than 90 days: {}",
+            names.join(", ")
+        );
+        Finding::new(
+            Status::Failed,
+            ResourceType::IamUser,
+            arn,
+            None,
+            reason::CREDENTIALS_UNUSED_90_DAYS,
+            reason,
+        )
+        .with("stale", stale)
+    } else if !unknown.is_empty() {
+        Finding::new(
+            Status::NotAvailable,
+            ResourceType::IamUser,
+            arn,
+            None,
+            reason::CREDENTIAL_DATES_UNKNOWN,
+            format!(
+                "the report gives no usable date for: {}",
+                unknown.join(", ")
+            ),
+        )
+    } else {
+        Finding::new(
+            Status::Passed,
+            ResourceType::IamUser,
+            arn,
+            None,
+            reason::CREDENTIALS_USED,
+            "every enabled credential was used (or created) within 90 days",
+        )
+    };
+    f.with("oldest_age_days", oldest)
 }
 
 /// The row of [`access_keys_rotated`].
