@@ -6,7 +6,9 @@ use crate::audit::finding::{DATA_NOT_AVAILABLE, Finding, ResourceType, Status};
 use crate::audit::reason;
 use crate::audit::registry::{CheckDef, How};
 use crate::cis::names;
-use crate::snapshot::{CollectionError, Snapshot};
+use crate::snapshot::{
+    CollectionError, ConfigRecorder, ConfigRecorderStatus, DeliveryChannel, Region, Snapshot,
+};
 
 /// The row of [`config_enabled`] and its CIS-procedure variant [`config_enabled_cis`].
 pub static CONFIG_ENABLED: CheckDef = CheckDef {
@@ -54,71 +56,92 @@ fn config(s: &Snapshot, procedure: Procedure) -> Vec<Finding> {
     let mut unread: Vec<&str> = Vec::new();
     for r in &s.regions {
         let region = r.region.as_str();
-        let unreadable = |what: &str, e: &CollectionError| {
-            Finding::unreadable(
-                ResourceType::Account,
-                account_resource(s),
-                Some(region),
-                what,
-                e,
-            )
+        let read = match read_config(s, r) {
+            Ok(read) => read,
+            Err(f) => {
+                out.push(*f);
+                unread.push(region);
+                continue;
+            }
         };
-        let (recorders, statuses, channels) = match (
-            r.config_recorders.get(),
-            r.config_recorder_statuses.get(),
-            r.delivery_channels.get(),
-        ) {
-            (Err(e), _, _) => {
-                out.push(unreadable("the configuration recorders", e));
-                unread.push(region);
-                continue;
-            }
-            (_, Err(e), _) => {
-                out.push(unreadable("the recorder status", e));
-                unread.push(region);
-                continue;
-            }
-            (_, _, Err(e)) => {
-                out.push(unreadable("the delivery channels", e));
-                unread.push(region);
-                continue;
-            }
-            (Ok(a), Ok(b), Ok(c)) => (a, b, c),
-        };
-        let f = config_region(s, region, procedure, recorders, statuses, channels);
-        if f.status == Status::Passed
-            && recorders.iter().any(|rec| {
-                rec.recording_group
-                    .as_ref()
-                    .is_some_and(|g| g.all_supported && g.include_global_resource_types)
-            })
-        {
+        let f = config_region(s, region, procedure, &read);
+        if f.status == Status::Passed && records_globals(read.recorders) {
             globals_in.push(region);
         }
         out.push(f.with("procedure", procedure.as_str()));
     }
     if globals_in.is_empty() {
-        let f = if unread.is_empty() {
-            account_finding(
-                s,
-                None,
-                Status::Failed,
-                reason::CONFIG_GLOBAL_RESOURCES_NOT_RECORDED,
-                "no region records global resource types (IAM users, groups, roles, policies); one region must",
-            )
-        } else {
-            account_finding(
-                s,
-                None,
-                Status::NotAvailable,
-                DATA_NOT_AVAILABLE,
-                "no region that could be read records global resource types (IAM); a region that could not be read may",
-            )
-            .with("unreadable_regions", unread)
-        };
-        out.push(f.with("regions_read", s.regions.len()));
+        out.push(globals_not_recorded(s, unread));
     }
     out
+}
+
+/// What 2.5 reads in one region.
+struct RegionConfig<'a> {
+    recorders: &'a [ConfigRecorder],
+    statuses: &'a [ConfigRecorderStatus],
+    channels: &'a [DeliveryChannel],
+}
+
+/// A region's recorders, recorder statuses and delivery channels, or the
+/// NOT_AVAILABLE finding for the first that could not be read.
+fn read_config<'a>(s: &Snapshot, r: &'a Region) -> Result<RegionConfig<'a>, Box<Finding>> {
+    let unreadable = |what: &str, e: &CollectionError| {
+        Box::new(Finding::unreadable(
+            ResourceType::Account,
+            account_resource(s),
+            Some(r.region.as_str()),
+            what,
+            e,
+        ))
+    };
+    match (
+        r.config_recorders.get(),
+        r.config_recorder_statuses.get(),
+        r.delivery_channels.get(),
+    ) {
+        (Err(e), _, _) => Err(unreadable("the configuration recorders", e)),
+        (_, Err(e), _) => Err(unreadable("the recorder status", e)),
+        (_, _, Err(e)) => Err(unreadable("the delivery channels", e)),
+        (Ok(recorders), Ok(statuses), Ok(channels)) => Ok(RegionConfig {
+            recorders,
+            statuses,
+            channels,
+        }),
+    }
+}
+
+/// Whether a recorder records all supported resources, global ones included.
+fn records_globals(recorders: &[ConfigRecorder]) -> bool {
+    recorders.iter().any(|rec| {
+        rec.recording_group
+            .as_ref()
+            .is_some_and(|g| g.all_supported && g.include_global_resource_types)
+    })
+}
+
+/// The account-level finding when no region read records global resource
+/// types: FAILED, or NOT_AVAILABLE when an unread region might.
+fn globals_not_recorded(s: &Snapshot, unread: Vec<&str>) -> Finding {
+    let f = if unread.is_empty() {
+        account_finding(
+            s,
+            None,
+            Status::Failed,
+            reason::CONFIG_GLOBAL_RESOURCES_NOT_RECORDED,
+            "no region records global resource types (IAM users, groups, roles, policies); one region must",
+        )
+    } else {
+        account_finding(
+            s,
+            None,
+            Status::NotAvailable,
+            DATA_NOT_AVAILABLE,
+            "no region that could be read records global resource types (IAM); a region that could not be read may",
+        )
+        .with("unreadable_regions", unread)
+    };
+    f.with("regions_read", s.regions.len())
 }
 
 /// 2.5 in one region whose recorders, statuses and channels were read.
@@ -126,10 +149,13 @@ fn config_region(
     s: &Snapshot,
     region: &str,
     procedure: Procedure,
-    recorders: &[crate::snapshot::ConfigRecorder],
-    statuses: &[crate::snapshot::ConfigRecorderStatus],
-    channels: &[crate::snapshot::DeliveryChannel],
+    read: &RegionConfig<'_>,
 ) -> Finding {
+    let RegionConfig {
+        recorders,
+        statuses,
+        channels,
+    } = read;
     let fail = |code: &'static str, reason: &'static str| {
         account_finding(s, Some(region), Status::Failed, code, reason)
     };
@@ -209,10 +235,7 @@ mod tests {
         &mut rec[0]
     }
 
-    fn recorder_status(
-        s: &mut Snapshot,
-        region: usize,
-    ) -> &mut crate::snapshot::ConfigRecorderStatus {
+    fn recorder_status(s: &mut Snapshot, region: usize) -> &mut ConfigRecorderStatus {
         let Collected::Ok(st) = &mut s.regions[region].config_recorder_statuses else {
             panic!()
         };
