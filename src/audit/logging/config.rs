@@ -151,21 +151,16 @@ fn config_region(
     procedure: Procedure,
     read: &RegionConfig<'_>,
 ) -> Finding {
-    let RegionConfig {
-        recorders,
-        statuses,
-        channels,
-    } = read;
     let fail = |code: &'static str, reason: &'static str| {
         account_finding(s, Some(region), Status::Failed, code, reason)
     };
-    if recorders.is_empty() {
+    if read.recorders.is_empty() {
         return fail(
             reason::CONFIG_RECORDER_NOT_PRESENT,
             "no configuration recorder",
         );
     }
-    let Some((rec, group)) = recorders.iter().find_map(|rec| {
+    let Some((rec, group)) = read.recorders.iter().find_map(|rec| {
         rec.recording_group
             .as_ref()
             .filter(|g| g.all_supported)
@@ -176,7 +171,7 @@ fn config_region(
             "the recorder does not record all supported resource types",
         );
     };
-    let st = statuses.iter().find(|st| st.name == rec.name);
+    let st = read.statuses.iter().find(|st| st.name == rec.name);
     let last = st.and_then(|st| st.last_status.as_deref());
     let f = match st {
         None => fail(
@@ -201,7 +196,7 @@ fn config_region(
                 "the recorder's last status is not SUCCESS, as the CIS procedure asks",
             )
         }
-        Some(_) if channels.is_empty() => fail(
+        Some(_) if read.channels.is_empty() => fail(
             reason::CONFIG_DELIVERY_CHANNEL_NOT_PRESENT,
             "no delivery channel",
         ),
