@@ -177,8 +177,8 @@ impl CriteriaError {
             kind,
             span: Span::new(start, end),
             input: input.to_owned(),
-            message: escape_controls(message),
-            help: help.map(escape_controls),
+            message: crate::pattern::error::one_line(message),
+            help: help.map(crate::pattern::error::one_line),
         }
     }
 
@@ -241,23 +241,6 @@ fn ceil_boundary(s: &str, at: usize) -> usize {
     (at.min(s.len())..=s.len())
         .find(|&i| s.is_char_boundary(i))
         .unwrap_or(s.len())
-}
-
-/// Control characters of user text shown escaped (`\n`, `\u{1}`), so that a
-/// message is always one line.
-fn escape_controls(s: String) -> String {
-    if !s.chars().any(char::is_control) {
-        return s;
-    }
-    let mut out = String::with_capacity(s.len() + 4);
-    for c in s.chars() {
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

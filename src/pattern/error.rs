@@ -307,8 +307,8 @@ impl ParseError {
 }
 
 /// Show control characters of user text escaped (`\n`, `\u{1}`), so that a
-/// message is always one line.
-fn one_line(s: String) -> String {
+/// message is always one line. The criteria language's errors use it too.
+pub(crate) fn one_line(s: String) -> String {
     if !s.chars().any(char::is_control) {
         return s;
     }
