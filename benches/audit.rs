@@ -142,6 +142,9 @@ fn unit(template: &Snapshot, u: usize, s: &mut Snapshot) {
                     default_value: None,
                     unit: None,
                 }],
+                field_selection_criteria: None,
+                emit_system_field_dimensions: Vec::new(),
+                apply_on_transformed_logs: false,
             });
         }
         for n in (0..ALARMS - 13).filter(|n| n % REGIONS == i) {

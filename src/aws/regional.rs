@@ -293,6 +293,9 @@ impl Collector {
                                 unit: t.unit().map(|u| u.as_str().to_owned()),
                             })
                             .collect(),
+                        field_selection_criteria: opt(f.field_selection_criteria()),
+                        emit_system_field_dimensions: f.emit_system_field_dimensions().to_vec(),
+                        apply_on_transformed_logs: f.apply_on_transformed_logs(),
                     })
                     .collect();
                 Ok((items, o.next_token().map(str::to_owned)))

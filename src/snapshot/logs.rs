@@ -32,6 +32,19 @@ pub struct MetricFilter {
     pub filter_pattern: String,
     /// The metrics the filter publishes.
     pub metric_transformations: Vec<MetricTransformation>,
+    /// `fieldSelectionCriteria` (schema 3): which accounts and regions a
+    /// filter on a central log group counts, over `@aws.account` and
+    /// `@aws.region` (see `docs/criteria.md`). Absent: every event counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_selection_criteria: Option<String>,
+    /// `emitSystemFieldDimensions` (schema 3): system fields such as
+    /// `@aws.account` published as metric dimensions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub emit_system_field_dimensions: Vec<String>,
+    /// `applyOnTransformedLogs` (schema 3): the filter reads the log group's
+    /// transformed events instead of the raw ones.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub apply_on_transformed_logs: bool,
 }
 
 /// A metric published by a metric filter.

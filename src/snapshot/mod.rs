@@ -58,6 +58,7 @@ mod ec2;
 mod iam;
 mod kms;
 mod logs;
+mod organization;
 mod read;
 mod s3;
 mod sns;
@@ -74,6 +75,7 @@ pub use ec2::*;
 pub use iam::*;
 pub use kms::*;
 pub use logs::*;
+pub use organization::*;
 pub use read::*;
 pub use s3::*;
 pub use sns::*;
@@ -81,10 +83,12 @@ pub use time::{Timestamp, TimestampError};
 
 /// The snapshot format version this build writes.
 ///
+/// 3 added a metric filter's `field_selection_criteria`,
+/// `emit_system_field_dimensions` and `apply_on_transformed_logs`.
 /// 2 added `s3.missing_buckets` (a trail's bucket that S3 says does not
 /// exist) and made a metric alarm's `actions_enabled` optional (unknown when
 /// the service does not say).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The oldest format version this build reads. A schema-1 snapshot is a
 /// schema-2 snapshot without the fields version 2 added.
@@ -102,8 +106,8 @@ pub const MAX_SNAPSHOT_BYTES: usize = 1 << 30;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Snapshot {
-    /// The format version: 1 or 2 ([`MIN_SCHEMA_VERSION`] to [`SCHEMA_VERSION`]).
-    #[schemars(range(min = 1, max = 2))]
+    /// The format version: 1 to 3 ([`MIN_SCHEMA_VERSION`] to [`SCHEMA_VERSION`]).
+    #[schemars(range(min = 1, max = 3))]
     pub schema: u32,
     /// The 12-digit account id.
     pub account_id: String,

@@ -274,7 +274,7 @@ fn output_file_and_stdin() {
 fn input_errors_name_the_place() {
     for (file, needle) in [
         ("bad-syntax.json", "not valid JSON: line 4, column 3"),
-        ("bad-schema-version.json", "`schema` 3"),
+        ("bad-schema-version.json", "`schema` 4"),
         ("bad-missing-field.json", "regions[1]"),
         ("bad-missing-field.json", "missing field `alarms`"),
         ("bad-unknown-field.json", "regions[0].trails.ok[0]"),
