@@ -356,8 +356,75 @@ fn names_a_filter(kind: Option<FileKind>, text: &str) -> bool {
     }
 }
 
+/// What extraction found in files, before any rule is applied: the filters
+/// and alarms of every unit (Terraform module instance, template), with a
+/// way to turn their byte ranges into locations. `drift` reads this.
+pub struct Extraction<'a> {
+    /// The filters and alarms, by unit.
+    pub units: Vec<Unit>,
+    /// Files that could not be read (`CF0001`), as lint reports them.
+    pub problems: Vec<Diagnostic>,
+    /// Paths that were not read, and why.
+    pub skipped: Vec<Skipped>,
+    loaded: Vec<Loaded<'a>>,
+}
+
+impl Extraction<'_> {
+    /// The location of a span of a file (line and column, 1-based).
+    pub fn locate(&self, span: &FileSpan) -> Location {
+        location(self.loaded.get(span.file), span.range.clone())
+    }
+}
+
+/// Extract the filters and alarms of `files` (with `opts.limits`), as
+/// [`lint`] does before applying its rules.
+pub fn extract<'a>(files: &'a [SourceFile], opts: &Options) -> Extraction<'a> {
+    let e = extract_units(files, opts);
+    let problems = e
+        .diags
+        .into_iter()
+        .map(|(d, _)| d)
+        .chain(
+            e.units
+                .iter()
+                .flat_map(|u| &u.problems)
+                .map(|p| Diagnostic {
+                    location: Some(location(e.loaded.get(p.file), p.range.clone())),
+                    ..diagnostic(Rule::FileError, p.message.clone())
+                }),
+        )
+        .collect();
+    Extraction {
+        units: e.units,
+        problems,
+        skipped: e.skipped,
+        loaded: e.loaded,
+    }
+}
+
+/// The files as read, with the units extracted from them.
+struct Extracted<'a> {
+    diags: Vec<(Diagnostic, Option<Ctx>)>,
+    skipped: Vec<Skipped>,
+    loaded: Vec<Loaded<'a>>,
+    directives: Vec<Directive>,
+    units: Vec<Unit>,
+}
+
 /// Lint `files`.
 pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
+    let Extracted {
+        diags,
+        skipped,
+        loaded,
+        directives,
+        units,
+    } = extract_units(files, opts);
+    finish(files, opts, diags, skipped, loaded, directives, units)
+}
+
+/// Read `files` and extract their units.
+fn extract_units<'a>(files: &'a [SourceFile], opts: &Options) -> Extracted<'a> {
     let mut diags: Vec<(Diagnostic, Option<Ctx>)> = Vec::new();
     let mut skipped: Vec<Skipped> = Vec::new();
     let mut kinds: Vec<Option<FileKind>> = Vec::with_capacity(files.len());
@@ -531,7 +598,25 @@ pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
         }
     }
     merge_instances(&mut units, inst.out);
+    Extracted {
+        diags,
+        skipped,
+        loaded,
+        directives,
+        units,
+    }
+}
 
+/// Apply the rules to what [`extract_units`] found.
+fn finish(
+    files: &[SourceFile],
+    opts: &Options,
+    mut diags: Vec<(Diagnostic, Option<Ctx>)>,
+    skipped: Vec<Skipped>,
+    loaded: Vec<Loaded<'_>>,
+    directives: Vec<Directive>,
+    units: Vec<Unit>,
+) -> Report {
     let mut filters_out = Vec::new();
     let mut passing: Vec<(String, String)> = Vec::new(); // (control, resource)
     let mut file_disabled: Vec<(FileId, String)> = Vec::new();
