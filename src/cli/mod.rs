@@ -21,6 +21,7 @@ pub mod collect;
 mod compare;
 mod controls;
 mod criteria;
+mod drift;
 mod install;
 mod lint;
 mod pattern_cmds;
@@ -71,6 +72,7 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Lint filter patterns in Terraform and CloudFormation files.
     Lint(lint::LintArgs),
+    Drift(drift::DriftArgs),
     /// Read an AWS account (read-only) and write its snapshot as JSON.
     #[cfg(feature = "aws")]
     Collect(collect::CollectArgs),
@@ -96,6 +98,7 @@ pub fn main() -> ExitCode {
         Command::Replay(args) => replay::run(args),
         Command::Verify(args) => verify::verify(args),
         Command::Lint(args) => lint::lint(args),
+        Command::Drift(args) => drift::run(args),
         #[cfg(feature = "aws")]
         Command::Collect(args) => collect::collect(args),
         #[cfg(not(feature = "aws"))]
