@@ -21,7 +21,7 @@ pub enum DriftFormat {
     Sarif,
 }
 
-/// Compare the filters and alarms of Terraform/CloudFormation with the account.
+/// Compare the metric filters and alarms of Terraform/CloudFormation with the account.
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Pairs every metric filter and alarm the files declare (read as `cis-filters lint` reads

@@ -47,6 +47,7 @@ pub const EXIT_USAGE: u8 = 2;
     cis-filters verify --snapshot examples/snapshots/mixed.json    audit a saved account snapshot\n  \
     cis-filters check --control 3.3 '{ $.userIdentity.type = \"Root\" }'   compare with CIS 3.3\n  \
     cis-filters lint infra/                                         lint Terraform/CloudFormation\n  \
+    cis-filters drift --snapshot snap.json infra/                   code vs deployed filters and alarms\n  \
     cis-filters parse '{ $.eventName = \"ConsoleLogin\" }'           parse and normalise\n  \
     cis-filters fmt '{($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)}'\n  \
     cis-filters completions bash > ~/.local/share/bash-completion/completions/cis-filters\n\n\
