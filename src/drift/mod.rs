@@ -992,3 +992,174 @@ fn compare_alarm(
         reason,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::{self, SourceFile};
+
+    /// A snapshot of one region holding these metric filters and alarms
+    /// (JSON, as `docs/snapshot.md` describes them).
+    fn snapshot(filters: serde_json::Value, alarms: serde_json::Value) -> Snapshot {
+        let empty = serde_json::json!({"ok": []});
+        let err = serde_json::json!({"error": {"service": "iam", "operation": "X",
+            "code": "AccessDenied", "message": "not read"}});
+        let s = serde_json::json!({
+            "schema": 3, "account_id": "111122223333", "partition": "aws",
+            "taken_at": "2026-11-20T09:30:00Z",
+            "regions": [{"region": "us-east-1", "trails": empty, "log_groups": empty,
+                "metric_filters": {"ok": filters}, "alarms": {"ok": alarms},
+                "topics": empty, "config_recorders": empty, "config_recorder_statuses": empty,
+                "delivery_channels": empty, "kms_keys": empty, "vpcs": empty,
+                "flow_logs": empty, "security_groups": empty}],
+            "iam": {"credential_report": err, "password_policy": err, "account_summary": err,
+                "virtual_mfa_devices": err, "users": err, "policies": err, "support_access": err},
+            "s3": {"account_public_access_block": {"ok": null}, "buckets": []}
+        });
+        Snapshot::from_json(&s.to_string()).unwrap()
+    }
+
+    fn filter(name: &str, group: &str, pattern: &str, metric: &str) -> serde_json::Value {
+        serde_json::json!({"filter_name": name, "log_group_name": group,
+            "filter_pattern": pattern, "metric_transformations": [{"metric_name": metric,
+            "metric_namespace": "CIS", "metric_value": "1"}]})
+    }
+
+    fn alarm(name: &str, metric: &str, threshold: f64) -> serde_json::Value {
+        serde_json::json!({"alarm_name": name, "alarm_arn": format!("arn:aws:cloudwatch:us-east-1:111122223333:alarm:{name}"),
+            "metric_name": metric, "namespace": "CIS", "threshold": threshold, "alarm_actions": []})
+    }
+
+    fn run(path: &str, text: &str, snap: &Snapshot) -> Report {
+        let files = [SourceFile {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        }];
+        let e = lint::extract(&files, &lint::Options::default());
+        drift(&e, snap, &Options::default())
+    }
+
+    /// `for_each` alarms give one alarm per key, each paired by its name;
+    /// the branches of a conditional pattern are one filter, whose best
+    /// branch decides.
+    #[test]
+    fn instances_and_branches() {
+        let tf = r#"
+variable "strict" { default = true }
+locals { alarms = { A = "MetricA", B = "MetricB" } }
+resource "aws_cloudwatch_log_metric_filter" "f" {
+  name           = "F"
+  log_group_name = "trail"
+  pattern        = var.strict ? "{ $.a = 1 && $.b = 2 }" : "{ $.a = 1 }"
+  metric_transformation {
+    name      = "MetricA"
+    namespace = "CIS"
+    value     = "1"
+  }
+}
+resource "aws_cloudwatch_metric_alarm" "a" {
+  for_each    = local.alarms
+  alarm_name  = "alarm-${each.key}"
+  metric_name = each.value
+  namespace   = "CIS"
+  threshold   = 1
+}
+"#;
+        let snap = snapshot(
+            serde_json::json!([filter("F", "trail", "{ $.a = 1 }", "MetricA")]),
+            serde_json::json!([
+                alarm("alarm-A", "MetricA", 1.0),
+                alarm("alarm-B", "MetricB", 2.0)
+            ]),
+        );
+        let r = run("main.tf", tf, &snap);
+        let [f] = r.filters.as_slice() else {
+            panic!("{:#?}", r.filters)
+        };
+        assert_eq!(f.status, Status::Same);
+        assert_eq!(
+            f.code.as_ref().and_then(|c| c.variant.as_deref()),
+            Some("when `var.strict` is false")
+        );
+        let statuses: Vec<(&str, Status)> = r
+            .alarms
+            .iter()
+            .map(|p| {
+                (
+                    p.code.as_ref().map_or("", |c| c.resource.as_str()),
+                    p.status,
+                )
+            })
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                (r#"aws_cloudwatch_metric_alarm.a["A"]"#, Status::Same),
+                (r#"aws_cloudwatch_metric_alarm.a["B"]"#, Status::Different),
+            ]
+        );
+    }
+
+    /// A known difference decides even when another value is unknown; an
+    /// unknown value alone gives `unknown`.
+    #[test]
+    fn known_differences_decide_unknown_values_do_not() {
+        let cfn = r#"
+Parameters:
+  Pattern: {Type: String}
+Resources:
+  F:
+    Type: AWS::Logs::MetricFilter
+    Properties:
+      FilterName: F
+      LogGroupName: trail
+      FilterPattern: !Ref Pattern
+      MetricTransformations: [{MetricName: MetricA, MetricNamespace: Other, MetricValue: "1"}]
+  G:
+    Type: AWS::Logs::MetricFilter
+    Properties:
+      FilterName: G
+      LogGroupName: trail
+      FilterPattern: !Ref Pattern
+      MetricTransformations: [{MetricName: MetricG, MetricNamespace: CIS, MetricValue: "1"}]
+"#;
+        let snap = snapshot(
+            serde_json::json!([
+                filter("F", "trail", "{ $.a = 1 }", "MetricA"),
+                filter("G", "trail", "{ $.g = 1 }", "MetricG")
+            ]),
+            serde_json::json!([]),
+        );
+        let r = run("cis.yaml", cfn, &snap);
+        let by = |name: &str| {
+            r.filters
+                .iter()
+                .find(|p| p.code.as_ref().is_some_and(|c| c.resource == name))
+                .unwrap()
+        };
+        assert_eq!(by("F").status, Status::Different);
+        assert_eq!(by("F").differences.len(), 1);
+        assert_eq!(by("G").status, Status::Unknown);
+        assert!(by("G").reason.as_deref().unwrap().contains("Pattern"));
+    }
+
+    /// Terraform JSON records the log group and filter name too.
+    #[test]
+    fn terraform_json_filters_are_paired_by_name() {
+        let j = r#"{"resource": {"aws_cloudwatch_log_metric_filter": {"x": {"name": "F",
+            "log_group_name": "trail", "pattern": "{ $.a = 2 }",
+            "metric_transformation": {"name": "M", "namespace": "CIS", "value": "1"}}}}}"#;
+        let snap = snapshot(
+            serde_json::json!([filter("F", "trail", "{ $.a = 1 }", "M")]),
+            serde_json::json!([]),
+        );
+        let r = run("main.tf.json", j, &snap);
+        let [p] = r.filters.as_slice() else {
+            panic!("{:#?}", r.filters)
+        };
+        assert_eq!((p.status, p.paired_by), (Status::Different, Some("name")));
+        assert_eq!(p.relation, Some(Relation::Disjoint));
+        assert_eq!(p.pattern_diff.len(), 1);
+        assert!(r.has_drift());
+    }
+}
