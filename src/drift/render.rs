@@ -128,19 +128,18 @@ fn filter_block(out: &mut String, p: &FilterPair) {
         (None, Some(a)) => deployed_filter(a),
         (None, None) => String::new(),
     };
-    let _ = writeln!(out, "{}: {head}", label(p.status));
-    if let (Some(_), Some(a), Some(by)) = (&p.code, &p.account, p.paired_by) {
-        let _ = writeln!(
-            out,
-            "    deployed: {} (paired by {})",
+    let paired = match (&p.code, &p.account, p.paired_by) {
+        (Some(_), Some(a), Some(by)) => Some((
             deployed_filter(a),
             if by == "name" {
                 "log group and filter name"
             } else {
                 "metric name and namespace"
-            }
-        );
-    }
+            },
+        )),
+        _ => None,
+    };
+    head_lines(out, p.status, &head, paired);
     if p.status == Status::OnlyInAccount
         && let Some(a) = &p.account
     {
@@ -179,10 +178,7 @@ fn filter_block(out: &mut String, p: &FilterPair) {
     for d in &p.pattern_diff {
         let _ = writeln!(out, "    {}", term(d));
     }
-    fields(out, &p.differences);
-    if let Some(r) = &p.reason {
-        let _ = writeln!(out, "    {}", escape::line(r));
-    }
+    tail_lines(out, &p.differences, p.reason.as_deref());
 }
 
 fn alarm_block(out: &mut String, p: &AlarmPair) {
@@ -191,19 +187,18 @@ fn alarm_block(out: &mut String, p: &AlarmPair) {
         (None, Some(a)) => deployed_alarm(a),
         (None, None) => String::new(),
     };
-    let _ = writeln!(out, "{}: {head}", label(p.status));
-    if let (Some(_), Some(a), Some(by)) = (&p.code, &p.account, p.paired_by) {
-        let _ = writeln!(
-            out,
-            "    deployed: {} (paired by {})",
+    let paired = match (&p.code, &p.account, p.paired_by) {
+        (Some(_), Some(a), Some(by)) => Some((
             deployed_alarm(a),
             if by == "name" {
                 "alarm name"
             } else {
                 "metric name and namespace"
-            }
-        );
-    }
+            },
+        )),
+        _ => None,
+    };
+    head_lines(out, p.status, &head, paired);
     if p.status == Status::OnlyInAccount
         && let Some(a) = &p.account
     {
@@ -225,8 +220,22 @@ fn alarm_block(out: &mut String, p: &AlarmPair) {
             shown(c.namespace.as_ref())
         );
     }
-    fields(out, &p.differences);
-    if let Some(r) = &p.reason {
+    tail_lines(out, &p.differences, p.reason.as_deref());
+}
+
+/// The first lines of a pair: its status and side, and what it is paired
+/// with (the deployed resource, and by what).
+fn head_lines(out: &mut String, status: Status, head: &str, paired: Option<(String, &str)>) {
+    let _ = writeln!(out, "{}: {head}", label(status));
+    if let Some((deployed, by)) = paired {
+        let _ = writeln!(out, "    deployed: {deployed} (paired by {by})");
+    }
+}
+
+/// The last lines of a pair: the settings that differ, and the reason.
+fn tail_lines(out: &mut String, diffs: &[FieldDiff], reason: Option<&str>) {
+    fields(out, diffs);
+    if let Some(r) = reason {
         let _ = writeln!(out, "    {}", escape::line(r));
     }
 }

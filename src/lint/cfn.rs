@@ -685,32 +685,30 @@ pub fn extract_tf_json(doc: Doc<'_>) -> Unit {
                         })
                         .unwrap_or_default();
                     let get = |attr: &str| body.get(attr).map(setting_of);
-                    let detail = AlarmDetail {
-                        file: doc.id,
-                        resource: format!("{ty}.{name}"),
-                        anchor: FileSpan {
+                    let actions = body.get("alarm_actions").map(|n| match n {
+                        Node::Seq { items, .. } => items
+                            .iter()
+                            .map(|i| match setting_of(i) {
+                                Setting::Known(s) => Ok(s),
+                                Setting::Unknown(s) => Err(s),
+                            })
+                            .collect::<Result<Vec<_>, _>>()
+                            .map_or_else(Setting::Unknown, Setting::Known),
+                        other => match setting_of(other) {
+                            Setting::Known(s) | Setting::Unknown(s) => Setting::Unknown(s),
+                        },
+                    });
+                    let detail = AlarmDetail::terraform(
+                        doc.id,
+                        format!("{ty}.{name}"),
+                        FileSpan {
                             file: doc.id,
                             range: doc.base + name_key.span().start..doc.base + name_key.span().end,
                         },
-                        metric: metric_in(body, "metric_name"),
-                        name: get("alarm_name"),
-                        threshold: get("threshold"),
-                        comparison: get("comparison_operator"),
-                        period: get("period"),
-                        evaluation_periods: get("evaluation_periods"),
-                        statistic: get("statistic"),
-                        actions: body.get("alarm_actions").map(|n| match n {
-                            Node::Seq { items, .. } => items
-                                .iter()
-                                .map(|i| match setting_of(i) {
-                                    Setting::Known(s) => Ok(s),
-                                    Setting::Unknown(s) => Err(s),
-                                })
-                                .collect::<Result<Vec<_>, _>>()
-                                .map_or_else(Setting::Unknown, Setting::Known),
-                            other => Setting::Unknown(format!("{:?}", other.span())),
-                        }),
-                    };
+                        metric_in(body, "metric_name"),
+                        actions,
+                        get,
+                    );
                     unit.alarms.push(Alarm {
                         metrics,
                         refers_to,

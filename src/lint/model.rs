@@ -184,6 +184,33 @@ pub struct AlarmDetail {
     pub actions: Option<Setting<Vec<String>>>,
 }
 
+impl AlarmDetail {
+    /// The settings of a Terraform `aws_cloudwatch_metric_alarm` (native or
+    /// JSON syntax), each read by `get` from the attribute of that name.
+    pub fn terraform(
+        file: FileId,
+        resource: String,
+        anchor: FileSpan,
+        metric: Option<Metric>,
+        actions: Option<Setting<Vec<String>>>,
+        get: impl Fn(&str) -> Option<Setting>,
+    ) -> AlarmDetail {
+        AlarmDetail {
+            file,
+            resource,
+            anchor,
+            metric,
+            name: get("alarm_name"),
+            threshold: get("threshold"),
+            comparison: get("comparison_operator"),
+            period: get("period"),
+            evaluation_periods: get("evaluation_periods"),
+            statistic: get("statistic"),
+            actions,
+        }
+    }
+}
+
 /// A problem with a file itself (not with a pattern in it).
 #[derive(Clone, Debug)]
 pub struct FileProblem {

@@ -885,19 +885,7 @@ impl<'b> Env<'b> {
                 let actions = view
                     .attr("alarm_actions")
                     .map(|(a, asrc)| self.string_list(&a.value, &at(&scope, asrc)));
-                AlarmDetail {
-                    file: file.id,
-                    resource,
-                    anchor: anchor.clone(),
-                    metric,
-                    name: get("alarm_name"),
-                    threshold: get("threshold"),
-                    comparison: get("comparison_operator"),
-                    period: get("period"),
-                    evaluation_periods: get("evaluation_periods"),
-                    statistic: get("statistic"),
-                    actions,
-                }
+                AlarmDetail::terraform(file.id, resource, anchor.clone(), metric, actions, get)
             })
             .collect()
     }
