@@ -6,7 +6,7 @@
 //! diagnostics that point at the byte of the file where the problem is,
 //! mapped back through string escapes, heredoc indentation and YAML
 //! folding. Rules and their codes are in [`rules`]; output formats in
-//! [`render`]. The user documentation is `docs/lint.md`.
+//! `report::lint`. The user documentation is `docs/lint.md`.
 //!
 //! ```
 //! use cis_filters::lint::{lint, Options, SourceFile};
@@ -25,7 +25,6 @@ mod extract;
 mod intent;
 mod load;
 pub mod model;
-pub mod render;
 mod require;
 pub mod rules;
 mod suppress;
@@ -260,6 +259,13 @@ impl Report {
     /// How many diagnostics have this level.
     pub fn count(&self, level: Level) -> usize {
         self.diagnostics.iter().filter(|d| d.level == level).count()
+    }
+
+    /// Whether the run fails: any error, or any warning when `deny_warnings`.
+    pub fn fails(&self, deny_warnings: bool) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.level == Level::Error || (deny_warnings && d.level == Level::Warning))
     }
 }
 

@@ -115,7 +115,12 @@ fn one_fixture_and_one_section_per_rule() {
         .collect();
     found.sort();
     let codes: Vec<String> = Rule::ALL.iter().map(|r| r.code().to_owned()).collect();
-    assert_eq!(found, codes, "one directory per rule under {}", dir.display());
+    assert_eq!(
+        found,
+        codes,
+        "one directory per rule under {}",
+        dir.display()
+    );
     let docs = std::fs::read_to_string(common::root().join("docs/lint.md")).unwrap();
     for rule in Rule::ALL {
         let code = rule.code();
