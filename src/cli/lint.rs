@@ -8,7 +8,8 @@ use clap::{Args, ValueEnum};
 
 use crate::cis;
 use crate::cis::verdict::MatchMode;
-use crate::lint::{self, Options, Require, Rule, SourceFile, render};
+use crate::lint::{self, Options, Require, Rule, SourceFile};
+use crate::report::lint as render;
 
 /// Output format of `lint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -214,7 +215,7 @@ pub fn lint(args: LintArgs) -> u8 {
     super::out(&text);
     if !missing.is_empty() {
         super::EXIT_USAGE
-    } else if render::fails(&report, args.deny == Some(Deny::Warnings)) {
+    } else if report.fails(args.deny == Some(Deny::Warnings)) {
         super::EXIT_FAIL
     } else {
         super::EXIT_OK

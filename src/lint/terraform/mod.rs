@@ -12,6 +12,8 @@
 //! guessed. Like the AWS provider, the pattern is trimmed of surrounding
 //! whitespace.
 
+pub(in crate::lint) mod instances;
+
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::ops::Range;

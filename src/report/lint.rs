@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::lint::rules::{Level, Rule};
-use crate::lint::{Diagnostic, Location, Report};
+use crate::lint::{Location, Report};
 use crate::pattern::error::excerpt;
 use crate::report::{escape, sarif};
 
@@ -377,13 +377,6 @@ fn escape_property(s: &str) -> String {
         .replace(',', "%2C")
 }
 
-/// Whether the run fails: any error, or any warning when `deny_warnings`.
-pub fn fails(report: &Report, deny_warnings: bool) -> bool {
-    report.diagnostics.iter().any(|d: &Diagnostic| {
-        d.level == Level::Error || (deny_warnings && d.level == Level::Warning)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,6 +472,6 @@ mod tests {
                 .len(),
             Rule::ALL.len()
         );
-        assert!(fails(&r, false));
+        assert!(r.fails(false));
     }
 }
