@@ -25,6 +25,7 @@ use hcl_edit::structure::{Attribute, Block, Body};
 use hcl_edit::template::Element;
 
 use crate::lint::Limits;
+use crate::lint::alternatives::{self, MAX_ALTERNATIVES};
 use crate::lint::model::{
     Alarm, FileProblem, Filter, FilterKind, Format, Metric, MetricKey, PatternValue, Unit,
 };
@@ -54,9 +55,6 @@ pub const ALARM_TYPE: &str = "aws_cloudwatch_metric_alarm";
 /// How deep references may chain (`local.a` → `local.b` → …) before
 /// evaluation gives up; also bounds recursion on nested expressions.
 const MAX_DEPTH: usize = 48;
-
-/// The most alternatives (conditional branches multiplied out) kept for one value.
-const MAX_ALTERNATIVES: usize = 16;
 
 /// What static evaluation may spend, for one value and for the whole run
 /// (the bounds are [`Limits`]). Every step of evaluation and every string
@@ -511,28 +509,8 @@ struct Scope<'b> {
     bindings: Vec<(String, Val<'b>)>,
 }
 
-/// One alternative result and the conditions that lead to it.
-#[derive(Clone, Debug)]
-struct Alt<'b> {
-    val: Result<Val<'b>, String>,
-    when: Vec<String>,
-}
-
-impl<'b> Alt<'b> {
-    fn ok(val: Val<'b>) -> Self {
-        Alt {
-            val: Ok(val),
-            when: Vec::new(),
-        }
-    }
-
-    fn err(msg: impl Into<String>) -> Self {
-        Alt {
-            val: Err(msg.into()),
-            when: Vec::new(),
-        }
-    }
-}
+/// One possible value of an expression and the conditions that lead to it.
+type Alt<'b> = alternatives::Alt<Val<'b>>;
 
 type Alts<'b> = Vec<Alt<'b>>;
 
@@ -1751,24 +1729,12 @@ fn product<'b>(
     b: Alts<'b>,
     f: impl Fn(Val<'b>, Val<'b>) -> Result<Val<'b>, String>,
 ) -> Alts<'b> {
-    let mut out = Vec::new();
-    for x in &a {
-        for y in &b {
-            let when: Vec<String> = x.when.iter().chain(&y.when).cloned().collect();
-            let val = match (&x.val, &y.val) {
-                (Ok(p), Ok(q)) => f(p.clone(), q.clone()),
-                (Err(e), _) | (_, Err(e)) => Err(e.clone()),
-            };
-            out.push(Alt { val, when });
-        }
-    }
-    cap(out)
+    cap(alternatives::product(&a, &b, f))
 }
 
-fn cap(mut alts: Alts<'_>) -> Alts<'_> {
-    if alts.len() > MAX_ALTERNATIVES {
-        alts.truncate(1);
-        alts = vec![Alt::err(format!(
+fn cap(alts: Alts<'_>) -> Alts<'_> {
+    if alternatives::too_many(&alts) {
+        return vec![Alt::err(format!(
             "the value has more than {MAX_ALTERNATIVES} combinations of conditional branches"
         ))];
     }
