@@ -6,7 +6,7 @@
 //! diagnostics that point at the byte of the file where the problem is,
 //! mapped back through string escapes, heredoc indentation and YAML
 //! folding. Rules and their codes are in [`rules`]; output formats in
-//! [`render`]. The user documentation is `docs/lint.md`.
+//! `report::lint`. The user documentation is `docs/lint.md`.
 //!
 //! ```
 //! use cis_filters::lint::{lint, Options, SourceFile};
@@ -19,27 +19,30 @@
 //! assert_eq!((d.location.as_ref().unwrap().line, d.location.as_ref().unwrap().column), (2, 50));
 //! ```
 
+mod alternatives;
 pub mod cfn;
+mod check;
+mod extract;
+mod intent;
+mod load;
 pub mod model;
-pub mod render;
+mod require;
 pub mod rules;
+mod suppress;
 pub mod terraform;
 pub mod text;
 pub mod yaml;
 
-use std::collections::BTreeMap;
-use std::ops::Range;
-
 use serde::Serialize;
 
-use crate::cis::verdict::{Comparison, MatchMode, Verdict};
+use crate::cis::verdict::{MatchMode, Verdict};
 use crate::cis::{self, Benchmark};
-use crate::pattern;
 
+pub use intent::{MatchedBy, control_from_name};
+pub use load::{FileKind, file_kind, sniff_kind};
 pub use model::SourceFile;
-use model::{Filter, FilterKind, Format, Metric, MetricKey, PatternValue, Unit};
+use model::{FilterKind, Format};
 pub use rules::{Level, Rule};
-use text::{FileId, FileSpan, LineIndex};
 
 /// The largest file read (bigger files are reported, not parsed).
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
@@ -203,7 +206,7 @@ pub struct FilterReport {
     /// The control it is meant for, if any.
     pub control: Option<String>,
     /// How the control was chosen: `option`, `name` or `closest`.
-    pub matched_by: Option<&'static str>,
+    pub matched_by: Option<MatchedBy>,
     /// The verdict against that control's canonical pattern.
     pub verdict: Option<Verdict>,
     /// Whether the verdict passes under the match mode.
@@ -258,672 +261,88 @@ impl Report {
     pub fn count(&self, level: Level) -> usize {
         self.diagnostics.iter().filter(|d| d.level == level).count()
     }
-}
 
-/// How a file is read, from its name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
-    /// `.tf`
-    Terraform,
-    /// `.tf.json`
-    TerraformJson,
-    /// `.yaml`, `.yml`, `.template`
-    Yaml,
-    /// `.json`
-    Json,
-}
-
-/// The kind of a file by its name; `None` for files the linter ignores.
-pub fn file_kind(path: &str) -> Option<FileKind> {
-    let name = path
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(path)
-        .to_ascii_lowercase();
-    if name.ends_with(".tf.json") {
-        Some(FileKind::TerraformJson)
-    } else if name.ends_with(".tf") {
-        Some(FileKind::Terraform)
-    } else if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template") {
-        Some(FileKind::Yaml)
-    } else if name.ends_with(".json") {
-        Some(FileKind::Json)
-    } else {
-        None
+    /// Whether the run fails: any error, or any warning when `deny_warnings`.
+    pub fn fails(&self, deny_warnings: bool) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.level == Level::Error || (deny_warnings && d.level == Level::Warning))
     }
 }
 
 /// Directory names skipped while walking unless named on the command line.
 pub const SKIPPED_DIRS: &[&str] = &[".terraform", "cdk.out", ".git"];
 
-/// A suppression comment: `cis-filters: disable=CODE[,CODE]` or
-/// `cis-filters: disable-file=CODE[,CODE]` (`all` for every rule).
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Directive {
-    file: FileId,
-    line: usize,
-    codes: Vec<String>,
-    whole_file: bool,
-}
-
-impl Directive {
-    fn covers(&self, rule: Rule) -> bool {
-        self.codes
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case("all") || Rule::from_code(c) == Some(rule))
-    }
-}
-
-/// A file as the run sees it.
-struct Loaded<'a> {
-    path: &'a str,
-    /// The text after any BOM (empty when the file could not be decoded).
-    text: &'a str,
-    /// The full text, BOM included (for positions).
-    full: &'a str,
-    base: usize,
-    index: LineIndex,
-}
-
-/// The kind of a file whose name does not say (a file named on the command
-/// line, a pipe): Terraform or CloudFormation, JSON or not, by whether it
-/// names one of their filter resource types.
-pub fn sniff_kind(text: &str) -> Option<FileKind> {
-    let json = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .starts_with('{');
-    if terraform::mentions_lintable(text) {
-        Some(if json {
-            FileKind::TerraformJson
-        } else {
-            FileKind::Terraform
-        })
-    } else if cfn::mentions_lintable(text) {
-        Some(if json { FileKind::Json } else { FileKind::Yaml })
-    } else {
-        None
-    }
-}
-
-/// Whether a file of this kind (by name; `None`: either) names a filter
-/// resource type in `text`.
-fn names_a_filter(kind: Option<FileKind>, text: &str) -> bool {
-    match kind {
-        Some(FileKind::Terraform | FileKind::TerraformJson) => terraform::mentions_lintable(text),
-        Some(FileKind::Yaml | FileKind::Json) => cfn::mentions_lintable(text),
-        None => sniff_kind(text).is_some(),
-    }
-}
-
 /// What extraction found in files, before any rule is applied: the filters
 /// and alarms of every unit (Terraform module instance, template), with a
 /// way to turn their byte ranges into locations. `drift` reads this.
 pub struct Extraction<'a> {
     /// The filters and alarms, by unit.
-    pub units: Vec<Unit>,
+    pub units: Vec<model::Unit>,
     /// Files that could not be read (`CF0001`), as lint reports them.
     pub problems: Vec<Diagnostic>,
     /// Paths that were not read, and why.
     pub skipped: Vec<Skipped>,
-    loaded: Vec<Loaded<'a>>,
+    files: Vec<load::Loaded<'a>>,
 }
 
 impl Extraction<'_> {
     /// The location of a span of a file (line and column, 1-based).
-    pub fn locate(&self, span: &FileSpan) -> Location {
-        location(self.loaded.get(span.file), span.range.clone())
+    pub fn locate(&self, span: &text::FileSpan) -> Location {
+        load::location(self.files.get(span.file), span.range.clone())
     }
 }
 
-/// Extract the filters and alarms of `files` (with `opts.limits`), as
-/// [`lint`] does before applying its rules.
+/// Extract the filters and alarms of `files` (with `opts.limits`): the
+/// first two stages of [`lint`], load and extract.
 pub fn extract<'a>(files: &'a [SourceFile], opts: &Options) -> Extraction<'a> {
-    let e = extract_units(files, opts);
-    let problems = e
-        .diags
+    let loaded = load::load(files);
+    let units = extract::units(&loaded.files, &loaded.kinds, opts.limits);
+    let problems = loaded
+        .diagnostics
         .into_iter()
         .map(|(d, _)| d)
-        .chain(
-            e.units
-                .iter()
-                .flat_map(|u| &u.problems)
-                .map(|p| Diagnostic {
-                    location: Some(location(e.loaded.get(p.file), p.range.clone())),
-                    ..diagnostic(Rule::FileError, p.message.clone())
-                }),
-        )
+        .chain(units.iter().flat_map(|u| &u.problems).map(|p| Diagnostic {
+            location: Some(load::location(loaded.files.get(p.file), p.range.clone())),
+            ..diagnostic(Rule::FileError, p.message.clone())
+        }))
         .collect();
     Extraction {
-        units: e.units,
+        units,
         problems,
-        skipped: e.skipped,
-        loaded: e.loaded,
+        skipped: loaded.skipped,
+        files: loaded.files,
     }
 }
 
-/// The files as read, with the units extracted from them.
-struct Extracted<'a> {
-    diags: Vec<(Diagnostic, Option<Ctx>)>,
-    skipped: Vec<Skipped>,
-    loaded: Vec<Loaded<'a>>,
-    directives: Vec<Directive>,
-    units: Vec<Unit>,
-}
-
-/// Lint `files`.
+/// Lint `files`: load → extract → check → require → suppress, each stage
+/// in its own module.
 pub fn lint(files: &[SourceFile], opts: &Options) -> Report {
-    let Extracted {
+    let loaded = load::load(files);
+    let units = extract::units(&loaded.files, &loaded.kinds, opts.limits);
+    let checked = check::check(&units, &loaded.files, opts);
+    let mut diags = loaded.diagnostics;
+    diags.extend(checked.diagnostics);
+    let required = require::required(&units, &checked.passing, opts, &mut diags);
+    let (diagnostics, suppressed) = suppress::suppress(
         diags,
-        skipped,
-        loaded,
-        directives,
-        units,
-    } = extract_units(files, opts);
-    finish(files, opts, diags, skipped, loaded, directives, units)
-}
-
-/// Read `files` and extract their units.
-fn extract_units<'a>(files: &'a [SourceFile], opts: &Options) -> Extracted<'a> {
-    let mut diags: Vec<(Diagnostic, Option<Ctx>)> = Vec::new();
-    let mut skipped: Vec<Skipped> = Vec::new();
-    let mut kinds: Vec<Option<FileKind>> = Vec::with_capacity(files.len());
-    let mut loaded: Vec<Loaded<'_>> = Vec::with_capacity(files.len());
-    let mut directives = Vec::new();
-    for (id, f) in files.iter().enumerate() {
-        // `full` is the text positions are computed in; `lintable` is false
-        // when the file cannot be linted (then `full` is the valid prefix,
-        // so the error points at the first bad byte).
-        let named = file_kind(&f.path);
-        let head = f.bytes.get(..MAX_FILE_BYTES + 1).unwrap_or(&f.bytes);
-        let (full, lintable, problem, at) = match std::str::from_utf8(&f.bytes) {
-            // Too large: an error if it names a filter resource type (so it
-            // may hold filters that were not checked), else skipped.
-            _ if f.bytes.len() > MAX_FILE_BYTES => {
-                if names_a_filter(named, &String::from_utf8_lossy(head)) {
-                    (
-                        "",
-                        false,
-                        Some(format!(
-                            "the file is more than the {MAX_FILE_BYTES} bytes this linter reads; it was not linted"
-                        )),
-                        0,
-                    )
-                } else {
-                    skipped.push(Skipped {
-                        path: f.path.clone(),
-                        reason: format!(
-                            "larger than {MAX_FILE_BYTES} bytes, and names no filter resource type in them"
-                        ),
-                    });
-                    ("", false, None, 0)
-                }
-            }
-            Ok(t) => (t, true, None, 0),
-            Err(e) => {
-                let valid = e.valid_up_to();
-                let prefix = std::str::from_utf8(f.bytes.get(..valid).unwrap_or(&[])).unwrap_or("");
-                let lossy = String::from_utf8_lossy(&f.bytes);
-                if terraform::mentions_lintable(&lossy) || cfn::mentions_lintable(&lossy) {
-                    (
-                        prefix,
-                        false,
-                        Some(format!(
-                            "the file is not valid UTF-8 (byte 0x{:02x}); it was not linted",
-                            f.bytes.get(valid).copied().unwrap_or(0)
-                        )),
-                        valid,
-                    )
-                } else {
-                    ("", false, None, 0)
-                }
-            }
-        };
-        let base = if full.starts_with('\u{feff}') { 3 } else { 0 };
-        let mut text = if lintable {
-            full.get(base..).unwrap_or("")
-        } else {
-            ""
-        };
-        let kind = named.or_else(|| sniff_kind(text));
-        if lintable && kind.is_none() {
-            skipped.push(Skipped {
-                path: f.path.clone(),
-                reason: String::from(
-                    "not a .tf, .tf.json, .yaml, .yml, .json or .template file, and names no filter resource type",
-                ),
-            });
-            text = "";
-        }
-        kinds.push(kind);
-        directives.extend(scan_directives(id, full));
-        loaded.push(Loaded {
-            path: &f.path,
-            text,
-            full,
-            base,
-            index: LineIndex::new(full),
-        });
-        if let Some(message) = problem {
-            diags.push((
-                Diagnostic {
-                    location: Some(location(loaded.last(), at..at)),
-                    ..diagnostic(Rule::FileError, message)
-                },
-                None,
-            ));
-        }
-    }
-
-    // Units: Terraform modules (directories), one per template.
-    let mut modules: BTreeMap<&str, Vec<terraform::TfFile<'_>>> = BTreeMap::new();
-    let mut units: Vec<Unit> = Vec::new();
-    for (id, l) in loaded.iter().enumerate() {
-        if l.text.is_empty() {
-            continue;
-        }
-        match kinds.get(id).copied().flatten() {
-            Some(FileKind::Terraform) => {
-                let dir = l
-                    .path
-                    .rfind(['/', '\\'])
-                    .map_or("", |p| l.path.get(..p).unwrap_or(""));
-                modules.entry(dir).or_default().push(terraform::TfFile {
-                    id,
-                    text: l.text,
-                    base: l.base,
-                    is_override: terraform::is_override_file(l.path),
-                });
-            }
-            Some(FileKind::TerraformJson) if terraform::mentions_lintable(l.text) => {
-                units.push(cfn::extract_tf_json(cfn::Doc {
-                    id,
-                    text: l.text,
-                    base: l.base,
-                    json: true,
-                }));
-            }
-            Some(FileKind::Yaml | FileKind::Json) if cfn::mentions_lintable(l.text) => {
-                let json = l.text.trim_start().starts_with('{');
-                units.push(cfn::extract_template(cfn::Doc {
-                    id,
-                    text: l.text,
-                    base: l.base,
-                    json,
-                }));
-            }
-            _ => {}
-        }
-    }
-    let budget = terraform::Budget::new(opts.limits);
-    // Each module directory on its own, then the instances of the local
-    // modules it calls, with their inputs.
-    // Each directory is parsed once, for itself and for its instances.
-    let mut by_dir: BTreeMap<String, terraform::ParsedModule<'_>> = BTreeMap::new();
-    let mut calls_of: Vec<(String, Vec<terraform::ModuleCall>)> = Vec::new();
-    for (dir, files) in &modules {
-        let lintable = files.iter().any(|f| terraform::mentions_lintable(f.text));
-        if !lintable && !files.iter().any(|f| f.text.contains("module")) {
-            continue;
-        }
-        let module = terraform::ParsedModule::new(files);
-        let (unit, calls) = module.extract(&Vec::new(), "", &budget);
-        if lintable {
-            units.push(unit);
-        }
-        let dir = normal_dir(dir);
-        if !calls.is_empty() {
-            calls_of.push((dir.clone(), calls));
-        }
-        by_dir.entry(dir).or_insert(module);
-    }
-    let called: Vec<String> = calls_of
-        .iter()
-        .flat_map(|(dir, calls)| calls.iter().filter_map(|c| join_dir(dir, &c.source)))
-        .collect();
-    let mut inst = Instancing {
-        by_dir: &by_dir,
-        budget: &budget,
-        seen: units
-            .iter()
-            .flat_map(|u| u.filters.iter().map(filter_key))
-            .collect(),
-        done: Vec::new(),
-        count: 0,
-        out: Vec::new(),
-    };
-    for (dir, calls) in &calls_of {
-        if !called.contains(dir) {
-            inst.instantiate(dir, calls, "", &mut vec![dir.clone()]);
-        }
-    }
-    merge_instances(&mut units, inst.out);
-    Extracted {
-        diags,
-        skipped,
-        loaded,
-        directives,
-        units,
-    }
-}
-
-/// Apply the rules to what [`extract_units`] found.
-fn finish(
-    files: &[SourceFile],
-    opts: &Options,
-    mut diags: Vec<(Diagnostic, Option<Ctx>)>,
-    skipped: Vec<Skipped>,
-    loaded: Vec<Loaded<'_>>,
-    directives: Vec<Directive>,
-    units: Vec<Unit>,
-) -> Report {
-    let mut filters_out = Vec::new();
-    let mut passing: Vec<(String, String)> = Vec::new(); // (control, resource)
-    let mut file_disabled: Vec<(FileId, String)> = Vec::new();
-    // The `!=` fields of each control's canonical patterns (CF0301 exemptions).
-    let mut exempt_cache: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for unit in &units {
-        file_disabled.extend(unit.file_disabled.iter().cloned());
-        for p in &unit.problems {
-            diags.push((
-                Diagnostic {
-                    location: Some(location(loaded.get(p.file), p.range.clone())),
-                    ..diagnostic(Rule::FileError, p.message.clone())
-                },
-                None,
-            ));
-        }
-        let mut no_alarm_seen: Vec<&str> = Vec::new();
-        for f in &unit.filters {
-            let ctx = Ctx::of(f);
-            let l = loaded.get(f.anchor.file);
-            let anchor_loc = location(l, f.anchor.range.clone());
-            let base = |rule: Rule, message: String| Diagnostic {
-                resource: Some(f.resource.clone()),
-                variant: f.variant.clone(),
-                location: Some(anchor_loc.clone()),
-                ..diagnostic(rule, message)
-            };
-            let mut report = FilterReport {
-                location: first_line(&anchor_loc),
-                resource: f.resource.clone(),
-                kind: f.kind,
-                format: f.format,
-                variant: f.variant.clone(),
-                pattern: None,
-                valid: None,
-                control: None,
-                matched_by: None,
-                verdict: None,
-                passes: None,
-            };
-            // No alarm (metric filters only; once per resource).
-            if f.kind == FilterKind::MetricFilter
-                && let Some(metric) = &f.metric
-                && !has_alarm(unit, f, metric)
-                && !no_alarm_seen.contains(&f.resource.as_str())
-            {
-                no_alarm_seen.push(&f.resource);
-                let name = match &metric.name {
-                    MetricKey::Literal(s) | MetricKey::Symbol(s) => format!("`{s}`"),
-                };
-                let elsewhere = other_namespaces(unit, metric);
-                let message = match (&metric.namespace, elsewhere.is_empty()) {
-                    (Some(MetricKey::Literal(ns) | MetricKey::Symbol(ns)), false) => format!(
-                        "no alarm in these files watches the metric {name} in namespace `{ns}` of this filter; the alarms on {name} watch namespace {}",
-                        elsewhere.join(", ")
-                    ),
-                    _ => {
-                        format!("no alarm in these files watches the metric {name} of this filter")
-                    }
-                };
-                diags.push((
-                    Diagnostic {
-                        location: Some(location(
-                            loaded.get(f.file),
-                            f.extent.start..f.extent.start,
-                        )),
-                        variant: None,
-                        help: Some(String::from(
-                            "add an alarm on the metric (aws_cloudwatch_metric_alarm / AWS::CloudWatch::Alarm), or disable CF0302 for this resource if the alarm lives elsewhere",
-                        )),
-                        ..base(Rule::NoAlarm, message)
-                    },
-                    Some(ctx.clone()),
-                ));
-            }
-            let text = match &f.pattern {
-                PatternValue::Unknown(why) => {
-                    diags.push((
-                        Diagnostic {
-                            help: Some(String::from(
-                                "lint the rendered template, or give the value a literal default, to have it checked",
-                            )),
-                            ..base(Rule::Unresolved, format!("the filter pattern is not known statically: {why}"))
-                        },
-                        Some(ctx.clone()),
-                    ));
-                    // A filter named for a control still counts as that
-                    // control's filter; it just cannot pass.
-                    if let Some((row, by)) = intent_from_hints(f, opts) {
-                        report.control = Some(row.control.to_owned());
-                        report.matched_by = Some(by);
-                    }
-                    filters_out.push(report);
-                    continue;
-                }
-                PatternValue::Known(t) => t,
-            };
-            report.pattern = Some(text.as_str().to_owned());
-            let span_loc = |r: Range<usize>| -> Location {
-                match text.source_span(r) {
-                    Some(FileSpan { file, range }) => location(loaded.get(file), range),
-                    None => anchor_loc.clone(),
-                }
-            };
-            let ast = match pattern::parse(text.as_str()) {
-                Ok(ast) => ast,
-                Err(e) => {
-                    report.valid = Some(false);
-                    let mut notes = Vec::new();
-                    if !text.is_verbatim() || text.as_str().contains('\n') {
-                        let col = text
-                            .as_str()
-                            .get(..e.span().start)
-                            .map_or(0, |t| t.chars().count())
-                            + 1;
-                        notes.push(format!(
-                            "at column {col} of the pattern as deployed: `{}`",
-                            text.as_str().replace('\n', "\\n")
-                        ));
-                    }
-                    let mut d = base(Rule::PatternSyntax, e.message().to_owned());
-                    d.location = Some(span_loc(e.span().range()));
-                    d.help = e.help().map(str::to_owned);
-                    d.syntax_error = Some(e.kind().code());
-                    d.notes = notes;
-                    diags.push((d, Some(ctx.clone())));
-                    if let Some((row, by)) = intent_from_hints(f, opts) {
-                        report.control = Some(row.control.to_owned());
-                        report.matched_by = Some(by);
-                        report.verdict = Some(Verdict::Invalid);
-                        report.passes = Some(false);
-                    }
-                    filters_out.push(report);
-                    continue;
-                }
-            };
-            report.valid = Some(true);
-            // CIS conformance.
-            let mut conforming = false;
-            let mut exempt = Vec::new();
-            if let Some((cmp, by)) = conformance(text.as_str(), f, opts) {
-                exempt = exempt_cache
-                    .entry(cmp.control.clone())
-                    .or_insert_with(|| {
-                        opts.benchmark
-                            .row(&cmp.control)
-                            .map(|row| {
-                                row.canonical
-                                    .iter()
-                                    .filter_map(|form| pattern::parse(form).ok())
-                                    .flat_map(|a| rules::ne_paths(&a))
-                                    .collect()
-                            })
-                            .unwrap_or_default()
-                    })
-                    .clone();
-                report.control = Some(cmp.control.clone());
-                report.matched_by = Some(by);
-                report.verdict = Some(cmp.verdict);
-                report.passes = Some(cmp.passes);
-                conforming = cmp.passes;
-                if cmp.passes && f.kind == FilterKind::MetricFilter {
-                    passing.push((cmp.control.clone(), f.resource.clone()));
-                }
-                if let Some(d) = verdict_diagnostic(&cmp, by, opts) {
-                    let mut d2 = base(d.0, d.1);
-                    d2.control = Some(cmp.control.clone());
-                    d2.help = d.2;
-                    d2.notes = d.3;
-                    diags.push((d2, Some(ctx.clone())));
-                }
-            }
-            // Pattern warnings.
-            let mut findings = rules::never_matches(&ast);
-            if !conforming {
-                findings.extend(rules::semantic_parts(&ast, &findings));
-                findings.extend(rules::ne_on_optional(&ast, &exempt));
-            }
-            for pf in findings {
-                let mut d = base(pf.rule, pf.message);
-                d.location = Some(span_loc(pf.span.range()));
-                d.help = pf.help;
-                d.related = pf
-                    .related
-                    .into_iter()
-                    .map(|(s, m)| Related {
-                        location: span_loc(s.range()),
-                        message: m,
-                    })
-                    .collect();
-                diags.push((d, Some(ctx.clone())));
-            }
-            filters_out.push(report);
-        }
-    }
-
-    // Controls required.
-    let mut required = Vec::new();
-    let wanted: Vec<&cis::PatternRow> = match &opts.require {
-        Require::Nothing => Vec::new(),
-        Require::All => opts.benchmark.rows.iter().collect(),
-        Require::Controls(ids) => ids.iter().filter_map(|id| opts.benchmark.row(id)).collect(),
-    };
-    for row in wanted {
-        // A filter meant for another control may pass this one too (3.3 and
-        // 1.1 share a pattern in cis-1.2).
-        let mut passed_by: Vec<String> = passing
-            .iter()
-            .filter(|(c, _)| c == row.control)
-            .map(|(_, r)| r.clone())
-            .collect();
-        if passed_by.is_empty() {
-            for unit in &units {
-                for f in &unit.filters {
-                    if let (FilterKind::MetricFilter, PatternValue::Known(t)) = (f.kind, &f.pattern)
-                        && cis::verdict::compare(t.as_str(), opts.benchmark, row.control, opts.mode)
-                            .is_some_and(|c| c.passes)
-                    {
-                        passed_by.push(f.resource.clone());
-                    }
-                }
-            }
-        }
-        passed_by.dedup();
-        if passed_by.is_empty() {
-            diags.push((
-                Diagnostic {
-                    control: Some(row.control.to_owned()),
-                    help: Some(format!(
-                        "add a metric filter with the pattern `{}`",
-                        row.canonical.first().copied().unwrap_or("")
-                    )),
-                    ..diagnostic(
-                        Rule::CisMissing,
-                        format!(
-                            "no metric filter in these files passes {} {} ({}) under `{}` matching",
-                            opts.benchmark.name, row.control, row.title, opts.mode
-                        ),
-                    )
-                },
-                None,
-            ));
-        }
-        required.push(Requirement {
-            control: row.control.to_owned(),
-            title: row.title.to_owned(),
-            passed_by,
-        });
-    }
-
-    // Suppression.
-    let mut suppressed = 0;
-    let mut diagnostics = Vec::new();
-    for (d, ctx) in diags {
-        let rule = Rule::from_code(d.code).unwrap_or(Rule::FileError);
-        if is_suppressed(
-            rule,
-            &d,
-            ctx.as_ref(),
+        &suppress::Switches {
             opts,
-            &directives,
-            &file_disabled,
-            &loaded,
+            directives: &loaded.directives,
+            file_disabled: &checked.file_disabled,
+            loaded: &loaded.files,
             files,
-        ) {
-            suppressed += 1;
-        } else {
-            diagnostics.push(d);
-        }
-    }
-    diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            d.location
-                .as_ref()
-                .map(|l| (0, l.path.clone(), l.byte_start))
-                .unwrap_or((1, String::new(), 0))
-        };
-        key(a).cmp(&key(b)).then_with(|| a.code.cmp(b.code))
-    });
-    diagnostics.dedup();
+        },
+    );
     Report {
         benchmark: opts.benchmark.name,
         mode: opts.mode,
-        files_scanned: files.len() - skipped.len(),
-        filters: filters_out,
+        files_scanned: files.len() - loaded.skipped.len(),
+        filters: checked.filters,
         diagnostics,
         required,
         suppressed,
-        skipped,
-    }
-}
-
-/// What a diagnostic about a filter knows for suppression.
-#[derive(Clone, Debug)]
-struct Ctx {
-    file: FileId,
-    extent: Range<usize>,
-    disabled: Vec<String>,
-}
-
-impl Ctx {
-    fn of(f: &Filter) -> Self {
-        Ctx {
-            file: f.file,
-            extent: f.extent.clone(),
-            disabled: f.disabled.clone(),
-        }
+        skipped: loaded.skipped,
     }
 }
 
@@ -944,596 +363,6 @@ fn diagnostic(rule: Rule, message: String) -> Diagnostic {
     }
 }
 
-fn location(l: Option<&Loaded<'_>>, range: Range<usize>) -> Location {
-    let Some(l) = l else {
-        return Location {
-            path: String::new(),
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 1,
-            byte_start: range.start,
-            byte_end: range.end,
-            source_line: String::new(),
-        };
-    };
-    let start = text::floor_char_boundary(l.full, range.start);
-    let end = text::floor_char_boundary(l.full, range.end.max(start));
-    let (line, column) = l.index.position(l.full, start);
-    let (end_line, end_column) = l.index.position(l.full, end);
-    Location {
-        path: l.path.to_owned(),
-        line,
-        column,
-        end_line,
-        end_column,
-        byte_start: start,
-        byte_end: end,
-        source_line: l.index.line(l.full, line).to_owned(),
-    }
-}
-
-/// The location cut to its first line (a pattern folded over lines).
-fn first_line(l: &Location) -> Location {
-    let mut l = l.clone();
-    if l.end_line > l.line {
-        l.end_line = l.line;
-        l.end_column = l.source_line.chars().count() + 1;
-    }
-    l
-}
-
-/// Whether an alarm of the unit watches the filter's metric: one that
-/// refers to the filter resource, or one on the same metric name in a
-/// namespace that can be the same. A filter with a literal name is also
-/// taken as watched when some alarm's metric name is not known.
-/// At most this many module instances are linted, and modules nest at most
-/// this deep.
-const MAX_INSTANCES: usize = 256;
-const MAX_MODULE_DEPTH: usize = 8;
-
-/// A directory path with `.` and `..` resolved and `/` separators.
-fn normal_dir(dir: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in dir.split(['/', '\\']) {
-        match p {
-            "" | "." => {}
-            ".." if parts.last().is_some_and(|l| *l != "..") => {
-                parts.pop();
-            }
-            _ => parts.push(p),
-        }
-    }
-    let joined = parts.join("/");
-    if dir.starts_with('/') {
-        format!("/{joined}")
-    } else {
-        joined
-    }
-}
-
-/// The directory a local module `source` names, from the calling module's
-/// directory (both normal).
-fn join_dir(dir: &str, source: &str) -> Option<String> {
-    let joined = if dir.is_empty() {
-        source.to_owned()
-    } else {
-        format!("{dir}/{source}")
-    };
-    let d = normal_dir(&joined);
-    // Above the directories given: not among the linted files.
-    (d != dir).then_some(d)
-}
-
-/// What identifies a filter's finding: where the resource is, the branch,
-/// the pattern and the metric. An instance's filter with the key of a
-/// filter of its directory on its own adds nothing.
-type FilterKey = (
-    FileId,
-    usize,
-    Option<String>,
-    Result<String, String>,
-    Option<Metric>,
-);
-
-fn filter_key(f: &Filter) -> FilterKey {
-    let pattern = match &f.pattern {
-        PatternValue::Known(t) => Ok(t.as_str().to_owned()),
-        PatternValue::Unknown(why) => Err(why.clone()),
-    };
-    (
-        f.file,
-        f.extent.start,
-        f.variant.clone(),
-        pattern,
-        f.metric.clone(),
-    )
-}
-
-/// The instances of local modules, made one at a time and de-duplicated as
-/// they are made.
-struct Instancing<'r, 'a> {
-    by_dir: &'r BTreeMap<String, terraform::ParsedModule<'a>>,
-    budget: &'r terraform::Budget,
-    /// The keys of the filters of every directory on its own.
-    seen: std::collections::HashSet<FilterKey>,
-    /// The instances made: the module's directory and its inputs. Another
-    /// call of the same directory with the same inputs would give the same
-    /// filters again; it is linted once, under the first call's name.
-    done: Vec<(String, terraform::Inputs)>,
-    /// How many instances were made.
-    count: usize,
-    out: Vec<Unit>,
-}
-
-impl Instancing<'_, '_> {
-    /// Lint the instances of the local modules that `calls` (made in `dir`)
-    /// name, and of the modules those call, with their inputs.
-    fn instantiate(
-        &mut self,
-        dir: &str,
-        calls: &[terraform::ModuleCall],
-        prefix: &str,
-        path: &mut Vec<String>,
-    ) {
-        for call in calls {
-            let Some(child) = join_dir(dir, &call.source) else {
-                continue;
-            };
-            let Some(module) = self.by_dir.get(&child) else {
-                continue;
-            };
-            if self.count >= MAX_INSTANCES || path.len() > MAX_MODULE_DEPTH || path.contains(&child)
-            {
-                continue;
-            }
-            if self
-                .done
-                .iter()
-                .any(|(d, inputs)| *d == child && *inputs == call.inputs)
-            {
-                continue;
-            }
-            self.done.push((child.clone(), call.inputs.clone()));
-            self.count += 1;
-            let prefix = format!("{prefix}module.{}.", call.name);
-            let (mut unit, sub) = module.extract(&call.inputs, &prefix, self.budget);
-            unit.filters.retain(|f| !self.seen.contains(&filter_key(f)));
-            self.out.push(unit);
-            path.push(child.clone());
-            self.instantiate(&child, &sub, &prefix, path);
-            path.pop();
-        }
-    }
-}
-
-/// Add the module instances to the units (each file or module directory
-/// on its own). A directory's filter whose pattern is not known there is
-/// dropped where an instance knows it.
-fn merge_instances(units: &mut Vec<Unit>, instances: Vec<Unit>) {
-    if instances.is_empty() {
-        return;
-    }
-    let known: std::collections::HashSet<(FileId, usize)> = instances
-        .iter()
-        .flat_map(|u| &u.filters)
-        .filter(|f| matches!(f.pattern, PatternValue::Known(_)))
-        .map(|f| (f.file, f.extent.start))
-        .collect();
-    for u in units.iter_mut() {
-        u.filters.retain(|f| {
-            !(matches!(f.pattern, PatternValue::Unknown(_))
-                && known.contains(&(f.file, f.extent.start)))
-        });
-    }
-    units.extend(instances);
-}
-
-fn has_alarm(unit: &Unit, f: &Filter, metric: &Metric) -> bool {
-    let address = f.resource.split('[').next().unwrap_or(&f.resource);
-    unit.alarms.iter().any(|a| {
-        a.refers_to.iter().any(|r| r == address)
-            || a.metrics
-                .iter()
-                .any(|m| m.name == metric.name && m.same_namespace(metric))
-    }) || (matches!(metric.name, MetricKey::Literal(_))
-        && unit.alarms.iter().any(|a| {
-            a.metrics
-                .iter()
-                .any(|m| matches!(m.name, MetricKey::Symbol(_)))
-        }))
-}
-
-/// The namespaces of the unit's alarms on the filter's metric name, when
-/// none of them is the filter's: the likely mistake behind a missing alarm.
-fn other_namespaces(unit: &Unit, metric: &Metric) -> Vec<String> {
-    let mut out: Vec<String> = unit
-        .alarms
-        .iter()
-        .flat_map(|a| &a.metrics)
-        .filter(|m| m.name == metric.name)
-        .filter_map(|m| match &m.namespace {
-            Some(MetricKey::Literal(ns) | MetricKey::Symbol(ns)) => Some(format!("`{ns}`")),
-            None => None,
-        })
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// The control a filter's names point at: `CIS-3.1-…`, `3.01`, a
-/// Security Hub id, or a well-known metric name (`UnauthorizedAPICalls`).
-fn intent_from_hints(
-    f: &Filter,
-    opts: &Options,
-) -> Option<(&'static cis::PatternRow, &'static str)> {
-    if let Some(c) = &opts.control {
-        return opts.benchmark.row(c).map(|r| (r, "option"));
-    }
-    f.names
-        .iter()
-        .find_map(|n| control_from_name(n, opts.benchmark))
-        .map(|r| (r, "name"))
-}
-
-/// The CIS v1.2.0 control a well-known metric or alarm name stands for.
-/// Names are compared lowercase with only letters and digits; the longest
-/// alias contained in the name wins.
-const ALIASES: &[(&str, &str)] = &[
-    ("unauthorizedapicall", "3.1"),
-    ("unauthorizedapi", "3.1"),
-    ("nomfaconsolesignin", "3.2"),
-    ("consolesigninwithoutmfa", "3.2"),
-    ("consoleloginwithoutmfa", "3.2"),
-    ("signinwithoutmfa", "3.2"),
-    ("loginwithoutmfa", "3.2"),
-    ("mgmtconsolenomfa", "3.2"),
-    ("nonmfaconsolelogin", "3.2"),
-    ("rootusage", "3.3"),
-    ("rootaccountusage", "3.3"),
-    ("useofrootacc", "3.3"),
-    ("rootuser", "3.3"),
-    ("rootlogin", "3.3"),
-    ("iamchanges", "3.4"),
-    ("iampolicychanges", "3.4"),
-    ("iampolicy", "3.4"),
-    ("cloudtrailcfgchanges", "3.5"),
-    ("cloudtrailconfigchanges", "3.5"),
-    ("cloudtrailchanges", "3.5"),
-    ("consolesigninfailures", "3.6"),
-    ("consoleauthfailures", "3.6"),
-    ("consoleloginfailures", "3.6"),
-    ("loginfailure", "3.6"),
-    ("disableordeletecmk", "3.7"),
-    ("disabledeletecmk", "3.7"),
-    ("cmkdeletedisable", "3.7"),
-    ("s3bucketpolicychanges", "3.8"),
-    ("s3bucketpolicy", "3.8"),
-    ("awsconfigchanges", "3.9"),
-    ("configchanges", "3.9"),
-    ("securitygroupchanges", "3.10"),
-    ("secgroupchanges", "3.10"),
-    ("naclchanges", "3.11"),
-    ("networkaclchanges", "3.11"),
-    ("networkgwchanges", "3.12"),
-    ("networkgatewaychanges", "3.12"),
-    ("gatewaychanges", "3.12"),
-    ("routetablechanges", "3.13"),
-    ("vpcchanges", "3.14"),
-];
-
-/// The benchmark row a name points at, if any.
-pub fn control_from_name(
-    name: &str,
-    bench: &'static Benchmark,
-) -> Option<&'static cis::PatternRow> {
-    // A Security Hub id: `CloudWatch.2`.
-    let lower = name.to_ascii_lowercase();
-    if let Some(p) = lower.find("cloudwatch.") {
-        let digits: String = lower
-            .get(p + 11..)
-            .unwrap_or("")
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        if !digits.is_empty()
-            && let Some(r) = bench.row(&format!("CloudWatch.{digits}"))
-        {
-            return Some(r);
-        }
-    }
-    // A control number: `CIS-3.1`, `cis_3_1`, `3.01` (not a version `v1.2`).
-    if let Some(id) = control_number(name) {
-        if let Some(r) = bench.row(&id) {
-            return Some(r);
-        }
-        if let Some(sh) = cis::control(&id).and_then(|c| c.securityhub_id)
-            && let Some(r) = bench.row(sh)
-        {
-            return Some(r);
-        }
-    }
-    let squashed: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
-    let (_, id) = ALIASES
-        .iter()
-        .filter(|(alias, _)| squashed.contains(alias))
-        .max_by_key(|(alias, _)| alias.len())?;
-    bench.row(id).or_else(|| {
-        cis::control(id)
-            .and_then(|c| c.securityhub_id)
-            .and_then(|sh| bench.row(sh))
-    })
-}
-
-/// The last `N.M` (or `N_M`, `N-M` after `cis`) in a name that is not a
-/// version number, normalised (`3.01` → `3.1`).
-fn control_number(name: &str) -> Option<String> {
-    let b = name.as_bytes();
-    let mut found = None;
-    let mut i = 0;
-    while i < b.len() {
-        if b.get(i).is_some_and(u8::is_ascii_digit) {
-            let start = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            let sep = b.get(i).copied();
-            if matches!(sep, Some(b'.' | b'_')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-                let mid = i + 1;
-                let mut j = mid;
-                while b.get(j).is_some_and(u8::is_ascii_digit) {
-                    j += 1;
-                }
-                let before = start.checked_sub(1).and_then(|p| b.get(p)).copied();
-                let version = matches!(before, Some(b'v' | b'V' | b'.'))
-                    || (before == Some(b'.')
-                        && start >= 2
-                        && matches!(b.get(start - 2), Some(b'v' | b'V')))
-                    || matches!(b.get(j), Some(b'.'));
-                let major = name.get(start..i).and_then(|s| s.parse::<u32>().ok());
-                let minor = name.get(mid..j).and_then(|s| s.parse::<u32>().ok());
-                if !version && let (Some(ma), Some(mi)) = (major, minor) {
-                    found = Some(format!("{ma}.{mi}"));
-                }
-                i = j;
-                continue;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    found
-}
-
-/// The comparison of a filter with the control it is meant for.
-fn conformance(pattern: &str, f: &Filter, opts: &Options) -> Option<(Comparison, &'static str)> {
-    if f.kind != FilterKind::MetricFilter && opts.control.is_none() {
-        return None;
-    }
-    if let Some((row, by)) = intent_from_hints(f, opts) {
-        return cis::verdict::compare(pattern, opts.benchmark, row.control, opts.mode)
-            .map(|c| (c, by));
-    }
-    let conditions = match pattern::normalize(pattern) {
-        Ok(pattern::Normal::Json(e)) => e.leaves().len(),
-        _ => 0,
-    };
-    if conditions < 2 {
-        return None;
-    }
-    let cl = cis::verdict::classify(pattern, opts.benchmark, opts.mode);
-    let top = cl.candidates.first()?;
-    if top.score < INTENT_SCORE {
-        return None;
-    }
-    cl.best.map(|c| (c, "closest"))
-}
-
-/// The diagnostic for a verdict, if any: rule, message, help, notes.
-fn verdict_diagnostic(
-    cmp: &Comparison,
-    by: &str,
-    opts: &Options,
-) -> Option<(Rule, String, Option<String>, Vec<String>)> {
-    let why = match by {
-        "option" => "named with --control",
-        "name" => "named for it",
-        _ => "closest to it",
-    };
-    let mut notes: Vec<String> = cmp
-        .differences
-        .iter()
-        .map(|d| {
-            let mut s = format!("{}: {}", d.change.as_str(), d.term);
-            match (&d.expected, &d.found) {
-                (Some(e), Some(f)) => s.push_str(&format!(" (expected `{e}`, found `{f}`)")),
-                (Some(e), None) => s.push_str(&format!(" (expected `{e}`)")),
-                (None, Some(f)) => s.push_str(&format!(" (found `{f}`)")),
-                (None, None) => {}
-            }
-            s
-        })
-        .collect();
-    if let Some(n) = &cmp.note {
-        notes.push(n.clone());
-    }
-    let title = opts
-        .benchmark
-        .row(&cmp.control)
-        .map_or(String::new(), |r| format!(" ({})", r.title));
-    match (cmp.verdict, cmp.passes) {
-        (Verdict::Exact, _) | (Verdict::Invalid, _) => None,
-        (Verdict::Equivalent, true) => Some((
-            Rule::CisEquivalent,
-            format!(
-                "equivalent to the {} {}{} pattern but not written the same; Security Hub may still fail it",
-                opts.benchmark.name, cmp.control, title
-            ),
-            Some(format!(
-                "write it as `{}` for Security Hub parity",
-                cmp.canonical
-            )),
-            notes,
-        )),
-        (_, _) => {
-            notes.push(format!("the filter is {why}; expected `{}`", cmp.canonical));
-            Some((
-                Rule::CisNonconforming,
-                format!(
-                    "the pattern is {} from the {} {}{} pattern under `{}` matching",
-                    if cmp.verdict == Verdict::Equivalent {
-                        "not exactly the same as"
-                    } else {
-                        "different"
-                    },
-                    opts.benchmark.name,
-                    cmp.control,
-                    title,
-                    opts.mode
-                )
-                .replace(
-                    "is not exactly the same as from",
-                    "is not exactly the same as",
-                ),
-                Some(String::from(
-                    "use the canonical pattern, or disable CF0200 for this resource if it is not meant for this control",
-                )),
-                notes,
-            ))
-        }
-    }
-}
-
-/// Find `cis-filters: disable=…` and `cis-filters: disable-file=…` in
-/// comments (after `#`, `//` or `/*` on the same line).
-fn scan_directives(file: FileId, text: &str) -> Vec<Directive> {
-    let mut out = Vec::new();
-    if !text.contains("cis-filters:") {
-        return out;
-    }
-    let idx = LineIndex::new(text);
-    for line_no in 1..=idx.lines() {
-        let line = idx.line(text, line_no);
-        let Some(p) = line.find("cis-filters:") else {
-            continue;
-        };
-        let before = line.get(..p).unwrap_or("");
-        if !(before.contains('#') || before.contains("//") || before.contains("/*")) {
-            continue;
-        }
-        let rest = line
-            .get(p + "cis-filters:".len()..)
-            .unwrap_or("")
-            .trim_start();
-        let (whole_file, list) = if let Some(l) = rest.strip_prefix("disable-file=") {
-            (true, l)
-        } else if let Some(l) = rest.strip_prefix("disable=") {
-            (false, l)
-        } else {
-            continue;
-        };
-        let codes: Vec<String> = list
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == ',' || c == '-'))
-            .next()
-            .unwrap_or("")
-            .split(',')
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned)
-            .collect();
-        out.push(Directive {
-            file,
-            line: line_no,
-            codes,
-            whole_file,
-        });
-    }
-    out
-}
-
-/// Whether line `line` of a file is blank or only a comment.
-fn comment_or_blank(l: &Loaded<'_>, line: usize) -> bool {
-    let t = l.index.line(l.full, line).trim_start();
-    t.is_empty()
-        || t.starts_with('#')
-        || t.starts_with("//")
-        || t.starts_with("/*")
-        || t.starts_with('*')
-}
-
-/// Whether a line directive at `d` applies to `line`: the same line, or a
-/// comment block directly above it.
-fn applies_to(d: &Directive, l: &Loaded<'_>, line: usize) -> bool {
-    d.line == line
-        || (d.line < line
-            && (d.line + 1..line).all(|n| comment_or_blank(l, n))
-            && comment_or_blank(l, d.line))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn is_suppressed(
-    rule: Rule,
-    d: &Diagnostic,
-    ctx: Option<&Ctx>,
-    opts: &Options,
-    directives: &[Directive],
-    file_disabled: &[(FileId, String)],
-    loaded: &[Loaded<'_>],
-    files: &[SourceFile],
-) -> bool {
-    if opts.disable.contains(&rule) {
-        return true;
-    }
-    let matches_code = |c: &str| c.eq_ignore_ascii_case("all") || Rule::from_code(c) == Some(rule);
-    let diag_file = d.location.as_ref().and_then(|l| {
-        // Most diagnostics are in the filter's own file; look there first.
-        match ctx {
-            Some(c) if files.get(c.file).is_some_and(|f| f.path == l.path) => Some(c.file),
-            _ => files.iter().position(|f| f.path == l.path),
-        }
-    });
-    let mut in_files: Vec<FileId> = diag_file.into_iter().collect();
-    if let Some(c) = ctx {
-        in_files.push(c.file);
-        if c.disabled.iter().any(|x| matches_code(x)) {
-            return true;
-        }
-    }
-    if file_disabled
-        .iter()
-        .any(|(f, c)| in_files.contains(f) && matches_code(c))
-    {
-        return true;
-    }
-    if rule == Rule::FileError || rule == Rule::CisMissing {
-        return directives
-            .iter()
-            .any(|x| x.whole_file && in_files.contains(&x.file) && x.covers(rule));
-    }
-    directives.iter().filter(|x| x.covers(rule)).any(|x| {
-        if x.whole_file {
-            return in_files.contains(&x.file);
-        }
-        let Some(l) = loaded.get(x.file) else {
-            return false;
-        };
-        // The resource: a directive inside it or directly above it.
-        if let Some(c) = ctx
-            && c.file == x.file
-        {
-            let (first, _) = l.index.position(l.full, c.extent.start);
-            let (last, _) = l.index.position(l.full, c.extent.end);
-            if (first..=last).contains(&x.line) || applies_to(x, l, first) {
-                return true;
-            }
-        }
-        // The diagnostic's own line (e.g. a pattern in a locals map).
-        d.location
-            .as_ref()
-            .is_some_and(|loc| Some(x.file) == diag_file && applies_to(x, l, loc.line))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1551,22 +380,6 @@ mod tests {
 
     fn codes(r: &Report) -> Vec<&str> {
         r.diagnostics.iter().map(|d| d.code).collect()
-    }
-
-    #[test]
-    fn control_numbers_in_names() {
-        assert_eq!(
-            control_number("CIS-3.1-UnauthorizedAPICalls").as_deref(),
-            Some("3.1")
-        );
-        assert_eq!(
-            control_number("CIS Benchmark v.1.1 - 3.01 Unauthorized").as_deref(),
-            Some("3.1")
-        );
-        assert_eq!(control_number("cis_3_10").as_deref(), Some("3.10"));
-        assert_eq!(control_number("v1.2"), None);
-        assert_eq!(control_number("1.2.3"), None);
-        assert_eq!(control_number("nothing"), None);
     }
 
     #[test]
@@ -1983,20 +796,6 @@ resource "aws_cloudwatch_metric_alarm" "auth" {
         assert_eq!(r.filters[0].passes, Some(true));
         // An override file is not a module of its own.
         assert_eq!(r.filters.len(), 1);
-    }
-
-    #[test]
-    fn module_paths() {
-        assert_eq!(normal_dir("a/./b/../c"), "a/c");
-        assert_eq!(normal_dir("../x/y/.."), "../x");
-        assert_eq!(normal_dir(r"a\b"), "a/b");
-        assert_eq!(normal_dir("/abs/x/"), "/abs/x");
-        assert_eq!(
-            join_dir("live", "../modules/cis").as_deref(),
-            Some("modules/cis")
-        );
-        assert_eq!(join_dir("", "./m").as_deref(), Some("m"));
-        assert_eq!(join_dir("a", "./").as_deref(), None);
     }
 
     #[test]
