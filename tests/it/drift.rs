@@ -393,3 +393,48 @@ fn exit_codes_and_input_errors() {
         common::stderr(&out)
     );
 }
+
+/// Live, without `--snapshot`, through the collector `verify` uses: a moto
+/// account seeded by tests/e2e/seed.py whose 3.4 filter lacks its last term.
+#[cfg(feature = "aws")]
+#[test]
+fn live_against_moto() {
+    let Some(acct) = crate::e2e::seed("compliant", "us-east-1", &["filter-differs:3.4"], 0) else {
+        return;
+    };
+    let mut c = crate::e2e::aws_cmd(&acct);
+    c.current_dir(fixtures().join("live")).args([
+        "drift",
+        "--regions",
+        "us-east-1",
+        "--quiet",
+        "--format",
+        "json",
+        ".",
+    ]);
+    let out = c.output().expect("run cis-filters");
+    assert_eq!(common::code(&out), 1, "{}", common::stderr(&out));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["account_id"], acct.id.as_str());
+    assert_eq!(
+        filter(
+            &r,
+            "aws_cloudwatch_log_metric_filter.unauthorized_api_calls"
+        )["status"],
+        "same"
+    );
+    let p = filter(&r, "aws_cloudwatch_log_metric_filter.iam_changes");
+    assert_eq!(p["status"], "different");
+    assert_eq!(p["relation"], "narrower");
+    assert_eq!(p["pattern_diff"][0]["change"], "missing");
+    assert_eq!(
+        p["pattern_diff"][0]["term"],
+        "$.eventName = \"DetachGroupPolicy\""
+    );
+    assert_eq!(
+        alarm(&r, "aws_cloudwatch_metric_alarm.iam_changes")["status"],
+        "same"
+    );
+    // The other CIS filters on the log group are not in the code.
+    assert_eq!(filter(&r, "CIS-3.3")["status"], "only_in_account");
+}
