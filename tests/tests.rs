@@ -21,6 +21,9 @@ mod corpus;
 mod criteria;
 
 #[cfg(feature = "cli")]
+#[path = "it/drift.rs"]
+mod drift;
+#[cfg(feature = "cli")]
 #[path = "it/lint.rs"]
 mod lint;
 #[cfg(feature = "cli")]
