@@ -624,18 +624,11 @@ impl Progress for AccountProgress {
     }
 }
 
-/// Whether every request of an account's collection failed, all for lack
-/// of permission: the account denies the role everything.
-fn denied_everything(c: &super::Collection) -> Option<&CallError> {
-    let denied = |e: &CallError| {
-        let code = e.code.to_ascii_lowercase();
-        code.contains("accessdenied")
-            || code.contains("unauthorized")
-            || code.contains("notauthorized")
-            || code.contains("invalidclienttokenid")
-            || code.contains("expiredtoken")
-    };
-    (c.stats.calls > 0 && c.stats.failed >= c.stats.calls && c.failures.iter().all(denied))
+/// The first failure, when every request of an account's collection failed
+/// but STS `GetCallerIdentity` (which needs no permission): the account
+/// refused the role everything, so nothing of it could be audited.
+fn nothing_read(c: &super::Collection) -> Option<&CallError> {
+    (c.stats.calls > 1 && c.stats.failed + 1 >= c.stats.calls)
         .then(|| c.failures.first())
         .flatten()
 }
@@ -737,7 +730,7 @@ async fn one_account(
         }
         Ok(c) => {
             let calls = c.stats.calls;
-            if let Some(e) = denied_everything(&c) {
+            if let Some(e) = nothing_read(&c) {
                 let f = failure(&account, super::to_model(e));
                 return write_failure(&org.output, f).map(|f| (calls, Err(f)));
             }

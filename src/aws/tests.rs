@@ -1633,3 +1633,40 @@ async fn retries_and_throttles_are_counted() {
     assert!(run.retries >= 1);
     assert_eq!(rec.throttles.load(Ordering::Relaxed), 1);
 }
+
+/// A member that refuses the role everything (every call but
+/// GetCallerIdentity fails) gets an error file, not an empty snapshot.
+#[tokio::test]
+async fn a_member_that_refuses_every_call_gets_an_error_file() {
+    let f = Fake::new();
+    f.on(
+        "sts",
+        "GetCallerIdentity",
+        vec![query(
+            "GetCallerIdentity",
+            &format!("<Arn>arn:aws:iam::{ACCT}:user/auditor</Arn><UserId>AIDA</UserId><Account>{ACCT}</Account>"),
+        )],
+    );
+    organization_routes(&f);
+    f.on(
+        "sts",
+        "AssumeRole",
+        vec![query(
+            "AssumeRole",
+            "<Credentials><AccessKeyId>ASIAMEMBER</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>tok</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>",
+        )],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let org = organization::OrgSettings {
+        accounts: vec![MEMBER.into()],
+        ..org_settings(dir.path())
+    };
+    let run = run_org(&f, &org).await.0.unwrap();
+    assert!(run.collected.is_empty());
+    assert_eq!(run.failed.len(), 1);
+    // The first failed call stands for the account.
+    assert_ne!(run.failed[0].error.operation, "GetCallerIdentity");
+    assert!(!run.failed[0].error.code.is_empty());
+    assert!(organization::account_path(dir.path(), MEMBER, true).exists());
+    assert!(!organization::account_path(dir.path(), MEMBER, false).exists());
+}
