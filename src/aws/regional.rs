@@ -332,8 +332,7 @@ impl Collector {
         name: &str,
     ) -> Result<Vec<m::LogGroup>, CallError> {
         let r = &c.region;
-        let listed = self
-            .ctx
+        self.ctx
             .pages("logs", "DescribeLogGroups", r, |token| {
                 let req = c
                     .logs
@@ -359,8 +358,7 @@ impl Collector {
                     Ok((items, o.next_token().map(str::to_owned)))
                 }
             })
-            .await;
-        listed
+            .await
     }
 
     /// The metric filters of the log group `name`; none if the group does

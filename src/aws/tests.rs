@@ -1264,9 +1264,9 @@ async fn no_trail_log_group_means_no_logs_calls() {
     f.on(
         "cloudtrail",
         "DescribeTrails",
-        vec![json(&format!(
-            r#"{{"trailList":[{{"Name":"org","TrailARN":"arn:aws:cloudtrail:us-east-1:999999999999:trail/org","HomeRegion":"us-east-1","IsMultiRegionTrail":true,"IsOrganizationTrail":true,"S3BucketName":"central","CloudWatchLogsLogGroupArn":"arn:aws:logs:us-east-1:999999999999:log-group:central:*"}}]}}"#
-        ))],
+        vec![json(
+            r#"{"trailList":[{"Name":"org","TrailARN":"arn:aws:cloudtrail:us-east-1:999999999999:trail/org","HomeRegion":"us-east-1","IsMultiRegionTrail":true,"IsOrganizationTrail":true,"S3BucketName":"central","CloudWatchLogsLogGroupArn":"arn:aws:logs:us-east-1:999999999999:log-group:central:*"}]}"#,
+        )],
     );
     let c = run(&f, Duration::from_secs(10)).await;
     assert_eq!(f.count("logs", "DescribeLogGroups"), 0);
