@@ -8,7 +8,9 @@
 #   scripts/org-bench.sh [ACCOUNTS] [BINARY]
 #
 # ACCOUNTS defaults to 50; BINARY to the debug build in CARGO_TARGET_DIR (or
-# target/). moto runs on a free loopback port and is stopped by its PID.
+# target/). ORG_BENCH_ARGS adds options to the organization run, e.g.
+# ORG_BENCH_ARGS="--max-accounts-in-flight 8". moto runs on a free loopback
+# port and is stopped by its PID.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 accounts="${1:-50}"
@@ -38,7 +40,7 @@ echo "seeding an organization of $accounts accounts in $regions ..." >&2
   --regions "$regions" --members "$((accounts - 1))" >"$work/org.json"
 
 start=$(date +%s.%N)
-run "$work/org.json" collect --organization --role-name CisAudit --regions "$regions" \
+run "$work/org.json" collect --organization --role-name CisAudit --regions "$regions" ${ORG_BENCH_ARGS:-} \
   -o "$work/org" 2>"$work/org.err" || true
 end=$(date +%s.%N)
 cat "$work/org.err" >&2
