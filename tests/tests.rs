@@ -62,6 +62,9 @@ mod semantics;
 #[cfg(all(feature = "cli", feature = "aws"))]
 #[path = "it/e2e.rs"]
 mod e2e;
+#[cfg(all(feature = "cli", feature = "aws"))]
+#[path = "it/e2e_org.rs"]
+mod e2e_org;
 
 #[cfg(feature = "cli")]
 #[path = "it/packaging.rs"]
