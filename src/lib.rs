@@ -26,6 +26,7 @@
 pub mod audit;
 pub mod cis;
 pub mod criteria;
+pub mod fix;
 pub mod lint;
 pub mod matcher;
 pub mod pattern;
