@@ -21,6 +21,7 @@ pub mod collect;
 mod compare;
 mod controls;
 mod criteria;
+mod fix;
 mod install;
 mod lint;
 mod pattern_cmds;
@@ -69,6 +70,7 @@ enum Command {
     Test(test_cmd::TestArgs),
     Replay(replay::ReplayArgs),
     Verify(verify::VerifyArgs),
+    Fix(fix::FixArgs),
     /// Lint filter patterns in Terraform and CloudFormation files.
     Lint(lint::LintArgs),
     /// Read an AWS account (read-only) and write its snapshot as JSON.
@@ -95,6 +97,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test_cmd::run(args),
         Command::Replay(args) => replay::run(args),
         Command::Verify(args) => verify::verify(args),
+        Command::Fix(args) => fix::fix(args),
         Command::Lint(args) => lint::lint(args),
         #[cfg(feature = "aws")]
         Command::Collect(args) => collect::collect(args),
