@@ -206,10 +206,12 @@ pub fn ident(s: &str) -> String {
     out
 }
 
-/// CamelCase logical id for CloudFormation.
+/// CamelCase logical id for CloudFormation: letters and digits, each word
+/// capitalised, starting with a letter.
 pub fn camel(s: &str) -> String {
-    ident(s)
-        .split('_')
+    let mut out: String = s
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
         .map(|w| {
             let mut c = w.chars();
             match c.next() {
@@ -217,5 +219,9 @@ pub fn camel(s: &str) -> String {
                 None => String::new(),
             }
         })
-        .collect()
+        .collect();
+    if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out.insert(0, 'R');
+    }
+    out
 }
