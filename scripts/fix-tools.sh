@@ -16,9 +16,18 @@ FIX_PY_PACKAGES=("awscli==1.45.11" "cfn-lint==1.58.0")
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${CARGO_TARGET_DIR:-$root/target}/fix-venv"
 
-if ! { [ -x "$venv/bin/aws" ] && [ -x "$venv/bin/cfn-lint" ] \
-  && "$venv/bin/pip" freeze 2>/dev/null | grep -qx 'awscli==1.45.11' \
-  && "$venv/bin/pip" freeze 2>/dev/null | grep -qx 'cfn-lint==1.58.0'; }; then
+installed=""
+if [ -x "$venv/bin/aws" ] && [ -x "$venv/bin/cfn-lint" ]; then
+  installed="$("$venv/bin/pip" freeze --disable-pip-version-check 2>/dev/null || true)"
+fi
+missing=0
+for p in "${FIX_PY_PACKAGES[@]}"; do
+  case "$installed" in
+    *"$p"*) ;;
+    *) missing=1 ;;
+  esac
+done
+if [ "$missing" = 1 ]; then
   echo "fix-tools.sh: installing ${FIX_PY_PACKAGES[*]} into $venv" >&2
   python3 -m venv "$venv" >&2
   "$venv/bin/pip" install --quiet --disable-pip-version-check "${FIX_PY_PACKAGES[@]}" >&2

@@ -21,6 +21,9 @@ mod corpus;
 mod criteria;
 
 #[cfg(feature = "cli")]
+#[path = "it/fix.rs"]
+mod fix;
+#[cfg(feature = "cli")]
 #[path = "it/lint.rs"]
 mod lint;
 #[cfg(feature = "cli")]

@@ -124,7 +124,8 @@ pub fn render(p: &Plan) -> String {
             }
             Action::LogGroup { region, name } => {
                 let id = ctx.id(&format!("LogGroup {name}"));
-                ctx.refs.insert(format!("{region}|{name}"), json!({ "Ref": id }));
+                ctx.refs
+                    .insert(format!("{region}|{name}"), json!({ "Ref": id }));
                 ctx.refs.insert(
                     format!("arn:{part}:logs:{region}:{acct}:log-group:{name}:*"),
                     json!({ "Fn::GetAtt": [id, "Arn"] }),
@@ -169,11 +170,7 @@ pub fn render(p: &Plan) -> String {
     ));
     if !ctx.imports.is_empty() {
         out.push_str("Metadata:\n");
-        yaml(
-            &json!({ "ExistingResources": ctx.imports }),
-            1,
-            &mut out,
-        );
+        yaml(&json!({ "ExistingResources": ctx.imports }), 1, &mut out);
     }
     if p.needs_alarm_endpoint() {
         out.push_str("Parameters:\n");
@@ -246,7 +243,10 @@ fn item(ctx: &mut Ctx<'_>, i: &Item, created: Option<String>) {
     let created = created.unwrap_or_default();
     match &i.action {
         Action::PasswordPolicy { .. } => {
-            ctx.skip(i, "CloudFormation has no resource for the account password policy");
+            ctx.skip(
+                i,
+                "CloudFormation has no resource for the account password policy",
+            );
         }
         Action::KeyRotation { .. } => ctx.skip(
             i,
@@ -388,7 +388,10 @@ fn item(ctx: &mut Ctx<'_>, i: &Item, created: Option<String>) {
             if t.is_organization_trail {
                 props.insert("IsOrganizationTrail".into(), true.into());
             }
-            props.insert("EnableLogFileValidation".into(), t.log_file_validation.into());
+            props.insert(
+                "EnableLogFileValidation".into(),
+                t.log_file_validation.into(),
+            );
             if let Some(k) = &t.kms_key_id {
                 props.insert(
                     "KMSKeyId".into(),
@@ -398,9 +401,10 @@ fn item(ctx: &mut Ctx<'_>, i: &Item, created: Option<String>) {
                         .unwrap_or_else(|| k.clone().into()),
                 );
             }
-            if let (Some(lg), Some(role)) =
-                (&t.cloud_watch_logs_log_group_arn, &t.cloud_watch_logs_role_arn)
-            {
+            if let (Some(lg), Some(role)) = (
+                &t.cloud_watch_logs_log_group_arn,
+                &t.cloud_watch_logs_role_arn,
+            ) {
                 props.insert("CloudWatchLogsLogGroupArn".into(), ctx.val(lg));
                 props.insert("CloudWatchLogsRoleArn".into(), ctx.val(role));
             }
@@ -549,9 +553,7 @@ fn item(ctx: &mut Ctx<'_>, i: &Item, created: Option<String>) {
                 ctx.add(vec![], ch, body);
             }
         }
-        Action::FlowLog {
-            vpc_id, bucket, ..
-        } => {
+        Action::FlowLog { vpc_id, bucket, .. } => {
             let id = ctx.id(&format!("FlowLog {vpc_id}"));
             let dest = ctx.val(&format!("arn:{part}:s3:::{bucket}"));
             ctx.add(
