@@ -65,10 +65,14 @@ impl Ctx<'_> {
     }
 
     fn import(&mut self, id: &str, kind: &str, key: &str, value: &str) {
+        self.import_by(id, kind, json!({ key: value }));
+    }
+
+    fn import_by(&mut self, id: &str, kind: &str, identifier: Value) {
         self.imports.push(json!({
             "ResourceType": kind,
             "LogicalResourceId": id,
-            "ResourceIdentifier": { key: value },
+            "ResourceIdentifier": identifier,
         }));
     }
 
@@ -433,7 +437,11 @@ fn item(ctx: &mut Ctx<'_>, i: &Item, created: Option<String>) {
                 }],
             });
             let body = if f.replaces.is_some() {
-                ctx.import(&id, "AWS::Logs::MetricFilter", "FilterName", &f.filter_name);
+                ctx.import_by(
+                    &id,
+                    "AWS::Logs::MetricFilter",
+                    json!({ "LogGroupName": f.log_group, "FilterName": f.filter_name }),
+                );
                 retained("AWS::Logs::MetricFilter", props)
             } else {
                 new("AWS::Logs::MetricFilter", props)

@@ -505,10 +505,10 @@ impl<'a> Builder<'a> {
 
     fn per_trail(&mut self, c: &ControlResult, set: impl Fn(&mut TrailState)) {
         for f in failed(c) {
-            if let Some(t) = self.trail_by_arn(&f.resource) {
-                if let Some(tp) = self.trail_plan(&t, c.control.id) {
-                    set(&mut tp.state);
-                }
+            if let Some(t) = self.trail_by_arn(&f.resource)
+                && let Some(tp) = self.trail_plan(&t, c.control.id)
+            {
+                set(&mut tp.state);
             }
         }
     }

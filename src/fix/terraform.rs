@@ -439,10 +439,7 @@ fn lifecycle(ignore: &[&str]) -> E {
     E::B(
         "lifecycle".into(),
         vec![],
-        vec![a(
-            "ignore_changes",
-            V::L(ignore.iter().map(|i| x(i)).collect()),
-        )],
+        vec![a("ignore_changes", V::L(ignore.iter().map(x).collect()))],
     )
 }
 
@@ -762,7 +759,7 @@ fn item(ctx: &mut Ctx<'_>, i: &Item, created: Option<String>, out: &mut Vec<E>) 
                 let v = ctx
                     .refs
                     .get(&format!("{}|{k}", t.home_region))
-                    .map_or_else(|| s(k), |e| x(e));
+                    .map_or_else(|| s(k), x);
                 b.push(a("kms_key_id", v));
             }
             if let (Some(lg), Some(role)) = (

@@ -617,11 +617,32 @@ fn plan_of(s: &Snapshot) -> Plan {
 
 #[test]
 fn the_script_is_bash_with_strict_mode_and_a_marked_variable() {
-    let sh = run_fix(&["--snapshot", &snapshot_path("noncompliant")]);
+    // No topic with a confirmed subscription: the plan creates one, whose
+    // endpoint the user must set.
+    let mut s = example("compliant");
+    break_it(&mut s, Break::SubscriptionsPending);
+    assert!(plan_of(&s).needs_alarm_endpoint());
+    let file = tempfile_dir("pending").join("snapshot.json");
+    std::fs::write(&file, serde_json::to_string(&s).unwrap()).unwrap();
+    let sh = run_fix(&["--snapshot", &file.display().to_string()]);
     assert!(sh.starts_with("#!/usr/bin/env bash\n"));
     assert!(sh.contains("\nset -euo pipefail\n"));
-    assert!(sh.contains(": \"${ALARM_EMAIL:?set ALARM_EMAIL"));
-    assert!(plan_of(&example("noncompliant")).needs_alarm_endpoint());
+    assert!(sh.contains(": \"${ALARM_EMAIL:?set ALARM_EMAIL"), "{sh}");
+    assert!(sh.contains("--notification-endpoint \"$ALARM_EMAIL\""));
+    let tf = run_fix(&[
+        "--snapshot",
+        &file.display().to_string(),
+        "--format",
+        "terraform",
+    ]);
+    assert!(tf.contains("variable \"alarm_email\""));
+    assert!(tf.contains("endpoint  = var.alarm_email"), "{tf}");
+    let cfn = run_fix(&["--snapshot", &file.display().to_string(), "--format", "cfn"]);
+    assert!(cfn.contains("Ref: \"AlarmEmail\""), "{cfn}");
+    // The example needs no new topic: no variable to set.
+    let plain = run_fix(&["--snapshot", &snapshot_path("noncompliant")]);
+    assert!(!plan_of(&example("noncompliant")).needs_alarm_endpoint());
+    assert!(!plain.contains("ALARM_EMAIL:?"));
     if let Ok(out) = Command::new("bash").arg("-n").arg("-c").arg(&sh).output() {
         assert!(
             out.status.success(),
