@@ -45,6 +45,7 @@ pub const EXIT_USAGE: u8 = 2;
 #[command(about, long_about = None)]
 #[command(after_help = "Examples:\n  \
     cis-filters verify --snapshot examples/snapshots/mixed.json    audit a saved account snapshot\n  \
+    cis-filters fix --snapshot examples/snapshots/mixed.json --format terraform   what fixes it\n  \
     cis-filters check --control 3.3 '{ $.userIdentity.type = \"Root\" }'   compare with CIS 3.3\n  \
     cis-filters lint infra/                                         lint Terraform/CloudFormation\n  \
     cis-filters parse '{ $.eventName = \"ConsoleLogin\" }'           parse and normalise\n  \
