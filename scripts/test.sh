@@ -39,6 +39,11 @@ CIS_FILTERS_REPORT_PYTHON="$(bash scripts/report-tools.sh python)"
 CIS_FILTERS_CHROMIUM="$(bash scripts/report-tools.sh chromium)"
 export CIS_FILTERS_REPORT_PYTHON CIS_FILTERS_CHROMIUM
 
+step "fix tools: the AWS CLI and cfn-lint"
+# scripts/fix-tools.sh installs pinned awscli and cfn-lint into $CARGO_TARGET_DIR/fix-venv.
+eval "$(bash scripts/fix-tools.sh)"
+export CIS_FILTERS_AWS_CLI CIS_FILTERS_CFN_LINT
+
 step "cargo test --all-features (with the AWS SDK and the end-to-end tests)"
 cargo test --all-features
 

@@ -19,6 +19,9 @@
 //! - [`lint`]: filter patterns in Terraform and CloudFormation, extracted with exact positions and checked. Pure.
 //! - [`drift`]: the code's filters and alarms (from [`lint`]) paired with a
 //!   snapshot's, and how each pair differs. Pure.
+//! - [`fix`]: the smallest change that makes each FAILED control pass, as a
+//!   plan played on the snapshot model and rendered as Terraform,
+//!   CloudFormation or an AWS CLI script. Pure.
 //! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
 //! - `aws` (feature `aws`, off by default): the only network code; collects a
 //!   snapshot of an account with the AWS SDK. It does not need `cli`: a
@@ -29,6 +32,7 @@ pub mod audit;
 pub mod cis;
 pub mod criteria;
 pub mod drift;
+pub mod fix;
 pub mod lint;
 pub mod matcher;
 pub mod pattern;

@@ -23,6 +23,8 @@ mod criteria;
 #[cfg(feature = "cli")]
 #[path = "it/drift.rs"]
 mod drift;
+#[path = "it/fix.rs"]
+mod fix;
 #[cfg(feature = "cli")]
 #[path = "it/lint.rs"]
 mod lint;

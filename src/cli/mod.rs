@@ -22,6 +22,7 @@ mod compare;
 mod controls;
 mod criteria;
 mod drift;
+mod fix;
 mod install;
 mod lint;
 mod pattern_cmds;
@@ -45,6 +46,7 @@ pub const EXIT_USAGE: u8 = 2;
 #[command(about, long_about = None)]
 #[command(after_help = "Examples:\n  \
     cis-filters verify --snapshot examples/snapshots/mixed.json    audit a saved account snapshot\n  \
+    cis-filters fix --snapshot examples/snapshots/mixed.json --format terraform   what fixes it\n  \
     cis-filters check --control 3.3 '{ $.userIdentity.type = \"Root\" }'   compare with CIS 3.3\n  \
     cis-filters lint infra/                                         lint Terraform/CloudFormation\n  \
     cis-filters drift --snapshot snap.json infra/                   code vs deployed filters and alarms\n  \
@@ -71,6 +73,7 @@ enum Command {
     Test(test_cmd::TestArgs),
     Replay(replay::ReplayArgs),
     Verify(verify::VerifyArgs),
+    Fix(fix::FixArgs),
     /// Lint filter patterns in Terraform and CloudFormation files.
     Lint(lint::LintArgs),
     Drift(drift::DriftArgs),
@@ -98,6 +101,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test_cmd::run(args),
         Command::Replay(args) => replay::run(args),
         Command::Verify(args) => verify::verify(args),
+        Command::Fix(args) => fix::fix(args),
         Command::Lint(args) => lint::lint(args),
         Command::Drift(args) => drift::run(args),
         #[cfg(feature = "aws")]

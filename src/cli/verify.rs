@@ -104,14 +104,7 @@ pub fn verify(args: VerifyArgs) -> u8 {
 }
 
 fn run(args: VerifyArgs) -> Result<u8, UsageError> {
-    let benchmark = cis::benchmark(&args.benchmark).ok_or_else(|| {
-        let names: Vec<&str> = cis::BENCHMARKS.iter().map(|b| b.name).collect();
-        UsageError(format!(
-            "unknown benchmark `{}`: expected one of {}",
-            args.benchmark,
-            names.join(", ")
-        ))
-    })?;
+    let benchmark = benchmark_arg(&args.benchmark)?;
     let mode: MatchMode = args.match_mode.parse().map_err(UsageError)?;
     let procedure: Procedure = args.procedure.parse().map_err(UsageError)?;
     let format: Format = args.format.parse().map_err(UsageError)?;
@@ -170,8 +163,19 @@ fn exit_code(report: &audit::Audit, fail_on_not_available: bool) -> u8 {
     }
 }
 
+/// The benchmark named by `--benchmark`.
+pub(super) fn benchmark_arg(name: &str) -> Result<&'static cis::Benchmark, UsageError> {
+    cis::benchmark(name).ok_or_else(|| {
+        let names: Vec<&str> = cis::BENCHMARKS.iter().map(|b| b.name).collect();
+        UsageError(format!(
+            "unknown benchmark `{name}`: expected one of {}",
+            names.join(", ")
+        ))
+    })
+}
+
 /// The controls named on the command line, in catalog order; `None` for all.
-fn select(ids: &[String]) -> Result<Option<Vec<&'static Control>>, UsageError> {
+pub(super) fn select(ids: &[String]) -> Result<Option<Vec<&'static Control>>, UsageError> {
     let ids: Vec<&str> = ids
         .iter()
         .map(|s| s.trim())
@@ -199,7 +203,7 @@ fn select(ids: &[String]) -> Result<Option<Vec<&'static Control>>, UsageError> {
     Ok(Some(picked))
 }
 
-fn read_snapshot(path: &std::path::Path) -> Result<Snapshot, UsageError> {
+pub(super) fn read_snapshot(path: &std::path::Path) -> Result<Snapshot, UsageError> {
     let text = super::read::read_text(path, MAX_SNAPSHOT_BYTES as u64, "snapshot")?;
     Snapshot::from_json(&text).map_err(|e| UsageError(format!("{}: {e}", path.display())))
 }

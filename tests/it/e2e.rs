@@ -164,10 +164,18 @@ pub fn seed_with(
 /// environment's AWS settings.
 pub fn aws_cmd(acct: &Account) -> Command {
     let mut c = isolated();
-    c.env("AWS_ACCESS_KEY_ID", &acct.key)
-        .env("AWS_SECRET_ACCESS_KEY", &acct.secret)
-        .env("AWS_ENDPOINT_URL", &acct.endpoint);
+    acct.set_env(&mut c);
     c
+}
+
+impl Account {
+    /// Give a command (cis-filters or another AWS client) this account's
+    /// keys and the emulator's endpoint.
+    pub fn set_env(&self, c: &mut Command) {
+        c.env("AWS_ACCESS_KEY_ID", &self.key)
+            .env("AWS_SECRET_ACCESS_KEY", &self.secret)
+            .env("AWS_ENDPOINT_URL", &self.endpoint);
+    }
 }
 
 /// The binary with every AWS setting of the environment removed.

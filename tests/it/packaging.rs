@@ -189,6 +189,7 @@ fn commands() -> Vec<&'static str> {
         "test",
         "replay",
         "verify",
+        "fix",
         "lint",
         "drift",
         "completions",
