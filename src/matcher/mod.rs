@@ -40,16 +40,18 @@ mod eval;
 pub mod glob;
 pub mod input;
 pub mod json;
+mod program;
 
 use std::cell::OnceCell;
 use std::fmt;
 
-pub use eval::{Explanation, Reason};
-pub(crate) use eval::{number, ordering};
+pub use program::{Explanation, Reason};
+pub(crate) use program::{number, ordering};
 
 use crate::pattern::{Ast, Normal, ParseError};
-use eval::{Event, Program};
+use eval::Event;
 use json::Projection;
+use program::Program;
 
 /// The longest event evaluated, in bytes of UTF-8: 1 MiB, the most
 /// CloudWatch Logs accepts in one event (`PutLogEvents`). A longer event

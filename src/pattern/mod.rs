@@ -1,6 +1,8 @@
 //! The CloudWatch Logs filter-pattern language.
 //!
 //! - [`ast`]: the spanned surface tree, faithful to the text.
+//! - `chars`: the character classes of the language, for the parser and
+//!   every printer.
 //! - [`parser`]: the nom parser, text to [`Ast`].
 //! - [`error`]: parse errors with a kind, a span and a caret rendering.
 //! - [`normal`]: the span-free [`Normal`] form for comparison and matching.
@@ -12,6 +14,7 @@
 
 pub mod ast;
 pub mod batch;
+pub(crate) mod chars;
 pub mod error;
 pub mod normal;
 pub mod parser;

@@ -15,6 +15,8 @@
 
 use std::fmt;
 
+use crate::pattern::chars::is_name;
+
 use crate::pattern::ast::{
     Ast, CmpOp, Condition, Expr, Field, FieldCond, StepKind, Term, TermPrefix, Test, Value,
     ValueKind, is_number_literal,
@@ -412,16 +414,18 @@ fn join<C: Print, W: fmt::Write + ?Sized>(
     Ok(())
 }
 
-/// Write a selector's steps after `$`.
+/// Write a selector: `$` and its steps. Every selector printer uses this:
+/// a field whose name has characters other than `name_char` is written in
+/// brackets (`.['a.b']`), so what is written parses back.
 pub fn write_selector<W: fmt::Write + ?Sized>(f: &mut W, steps: &[StepKind]) -> fmt::Result {
     f.write_str("$")?;
     for s in steps {
         match s {
-            StepKind::Field(n) => {
+            StepKind::Field(n) if is_name(n) => {
                 f.write_str(".")?;
                 f.write_str(n)?;
             }
-            StepKind::Key(k) => {
+            StepKind::Field(k) | StepKind::Key(k) => {
                 f.write_str(".['")?;
                 f.write_str(k)?;
                 f.write_str("']")?;
@@ -434,7 +438,8 @@ pub fn write_selector<W: fmt::Write + ?Sized>(f: &mut W, steps: &[StepKind]) -> 
     Ok(())
 }
 
-/// Write text as a double-quoted string, escaping `"` and `\`.
+/// Write text as a double-quoted string, escaping `"` and `\`. Every
+/// quoted-value printer uses this.
 pub fn write_quoted<W: fmt::Write + ?Sized>(f: &mut W, text: &str) -> fmt::Result {
     f.write_char('"')?;
     let mut rest = text;
