@@ -308,7 +308,7 @@ fn norm_field_cond(c: &FieldCond) -> NFieldCond {
 }
 
 /// The normal form of a value: quotes dropped, escapes resolved.
-pub fn norm_value(v: &Value) -> NValue {
+pub(crate) fn norm_value(v: &Value) -> NValue {
     match &v.kind {
         ValueKind::Quoted(raw) => NValue::Text(unescape(raw)),
         ValueKind::Bare(t) if v.is_number() => {
@@ -321,7 +321,7 @@ pub fn norm_value(v: &Value) -> NValue {
 
 /// Resolve `\"` and `\\` in the raw text of a quoted string. The parser
 /// rejects every other escape, so any other backslash is kept as it is.
-pub fn unescape(raw: &str) -> String {
+pub(crate) fn unescape(raw: &str) -> String {
     if !raw.contains('\\') {
         return raw.to_owned();
     }
@@ -417,7 +417,7 @@ fn join<C: Print, W: fmt::Write + ?Sized>(
 /// Write a selector: `$` and its steps. Every selector printer uses this:
 /// a field whose name has characters other than `name_char` is written in
 /// brackets (`.['a.b']`), so what is written parses back.
-pub fn write_selector<W: fmt::Write + ?Sized>(f: &mut W, steps: &[StepKind]) -> fmt::Result {
+pub(crate) fn write_selector<W: fmt::Write + ?Sized>(f: &mut W, steps: &[StepKind]) -> fmt::Result {
     f.write_str("$")?;
     for s in steps {
         match s {
@@ -440,7 +440,7 @@ pub fn write_selector<W: fmt::Write + ?Sized>(f: &mut W, steps: &[StepKind]) -> 
 
 /// Write text as a double-quoted string, escaping `"` and `\`. Every
 /// quoted-value printer uses this.
-pub fn write_quoted<W: fmt::Write + ?Sized>(f: &mut W, text: &str) -> fmt::Result {
+pub(crate) fn write_quoted<W: fmt::Write + ?Sized>(f: &mut W, text: &str) -> fmt::Result {
     f.write_char('"')?;
     let mut rest = text;
     // Runs without `"` or `\` are written whole.
