@@ -302,7 +302,8 @@ pub const LINT_FILE_NAMES: &[&str] = &["main.tf", "m/main.tf", "t.yaml", "x.tf.j
 /// files, every output format renders.
 pub fn check_lint(data: &[u8]) {
     use cis_filters::lint::model::SourceFile;
-    use cis_filters::lint::{Options, lint, render};
+    use cis_filters::lint::{Options, lint};
+    use cis_filters::report::lint as render;
     let mut files = Vec::new();
     let mut rest = data;
     for name in LINT_FILE_NAMES {

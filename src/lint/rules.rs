@@ -32,6 +32,22 @@ impl Level {
     }
 }
 
+/// What a rule is: its stable code, its name, the level of its
+/// diagnostics and one sentence saying what it finds. `docs/lint.md` has a
+/// section per rule (what, why, a bad and a good example), and
+/// `tests/data/lint/rules/` a file that triggers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// `CF0100`.
+    pub code: &'static str,
+    /// `pattern-syntax`.
+    pub name: &'static str,
+    /// The level of its diagnostics.
+    pub level: Level,
+    /// One sentence.
+    pub summary: &'static str,
+}
+
 /// A lint rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Rule {
@@ -72,85 +88,90 @@ impl Rule {
         Rule::RedundantTerm,
     ];
 
+    /// Everything about the rule but its check: one row per rule.
+    pub fn info(self) -> &'static RuleInfo {
+        match self {
+            Rule::FileError => &RuleInfo {
+                code: "CF0001",
+                name: "file-error",
+                level: Level::Error,
+                summary: "The file cannot be read, is not UTF-8, or is not valid Terraform, YAML or JSON.",
+            },
+            Rule::Unresolved => &RuleInfo {
+                code: "CF0002",
+                name: "unresolved-pattern",
+                level: Level::Info,
+                summary: "The filter pattern is not known without running Terraform or CloudFormation, so it was not checked.",
+            },
+            Rule::PatternSyntax => &RuleInfo {
+                code: "CF0100",
+                name: "pattern-syntax",
+                level: Level::Error,
+                summary: "The filter pattern does not parse; CloudWatch Logs would reject it.",
+            },
+            Rule::CisNonconforming => &RuleInfo {
+                code: "CF0200",
+                name: "cis-nonconforming",
+                level: Level::Error,
+                summary: "The filter is meant for a CIS control but its pattern does not pass the benchmark's check.",
+            },
+            Rule::CisEquivalent => &RuleInfo {
+                code: "CF0201",
+                name: "cis-equivalent",
+                level: Level::Info,
+                summary: "The filter is logically the CIS pattern but not written token for token the same; Security Hub's near-literal comparison may still fail it.",
+            },
+            Rule::CisMissing => &RuleInfo {
+                code: "CF0202",
+                name: "cis-missing",
+                level: Level::Error,
+                summary: "A control required with --require has no passing metric filter in the linted files.",
+            },
+            Rule::NeverMatches => &RuleInfo {
+                code: "CF0300",
+                name: "never-matches",
+                level: Level::Warning,
+                summary: "The pattern, or an `||` alternative of it, requires what no event can have at once (two values of one field, an empty range), so it can never match.",
+            },
+            Rule::NeOnOptionalField => &RuleInfo {
+                code: "CF0301",
+                name: "ne-on-optional-field",
+                level: Level::Warning,
+                summary: "`!=` on a field that CloudTrail does not write in every record: events without the field never match.",
+            },
+            Rule::NoAlarm => &RuleInfo {
+                code: "CF0302",
+                name: "no-alarm",
+                level: Level::Warning,
+                summary: "The metric filter publishes a metric that no alarm in the same files watches.",
+            },
+            Rule::RedundantTerm => &RuleInfo {
+                code: "CF0303",
+                name: "redundant-term",
+                level: Level::Warning,
+                summary: "A condition or `||` alternative changes nothing: the pattern matches the same events without it.",
+            },
+        }
+    }
+
     /// The stable code (`CF0100`).
     pub fn code(self) -> &'static str {
-        match self {
-            Rule::FileError => "CF0001",
-            Rule::Unresolved => "CF0002",
-            Rule::PatternSyntax => "CF0100",
-            Rule::CisNonconforming => "CF0200",
-            Rule::CisEquivalent => "CF0201",
-            Rule::CisMissing => "CF0202",
-            Rule::NeverMatches => "CF0300",
-            Rule::NeOnOptionalField => "CF0301",
-            Rule::NoAlarm => "CF0302",
-            Rule::RedundantTerm => "CF0303",
-        }
+        self.info().code
     }
 
     /// The readable name (`pattern-syntax`).
     pub fn name(self) -> &'static str {
-        match self {
-            Rule::FileError => "file-error",
-            Rule::Unresolved => "unresolved-pattern",
-            Rule::PatternSyntax => "pattern-syntax",
-            Rule::CisNonconforming => "cis-nonconforming",
-            Rule::CisEquivalent => "cis-equivalent",
-            Rule::CisMissing => "cis-missing",
-            Rule::NeverMatches => "never-matches",
-            Rule::NeOnOptionalField => "ne-on-optional-field",
-            Rule::NoAlarm => "no-alarm",
-            Rule::RedundantTerm => "redundant-term",
-        }
+        self.info().name
     }
 
     /// The level its diagnostics have.
     pub fn level(self) -> Level {
-        match self {
-            Rule::FileError | Rule::PatternSyntax | Rule::CisNonconforming | Rule::CisMissing => {
-                Level::Error
-            }
-            Rule::NeverMatches | Rule::NeOnOptionalField | Rule::NoAlarm | Rule::RedundantTerm => {
-                Level::Warning
-            }
-            Rule::Unresolved | Rule::CisEquivalent => Level::Info,
-        }
+        self.info().level
     }
 
     /// One sentence.
     pub fn summary(self) -> &'static str {
-        match self {
-            Rule::FileError => {
-                "The file cannot be read, is not UTF-8, or is not valid Terraform, YAML or JSON."
-            }
-            Rule::Unresolved => {
-                "The filter pattern is not known without running Terraform or CloudFormation, so it was not checked."
-            }
-            Rule::PatternSyntax => {
-                "The filter pattern does not parse; CloudWatch Logs would reject it."
-            }
-            Rule::CisNonconforming => {
-                "The filter is meant for a CIS control but its pattern does not pass the benchmark's check."
-            }
-            Rule::CisEquivalent => {
-                "The filter is logically the CIS pattern but not written token for token the same; Security Hub's near-literal comparison may still fail it."
-            }
-            Rule::CisMissing => {
-                "A control required with --require has no passing metric filter in the linted files."
-            }
-            Rule::NeverMatches => {
-                "The pattern, or an `||` alternative of it, requires what no event can have at once (two values of one field, an empty range), so it can never match."
-            }
-            Rule::NeOnOptionalField => {
-                "`!=` on a field that CloudTrail does not write in every record: events without the field never match."
-            }
-            Rule::NoAlarm => {
-                "The metric filter publishes a metric that no alarm in the same files watches."
-            }
-            Rule::RedundantTerm => {
-                "A condition or `||` alternative changes nothing: the pattern matches the same events without it."
-            }
-        }
+        self.info().summary
     }
 
     /// Look a rule up by code or name (case-insensitive).

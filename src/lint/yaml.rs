@@ -158,9 +158,85 @@ impl<'a> CharMap<'a> {
     }
 }
 
-/// An open collection: is it a mapping, its items so far, its tag, where
-/// it starts, its anchor id, and the bytes of its nodes so far.
-type Open = (bool, Vec<Node>, Option<String>, usize, usize, usize);
+/// A collection whose end event has not come yet.
+struct Open {
+    /// A mapping (else a sequence).
+    is_map: bool,
+    /// Its items so far (keys and values alternate in a mapping).
+    items: Vec<Node>,
+    tag: Option<String>,
+    /// Where it starts.
+    start: usize,
+    /// Its anchor id (0: none).
+    anchor: usize,
+    /// The bytes of its nodes so far.
+    bytes: usize,
+}
+
+impl Open {
+    /// The finished node, ending at `end`, with its anchor id and size.
+    fn close(self, end: usize) -> (Node, usize, usize) {
+        let span = self.start..end.max(self.start);
+        let tag = self.tag;
+        let node = if self.is_map {
+            let mut entries = Vec::with_capacity(self.items.len() / 2);
+            let mut it = self.items.into_iter();
+            while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                entries.push((k, v));
+            }
+            Node::Map { entries, tag, span }
+        } else {
+            Node::Seq {
+                items: self.items,
+                tag,
+                span,
+            }
+        };
+        let size = self.bytes.saturating_add(node_bytes(&node));
+        (node, self.anchor, size)
+    }
+}
+
+/// A YAML tag as written (`!Sub`, `tag:yaml.org,2002:str`).
+fn tag_text(t: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<String> {
+    t.map(|t| {
+        if t.handle == "!" {
+            t.suffix.clone()
+        } else {
+            format!("{}{}", t.handle, t.suffix)
+        }
+    })
+}
+
+/// The anchored nodes of a document, and the bytes that anchors and
+/// aliases have copied so far (bounded by [`MAX_ALIAS_BYTES`]).
+#[derive(Default)]
+struct Anchors {
+    /// Anchor id, node, size in bytes (the node and everything in it).
+    nodes: Vec<(usize, Node, usize)>,
+    replayed: usize,
+}
+
+impl Anchors {
+    /// Count `size` more bytes copied; an error past the bound.
+    fn spend(&mut self, size: usize, at: usize) -> Result<(), YamlError> {
+        self.replayed = self.replayed.saturating_add(size);
+        if self.replayed > MAX_ALIAS_BYTES {
+            return Err(alias_error(at));
+        }
+        Ok(())
+    }
+
+    /// The node an alias stands for, with its size.
+    fn replay(&mut self, id: usize, at: usize) -> Result<Option<(Node, usize, usize)>, YamlError> {
+        let Some((_, n, size)) = self.nodes.iter().rev().find(|(a, _, _)| *a == id) else {
+            return Ok(None);
+        };
+        let (node, size) = (n.clone(), *size);
+        self.spend(size, at)?;
+        Ok(Some((node, 0, size)))
+    }
+}
 
 fn alias_error(offset: usize) -> YamlError {
     YamlError {
@@ -185,19 +261,8 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
     let cm = CharMap::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Open> = Vec::new();
-    // Anchored nodes with their size in bytes (the node and everything in it).
-    let mut anchors: Vec<(usize, Node, usize)> = Vec::new();
-    let mut replayed = 0usize;
+    let mut anchors = Anchors::default();
     let mut root: Option<Node> = None;
-    let tag_of = |t: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>| -> Option<String> {
-        t.map(|t| {
-            if t.handle == "!" {
-                t.suffix.clone()
-            } else {
-                format!("{}{}", t.handle, t.suffix)
-            }
-        })
-    };
     while let Some(ev) = parser.next_event() {
         let (ev, span) = ev.map_err(|e| YamlError {
             offset: cm.byte(e.marker().index()),
@@ -212,7 +277,7 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
                 let node = Node::Scalar(Scalar {
                     value: value.into_owned(),
                     style,
-                    tag: tag_of(tag),
+                    tag: tag_text(tag),
                     span: start..end,
                 });
                 let size = node_bytes(&node);
@@ -225,53 +290,31 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
                         message: format!("nested deeper than {MAX_DEPTH} levels"),
                     });
                 }
-                stack.push((is_map, Vec::new(), tag_of(tag), start, anchor, 0));
+                stack.push(Open {
+                    is_map,
+                    items: Vec::new(),
+                    tag: tag_text(tag),
+                    start,
+                    anchor,
+                    bytes: 0,
+                });
                 None
             }
-            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some((is_map, items, tag, s, anchor, inner)) => {
-                    let span = s..end.max(s);
-                    let node = if is_map {
-                        let mut entries = Vec::with_capacity(items.len() / 2);
-                        let mut it = items.into_iter();
-                        while let (Some(k), Some(v)) = (it.next(), it.next()) {
-                            entries.push((k, v));
-                        }
-                        Node::Map { entries, tag, span }
-                    } else {
-                        Node::Seq { items, tag, span }
-                    };
-                    let size = inner.saturating_add(node_bytes(&node));
-                    Some((node, anchor, size))
-                }
-                None => None,
-            },
-            Event::Alias(id) => match anchors.iter().rev().find(|(a, _, _)| *a == id) {
-                Some((_, n, size)) => {
-                    replayed = replayed.saturating_add(*size);
-                    if replayed > MAX_ALIAS_BYTES {
-                        return Err(alias_error(start));
-                    }
-                    Some((n.clone(), 0, *size))
-                }
-                None => None,
-            },
+            Event::SequenceEnd | Event::MappingEnd => stack.pop().map(|open| open.close(end)),
+            Event::Alias(id) => anchors.replay(id, start)?,
             Event::DocumentEnd => break,
             _ => None,
         };
         if let Some((node, anchor, size)) = done {
             if anchor != 0 {
                 // The anchored copy counts against the same bound.
-                replayed = replayed.saturating_add(size);
-                if replayed > MAX_ALIAS_BYTES {
-                    return Err(alias_error(start));
-                }
-                anchors.push((anchor, node.clone(), size));
+                anchors.spend(size, start)?;
+                anchors.nodes.push((anchor, node.clone(), size));
             }
             match stack.last_mut() {
                 Some(top) => {
-                    top.1.push(node);
-                    top.5 = top.5.saturating_add(size);
+                    top.items.push(node);
+                    top.bytes = top.bytes.saturating_add(size);
                 }
                 None => root = Some(node),
             }

@@ -4,8 +4,10 @@
 //! - [`audit`]: an account audit as table, JSON, ASFF, OCSF, SARIF, CSV or JUnit XML.
 //! - [`escape`]: outside text made safe for a terminal (control characters shown as escapes).
 //! - [`html`]: self-contained HTML pages of an audit or a lint run.
+//! - [`lint`]: a lint run as human text, JSON, SARIF or GitHub workflow commands.
 
 pub mod audit;
 pub mod escape;
 pub mod html;
+pub mod lint;
 pub mod sarif;

@@ -280,16 +280,16 @@ mod tests {
 
     #[test]
     fn version_checked_first() {
-        let text = minimal_json().replace("\"schema\": 1", "\"schema\": 3");
+        let text = minimal_json().replace("\"schema\": 1", "\"schema\": 4");
         let e = Snapshot::from_json(&text).unwrap_err();
         assert_eq!(
             e,
             SnapshotError::Version {
-                found: Some("3".into())
+                found: Some("4".into())
             }
         );
-        // Schema 1 and 2 are both read.
-        for v in ["1", "2"] {
+        // Schema 1, 2 and 3 are all read.
+        for v in ["1", "2", "3"] {
             let text = minimal_json().replace("\"schema\": 1", &format!("\"schema\": {v}"));
             assert!(Snapshot::from_json(&text).is_ok(), "schema {v}");
         }

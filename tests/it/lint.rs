@@ -102,6 +102,57 @@ fn fixtures_human() {
     }
 }
 
+/// One fixture per rule (`tests/data/lint/rules/<code>/`), each giving
+/// that rule's diagnostic and no other; every rule has one, and
+/// `docs/lint.md` a section headed with its code, name and level.
+#[test]
+fn one_fixture_and_one_section_per_rule() {
+    use cis_filters::lint::Rule;
+    let dir = fixtures().join("rules");
+    let mut found: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    let codes: Vec<String> = Rule::ALL.iter().map(|r| r.code().to_owned()).collect();
+    assert_eq!(
+        found,
+        codes,
+        "one directory per rule under {}",
+        dir.display()
+    );
+    let docs = std::fs::read_to_string(common::root().join("docs/lint.md")).unwrap();
+    for rule in Rule::ALL {
+        let code = rule.code();
+        let heading = format!("### {code} {} ({})", rule.name(), rule.level().as_str());
+        assert!(docs.contains(&heading), "docs/lint.md lacks `{heading}`");
+        let mut args = vec!["--format", "json"];
+        if *rule == Rule::CisMissing {
+            args.extend(["--require", "3.3,3.13"]);
+        }
+        let path = format!("rules/{code}");
+        args.push(&path);
+        let out = lint_in(&fixtures(), &args);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let mut got: Vec<&str> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        got.dedup();
+        assert_eq!(got, [code], "{path}");
+        args.drain(..2);
+        let human = lint_in(&fixtures(), &args);
+        snapshot_settings().bind(|| {
+            insta::assert_snapshot!(
+                format!("rule_{code}"),
+                format!("exit {}\n{}", common::code(&human), common::stdout(&human))
+            );
+        });
+    }
+}
+
 #[test]
 fn json_output_contract() {
     let out = lint_in(&fixtures(), &["--format", "json", "terraform/rules"]);
