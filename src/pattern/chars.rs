@@ -7,32 +7,38 @@
 //! let the parser scan bytes without decoding UTF-8.
 
 /// `ws`: space, tab, CR and LF.
+#[inline]
 pub(crate) fn is_ws(c: char) -> bool {
     u8::try_from(c).is_ok_and(is_ws_byte)
 }
 
 /// [`is_ws`] on a byte.
+#[inline]
 pub(crate) fn is_ws_byte(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// `name_char`: a property name in a selector and a delimited field name:
 /// letters, digits, `_` and `-`.
+#[inline]
 pub(crate) fn is_name_char(c: char) -> bool {
     u8::try_from(c).is_ok_and(is_name_byte)
 }
 
 /// [`is_name_char`] on a byte.
+#[inline]
 pub(crate) fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')
 }
 
 /// `bare_char` (a byte): a bare value or term: letters, digits and `_ . * - +`.
+#[inline]
 pub(crate) fn is_bare_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'*' | b'-' | b'+')
 }
 
 /// `regex_char`: the characters allowed inside `%regex%`.
+#[inline]
 pub(crate) fn is_regex_char(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || matches!(
@@ -61,6 +67,7 @@ pub(crate) fn is_regex_char(c: char) -> bool {
 }
 
 /// Where a bare token ends in JSON and delimited patterns.
+#[inline]
 pub(crate) fn is_value_end(c: char) -> bool {
     is_ws(c) || matches!(c, ')' | '}' | '&' | '|' | ']' | ',')
 }

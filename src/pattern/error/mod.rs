@@ -23,8 +23,8 @@ mod render;
 pub use kind::{
     BracketKeyProblem, DelimitedProblem, ErrorKind, IndexProblem, SelectorProblem, TermProblem,
 };
-pub use render::render_caret;
 pub(crate) use render::excerpt;
+pub use render::render_caret;
 
 /// The longest pattern CloudWatch Logs accepts, in characters.
 pub const MAX_PATTERN_CHARS: usize = 1024;

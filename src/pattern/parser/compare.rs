@@ -118,6 +118,7 @@ impl P {
 }
 
 /// cmp_op = "!=" | "<=" | ">=" | "=" | "<" | ">"
+#[inline]
 pub(super) fn cmp_op(i: &str) -> PResult<'_, CmpOp> {
     // Two-byte operators first; a byte match, since failed alternatives
     // would each build an error.
@@ -140,6 +141,7 @@ pub(super) fn cmp_op(i: &str) -> PResult<'_, CmpOp> {
 }
 
 /// `<`, `<=`, `>`, `>=` need a bare number.
+#[inline]
 pub(super) fn check_numeric(op: CmpOp, value: &Value, at: &str) -> Result<(), nom::Err<PErr>> {
     if !op.is_ordering() || value.is_number() {
         return Ok(());
