@@ -17,6 +17,8 @@
 //!   service, and reading it from JSON. Plain data. Pure.
 //! - [`audit`]: the CIS checks over a snapshot. Pure.
 //! - [`lint`]: filter patterns in Terraform and CloudFormation, extracted with exact positions and checked. Pure.
+//! - [`drift`]: the code's filters and alarms (from [`lint`]) paired with a
+//!   snapshot's, and how each pair differs. Pure.
 //! - [`report`]: output formats shared by lint and audit (SARIF 2.1.0).
 //! - `aws` (feature `aws`, off by default): the only network code; collects a
 //!   snapshot of an account with the AWS SDK. It does not need `cli`: a
@@ -26,6 +28,7 @@
 pub mod audit;
 pub mod cis;
 pub mod criteria;
+pub mod drift;
 pub mod lint;
 pub mod matcher;
 pub mod pattern;

@@ -21,6 +21,9 @@ mod corpus;
 mod criteria;
 
 #[cfg(feature = "cli")]
+#[path = "it/drift.rs"]
+mod drift;
+#[cfg(feature = "cli")]
 #[path = "it/lint.rs"]
 mod lint;
 #[cfg(feature = "cli")]
@@ -59,6 +62,9 @@ mod semantics;
 #[cfg(all(feature = "cli", feature = "aws"))]
 #[path = "it/e2e.rs"]
 mod e2e;
+#[cfg(all(feature = "cli", feature = "aws"))]
+#[path = "it/e2e_org.rs"]
+mod e2e_org;
 
 #[cfg(feature = "cli")]
 #[path = "it/packaging.rs"]

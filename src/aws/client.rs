@@ -11,9 +11,13 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_credential_types::provider::ProvideCredentials;
+use aws_sdk_sts::config::retry::RetryPartition;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    AfterDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::retries::RequestAttempts;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_types::SdkConfig;
@@ -96,6 +100,10 @@ pub struct Settings {
     pub max_attempts: u32,
     /// First retry back-off.
     pub initial_backoff: Duration,
+    /// The retry partition of the run's clients (an organization run gives
+    /// each account its own, so that throttling slows only that account);
+    /// `None`: the SDK's default partition per service and region.
+    pub retry_partition: Option<String>,
 }
 
 impl Default for Settings {
@@ -111,6 +119,7 @@ impl Default for Settings {
             chain_budget: super::call::CHAIN_BUDGET,
             max_attempts: 6,
             initial_backoff: Duration::from_millis(500),
+            retry_partition: None,
         }
     }
 }
@@ -273,6 +282,16 @@ pub fn has_endpoint_override(config: &SdkConfig) -> bool {
     config.endpoint_url().is_some()
 }
 
+/// A service config builder with its retry partition set (`None`: the
+/// SDK's default).
+macro_rules! partitioned {
+    ($builder:expr, $partition:expr) => {{
+        let mut b = $builder;
+        b.set_retry_partition($partition);
+        b
+    }};
+}
+
 /// Clients for one region.
 #[derive(Debug, Clone)]
 pub struct RegionClients {
@@ -305,54 +324,78 @@ impl RegionClients {
         Self {
             region: region.to_owned(),
             cloudtrail: aws_sdk_cloudtrail::Client::from_conf(
-                aws_sdk_cloudtrail::config::Builder::from(config)
-                    .region(r.clone())
-                    .interceptor(plain.clone())
-                    .build(),
+                partitioned!(
+                    aws_sdk_cloudtrail::config::Builder::from(config)
+                        .region(r.clone())
+                        .interceptor(plain.clone()),
+                    plain.partition("cloudtrail", region)
+                )
+                .build(),
             ),
             logs: aws_sdk_cloudwatchlogs::Client::from_conf(
-                aws_sdk_cloudwatchlogs::config::Builder::from(config)
-                    .region(r.clone())
-                    .interceptor(plain.clone())
-                    .build(),
+                partitioned!(
+                    aws_sdk_cloudwatchlogs::config::Builder::from(config)
+                        .region(r.clone())
+                        .interceptor(plain.clone()),
+                    plain.partition("cloudwatchlogs", region)
+                )
+                .build(),
             ),
             cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
-                aws_sdk_cloudwatch::config::Builder::from(config)
-                    .region(r.clone())
-                    .interceptor(plain.clone())
-                    .build(),
+                partitioned!(
+                    aws_sdk_cloudwatch::config::Builder::from(config)
+                        .region(r.clone())
+                        .interceptor(plain.clone()),
+                    plain.partition("cloudwatch", region)
+                )
+                .build(),
             ),
             sns: aws_sdk_sns::Client::from_conf(
-                aws_sdk_sns::config::Builder::from(config)
-                    .region(r.clone())
-                    .interceptor(plain.clone())
-                    .build(),
+                partitioned!(
+                    aws_sdk_sns::config::Builder::from(config)
+                        .region(r.clone())
+                        .interceptor(plain.clone()),
+                    plain.partition("sns", region)
+                )
+                .build(),
             ),
             kms: aws_sdk_kms::Client::from_conf(
-                aws_sdk_kms::config::Builder::from(config)
-                    .region(r.clone())
-                    .interceptor(plain.clone())
-                    .build(),
+                partitioned!(
+                    aws_sdk_kms::config::Builder::from(config)
+                        .region(r.clone())
+                        .interceptor(plain.clone()),
+                    plain.partition("kms", region)
+                )
+                .build(),
             ),
             config: aws_sdk_config::Client::from_conf(
-                aws_sdk_config::config::Builder::from(config)
-                    .region(r.clone())
-                    .interceptor(plain.clone())
-                    .build(),
+                partitioned!(
+                    aws_sdk_config::config::Builder::from(config)
+                        .region(r.clone())
+                        .interceptor(plain.clone()),
+                    plain.partition("config", region)
+                )
+                .build(),
             ),
             ec2: aws_sdk_ec2::Client::from_conf(
-                aws_sdk_ec2::config::Builder::from(config)
-                    .region(r.clone())
-                    .interceptor(plain.clone())
-                    .build(),
+                partitioned!(
+                    aws_sdk_ec2::config::Builder::from(config)
+                        .region(r.clone())
+                        .interceptor(plain.clone()),
+                    plain.partition("ec2", region)
+                )
+                .build(),
             ),
             // Emulators and proxies cannot serve virtual-host bucket names.
             s3: aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(config)
-                    .region(r)
-                    .force_path_style(path_style)
-                    .interceptor(plain.clone())
-                    .build(),
+                partitioned!(
+                    aws_sdk_s3::config::Builder::from(config)
+                        .region(r)
+                        .force_path_style(path_style)
+                        .interceptor(plain.clone()),
+                    plain.partition("s3", region)
+                )
+                .build(),
             ),
         }
     }
@@ -374,8 +417,11 @@ pub struct GlobalClients {
 impl GlobalClients {
     /// Clients for the home region of `config`; `plain` as for [`RegionClients::new`].
     pub fn new(config: &SdkConfig, plain: &PlainHttpWarning) -> Self {
-        let mut s3control =
-            aws_sdk_s3control::config::Builder::from(config).interceptor(plain.clone());
+        let home = home_region(config);
+        let mut s3control = partitioned!(
+            aws_sdk_s3control::config::Builder::from(config).interceptor(plain.clone()),
+            plain.partition("s3control", &home)
+        );
         if let Some(url) = config.endpoint_url() {
             // S3 Control puts the account id into the host name
             // (`123456789012.s3-control…`); an emulator or proxy at a fixed
@@ -385,17 +431,21 @@ impl GlobalClients {
             s3control = s3control.endpoint_resolver(FixedEndpoint(url.to_owned()));
         }
         Self {
-            region: home_region(config),
             iam: aws_sdk_iam::Client::from_conf(
-                aws_sdk_iam::config::Builder::from(config)
-                    .interceptor(plain.clone())
-                    .build(),
+                partitioned!(
+                    aws_sdk_iam::config::Builder::from(config).interceptor(plain.clone()),
+                    plain.partition("iam", &home)
+                )
+                .build(),
             ),
             sts: aws_sdk_sts::Client::from_conf(
-                aws_sdk_sts::config::Builder::from(config)
-                    .interceptor(plain.clone())
-                    .build(),
+                partitioned!(
+                    aws_sdk_sts::config::Builder::from(config).interceptor(plain.clone()),
+                    plain.partition("sts", &home)
+                )
+                .build(),
             ),
+            region: home,
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
         }
     }
@@ -450,10 +500,15 @@ pub fn plain_http_warning(url: &str) -> Option<String> {
 /// through [`Progress::warn`], when one goes over plain http:// to a host that
 /// is not this machine, whichever setting chose the endpoint (`--endpoint-url`,
 /// `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`, a profile).
+///
+/// It also tells `sink` of every retry and every throttled answer
+/// ([`Progress::attempt`], [`Progress::throttled`]), and names the run's
+/// retry partition ([`Settings::retry_partition`]) for each client.
 #[derive(Clone)]
 pub struct PlainHttpWarning {
     warned: Arc<AtomicBool>,
     sink: Arc<dyn Progress>,
+    partition: Option<Arc<str>>,
 }
 
 impl PlainHttpWarning {
@@ -462,7 +517,22 @@ impl PlainHttpWarning {
         Self {
             warned: Arc::new(AtomicBool::new(false)),
             sink,
+            partition: None,
         }
+    }
+
+    /// The same with the clients' retry partitions named after `scope`.
+    pub fn with_retry_partition(mut self, scope: Option<&str>) -> Self {
+        self.partition = scope.map(Arc::from);
+        self
+    }
+
+    /// The retry partition of `service`'s client in `region`: `None` (the
+    /// SDK's default, shared by the process) unless a scope was given.
+    pub fn partition(&self, service: &str, region: &str) -> Option<RetryPartition> {
+        self.partition
+            .as_ref()
+            .map(|scope| RetryPartition::new(format!("{service}-{region}-{scope}")))
     }
 
     /// Warn about `url` if it needs it and nothing was said yet.
@@ -500,6 +570,53 @@ impl Intercept for PlainHttpWarning {
         self.check(context.request().uri());
         Ok(())
     }
+
+    fn read_before_attempt(
+        &self,
+        _: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let attempts = cfg.load::<RequestAttempts>().map_or(1, |a| a.attempts());
+        self.sink.attempt(attempts > 1);
+        Ok(())
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let response = context.response();
+        let status = response.status().as_u16();
+        if status == 429
+            || (status >= 400
+                && response.body().bytes().is_some_and(|b| {
+                    let head = b.get(..b.len().min(2048)).unwrap_or_default();
+                    is_throttling(&String::from_utf8_lossy(head))
+                }))
+        {
+            self.sink.throttled();
+        }
+        Ok(())
+    }
+}
+
+/// Whether an error answer's body names a throttling error code.
+pub fn is_throttling(body: &str) -> bool {
+    [
+        "Throttling",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "SlowDown",
+        "ProvisionedThroughputExceeded",
+        "Rate exceeded",
+    ]
+    .iter()
+    .any(|c| body.contains(c))
 }
 
 /// An endpoint resolver that always answers the same URL.

@@ -14,6 +14,7 @@
 pub mod call;
 pub mod client;
 pub mod iam;
+pub mod organization;
 pub mod regional;
 pub mod s3;
 
@@ -54,6 +55,15 @@ pub trait Progress: Send + Sync {
     fn warn(&self, message: &str) {
         eprintln!("warning: {message}");
     }
+
+    /// An attempt of a request is sent; `retry` when it is not the first.
+    /// Default: nothing.
+    fn attempt(&self, retry: bool) {
+        let _ = retry;
+    }
+
+    /// An answer said the caller was throttled. Default: nothing.
+    fn throttled(&self) {}
 }
 
 /// Progress that goes nowhere.
@@ -201,7 +211,8 @@ pub(crate) async fn collect_with(
             .with_chain_budget(settings.chain_budget),
     );
     let home = client::home_region(&config);
-    let plain_http = PlainHttpWarning::new(progress.clone());
+    let plain_http = PlainHttpWarning::new(progress.clone())
+        .with_retry_partition(settings.retry_partition.as_deref());
     let global = GlobalClients::new(&config, &plain_http);
 
     let who = ctx

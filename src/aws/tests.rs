@@ -8,7 +8,8 @@
 //! hung call, resources deleted while they are read, endless pagination, plain
 //! http:// to a remote host.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::fake::{Fake, Reply};
@@ -1227,4 +1228,445 @@ async fn credential_report_polling_stops_at_its_time_budget() {
     assert!(e.message.contains("budget"), "{}", e.message);
     assert!(f.count("iam", "GenerateCredentialReport") < 30);
     assert!(c.snapshot.iam.users.ok().is_some());
+}
+
+// --- Only the trails' log groups ----------------------------------------------
+
+/// The logs calls name the trail's log group: DescribeLogGroups with it as
+/// prefix, DescribeMetricFilters with it as logGroupName; nothing pages
+/// through the region's other log groups.
+#[tokio::test]
+async fn only_the_trails_log_groups_and_their_filters_are_asked_for() {
+    let f = account();
+    let c = run(&f, Duration::from_secs(10)).await;
+    assert_eq!(c.failures, vec![]);
+    let seen = f.seen();
+    let logs: Vec<_> = seen.iter().filter(|s| s.service == "logs").collect();
+    assert_eq!(logs.len(), 3, "{logs:?}");
+    for s in &logs {
+        let named = match s.operation.as_str() {
+            "DescribeLogGroups" => s.body.contains(r#""logGroupNamePrefix":"cloudtrail""#),
+            "DescribeMetricFilters" => s.body.contains(r#""logGroupName":"cloudtrail""#),
+            _ => false,
+        };
+        assert!(named, "{s:?}");
+    }
+    let r = &c.snapshot.regions[0];
+    assert_eq!(r.log_groups.ok().unwrap().len(), 1);
+    assert_eq!(r.metric_filters.ok().unwrap().len(), 2);
+}
+
+/// A region whose trails deliver to no log group of this account asks
+/// CloudWatch Logs nothing, and records both lists as empty.
+#[tokio::test]
+async fn no_trail_log_group_means_no_logs_calls() {
+    let f = account();
+    f.on(
+        "cloudtrail",
+        "DescribeTrails",
+        vec![json(
+            r#"{"trailList":[{"Name":"org","TrailARN":"arn:aws:cloudtrail:us-east-1:999999999999:trail/org","HomeRegion":"us-east-1","IsMultiRegionTrail":true,"IsOrganizationTrail":true,"S3BucketName":"central","CloudWatchLogsLogGroupArn":"arn:aws:logs:us-east-1:999999999999:log-group:central:*"}]}"#,
+        )],
+    );
+    let c = run(&f, Duration::from_secs(10)).await;
+    assert_eq!(f.count("logs", "DescribeLogGroups"), 0);
+    assert_eq!(f.count("logs", "DescribeMetricFilters"), 0);
+    let r = &c.snapshot.regions[0];
+    assert_eq!(r.log_groups, m::Collected::Ok(vec![]));
+    assert_eq!(r.metric_filters, m::Collected::Ok(vec![]));
+}
+
+/// Trails that cannot be read leave the log groups unknown: both lists carry
+/// the trails' error, so no check reads them as empty.
+#[tokio::test]
+async fn unreadable_trails_leave_the_log_groups_unread() {
+    let (f, c) = run_answering(
+        "cloudtrail",
+        "DescribeTrails",
+        Reply::json_error(400, "AccessDeniedException", "no"),
+    )
+    .await;
+    assert_eq!(f.count("logs", "DescribeMetricFilters"), 0);
+    let r = &c.snapshot.regions[0];
+    assert_eq!(
+        r.metric_filters.error().unwrap().operation,
+        "DescribeTrails"
+    );
+    assert_eq!(r.log_groups.error().unwrap().code, "AccessDeniedException");
+}
+
+fn denied() -> m::CollectionError {
+    m::CollectionError {
+        service: "cloudtrail".into(),
+        operation: "GetTrailStatus".into(),
+        region: None,
+        code: "AccessDenied".into(),
+        message: String::new(),
+    }
+}
+
+#[test]
+fn trail_log_groups_are_this_accounts_in_this_region() {
+    let trail = |arn: Option<&str>| m::Trail {
+        name: "t".into(),
+        trail_arn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/t".into(),
+        home_region: "us-east-1".into(),
+        is_multi_region_trail: true,
+        is_organization_trail: false,
+        include_global_service_events: true,
+        s3_bucket_name: None,
+        s3_key_prefix: None,
+        cloud_watch_logs_log_group_arn: arn.map(str::to_owned),
+        cloud_watch_logs_role_arn: None,
+        kms_key_id: None,
+        log_file_validation_enabled: true,
+        status: m::Collected::Error(denied()),
+        event_selectors: m::Collected::Error(denied()),
+    };
+    let trails = [
+        trail(Some("arn:aws:logs:us-east-1:123456789012:log-group:b:*")),
+        trail(Some("arn:aws:logs:us-east-1:123456789012:log-group:a")),
+        trail(Some("arn:aws:logs:us-east-1:123456789012:log-group:b:*")),
+        trail(Some("arn:aws:logs:eu-west-1:123456789012:log-group:c:*")),
+        trail(Some("arn:aws:logs:us-east-1:999999999999:log-group:d:*")),
+        trail(None),
+    ];
+    assert_eq!(
+        regional::trail_log_groups(&trails, ACCT, "us-east-1"),
+        ["a", "b"]
+    );
+    assert_eq!(
+        regional::trail_log_groups(&trails, ACCT, "eu-west-1"),
+        ["c"]
+    );
+}
+
+// --- Organization ---------------------------------------------------------------
+
+#[derive(Default)]
+struct OrgRecorder {
+    done: Mutex<Vec<(String, bool)>>,
+    total: AtomicUsize,
+    retries: AtomicUsize,
+    throttles: AtomicUsize,
+}
+
+impl Progress for OrgRecorder {
+    fn step(&self, _: &str, _: &str, _: usize, _: usize) {}
+    fn attempt(&self, retry: bool) {
+        if retry {
+            self.retries.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    fn throttled(&self) {
+        self.throttles.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl organization::OrgProgress for OrgRecorder {
+    fn accounts(&self, total: usize) {
+        self.total.store(total, Ordering::Relaxed);
+    }
+    fn account_done(&self, id: &str, ok: bool) {
+        self.done.lock().unwrap().push((id.to_owned(), ok));
+    }
+}
+
+const MEMBER: &str = "222222222222";
+
+/// An organization of the caller (the management account), one member, one
+/// suspended account over two pages of ListAccounts, and a delegated
+/// administrator.
+fn organization_fake() -> Fake {
+    let f = account();
+    organization_routes(&f);
+    f
+}
+
+/// The Organizations answers (again: pages are consumed).
+fn organization_routes(f: &Fake) {
+    let j = |body: String| json(&body);
+    f.on(
+        "organizations",
+        "DescribeOrganization",
+        vec![j(format!(
+            r#"{{"Organization":{{"Id":"o-abcdefghij","Arn":"arn:aws:organizations::{ACCT}:organization/o-abcdefghij","MasterAccountId":"{ACCT}"}}}}"#
+        ))],
+    );
+    f.on(
+        "organizations",
+        "ListRoots",
+        vec![j(r#"{"Roots":[{"Id":"r-ab12","Name":"Root"}]}"#.into())],
+    );
+    f.on(
+        "organizations",
+        "ListOrganizationalUnitsForParent",
+        vec![
+            j(r#"{"OrganizationalUnits":[{"Id":"ou-ab12-11111111","Name":"Workloads"}]}"#.into()),
+            j(r#"{"OrganizationalUnits":[]}"#.into()),
+        ],
+    );
+    f.on(
+        "organizations",
+        "ListAccounts",
+        vec![
+            j(format!(
+                r#"{{"Accounts":[{{"Id":"{MEMBER}","Name":"member","Email":"m@example.com","State":"ACTIVE"}},{{"Id":"{ACCT}","Name":"management","State":"ACTIVE"}}],"NextToken":"p2"}}"#
+            )),
+            j(r#"{"Accounts":[{"Id":"333333333333","Name":"closed","Status":"SUSPENDED"}]}"#.into()),
+        ],
+    );
+    f.on(
+        "organizations",
+        "ListDelegatedAdministrators",
+        vec![j(format!(
+            r#"{{"DelegatedAdministrators":[{{"Id":"{MEMBER}"}}]}}"#
+        ))],
+    );
+    f.on(
+        "organizations",
+        "ListDelegatedServicesForAccount",
+        vec![j(
+            r#"{"DelegatedServices":[{"ServicePrincipal":"cloudtrail.amazonaws.com"}]}"#.into(),
+        )],
+    );
+}
+
+fn org_settings(dir: &std::path::Path) -> organization::OrgSettings {
+    organization::OrgSettings {
+        output: dir.to_owned(),
+        role_name: "CisAudit".into(),
+        external_id: Some("ext-1".into()),
+        ou: None,
+        accounts: vec![],
+        exclude_accounts: vec![],
+        shard: None,
+        max_accounts_in_flight: 2,
+        resume: false,
+    }
+}
+
+async fn run_org(
+    f: &Fake,
+    org: &organization::OrgSettings,
+) -> (
+    Result<organization::OrgRun, organization::OrgError>,
+    Arc<OrgRecorder>,
+) {
+    let rec = Arc::new(OrgRecorder::default());
+    let out = organization::collect_organization_with(
+        f.sdk_config(Duration::from_secs(10)),
+        &settings(Duration::from_secs(10)),
+        org,
+        rec.clone(),
+    )
+    .await;
+    (out, rec)
+}
+
+/// The member's role cannot be assumed: its error file says so, the
+/// caller's own account is collected with the caller's credentials, the
+/// suspended account is listed and not collected.
+#[tokio::test]
+async fn an_organization_run_writes_each_account_and_records_a_role_it_cannot_assume() {
+    let f = organization_fake();
+    f.on(
+        "sts",
+        "AssumeRole",
+        vec![Reply::xml_error(
+            403,
+            "AccessDenied",
+            "not authorized to perform sts:AssumeRole",
+        )],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let org = org_settings(dir.path());
+    let (run, rec) = run_org(&f, &org).await;
+    let run = run.unwrap();
+    assert_eq!(run.collected, [ACCT]);
+    assert_eq!(run.failed.len(), 1);
+    assert_eq!(run.failed[0].account_id, MEMBER);
+    assert_eq!(run.failed[0].error.operation, "AssumeRole");
+    assert_eq!(run.failed[0].error.code, "AccessDenied");
+    assert!(
+        run.failed[0]
+            .error
+            .message
+            .contains(&format!("arn:aws:iam::{MEMBER}:role/CisAudit")),
+        "{}",
+        run.failed[0].error.message
+    );
+    assert_eq!(
+        run.not_active,
+        [("333333333333".to_owned(), "SUSPENDED".to_owned())]
+    );
+    assert_eq!(rec.total.load(Ordering::Relaxed), 2);
+    assert_eq!(rec.done.lock().unwrap().len(), 2);
+
+    // The directory: organization.json, one snapshot, one error file.
+    let text = std::fs::read_to_string(dir.path().join("organization.json")).unwrap();
+    let o: m::OrganizationSnapshot = serde_json::from_str(&text).unwrap();
+    assert_eq!(o.organization_id, "o-abcdefghij");
+    assert_eq!(o.management_account_id, ACCT);
+    assert_eq!(o.caller_account_id, ACCT);
+    assert_eq!(o.accounts.len(), 3);
+    assert_eq!(o.account("333333333333").unwrap().status, "SUSPENDED");
+    let units = o.organizational_units.ok().unwrap();
+    assert_eq!(units.len(), 2);
+    assert_eq!(units[1].parent_id.as_deref(), Some("r-ab12"));
+    let admins = o.delegated_administrators.ok().unwrap();
+    assert_eq!(admins[0].service_principals, ["cloudtrail.amazonaws.com"]);
+    assert_eq!(o.scope.role_name.as_deref(), Some("CisAudit"));
+    let snap = m::Snapshot::from_json(
+        &std::fs::read_to_string(organization::account_path(dir.path(), ACCT, false)).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(snap.account_id, ACCT);
+    let err: m::AccountFailure = serde_json::from_str(
+        &std::fs::read_to_string(organization::account_path(dir.path(), MEMBER, true)).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(err.error.service, "sts");
+    assert!(!organization::account_path(dir.path(), "333333333333", false).exists());
+    assert!(!organization::account_path(dir.path(), "333333333333", true).exists());
+
+    // AssumeRole carried the role, the external id and the tool's session name.
+    let assume = f
+        .seen()
+        .into_iter()
+        .find(|s| s.operation == "AssumeRole")
+        .unwrap();
+    assert!(assume.body.contains("ExternalId=ext-1"), "{}", assume.body);
+    assert!(
+        assume
+            .body
+            .contains(&format!("RoleSessionName=cis-filters-{ACCT}")),
+        "{}",
+        assume.body
+    );
+
+    // A second run without --resume refuses the directory; with it, both
+    // accounts are skipped and nothing is asked of AWS beyond the listing.
+    organization_routes(&f);
+    let (again, _) = run_org(&f, &org).await;
+    assert!(matches!(again, Err(organization::OrgError::Output(_))));
+    organization_routes(&f);
+    let before = f.count("iam", "GenerateCredentialReport");
+    let resumed = organization::OrgSettings {
+        resume: true,
+        ..org.clone()
+    };
+    let run = run_org(&f, &resumed).await.0.unwrap();
+    let mut want = vec![ACCT.to_owned(), MEMBER.to_owned()];
+    want.sort();
+    assert_eq!(run.resumed, want);
+    assert!(run.collected.is_empty() && run.failed.is_empty());
+    assert_eq!(f.count("iam", "GenerateCredentialReport"), before);
+}
+
+/// Assumed credentials reach the member; `--accounts` narrows the run and
+/// names ids that are not in the organization; shards split it.
+#[tokio::test]
+async fn an_assumed_role_collects_the_member_and_the_scope_narrows_the_run() {
+    let f = organization_fake();
+    f.on(
+        "sts",
+        "AssumeRole",
+        vec![query(
+            "AssumeRole",
+            &format!(
+                "<Credentials><AccessKeyId>ASIAMEMBER</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>tok</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROA:x</AssumedRoleId><Arn>arn:aws:sts::{MEMBER}:assumed-role/CisAudit/x</Arn></AssumedRoleUser>"
+            ),
+        )],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let org = organization::OrgSettings {
+        accounts: vec![MEMBER.into(), "444444444444".into()],
+        ..org_settings(dir.path())
+    };
+    let run = run_org(&f, &org).await.0.unwrap();
+    assert_eq!(run.collected, [MEMBER]);
+    assert_eq!(run.unknown, ["444444444444"]);
+    assert_eq!(run.organization.accounts.len(), 1);
+    // The role is assumed once up front (to fail early), once into the
+    // account's credentials cache that all its clients share.
+    assert_eq!(f.count("sts", "AssumeRole"), 2);
+
+    organization_routes(&f);
+    let dir = tempfile::tempdir().unwrap();
+    let org = organization::OrgSettings {
+        shard: Some(m::Shard { index: 2, count: 2 }),
+        ..org_settings(dir.path())
+    };
+    let run = run_org(&f, &org).await.0.unwrap();
+    // Sorted ids: 123…, 222…, 333…; shard 2 of 2 holds position 1.
+    assert_eq!(run.collected, [MEMBER]);
+    assert_eq!(run.other_shards, 2);
+    assert!(run.not_active.is_empty());
+    assert_eq!(
+        run.organization.scope.shard,
+        Some(m::Shard { index: 2, count: 2 })
+    );
+}
+
+/// Throttled answers and retries reach the run's progress.
+#[tokio::test]
+async fn retries_and_throttles_are_counted() {
+    let f = organization_fake();
+    f.on(
+        "monitoring",
+        "DescribeAlarms",
+        vec![
+            Reply::xml_error(400, "Throttling", "Rate exceeded"),
+            query("DescribeAlarms", "<MetricAlarms/>"),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let org = organization::OrgSettings {
+        accounts: vec![ACCT.into()],
+        ..org_settings(dir.path())
+    };
+    let (run, rec) = run_org(&f, &org).await;
+    let run = run.unwrap();
+    assert_eq!(run.collected, [ACCT]);
+    assert_eq!(run.throttles, 1);
+    assert!(run.retries >= 1);
+    assert_eq!(rec.throttles.load(Ordering::Relaxed), 1);
+}
+
+/// A member that refuses the role everything (every call but
+/// GetCallerIdentity fails) gets an error file, not an empty snapshot.
+#[tokio::test]
+async fn a_member_that_refuses_every_call_gets_an_error_file() {
+    let f = Fake::new();
+    f.on(
+        "sts",
+        "GetCallerIdentity",
+        vec![query(
+            "GetCallerIdentity",
+            &format!("<Arn>arn:aws:iam::{ACCT}:user/auditor</Arn><UserId>AIDA</UserId><Account>{ACCT}</Account>"),
+        )],
+    );
+    organization_routes(&f);
+    f.on(
+        "sts",
+        "AssumeRole",
+        vec![query(
+            "AssumeRole",
+            "<Credentials><AccessKeyId>ASIAMEMBER</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>tok</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>",
+        )],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let org = organization::OrgSettings {
+        accounts: vec![MEMBER.into()],
+        ..org_settings(dir.path())
+    };
+    let run = run_org(&f, &org).await.0.unwrap();
+    assert!(run.collected.is_empty());
+    assert_eq!(run.failed.len(), 1);
+    // The first failed call stands for the account.
+    assert_ne!(run.failed[0].error.operation, "GetCallerIdentity");
+    assert!(!run.failed[0].error.code.is_empty());
+    assert!(organization::account_path(dir.path(), MEMBER, true).exists());
+    assert!(!organization::account_path(dir.path(), MEMBER, false).exists());
 }

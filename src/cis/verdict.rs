@@ -561,6 +561,18 @@ fn judge(cmp: &mut Comparison, ast: &Ast, shape: &Shape, forms: &RowForms, row: 
     cmp.differences = d;
 }
 
+/// The term-level differences of pattern `found` from pattern `expected`:
+/// the conditions `found` lacks (`missing`), adds (`extra`) or changes, as
+/// against a canonical pattern. Empty when the normal forms are equal, and
+/// when `expected` is not a JSON pattern (only JSON patterns have terms).
+pub fn term_diff(expected: &Ast, found: &Ast) -> Vec<Difference> {
+    let (e, f) = (Shape::new(expected), Shape::new(found));
+    if e.same(&f) {
+        return Vec::new();
+    }
+    differences(&e, &f)
+}
+
 /// Classify `pattern` against every control of `benchmark`: the closest
 /// control(s) by shared conditions, and the verdict against the best one.
 pub fn classify(pattern: &str, benchmark: &Benchmark, mode: MatchMode) -> Classification {

@@ -2,13 +2,15 @@
 //! snapshot; also the live half of `verify` (the same options, then the
 //! checks run on the snapshot in memory).
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use clap::Args;
 
+use crate::aws::organization::{self, OrgRun, OrgSettings, write_atomically};
 use crate::aws::{self, Collection, Progress, Regions, Settings};
 use crate::report::escape;
 
@@ -96,25 +98,141 @@ impl AwsArgs {
 #[command(after_help = "Examples:\n  \
     cis-filters collect -o snapshot.json\n  \
     cis-filters collect --profile audit --regions us-east-1,eu-west-1 -o snapshot.json\n  \
-    cis-filters verify --snapshot snapshot.json\n\n\
+    cis-filters verify --snapshot snapshot.json\n  \
+    cis-filters collect --organization --role-name CisAudit -o org-snapshot\n  \
+    cis-filters collect --organization --role-name CisAudit --shard 2/4 -o shard-2\n\n\
+    With --organization the caller is the management account or a delegated administrator: \
+    the accounts come from AWS Organizations, each member is read through the role \
+    --role-name (STS AssumeRole; the caller's own account with the caller's credentials), \
+    and DIR receives organization.json and accounts/<id>.json as each account is done \
+    (docs/snapshot.md). Suspended accounts are listed, not read.\n\n\
     Credentials come from the usual AWS places: environment variables, --profile (SSO \
     profiles included), web identity, or the container or instance role. Only read-only \
     calls are made; the AWS managed policy SecurityAudit allows all of them (docs/aws.md).\n\n\
     Exit codes: 0 snapshot written (calls that failed are recorded in it), \
+    1 --organization: some accounts could not be read (their accounts/<id>.error.json says why), \
     2 usage error, no credentials or nothing could be read, 130 interrupted.")]
 pub struct CollectArgs {
     /// Write the snapshot (JSON) to FILE instead of stdout, readable by its
     /// owner only (mode 0600); FILE is replaced only once it is complete.
+    /// With --organization: the directory of the organization snapshot.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// The organization.
+    #[command(flatten)]
+    pub org: OrgArgs,
 
     /// How to reach the account.
     #[command(flatten)]
     pub aws: AwsArgs,
 }
 
+/// `collect --organization` options.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Organization")]
+pub struct OrgArgs {
+    /// Collect every account of the caller's AWS Organization into the
+    /// directory --output (run as the management account or a delegated
+    /// administrator).
+    #[arg(long, requires = "role_name", requires = "output")]
+    pub organization: bool,
+
+    /// The role assumed in each member account
+    /// (arn:<partition>:iam::<account>:role/NAME), e.g. a read-only role with
+    /// the SecurityAudit policy (docs/aws.md has a StackSet template).
+    #[arg(long, value_name = "NAME", requires = "organization")]
+    pub role_name: Option<String>,
+
+    /// External id passed to STS AssumeRole, if the role's trust policy asks for one.
+    #[arg(long, value_name = "ID", requires = "organization")]
+    pub external_id: Option<String>,
+
+    /// Only the accounts under this organizational unit (or root), at any depth.
+    #[arg(long, value_name = "OU_ID", requires = "organization")]
+    pub ou: Option<String>,
+
+    /// Only these accounts (comma-separated 12-digit ids).
+    #[arg(long, value_name = "IDS", requires = "organization")]
+    pub accounts: Option<String>,
+
+    /// Not these accounts (comma-separated 12-digit ids).
+    #[arg(long, value_name = "IDS", requires = "organization")]
+    pub exclude_accounts: Option<String>,
+
+    /// Accounts collected at once; each has its own --max-in-flight requests.
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "organization",
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub max_accounts_in_flight: u16,
+
+    /// Go on with an interrupted run: skip the accounts that already have a
+    /// file in DIR (same organization only).
+    #[arg(long, requires = "organization")]
+    pub resume: bool,
+
+    /// Collect only shard I of N: the accounts at positions p of the sorted
+    /// id list with p % N == I - 1. Run N collectors with I = 1..N, then
+    /// `verify --snapshot DIR1 DIR2 …` (docs/aws.md has a CI matrix example).
+    #[arg(long, value_name = "I/N", requires = "organization")]
+    pub shard: Option<String>,
+}
+
+impl OrgArgs {
+    fn settings(&self, output: PathBuf) -> Result<OrgSettings, String> {
+        let role_name = self.role_name.clone().unwrap_or_default();
+        if !organization::is_role_name(&role_name) {
+            return Err(format!(
+                "--role-name: `{}` is not a role name (1 to 64 letters, digits and _+=,.@-; no path)",
+                role_name.escape_debug()
+            ));
+        }
+        if let Some(x) = &self.external_id
+            && !organization::is_external_id(x)
+        {
+            return Err("--external-id: 2 to 1224 letters, digits and _+=,.@:/- expected".into());
+        }
+        if let Some(ou) = &self.ou {
+            let ok = (ou.starts_with("ou-") || ou.starts_with("r-"))
+                && ou.len() <= 68
+                && ou.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            if !ok {
+                return Err(format!(
+                    "--ou: `{}` is not an organizational unit or root id (ou-… or r-…)",
+                    ou.escape_debug()
+                ));
+            }
+        }
+        let list = |flag: &str, v: &Option<String>| -> Result<Vec<String>, String> {
+            v.as_deref()
+                .map(organization::parse_account_list)
+                .transpose()
+                .map(Option::unwrap_or_default)
+                .map_err(|e| format!("{flag}: {e}"))
+        };
+        Ok(OrgSettings {
+            output,
+            role_name,
+            external_id: self.external_id.clone(),
+            ou: self.ou.clone(),
+            accounts: list("--accounts", &self.accounts)?,
+            exclude_accounts: list("--exclude-accounts", &self.exclude_accounts)?,
+            shard: self
+                .shard
+                .as_deref()
+                .map(organization::parse_shard)
+                .transpose()
+                .map_err(|e| format!("--shard: {e}"))?,
+            max_accounts_in_flight: usize::from(self.max_accounts_in_flight),
+            resume: self.resume,
+        })
+    }
+}
+
 /// Run `collect`.
 pub fn collect(args: CollectArgs) -> u8 {
+    if args.org.organization {
+        return collect_organization(&args);
+    }
     let collection = match run(&args.aws) {
         Ok(c) => c,
         Err(code) => return code,
@@ -135,24 +253,200 @@ pub fn collect(args: CollectArgs) -> u8 {
     EXIT_OK
 }
 
-/// Write to a temporary file beside `path`, then rename it into place, so a
-/// reader never sees half a snapshot. The temporary file has a random name
-/// and is created exclusively with mode 0600 (the snapshot describes the
-/// account's security), which the renamed file keeps.
-fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| std::path::Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".cis-filters-snapshot-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    // On failure the temporary file is removed when dropped.
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+fn runtime() -> Result<tokio::runtime::Runtime, u8> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(8 << 20)
+        .build()
+        .map_err(|e| super::usage_error(format!("cannot start the async runtime: {e}")))
+}
+
+/// `collect --organization`: the organization snapshot directory.
+fn collect_organization(args: &CollectArgs) -> u8 {
+    let Some(dir) = args.output.clone() else {
+        return super::usage_error("--organization needs --output DIR");
+    };
+    let settings = match args.aws.settings() {
+        Ok(s) => s,
+        Err(e) => return super::usage_error(e),
+    };
+    let org = match args.org.settings(dir.clone()) {
+        Ok(o) => o,
+        Err(e) => return super::usage_error(e),
+    };
+    init_tracing(args.aws.verbose);
+    let runtime = match runtime() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let show = !args.aws.quiet && std::io::stderr().is_terminal() && args.aws.verbose == 0;
+    let progress = Arc::new(OrgTermProgress::new(show));
+    let sink: Arc<dyn organization::OrgProgress> = progress.clone();
+    let result = runtime.block_on(async {
+        tokio::select! {
+            r = organization::collect_organization(&settings, &org, sink) => Some(r),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    progress.bar.finish_and_clear();
+    runtime.shutdown_background();
+    let shown = escape::line(&dir.display().to_string()).into_owned();
+    match result {
+        None => {
+            eprintln!(
+                "interrupted: the accounts finished so far are in {shown}; run the same command with --resume to go on"
+            );
+            EXIT_INTERRUPTED
+        }
+        Some(Err(e)) => super::usage_error(e),
+        Some(Ok(run)) => {
+            if !args.aws.quiet {
+                eprint!("{}", org_summary(&run, &shown));
+            }
+            if run.failed.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_ACCOUNTS_FAILED
+            }
+        }
+    }
+}
+
+/// Exit code of `collect --organization` when some accounts could not be read.
+pub const EXIT_ACCOUNTS_FAILED: u8 = 1;
+
+/// What an organization run did, for stderr.
+fn org_summary(run: &OrgRun, dir: &str) -> String {
+    use std::fmt::Write as _;
+    let o = &run.organization;
+    let mut out = format!(
+        "organization {} ({} account{} in scope): {} collected, {} failed, {} skipped by --resume, \
+         {} not active, {} in other shards; {} calls, {} retries, {} throttled answers in {:.2} s; wrote {dir}\n",
+        escape::line(&o.organization_id),
+        o.accounts.len(),
+        if o.accounts.len() == 1 { "" } else { "s" },
+        run.collected.len(),
+        run.failed.len(),
+        run.resumed.len(),
+        run.not_active.len(),
+        run.other_shards,
+        run.calls,
+        run.retries,
+        run.throttles,
+        run.elapsed.as_secs_f64(),
+    );
+    for (id, state) in &run.not_active {
+        let _ = writeln!(
+            out,
+            "  {} is {}: listed, not audited",
+            escape::line(id),
+            escape::line(state)
+        );
+    }
+    for id in &run.unknown {
+        let _ = writeln!(
+            out,
+            "warning: --accounts names {} which is not in the organization{}: not collected",
+            escape::line(id),
+            if o.scope.ou.is_some() {
+                " under --ou"
+            } else {
+                ""
+            }
+        );
+    }
+    if !run.failed.is_empty() {
+        let _ = writeln!(
+            out,
+            "error: {} account{} could not be audited (every control NOT_AVAILABLE):",
+            run.failed.len(),
+            if run.failed.len() == 1 { "" } else { "s" }
+        );
+        for f in &run.failed {
+            let e = &f.error;
+            let _ = writeln!(
+                out,
+                "  {}: {}:{}: {}: {}",
+                escape::line(&f.account_id),
+                escape::line(&e.service),
+                escape::line(&e.operation),
+                escape::line(&e.code),
+                escape::line(&e.message)
+            );
+        }
+    }
+    out
+}
+
+/// The organization run's bar: accounts done of all, calls, retries,
+/// throttles, elapsed; drawn only on a terminal.
+struct OrgTermProgress {
+    bar: indicatif::ProgressBar,
+    calls: AtomicU64,
+    retries: AtomicU64,
+    throttles: AtomicU64,
+    failed: AtomicU64,
+}
+
+impl OrgTermProgress {
+    fn new(show: bool) -> Self {
+        Self {
+            bar: super::progress::accounts(show),
+            calls: AtomicU64::new(0),
+            retries: AtomicU64::new(0),
+            throttles: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
+        }
+    }
+
+    fn redraw(&self) {
+        self.bar.set_message(format!(
+            "{} failed, {} calls, {} retries, {} throttled",
+            self.failed.load(Ordering::Relaxed),
+            self.calls.load(Ordering::Relaxed),
+            self.retries.load(Ordering::Relaxed),
+            self.throttles.load(Ordering::Relaxed)
+        ));
+    }
+}
+
+impl Progress for OrgTermProgress {
+    fn step(&self, _: &str, _: &str, _: usize, _: usize) {}
+
+    fn warn(&self, message: &str) {
+        self.bar
+            .suspend(|| eprintln!("warning: {}", escape::line(message)));
+    }
+
+    fn attempt(&self, retry: bool) {
+        if retry {
+            self.retries.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.calls.fetch_add(1, Ordering::Relaxed);
+        }
+        // The bar redraws on its own tick; the message is cheap to set.
+        self.redraw();
+    }
+
+    fn throttled(&self) {
+        self.throttles.fetch_add(1, Ordering::Relaxed);
+        self.redraw();
+    }
+}
+
+impl organization::OrgProgress for OrgTermProgress {
+    fn accounts(&self, total: usize) {
+        self.bar.set_length(total as u64);
+        self.redraw();
+    }
+
+    fn account_done(&self, _: &str, ok: bool) {
+        if !ok {
+            self.failed.fetch_add(1, Ordering::Relaxed);
+        }
+        self.bar.inc(1);
+        self.redraw();
+    }
 }
 
 /// Collect with `args`: logging, progress, Ctrl-C, and a summary of what
@@ -160,11 +454,7 @@ fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 pub fn run(args: &AwsArgs) -> Result<Collection, u8> {
     let settings = args.settings().map_err(super::usage_error)?;
     init_tracing(args.verbose);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_stack_size(8 << 20)
-        .build()
-        .map_err(|e| super::usage_error(format!("cannot start the async runtime: {e}")))?;
+    let runtime = runtime()?;
     let show_progress = !args.quiet && std::io::stderr().is_terminal() && args.verbose == 0;
     let bar = super::progress::steps("collecting", show_progress);
     let progress: Arc<dyn Progress> = Arc::new(TermProgress { bar: bar.clone() });

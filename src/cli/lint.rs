@@ -241,10 +241,16 @@ fn controls(b: &cis::Benchmark) -> String {
 /// What the command line read: the files, the paths it could not read
 /// (exit code 2), and the paths it did not read on purpose.
 #[derive(Default)]
-struct Collected {
-    files: Vec<SourceFile>,
-    problems: Vec<String>,
-    skipped: Vec<lint::Skipped>,
+pub(super) struct Collected {
+    pub(super) files: Vec<SourceFile>,
+    pub(super) problems: Vec<String>,
+    pub(super) skipped: Vec<lint::Skipped>,
+}
+
+/// [`collect`] without a progress bar, for the other commands that read
+/// Terraform and CloudFormation (`drift`).
+pub(super) fn collect_paths(paths: &[PathBuf]) -> Collected {
+    collect(paths, &indicatif::ProgressBar::hidden())
 }
 
 /// Read the files to lint under `paths`. A path named on the command line

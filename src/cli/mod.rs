@@ -21,6 +21,7 @@ pub mod collect;
 mod compare;
 mod controls;
 mod criteria;
+mod drift;
 mod install;
 mod lint;
 mod pattern_cmds;
@@ -46,6 +47,7 @@ pub const EXIT_USAGE: u8 = 2;
     cis-filters verify --snapshot examples/snapshots/mixed.json    audit a saved account snapshot\n  \
     cis-filters check --control 3.3 '{ $.userIdentity.type = \"Root\" }'   compare with CIS 3.3\n  \
     cis-filters lint infra/                                         lint Terraform/CloudFormation\n  \
+    cis-filters drift --snapshot snap.json infra/                   code vs deployed filters and alarms\n  \
     cis-filters parse '{ $.eventName = \"ConsoleLogin\" }'           parse and normalise\n  \
     cis-filters fmt '{($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)}'\n  \
     cis-filters completions bash > ~/.local/share/bash-completion/completions/cis-filters\n\n\
@@ -71,6 +73,7 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Lint filter patterns in Terraform and CloudFormation files.
     Lint(lint::LintArgs),
+    Drift(drift::DriftArgs),
     /// Read an AWS account (read-only) and write its snapshot as JSON.
     #[cfg(feature = "aws")]
     Collect(collect::CollectArgs),
@@ -96,6 +99,7 @@ pub fn main() -> ExitCode {
         Command::Replay(args) => replay::run(args),
         Command::Verify(args) => verify::verify(args),
         Command::Lint(args) => lint::lint(args),
+        Command::Drift(args) => drift::run(args),
         #[cfg(feature = "aws")]
         Command::Collect(args) => collect::collect(args),
         #[cfg(not(feature = "aws"))]

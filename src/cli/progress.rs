@@ -38,6 +38,8 @@ fn style(template: &str) -> ProgressStyle {
 // `collect` is built with the AWS SDK only.
 #[cfg_attr(not(feature = "aws"), allow(dead_code))]
 const STEPS: &str = "{prefix} [{bar:24}] {pos}/{len} {msg} ({elapsed})";
+#[cfg_attr(not(feature = "aws"), allow(dead_code))]
+const ACCOUNTS: &str = "{prefix} [{bar:24}] {pos}/{len} accounts, {msg} ({elapsed})";
 const COUNTER: &str = "{spinner} {prefix} {human_pos} {msg} ({elapsed})";
 const READING: &str = "{spinner} {msg}: {events} events ({events_per_sec}/s), \
                        {binary_bytes} ({binary_bytes_per_sec}) {elapsed}";
@@ -48,6 +50,19 @@ pub fn steps(what: &str, show: bool) -> ProgressBar {
     let bar = on_stderr(Some(0), show);
     bar.set_style(style(STEPS).progress_chars("=> "));
     bar.set_prefix(what.to_owned());
+    if !bar.is_hidden() {
+        bar.enable_steady_tick(TICK);
+    }
+    bar
+}
+
+/// A bar over the accounts of `collect --organization`; the message
+/// carries the failed accounts, calls, retries and throttles.
+#[cfg_attr(not(feature = "aws"), allow(dead_code))]
+pub fn accounts(show: bool) -> ProgressBar {
+    let bar = on_stderr(Some(0), show);
+    bar.set_style(style(ACCOUNTS).progress_chars("=> "));
+    bar.set_prefix("collecting");
     if !bar.is_hidden() {
         bar.enable_steady_tick(TICK);
     }
@@ -182,7 +197,7 @@ mod tests {
 
     #[test]
     fn the_templates_are_valid() {
-        for t in [STEPS, COUNTER, READING] {
+        for t in [STEPS, ACCOUNTS, COUNTER, READING] {
             assert!(ProgressStyle::with_template(t).is_ok(), "{t}");
         }
     }
@@ -191,5 +206,6 @@ mod tests {
     fn hidden_bars_are_hidden() {
         assert!(steps("collecting", false).is_hidden());
         assert!(counter("linting", false).is_hidden());
+        assert!(accounts(false).is_hidden());
     }
 }

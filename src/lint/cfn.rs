@@ -11,7 +11,8 @@
 
 use crate::lint::alternatives::{self, Alt};
 use crate::lint::model::{
-    Alarm, FileProblem, Filter, FilterKind, Format, Metric, MetricKey, PatternValue, Unit,
+    Alarm, AlarmDetail, FileProblem, Filter, FilterKind, Format, Metric, MetricKey, PatternValue,
+    Setting, Unit,
 };
 use crate::lint::text::{FileId, FileSpan, Text};
 use crate::lint::yaml::{self, Node};
@@ -146,6 +147,12 @@ pub fn extract_template(doc: Doc<'_>) -> Unit {
                 names,
                 metric,
                 disabled,
+                log_group: props
+                    .and_then(|p| p.get("LogGroupName"))
+                    .map(|n| cx.setting(n)),
+                filter_name: props
+                    .and_then(|p| p.get("FilterName"))
+                    .map(|n| cx.setting(n)),
             };
             let Some(value) = props.and_then(|p| p.get("FilterPattern")) else {
                 unit.filters.push(Filter {
@@ -190,9 +197,29 @@ pub fn extract_template(doc: Doc<'_>) -> Unit {
                     );
                 }
             }
+            let get = |name: &str| props.and_then(|p| p.get(name)).map(|n| cx.setting(n));
+            let detail = AlarmDetail {
+                file: doc.id,
+                resource: logical.to_owned(),
+                anchor: FileSpan {
+                    file: doc.id,
+                    range: doc.base + key.span().start..doc.base + key.span().end,
+                },
+                metric: props.and_then(|p| cx.metric(p, "MetricName", "Namespace")),
+                name: get("AlarmName"),
+                threshold: get("Threshold"),
+                comparison: get("ComparisonOperator"),
+                period: get("Period"),
+                evaluation_periods: get("EvaluationPeriods"),
+                statistic: get("Statistic"),
+                actions: props
+                    .and_then(|p| p.get("AlarmActions"))
+                    .map(|n| cx.setting_list(n)),
+            };
             unit.alarms.push(Alarm {
                 metrics,
                 refers_to: Vec::new(),
+                instances: vec![detail],
             });
         }
     }
@@ -277,6 +304,32 @@ impl Cx<'_> {
             name: self.metric_key(n.get(name)?),
             namespace: n.get(namespace).map(|ns| self.metric_key(ns)),
         })
+    }
+
+    /// A setting: its value when known, else the expression (as in
+    /// [`Cx::metric_key`]).
+    fn setting(&self, n: &Node) -> Setting {
+        match self.metric_key(n) {
+            MetricKey::Literal(s) => Setting::Known(s),
+            MetricKey::Symbol(s) => Setting::Unknown(s),
+        }
+    }
+
+    /// A list of strings, known when every item is.
+    fn setting_list(&self, n: &Node) -> Setting<Vec<String>> {
+        let Node::Seq { items, .. } = n else {
+            return Setting::Unknown(match self.setting(n) {
+                Setting::Known(s) | Setting::Unknown(s) => s,
+            });
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match self.setting(item) {
+                Setting::Known(s) => out.push(s),
+                Setting::Unknown(s) => return Setting::Unknown(s),
+            }
+        }
+        Setting::Known(out)
     }
 
     fn metric_key(&self, n: &Node) -> MetricKey {
@@ -531,6 +584,10 @@ pub fn extract_tf_json(doc: Doc<'_>) -> Unit {
                         None => MetricKey::Symbol(format!("{:?}", n.span())),
                     }
                 };
+                let setting_of = |n: &Node| match metric_of(n) {
+                    MetricKey::Literal(s) => Setting::Known(s),
+                    MetricKey::Symbol(s) => Setting::Unknown(s),
+                };
                 // The metric named by `name`, with the `namespace` beside it.
                 let metric_in = |n: &Node, name: &str| {
                     n.get(name).map(|m| Metric {
@@ -600,6 +657,8 @@ pub fn extract_tf_json(doc: Doc<'_>) -> Unit {
                         names,
                         metric,
                         disabled: Vec::new(),
+                        log_group: body.get("log_group_name").map(setting_of),
+                        filter_name: body.get("name").map(setting_of),
                     });
                 } else if ty == crate::lint::terraform::ALARM_TYPE {
                     let metrics = metric_in(body, "metric_name").into_iter().collect();
@@ -624,7 +683,36 @@ pub fn extract_tf_json(doc: Doc<'_>) -> Unit {
                                 .collect()
                         })
                         .unwrap_or_default();
-                    unit.alarms.push(Alarm { metrics, refers_to });
+                    let get = |attr: &str| body.get(attr).map(setting_of);
+                    let actions = body.get("alarm_actions").map(|n| match n {
+                        Node::Seq { items, .. } => items
+                            .iter()
+                            .map(|i| match setting_of(i) {
+                                Setting::Known(s) => Ok(s),
+                                Setting::Unknown(s) => Err(s),
+                            })
+                            .collect::<Result<Vec<_>, _>>()
+                            .map_or_else(Setting::Unknown, Setting::Known),
+                        other => match setting_of(other) {
+                            Setting::Known(s) | Setting::Unknown(s) => Setting::Unknown(s),
+                        },
+                    });
+                    let detail = AlarmDetail::terraform(
+                        doc.id,
+                        format!("{ty}.{name}"),
+                        FileSpan {
+                            file: doc.id,
+                            range: doc.base + name_key.span().start..doc.base + name_key.span().end,
+                        },
+                        metric_in(body, "metric_name"),
+                        actions,
+                        get,
+                    );
+                    unit.alarms.push(Alarm {
+                        metrics,
+                        refers_to,
+                        instances: vec![detail],
+                    });
                 }
             }
         }

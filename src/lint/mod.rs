@@ -273,6 +273,48 @@ impl Report {
 /// Directory names skipped while walking unless named on the command line.
 pub const SKIPPED_DIRS: &[&str] = &[".terraform", "cdk.out", ".git"];
 
+/// What extraction found in files, before any rule is applied: the filters
+/// and alarms of every unit (Terraform module instance, template), with a
+/// way to turn their byte ranges into locations. `drift` reads this.
+pub struct Extraction<'a> {
+    /// The filters and alarms, by unit.
+    pub units: Vec<model::Unit>,
+    /// Files that could not be read (`CF0001`), as lint reports them.
+    pub problems: Vec<Diagnostic>,
+    /// Paths that were not read, and why.
+    pub skipped: Vec<Skipped>,
+    files: Vec<load::Loaded<'a>>,
+}
+
+impl Extraction<'_> {
+    /// The location of a span of a file (line and column, 1-based).
+    pub fn locate(&self, span: &text::FileSpan) -> Location {
+        load::location(self.files.get(span.file), span.range.clone())
+    }
+}
+
+/// Extract the filters and alarms of `files` (with `opts.limits`): the
+/// first two stages of [`lint`], load and extract.
+pub fn extract<'a>(files: &'a [SourceFile], opts: &Options) -> Extraction<'a> {
+    let loaded = load::load(files);
+    let units = extract::units(&loaded.files, &loaded.kinds, opts.limits);
+    let problems = loaded
+        .diagnostics
+        .into_iter()
+        .map(|(d, _)| d)
+        .chain(units.iter().flat_map(|u| &u.problems).map(|p| Diagnostic {
+            location: Some(load::location(loaded.files.get(p.file), p.range.clone())),
+            ..diagnostic(Rule::FileError, p.message.clone())
+        }))
+        .collect();
+    Extraction {
+        units,
+        problems,
+        skipped: loaded.skipped,
+        files: loaded.files,
+    }
+}
+
 /// Lint `files`: load → extract → check → require → suppress, each stage
 /// in its own module.
 pub fn lint(files: &[SourceFile], opts: &Options) -> Report {

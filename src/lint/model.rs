@@ -113,9 +113,36 @@ pub struct Filter {
     pub metric: Option<Metric>,
     /// Rule codes disabled for this resource by its own metadata.
     pub disabled: Vec<String>,
+    /// The log group the filter is on (`log_group_name`, `LogGroupName`);
+    /// `None` when the resource does not say.
+    pub log_group: Option<Setting>,
+    /// The filter's name (`name`, `FilterName`); `None` when the resource
+    /// does not say (CloudFormation then makes one up).
+    pub filter_name: Option<Setting>,
 }
 
-/// An alarm, reduced to the metric it watches.
+/// A setting of a resource (a name, a number, a list of ARNs) as far as
+/// extraction can tell without running Terraform or CloudFormation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Setting<T = String> {
+    /// The value, resolved statically.
+    Known(T),
+    /// Not statically known: the expression as written
+    /// (`var.log_group`, `Ref:LogGroup`).
+    Unknown(String),
+}
+
+impl<T> Setting<T> {
+    /// The value, when known.
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Setting::Known(v) => Some(v),
+            Setting::Unknown(_) => None,
+        }
+    }
+}
+
+/// An alarm: the metric it watches, and what drift compares.
 #[derive(Clone, Debug)]
 pub struct Alarm {
     /// The metrics it watches (one, or several in metric math).
@@ -123,6 +150,65 @@ pub struct Alarm {
     /// Filter resources the alarm's metric expression refers to
     /// (`aws_cloudwatch_log_metric_filter.this`).
     pub refers_to: Vec<String>,
+    /// What drift compares, per instance of the resource (one, or one per
+    /// `count` index or `for_each` key).
+    pub instances: Vec<AlarmDetail>,
+}
+
+/// The settings of one alarm that drift compares with the account. Each is
+/// `None` when the resource does not set it.
+#[derive(Clone, Debug)]
+pub struct AlarmDetail {
+    /// The file the resource is declared in.
+    pub file: FileId,
+    /// Its address (`aws_cloudwatch_metric_alarm.root`) or logical id.
+    pub resource: String,
+    /// Where the resource's name is written (its label or logical id).
+    pub anchor: FileSpan,
+    /// The metric it watches (`metric_name` and `namespace` at the top
+    /// level; `None` for metric math).
+    pub metric: Option<Metric>,
+    /// `alarm_name` / `AlarmName`.
+    pub name: Option<Setting>,
+    /// `threshold` / `Threshold`, as written (`1`, `1.0`).
+    pub threshold: Option<Setting>,
+    /// `comparison_operator` / `ComparisonOperator`.
+    pub comparison: Option<Setting>,
+    /// `period` / `Period`, in seconds.
+    pub period: Option<Setting>,
+    /// `evaluation_periods` / `EvaluationPeriods`.
+    pub evaluation_periods: Option<Setting>,
+    /// `statistic` / `Statistic`.
+    pub statistic: Option<Setting>,
+    /// `alarm_actions` / `AlarmActions`.
+    pub actions: Option<Setting<Vec<String>>>,
+}
+
+impl AlarmDetail {
+    /// The settings of a Terraform `aws_cloudwatch_metric_alarm` (native or
+    /// JSON syntax), each read by `get` from the attribute of that name.
+    pub fn terraform(
+        file: FileId,
+        resource: String,
+        anchor: FileSpan,
+        metric: Option<Metric>,
+        actions: Option<Setting<Vec<String>>>,
+        get: impl Fn(&str) -> Option<Setting>,
+    ) -> AlarmDetail {
+        AlarmDetail {
+            file,
+            resource,
+            anchor,
+            metric,
+            name: get("alarm_name"),
+            threshold: get("threshold"),
+            comparison: get("comparison_operator"),
+            period: get("period"),
+            evaluation_periods: get("evaluation_periods"),
+            statistic: get("statistic"),
+            actions,
+        }
+    }
 }
 
 /// A problem with a file itself (not with a pattern in it).

@@ -21,10 +21,12 @@ Mutations (--mutate, repeatable) change one thing of the compliant scenario:
   extra-bad-trail           a second, single-region trail without validation or KMS
   no-config:REGION          no AWS Config recorder in REGION
 Speed accounts: --extra-filters N adds N metric filters with other patterns
-(100 per log group, as AWS allows).
+(100 per log group, as AWS allows); --extra-log-groups N adds N log groups
+that no trail delivers to (the collector must not page through them).
 
 Usage: seed.py --endpoint URL --account 123456789012 --scenario compliant
                [--regions us-east-1,eu-west-1] [--mutate ...] [--extra-filters N]
+               [--extra-log-groups N]
 """
 
 import argparse
@@ -300,6 +302,12 @@ def extra_filters(acct, n):
         )
 
 
+def extra_log_groups(acct, n):
+    logs = acct.client("logs")
+    for i in range(n):
+        logs.create_log_group(logGroupName=f"noise-{i:05d}")
+
+
 # --- per region: Config, VPC flow logs, security groups ----------------------
 
 
@@ -465,6 +473,7 @@ def main():
     p.add_argument("--regions", default="us-east-1")
     p.add_argument("--mutate", action="append", default=[])
     p.add_argument("--extra-filters", type=int, default=0)
+    p.add_argument("--extra-log-groups", type=int, default=0)
     a = p.parse_args()
     if not a.endpoint:
         raise SystemExit("seed.py: --endpoint or AWS_ENDPOINT_URL is required")
@@ -473,6 +482,7 @@ def main():
     regions = [r for r in a.regions.split(",") if r]
     acct = Account(a.endpoint, a.account, regions[0], regions)
     SCENARIOS[a.scenario](acct, parse_mutations(a.mutate), a.extra_filters)
+    extra_log_groups(acct, a.extra_log_groups)
     json.dump(
         {"account": acct.id, "access_key_id": acct.key_id, "secret_access_key": acct.secret},
         sys.stdout,

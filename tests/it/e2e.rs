@@ -39,11 +39,11 @@ struct Moto {
     _child: Option<Mutex<Child>>,
 }
 
-fn python() -> String {
+pub fn python() -> String {
     std::env::var("MOTO_PYTHON").unwrap_or_else(|_| "python3".to_owned())
 }
 
-fn e2e_dir() -> PathBuf {
+pub fn e2e_dir() -> PathBuf {
     common::root().join("tests").join("e2e")
 }
 
@@ -116,6 +116,17 @@ pub fn seed(
     mutations: &[&str],
     extra_filters: u32,
 ) -> Option<Account> {
+    seed_with(scenario, regions, mutations, extra_filters, 0)
+}
+
+/// [`seed`] with `extra_log_groups` log groups that no trail delivers to.
+pub fn seed_with(
+    scenario: &str,
+    regions: &str,
+    mutations: &[&str],
+    extra_filters: u32,
+    extra_log_groups: u32,
+) -> Option<Account> {
     let endpoint = moto()?.to_owned();
     let id = fresh_account_id();
     let mut cmd = Command::new(python());
@@ -129,7 +140,8 @@ pub fn seed(
             scenario,
         ])
         .args(["--regions", regions])
-        .args(["--extra-filters", &extra_filters.to_string()]);
+        .args(["--extra-filters", &extra_filters.to_string()])
+        .args(["--extra-log-groups", &extra_log_groups.to_string()]);
     for m in mutations {
         cmd.args(["--mutate", m]);
     }
@@ -159,7 +171,7 @@ pub fn aws_cmd(acct: &Account) -> Command {
 }
 
 /// The binary with every AWS setting of the environment removed.
-fn isolated() -> Command {
+pub fn isolated() -> Command {
     let mut c = common::bin();
     for (k, _) in std::env::vars_os() {
         if k.to_string_lossy().starts_with("AWS_") {
@@ -175,7 +187,7 @@ fn isolated() -> Command {
     c
 }
 
-fn output(mut c: Command) -> Output {
+pub fn output(mut c: Command) -> Output {
     c.output().expect("run cis-filters")
 }
 

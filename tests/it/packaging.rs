@@ -190,6 +190,7 @@ fn commands() -> Vec<&'static str> {
         "replay",
         "verify",
         "lint",
+        "drift",
         "completions",
         "man",
     ];

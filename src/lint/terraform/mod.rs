@@ -30,7 +30,8 @@ use hcl_edit::template::Element;
 use crate::lint::Limits;
 use crate::lint::alternatives::{self, MAX_ALTERNATIVES};
 use crate::lint::model::{
-    Alarm, FileProblem, Filter, FilterKind, Format, Metric, MetricKey, PatternValue, Unit,
+    Alarm, AlarmDetail, FileProblem, Filter, FilterKind, Format, Metric, MetricKey, PatternValue,
+    Setting, Unit,
 };
 use crate::lint::text::{FileId, FileSpan, Text, decode_hcl_quoted};
 use eval::{clip, kind_of};
@@ -442,6 +443,9 @@ fn extract_parsed<'b>(
             for r in &mut a.refers_to {
                 *r = format!("{prefix}{r}");
             }
+            for d in &mut a.instances {
+                d.resource = format!("{prefix}{}", d.resource);
+            }
         }
     }
     (unit, calls)
@@ -648,6 +652,8 @@ impl<'b> Env<'b> {
                                 names: vec![name.to_owned()],
                                 metric: None,
                                 disabled: Vec::new(),
+                                log_group: None,
+                                filter_name: None,
                             },
                         );
                         return;
@@ -681,6 +687,12 @@ impl<'b> Env<'b> {
             {
                 names.push(s.clone());
             }
+            let log_group = view
+                .attr("log_group_name")
+                .map(|(a, asrc)| self.setting(&a.value, &at(&scope, asrc)));
+            let filter_name = view
+                .attr("name")
+                .map(|(a, asrc)| self.setting(&a.value, &at(&scope, asrc)));
             let Some((attr, asrc)) = view.attr(attr_name) else {
                 self.push_filter(
                     unit,
@@ -698,6 +710,8 @@ impl<'b> Env<'b> {
                         names,
                         metric,
                         disabled: Vec::new(),
+                        log_group,
+                        filter_name,
                     },
                 );
                 continue;
@@ -739,6 +753,8 @@ impl<'b> Env<'b> {
                         names: names.clone(),
                         metric: metric.clone(),
                         disabled: Vec::new(),
+                        log_group: log_group.clone(),
+                        filter_name: filter_name.clone(),
                     },
                 );
             }
@@ -796,7 +812,109 @@ impl<'b> Env<'b> {
             }
             stack.extend(body.blocks().map(|b| (&b.body, src)));
         }
-        Some(Alarm { metrics, refers_to })
+        let instances = self.alarm_instances(view);
+        Some(Alarm {
+            metrics,
+            refers_to,
+            instances,
+        })
+    }
+
+    /// The settings of each instance of an alarm resource (one per `count`
+    /// index or `for_each` key), for drift.
+    fn alarm_instances(&self, view: &View<'b>) -> Vec<AlarmDetail> {
+        let (src, block) = (view.src, view.block);
+        let name = label(block, 1).unwrap_or("");
+        let address = format!("{ALARM_TYPE}.{name}");
+        let anchor = self.file_span(src, block.labels.get(1).and_then(|l| l.span()));
+        let Some(file) = self.file(src) else {
+            return Vec::new();
+        };
+        let plain = || {
+            vec![(
+                address.clone(),
+                Rc::new(Scope {
+                    src,
+                    bindings: vec![],
+                }),
+            )]
+        };
+        let instances = match view.attr("for_each") {
+            Some((fe, fsrc)) => {
+                let scope = Rc::new(Scope {
+                    src: fsrc,
+                    bindings: vec![],
+                });
+                self.for_each_instances(&fe.value, &scope, &address)
+                    .unwrap_or_else(|_| plain())
+            }
+            None => match view.attr("count") {
+                Some((c, csrc)) => self.count_instances(&c.value, csrc, &address),
+                None => plain(),
+            },
+        };
+        instances
+            .into_iter()
+            .map(|(resource, scope)| {
+                let get = |attr: &str| {
+                    view.attr(attr)
+                        .map(|(a, asrc)| self.setting(&a.value, &at(&scope, asrc)))
+                };
+                let metric = view.attr("metric_name").map(|(a, asrc)| Metric {
+                    name: self.metric_key(&a.value, &at(&scope, asrc)),
+                    namespace: view
+                        .attr("namespace")
+                        .map(|(n, nsrc)| self.metric_key(&n.value, &at(&scope, nsrc))),
+                });
+                let actions = view
+                    .attr("alarm_actions")
+                    .map(|(a, asrc)| self.string_list(&a.value, &at(&scope, asrc)));
+                AlarmDetail::terraform(file.id, resource, anchor.clone(), metric, actions, get)
+            })
+            .collect()
+    }
+
+    /// A setting: its value when it is one string or number known
+    /// statically, else the expression as written.
+    fn setting(&self, expr: &'b Expression, scope: &Rc<Scope<'b>>) -> Setting {
+        match self.top(expr, scope).as_slice() {
+            [
+                Alt {
+                    val: Ok(Val::Str(t) | Val::Num(t)),
+                    ..
+                },
+            ] => Setting::Known(t.as_str().to_owned()),
+            _ => Setting::Unknown(self.shown(scope.src, expr)),
+        }
+    }
+
+    /// A list of strings known statically (`alarm_actions`), else the
+    /// expression as written.
+    fn string_list(&self, expr: &'b Expression, scope: &Rc<Scope<'b>>) -> Setting<Vec<String>> {
+        let unknown = || Setting::Unknown(self.shown(scope.src, expr));
+        let alts = self.top(expr, scope);
+        let [
+            Alt {
+                val: Ok(Val::List(items)),
+                ..
+            },
+        ] = alts.as_slice()
+        else {
+            return unknown();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match self.force(item, 0).as_slice() {
+                [
+                    Alt {
+                        val: Ok(Val::Str(t)),
+                        ..
+                    },
+                ] => out.push(t.as_str().to_owned()),
+                _ => return unknown(),
+            }
+        }
+        Setting::Known(out)
     }
 
     /// The metric named by attribute `name_attr` of `body`, with the
