@@ -2,14 +2,17 @@
 
 use super::CompileError;
 use super::dialect;
-use super::eval::{Bool, FieldCond, JsonCond, Program, Slot, Term, Test, ValueTest};
 use super::glob::Glob;
 use super::json::PathStep;
+use super::program::{Bool, FieldCond, JsonCond, Program, Slot, Term, Test, ValueTest};
 use crate::pattern::ast::{
     CmpOp, Condition, Expr, Field, FieldCond as AstFieldCond, StepKind, Test as AstTest,
     is_number_literal,
 };
-use crate::pattern::normal::{NCond, NExpr, NField, NFieldCond, NTest, NValue, Node, norm_value};
+use crate::pattern::chars::is_bare;
+use crate::pattern::normal::{
+    NCond, NExpr, NField, NFieldCond, NTest, NValue, Node, norm_value, write_quoted, write_selector,
+};
 use crate::pattern::{Ast, Normal};
 
 /// The deepest `&&`/`||` nesting compiled (the parser allows less).
@@ -106,7 +109,7 @@ fn value_test(v: &NValue) -> Result<ValueTest, CompileError> {
 }
 
 fn number(n: &str) -> Result<f64, CompileError> {
-    super::eval::number(n).ok_or_else(|| CompileError::new(format!("`{n}` is not a number")))
+    super::program::number(n).ok_or_else(|| CompileError::new(format!("`{n}` is not a number")))
 }
 
 fn test(op: CmpOp, v: &NValue) -> Result<Test, CompileError> {
@@ -163,31 +166,10 @@ fn field_cond(c: &NFieldCond) -> Result<FieldCond, CompileError> {
     })
 }
 
-fn is_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}
-
 /// A selector as a pattern writes it.
 pub(crate) fn selector_text(steps: &[StepKind]) -> String {
-    let mut s = String::from("$");
-    for step in steps {
-        match step {
-            StepKind::Field(n) if is_name(n) => {
-                s.push('.');
-                s.push_str(n);
-            }
-            StepKind::Field(n) | StepKind::Key(n) => {
-                s.push_str(".['");
-                s.push_str(n);
-                s.push_str("']");
-            }
-            StepKind::Index(i) => s.push_str(&format!("[{i}]")),
-            StepKind::AnyIndex => s.push_str("[*]"),
-            StepKind::AnyField => s.push_str(".*"),
-        }
-    }
+    let mut s = String::new();
+    let _ = write_selector(&mut s, steps);
     s
 }
 
@@ -197,24 +179,11 @@ pub(crate) fn value_text(v: &NValue) -> String {
     match v {
         NValue::Number(n) => n.clone(),
         NValue::Regex(r) => format!("%{r}%"),
+        NValue::Text(t) if is_bare(t) && !is_number_literal(t) => t.clone(),
         NValue::Text(t) => {
-            let bare = !t.is_empty()
-                && !is_number_literal(t)
-                && t.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '*' | '-' | '+'));
-            if bare {
-                t.clone()
-            } else {
-                let mut q = String::from("\"");
-                for c in t.chars() {
-                    if c == '"' || c == '\\' {
-                        q.push('\\');
-                    }
-                    q.push(c);
-                }
-                q.push('"');
-                q
-            }
+            let mut q = String::new();
+            let _ = write_quoted(&mut q, t);
+            q
         }
     }
 }

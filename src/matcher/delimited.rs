@@ -12,7 +12,7 @@
 //! included); with several, any placement that satisfies every condition
 //! makes a match.
 
-use super::eval::{Program, Reason, Slot};
+use super::program::{Program, Reason, Slot};
 
 /// The fields of a message.
 pub(crate) fn split(text: &str) -> Vec<&str> {

@@ -96,11 +96,6 @@ impl Glob {
             }
         }
     }
-
-    /// Whether the value had no `*` (an exact comparison).
-    pub fn is_exact(&self) -> bool {
-        matches!(self.kind, Kind::Exact(_))
-    }
 }
 
 #[cfg(test)]

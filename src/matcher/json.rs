@@ -101,6 +101,7 @@ impl Projection {
     }
 
     /// A projection that keeps the whole event.
+    #[cfg(test)]
     pub fn all() -> Projection {
         Projection {
             root: PNode {

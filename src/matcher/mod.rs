@@ -25,8 +25,8 @@
 //!   arrays, objects, booleans and `null` satisfy neither `=` nor `!=`;
 //!   `[*]` and `.*` hold when any selected value satisfies the condition.
 //! - `*` in a value is a glob; `%regex%` is a search in the filter regex
-//!   dialect ([`dialect`]); everything is case-sensitive.
-//! - Space-delimited patterns split the message into fields ([`delimited`]);
+//!   dialect (`matcher/dialect.rs`); everything is case-sensitive.
+//! - Space-delimited patterns split the message into fields (`matcher/delimited.rs`);
 //!   unstructured terms are substring searches (`?` terms count only when the
 //!   pattern has nothing else); the empty pattern matches every event.
 //! - An event longer than [`MAX_EVENT_BYTES`] (CloudWatch Logs' own limit) is
@@ -34,22 +34,24 @@
 //!   apart. This bounds the work per event on every path.
 
 mod compile;
-pub mod delimited;
-pub mod dialect;
+pub(crate) mod delimited;
+pub(crate) mod dialect;
 mod eval;
-pub mod glob;
+pub(crate) mod glob;
 pub mod input;
-pub mod json;
+pub(crate) mod json;
+mod program;
 
 use std::cell::OnceCell;
 use std::fmt;
 
-pub use eval::{Explanation, Reason};
-pub(crate) use eval::{number, ordering};
+pub use program::{Explanation, Reason};
+pub(crate) use program::{number, ordering};
 
 use crate::pattern::{Ast, Normal, ParseError};
-use eval::{Event, Program};
+use eval::Event;
 use json::Projection;
+use program::Program;
 
 /// The longest event evaluated, in bytes of UTF-8: 1 MiB, the most
 /// CloudWatch Logs accepts in one event (`PutLogEvents`). A longer event

@@ -1,7 +1,10 @@
 //! The CloudWatch Logs filter-pattern language.
 //!
 //! - [`ast`]: the spanned surface tree, faithful to the text.
-//! - [`parser`]: the nom parser, text to [`Ast`].
+//! - `chars`: the character classes of the language, for the parser and
+//!   every printer.
+//! - `parser`: the nom parser, text to [`Ast`] ([`parse`]), one file per section
+//!   of the grammar.
 //! - [`error`]: parse errors with a kind, a span and a caret rendering.
 //! - [`normal`]: the span-free [`Normal`] form for comparison and matching.
 //! - [`print`]: the tree back to text: tokens, house style.
@@ -12,9 +15,10 @@
 
 pub mod ast;
 pub mod batch;
+pub(crate) mod chars;
 pub mod error;
 pub mod normal;
-pub mod parser;
+pub(crate) mod parser;
 pub mod print;
 
 pub use ast::Ast;

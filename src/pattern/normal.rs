@@ -15,6 +15,8 @@
 
 use std::fmt;
 
+use crate::pattern::chars::is_name;
+
 use crate::pattern::ast::{
     Ast, CmpOp, Condition, Expr, Field, FieldCond, StepKind, Term, TermPrefix, Test, Value,
     ValueKind, is_number_literal,
@@ -306,7 +308,7 @@ fn norm_field_cond(c: &FieldCond) -> NFieldCond {
 }
 
 /// The normal form of a value: quotes dropped, escapes resolved.
-pub fn norm_value(v: &Value) -> NValue {
+pub(crate) fn norm_value(v: &Value) -> NValue {
     match &v.kind {
         ValueKind::Quoted(raw) => NValue::Text(unescape(raw)),
         ValueKind::Bare(t) if v.is_number() => {
@@ -319,7 +321,7 @@ pub fn norm_value(v: &Value) -> NValue {
 
 /// Resolve `\"` and `\\` in the raw text of a quoted string. The parser
 /// rejects every other escape, so any other backslash is kept as it is.
-pub fn unescape(raw: &str) -> String {
+pub(crate) fn unescape(raw: &str) -> String {
     if !raw.contains('\\') {
         return raw.to_owned();
     }
@@ -412,16 +414,18 @@ fn join<C: Print, W: fmt::Write + ?Sized>(
     Ok(())
 }
 
-/// Write a selector's steps after `$`.
-pub fn write_selector<W: fmt::Write + ?Sized>(f: &mut W, steps: &[StepKind]) -> fmt::Result {
+/// Write a selector: `$` and its steps. Every selector printer uses this:
+/// a field whose name has characters other than `name_char` is written in
+/// brackets (`.['a.b']`), so what is written parses back.
+pub(crate) fn write_selector<W: fmt::Write + ?Sized>(f: &mut W, steps: &[StepKind]) -> fmt::Result {
     f.write_str("$")?;
     for s in steps {
         match s {
-            StepKind::Field(n) => {
+            StepKind::Field(n) if is_name(n) => {
                 f.write_str(".")?;
                 f.write_str(n)?;
             }
-            StepKind::Key(k) => {
+            StepKind::Field(k) | StepKind::Key(k) => {
                 f.write_str(".['")?;
                 f.write_str(k)?;
                 f.write_str("']")?;
@@ -434,8 +438,9 @@ pub fn write_selector<W: fmt::Write + ?Sized>(f: &mut W, steps: &[StepKind]) -> 
     Ok(())
 }
 
-/// Write text as a double-quoted string, escaping `"` and `\`.
-pub fn write_quoted<W: fmt::Write + ?Sized>(f: &mut W, text: &str) -> fmt::Result {
+/// Write text as a double-quoted string, escaping `"` and `\`. Every
+/// quoted-value printer uses this.
+pub(crate) fn write_quoted<W: fmt::Write + ?Sized>(f: &mut W, text: &str) -> fmt::Result {
     f.write_char('"')?;
     let mut rest = text;
     // Runs without `"` or `\` are written whole.

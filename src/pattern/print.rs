@@ -146,7 +146,7 @@ fn term_token(t: &Term) -> Token {
 }
 
 /// A selector as written (`$.a.['b.c'][0]`).
-pub fn selector_text(s: &Selector) -> String {
+pub(crate) fn selector_text(s: &Selector) -> String {
     let steps: Vec<_> = s.steps.iter().map(|s| s.kind.clone()).collect();
     let mut out = String::new();
     let _ = write_selector(&mut out, &steps);
