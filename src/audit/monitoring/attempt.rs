@@ -46,6 +46,9 @@ pub(super) struct Attempt<'a> {
     pub(super) pool: Option<(&'a str, &'a str)>,
     /// The log group's name.
     pub(super) group_name: &'a str,
+    /// A filter with the control's pattern that counts for nothing for the
+    /// account (its `fieldSelectionCriteria`), and why.
+    pub(super) excluded: Option<(&'a MetricFilter, String)>,
 }
 
 impl<'a> Attempt<'a> {
@@ -69,6 +72,7 @@ impl<'a> Attempt<'a> {
             unlike: Vec::new(),
             pool: None,
             group_name: "",
+            excluded: None,
         }
     }
 
@@ -168,6 +172,16 @@ impl<'a> Attempt<'a> {
         }
         if !self.unlike.is_empty() {
             f = f.with("log_group_filters", self.unlike);
+        }
+        if let Some((x, why)) = self.excluded {
+            f = f.with(
+                "excluded_filter",
+                json!({
+                    "name": x.filter_name,
+                    "field_selection_criteria": x.field_selection_criteria,
+                    "reason": why,
+                }),
+            );
         }
         if let Some(e) = self.error {
             f = f.with("error", e);

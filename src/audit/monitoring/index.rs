@@ -46,6 +46,11 @@ pub struct Index<'a> {
     pub(super) alarms: HashMap<(&'a str, &'a str, &'a str), Vec<&'a MetricAlarm>>,
     /// topic ARN → topic.
     pub(super) topics: HashMap<&'a str, &'a Topic>,
+    /// The account whose events the filters must count: the snapshot's
+    /// own, or a member account an organization trail covers.
+    pub(super) subject: &'a str,
+    /// The regions whose events the filters must count.
+    pub(super) subject_regions: Vec<&'a str>,
 }
 
 /// The benchmark's canonical normal forms, each with the rows it is
@@ -115,6 +120,20 @@ fn wanted_groups<'a>(trails: &Trails<'a>, account: &str) -> HashSet<(&'a str, &'
 impl<'a> Index<'a> {
     /// Index a snapshot for one benchmark and match mode.
     pub fn build(snapshot: &'a Snapshot, benchmark: &'a Benchmark, mode: MatchMode) -> Self {
+        let regions = snapshot.regions.iter().map(|r| r.region.as_str()).collect();
+        Self::build_for(snapshot, benchmark, mode, &snapshot.account_id, regions)
+    }
+
+    /// Index a snapshot whose filters must count the events of `subject`
+    /// (an account id) in `subject_regions`: a filter whose
+    /// `fieldSelectionCriteria` leave one of them out counts for nothing.
+    pub fn build_for(
+        snapshot: &'a Snapshot,
+        benchmark: &'a Benchmark,
+        mode: MatchMode,
+        subject: &'a str,
+        subject_regions: Vec<&'a str>,
+    ) -> Self {
         let trails = Trails::of(snapshot);
         let regions: HashMap<&str, &Region> = snapshot
             .regions
@@ -131,6 +150,8 @@ impl<'a> Index<'a> {
             filters: HashMap::new(),
             alarms: HashMap::new(),
             topics: HashMap::new(),
+            subject,
+            subject_regions,
         };
         let canonical = Canonical::of(benchmark);
         // pattern text → the rows it is canonical for, one normalization each.
@@ -150,6 +171,31 @@ impl<'a> Index<'a> {
             ix.index_alarms_and_topics(r);
         }
         ix
+    }
+
+    /// Why a filter counts for nothing for the subject account: its
+    /// `fieldSelectionCriteria` do not parse, or leave out the account in
+    /// some region. `None`: it counts.
+    pub(super) fn gate(&self, f: &MetricFilter) -> Option<String> {
+        let criteria = f.field_selection_criteria.as_deref()?;
+        for region in &self.subject_regions {
+            match crate::criteria::selects(Some(criteria), self.subject, region) {
+                Err(e) => {
+                    return Some(format!(
+                        "its fieldSelectionCriteria do not parse ({})",
+                        format_args!("{} at byte {}", e.message(), e.span().start)
+                    ));
+                }
+                Ok(false) => {
+                    return Some(format!(
+                        "its fieldSelectionCriteria leave out account {} in {region}",
+                        self.subject
+                    ));
+                }
+                Ok(true) => {}
+            }
+        }
+        None
     }
 
     /// A region's alarms by (region, metric, namespace), and its topics.

@@ -113,6 +113,8 @@ pub mod codes {
     pub const TRAIL_OTHER_REGION: &str = crate::audit::reason::CLOUDTRAIL_OTHER_REGION;
     /// The complete chain.
     pub const COMPLETE: &str = crate::audit::reason::CHAIN_COMPLETE;
+    /// The only passing filter reads transformed events (WARNING).
+    pub const TRANSFORMED: &str = crate::audit::reason::METRIC_FILTER_ON_TRANSFORMED_LOGS;
     /// The benchmark has no pattern for the control.
     pub const NO_PATTERN: &str = crate::audit::reason::BENCHMARK_HAS_NO_PATTERN;
 }

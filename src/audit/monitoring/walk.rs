@@ -60,29 +60,7 @@ impl<'a> Index<'a> {
             return self.trails.none_finding(s);
         };
         if best.code == codes::FILTER && best.reason.is_empty() {
-            if best.comparison.is_none()
-                && let Some(key) = best.pool
-                && let Some(pool) = self.filters.get(&key)
-            {
-                self.closest_filter(pool, row, &mut best);
-            }
-            best.reason = match (&best.filter, &best.comparison) {
-                (Some(f), Some(c)) if c.differences.is_empty() => format!(
-                    "no metric filter on `{}` matches the control's pattern; the closest, `{}`, is {}",
-                    best.group_name, f.filter_name, c.verdict
-                ),
-                (Some(f), Some(c)) => format!(
-                    "no metric filter on `{}` matches the control's pattern; the closest, `{}`, differs in {} term(s)",
-                    best.group_name,
-                    f.filter_name,
-                    c.differences.len()
-                ),
-                _ => format!(
-                    "no metric filter on `{}` resembles the control's pattern; its filters: {}",
-                    best.group_name,
-                    name_list(&best.unlike)
-                ),
-            };
+            self.explain_filter(row, &mut best);
         }
         // A filter that fails its verdict: what it means for alerting (a
         // blind spot, or a difference in form only), with an event.
@@ -100,6 +78,45 @@ impl<'a> Index<'a> {
         match near {
             Some(n) => f.with("semantics", n.evidence()),
             None => f,
+        }
+    }
+
+    /// The reason of a chain whose filters all failed: the closest filter
+    /// and how it differs, or the filters' names; and a filter with the
+    /// control's pattern whose `fieldSelectionCriteria` leave the account
+    /// out.
+    fn explain_filter(&self, row: &str, best: &mut Attempt<'a>) {
+        if best.comparison.is_none()
+            && let Some(key) = best.pool
+            && let Some(pool) = self.filters.get(&key)
+        {
+            self.closest_filter(pool, row, best);
+        }
+        best.reason = match (&best.filter, &best.comparison) {
+            (Some(f), Some(c)) if c.differences.is_empty() => format!(
+                "no metric filter on `{}` matches the control's pattern; the closest, `{}`, is {}",
+                best.group_name, f.filter_name, c.verdict
+            ),
+            (Some(f), Some(c)) => format!(
+                "no metric filter on `{}` matches the control's pattern; the closest, `{}`, differs in {} term(s)",
+                best.group_name,
+                f.filter_name,
+                c.differences.len()
+            ),
+            _ => format!(
+                "no metric filter on `{}` resembles the control's pattern; its filters: {}",
+                best.group_name,
+                name_list(&best.unlike)
+            ),
+        };
+
+        if let Some((f, why)) = &best.excluded
+            && best.comparison.is_none()
+        {
+            best.reason = format!(
+                "no metric filter on `{}` that counts this account's events has the control's pattern: `{}` has it, but {why}",
+                best.group_name, f.filter_name
+            );
         }
     }
 
@@ -145,7 +162,7 @@ impl<'a> Index<'a> {
             let mut b = a.clone();
             b.filter = Some(f);
             b.comparison = Some(cmp);
-            let b = self.follow_filter(b, lg.region, region, f);
+            let b = transformed(self.follow_filter(b, lg.region, region, f), f);
             let done = b.status == Status::Passed;
             if best.as_ref().is_none_or(|x| b.better_than(x)) {
                 best = Some(b);
@@ -238,9 +255,16 @@ impl<'a> Index<'a> {
     ) -> Vec<(&'a MetricFilter, Comparison)> {
         let mut passing = Vec::new();
         for (f, rows) in filters {
-            if rows.contains(&row)
-                && let Some(cmp) = compare(&f.filter_pattern, self.benchmark, row, self.mode)
-            {
+            if !rows.contains(&row) {
+                continue;
+            }
+            if let Some(why) = self.gate(f) {
+                if a.excluded.is_none() {
+                    a.excluded = Some((f, why));
+                }
+                continue;
+            }
+            if let Some(cmp) = compare(&f.filter_pattern, self.benchmark, row, self.mode) {
                 if cmp.passes {
                     passing.push((*f, cmp));
                 } else if a.comparison.is_none() {
@@ -267,6 +291,9 @@ impl<'a> Index<'a> {
         a.searched = compared.len();
         let mut top: Option<(f64, &MetricFilter, Comparison)> = None;
         for (f, _) in compared {
+            if self.gate(f).is_some() {
+                continue;
+            }
             let score = closeness(&f.filter_pattern, self.benchmark, row).unwrap_or(0.0);
             if score < CLOSE_SCORE || top.as_ref().is_some_and(|(s, _, _)| score < *s) {
                 continue;
@@ -313,4 +340,18 @@ fn name_list(names: &[&str]) -> String {
     } else {
         shown.join(", ")
     }
+}
+
+/// A complete chain through a filter that reads transformed events is a
+/// WARNING: a log transformer may rename or drop the CloudTrail fields the
+/// pattern tests, and the transformer is not in the snapshot.
+fn transformed<'a>(a: Attempt<'a>, f: &MetricFilter) -> Attempt<'a> {
+    if a.status != Status::Passed || !f.apply_on_transformed_logs {
+        return a;
+    }
+    let reason = format!(
+        "the chain is complete, but the filter `{}` reads transformed events (applyOnTransformedLogs): a log transformer may rename or drop the CloudTrail fields its pattern tests",
+        f.filter_name
+    );
+    a.end(Status::Warning, 2, codes::TRANSFORMED, reason)
 }
