@@ -23,6 +23,7 @@ mod controls;
 mod criteria;
 mod install;
 mod lint;
+pub mod org_input;
 mod pattern_cmds;
 mod progress;
 pub mod read;
