@@ -95,72 +95,10 @@ pub struct LintArgs {
 
 /// Run `lint`.
 pub fn lint(args: LintArgs) -> u8 {
-    let Some(benchmark) = cis::benchmark(&args.benchmark) else {
-        let names: Vec<&str> = cis::BENCHMARKS.iter().map(|b| b.name).collect();
-        return super::usage_error(format!(
-            "unknown benchmark `{}`: expected one of {}",
-            args.benchmark,
-            names.join(", ")
-        ));
-    };
-    let mode: MatchMode = match args.match_mode.parse() {
-        Ok(m) => m,
+    let opts = match options(&args) {
+        Ok(opts) => opts,
         Err(e) => return super::usage_error(e),
     };
-    if let Some(c) = &args.control
-        && benchmark.row(c).is_none()
-    {
-        return super::usage_error(format!(
-            "benchmark {} has no metric-filter control `{c}`: expected one of {}",
-            benchmark.name,
-            controls(benchmark)
-        ));
-    }
-    let require = match args.require.as_deref().map(str::trim) {
-        None => Require::Nothing,
-        Some(s) if s.eq_ignore_ascii_case("all") => Require::All,
-        Some(s) => {
-            let ids: Vec<String> = s
-                .split(',')
-                .map(str::trim)
-                .filter(|x| !x.is_empty())
-                .map(str::to_owned)
-                .collect();
-            if let Some(bad) = ids.iter().find(|id| benchmark.row(id).is_none()) {
-                return super::usage_error(format!(
-                    "--require: benchmark {} has no metric-filter control `{bad}`: expected `all` or some of {}",
-                    benchmark.name,
-                    controls(benchmark)
-                ));
-            }
-            if ids.is_empty() {
-                return super::usage_error("--require needs control ids (e.g. 3.1,3.2) or `all`");
-            }
-            Require::Controls(ids)
-        }
-    };
-    let mut disable = Vec::new();
-    for code in args
-        .disable
-        .iter()
-        .flat_map(|s| s.split(','))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        match Rule::from_code(code) {
-            Some(r) => disable.push(r),
-            None => {
-                return super::usage_error(format!(
-                    "--disable: unknown rule `{code}` (rules: {})",
-                    Rule::ALL
-                        .iter()
-                        .map(|r| r.code())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-        }
-    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -180,14 +118,6 @@ pub fn lint(args: LintArgs) -> u8 {
     for m in &missing {
         eprintln!("error: {}", crate::report::escape::line(m));
     }
-    let opts = Options {
-        benchmark,
-        mode,
-        control: args.control,
-        require,
-        disable,
-        limits: lint::Limits::default(),
-    };
     let bar = super::progress::counter("linting", true);
     bar.set_position(files.len() as u64);
     bar.set_message("files");
@@ -220,6 +150,84 @@ pub fn lint(args: LintArgs) -> u8 {
     } else {
         super::EXIT_OK
     }
+}
+
+/// The run's options from the command line, or the usage error.
+fn options(args: &LintArgs) -> Result<Options, String> {
+    let Some(benchmark) = cis::benchmark(&args.benchmark) else {
+        let names: Vec<&str> = cis::BENCHMARKS.iter().map(|b| b.name).collect();
+        return Err(format!(
+            "unknown benchmark `{}`: expected one of {}",
+            args.benchmark,
+            names.join(", ")
+        ));
+    };
+    let mode: MatchMode = args.match_mode.parse()?;
+    if let Some(c) = &args.control
+        && benchmark.row(c).is_none()
+    {
+        return Err(format!(
+            "benchmark {} has no metric-filter control `{c}`: expected one of {}",
+            benchmark.name,
+            controls(benchmark)
+        ));
+    }
+    Ok(Options {
+        benchmark,
+        mode,
+        control: args.control.clone(),
+        require: require(args.require.as_deref(), benchmark)?,
+        disable: disabled(&args.disable)?,
+        limits: lint::Limits::default(),
+    })
+}
+
+/// `--require all` or `--require 3.1,3.2`.
+fn require(arg: Option<&str>, benchmark: &cis::Benchmark) -> Result<Require, String> {
+    match arg.map(str::trim) {
+        None => Ok(Require::Nothing),
+        Some(s) if s.eq_ignore_ascii_case("all") => Ok(Require::All),
+        Some(s) => {
+            let ids: Vec<String> = s
+                .split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(str::to_owned)
+                .collect();
+            if let Some(bad) = ids.iter().find(|id| benchmark.row(id).is_none()) {
+                return Err(format!(
+                    "--require: benchmark {} has no metric-filter control `{bad}`: expected `all` or some of {}",
+                    benchmark.name,
+                    controls(benchmark)
+                ));
+            }
+            if ids.is_empty() {
+                return Err("--require needs control ids (e.g. 3.1,3.2) or `all`".to_owned());
+            }
+            Ok(Require::Controls(ids))
+        }
+    }
+}
+
+/// `--disable CF0302,no-alarm`.
+fn disabled(args: &Option<String>) -> Result<Vec<Rule>, String> {
+    args.iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|code| {
+            Rule::from_code(code).ok_or_else(|| {
+                format!(
+                    "--disable: unknown rule `{code}` (rules: {})",
+                    Rule::ALL
+                        .iter()
+                        .map(|r| r.code())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+        })
+        .collect()
 }
 
 fn controls(b: &cis::Benchmark) -> String {

@@ -130,6 +130,33 @@ pub fn for_each_event(
 }
 
 /// Output written as it is produced, in blocks.
+/// The end of the JSON document, the keys in the order one serialised
+/// object has them: `events` closed (or empty), `error`, `matched`,
+/// `too_large`, `total`.
+fn json_tail(
+    sink: &Sink,
+    count: bool,
+    error: Option<&String>,
+    matched: usize,
+    tally: &Tally,
+) -> String {
+    let mut tail = String::new();
+    if !count {
+        tail.push_str(if sink.opened { "]," } else { "{\"events\":[]," });
+    } else {
+        tail.push('{');
+    }
+    if let Some(e) = error {
+        tail.push_str(&format!("\"error\":{},", json!(e)));
+    }
+    tail.push_str(&format!("\"matched\":{matched},"));
+    if tally.too_large > 0 {
+        tail.push_str(&format!("\"too_large\":{},", tally.too_large));
+    }
+    tail.push_str(&format!("\"total\":{}}}\n", tally.total));
+    tail
+}
+
 struct Sink {
     text: String,
     /// JSON: whether the `events` array was opened.
@@ -137,6 +164,21 @@ struct Sink {
 }
 
 impl Sink {
+    /// One event as text: its place when several sources are read or it is
+    /// explained, the message, and the explanation indented below.
+    fn text_event(&mut self, place: Option<&str>, message: &str, explanation: Option<String>) {
+        if let Some(p) = place {
+            self.push(p);
+        }
+        self.push(&escape::text(message));
+        self.push("\n");
+        for line in explanation.iter().flat_map(|x| x.lines()) {
+            self.push("  ");
+            self.push(line);
+            self.push("\n");
+        }
+    }
+
     fn push(&mut self, s: &str) {
         self.text.push_str(s);
         if self.text.len() > 1 << 16 {
@@ -210,18 +252,13 @@ pub fn run(args: TestArgs) -> u8 {
                 sink.json_event(&e);
             }
             TestFormat::Text => {
-                if many || args.explain {
-                    sink.push(&format!("{}:{}: ", escape::line(name), ev.line));
-                }
-                sink.push(&escape::text(ev.message));
-                sink.push("\n");
-                if let Some(x) = explanation {
-                    for line in x.to_string().lines() {
-                        sink.push("  ");
-                        sink.push(line);
-                        sink.push("\n");
-                    }
-                }
+                let place =
+                    (many || args.explain).then(|| format!("{}:{}: ", escape::line(name), ev.line));
+                sink.text_event(
+                    place.as_deref(),
+                    ev.message,
+                    explanation.map(|x| x.to_string()),
+                );
             }
         }
     });
@@ -236,21 +273,7 @@ pub fn run(args: TestArgs) -> u8 {
     let error = result.err();
     match args.format {
         TestFormat::Json => {
-            // The keys in order, as one serialised object has them.
-            let mut tail = String::new();
-            if !args.count {
-                tail.push_str(if sink.opened { "]," } else { "{\"events\":[]," });
-            } else {
-                tail.push('{');
-            }
-            if let Some(e) = &error {
-                tail.push_str(&format!("\"error\":{},", json!(e)));
-            }
-            tail.push_str(&format!("\"matched\":{matched},"));
-            if tally.too_large > 0 {
-                tail.push_str(&format!("\"too_large\":{},", tally.too_large));
-            }
-            tail.push_str(&format!("\"total\":{total}}}\n"));
+            let tail = json_tail(&sink, args.count, error.as_ref(), matched, &tally);
             sink.push(&tail);
         }
         TestFormat::Text if args.count && error.is_none() => sink.push(&format!("{matched}\n")),

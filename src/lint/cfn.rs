@@ -9,6 +9,7 @@
 //! `!Ref`) and long forms alike. A file that is not a template (no
 //! `Resources` mapping of typed resources) is skipped quietly.
 
+use crate::lint::alternatives::{self, Alt};
 use crate::lint::model::{
     Alarm, FileProblem, Filter, FilterKind, Format, Metric, MetricKey, PatternValue, Unit,
 };
@@ -29,9 +30,6 @@ pub const ALARM_TYPE: &str = "AWS::CloudWatch::Alarm";
 
 /// The metadata key that disables rules for a resource or a template.
 pub const METADATA_KEY: &str = "cis-filters";
-
-/// The most alternatives (`Fn::If` branches multiplied out) kept.
-const MAX_ALTERNATIVES: usize = 16;
 
 /// The deepest intrinsic-function nesting followed.
 const MAX_DEPTH: usize = 32;
@@ -162,7 +160,7 @@ pub fn extract_template(doc: Doc<'_>) -> Unit {
             };
             let alts = cx.eval(value, 0);
             let many = alts.len() > 1;
-            for (val, when) in alts {
+            for Alt { val, when } in alts {
                 let variant = (many || !when.is_empty()).then(|| when.join(", "));
                 let (pattern, anchor) = match val {
                     Ok(t) => {
@@ -224,7 +222,8 @@ fn disabled_codes(meta: &Node) -> Vec<String> {
     out
 }
 
-type Alts = Vec<(Result<Text, String>, Vec<String>)>;
+/// The alternatives of a value (`Fn::If` branches multiplied out).
+type Alts = Vec<Alt<Text>>;
 
 struct Cx<'a> {
     doc: Doc<'a>,
@@ -266,7 +265,7 @@ impl Cx<'_> {
 
     fn single(&self, n: &Node) -> Option<String> {
         match self.eval(n, 0).as_slice() {
-            [(Ok(t), _)] => Some(t.as_str().to_owned()),
+            [Alt { val: Ok(t), .. }] => Some(t.as_str().to_owned()),
             _ => None,
         }
     }
@@ -297,14 +296,14 @@ impl Cx<'_> {
 
     fn eval(&self, n: &Node, depth: usize) -> Alts {
         if depth > MAX_DEPTH {
-            return vec![(
-                Err("intrinsic functions are nested too deeply".into()),
-                vec![],
-            )];
+            return vec![Alt {
+                val: Err("intrinsic functions are nested too deeply".into()),
+                when: vec![],
+            }];
         }
         let Some((f, arg)) = self.call(n) else {
             return match self.scalar(n) {
-                Some(t) => vec![(Ok(t), vec![])],
+                Some(t) => vec![Alt::ok(t)],
                 None if matches!(n, Node::Map { .. })
                     && self
                         .doc
@@ -312,19 +311,22 @@ impl Cx<'_> {
                         .get(n.span())
                         .is_some_and(|t| t.starts_with('{')) =>
                 {
-                    vec![(
-                        Err("the value is a YAML mapping, not a string: a pattern that starts with `{` must be quoted in YAML".into()),
-                        vec![],
-                    )]
+                    vec![Alt { val: Err("the value is a YAML mapping, not a string: a pattern that starts with `{` must be quoted in YAML".into()), when: vec![] }]
                 }
-                None => vec![(Err("the value is not a string".into()), vec![])],
+                None => vec![Alt {
+                    val: Err("the value is not a string".into()),
+                    when: vec![],
+                }],
             };
         };
         let arg = arg.node();
         match f.as_str() {
             "Ref" => {
                 let Some(name) = arg.as_str() else {
-                    return vec![(Err("`Ref` of something other than a name".into()), vec![])];
+                    return vec![Alt {
+                        val: Err("`Ref` of something other than a name".into()),
+                        when: vec![],
+                    }];
                 };
                 match self
                     .params
@@ -332,12 +334,12 @@ impl Cx<'_> {
                     .and_then(|p| p.get("Default"))
                 {
                     Some(d) => self.eval(d, depth + 1),
-                    None => vec![(
-                        Err(format!(
+                    None => vec![Alt {
+                        val: Err(format!(
                             "`Ref {name}` is not known statically (not a parameter with a default)"
                         )),
-                        vec![],
-                    )],
+                        when: vec![],
+                    }],
                 }
             }
             "Fn::Sub" => {
@@ -346,56 +348,51 @@ impl Cx<'_> {
                     other => (Some(other), None),
                 };
                 let Some(t) = template.and_then(|t| self.scalar(t)) else {
-                    return vec![(Err("`Fn::Sub` without a string".into()), vec![])];
+                    return vec![Alt {
+                        val: Err("`Fn::Sub` without a string".into()),
+                        when: vec![],
+                    }];
                 };
-                vec![(
-                    sub_literal(&t, vars.is_some_and(|v| !v.entries().is_empty())),
-                    vec![],
-                )]
+                vec![Alt {
+                    val: sub_literal(&t, vars.is_some_and(|v| !v.entries().is_empty())),
+                    when: vec![],
+                }]
             }
             "Fn::Join" => {
                 let items = arg.items();
                 let (Some(sep), Some(list)) = (items.first(), items.get(1)) else {
-                    return vec![(
-                        Err("`Fn::Join` needs a delimiter and a list".into()),
-                        vec![],
-                    )];
+                    return vec![Alt {
+                        val: Err("`Fn::Join` needs a delimiter and a list".into()),
+                        when: vec![],
+                    }];
                 };
                 let Some(sep) = self.scalar(sep) else {
-                    return vec![(
-                        Err("the `Fn::Join` delimiter is not a string".into()),
-                        vec![],
-                    )];
+                    return vec![Alt {
+                        val: Err("the `Fn::Join` delimiter is not a string".into()),
+                        when: vec![],
+                    }];
                 };
                 if self.call(list).is_some() {
-                    return vec![(Err("the `Fn::Join` list is computed".into()), vec![])];
+                    return vec![Alt {
+                        val: Err("the `Fn::Join` list is computed".into()),
+                        when: vec![],
+                    }];
                 }
-                let mut acc: Alts = vec![(Ok(Text::new()), vec![])];
+                let mut acc: Alts = vec![Alt::ok(Text::new())];
                 for (i, item) in list.items().iter().enumerate() {
                     let part = self.eval(item, depth + 1);
-                    let mut next = Vec::new();
-                    for (a, wa) in &acc {
-                        for (b, wb) in &part {
-                            let when: Vec<String> = wa.iter().chain(wb).cloned().collect();
-                            let v = match (a, b) {
-                                (Ok(x), Ok(y)) => {
-                                    let mut x = x.clone();
-                                    if i > 0 {
-                                        x.push_text(&sep);
-                                    }
-                                    x.push_text(y);
-                                    Ok(x)
-                                }
-                                (Err(e), _) | (_, Err(e)) => Err(e.clone()),
-                            };
-                            next.push((v, when));
+                    let next = alternatives::product(&acc, &part, |mut x, y| {
+                        if i > 0 {
+                            x.push_text(&sep);
                         }
-                    }
-                    if next.len() > MAX_ALTERNATIVES {
-                        return vec![(
-                            Err("too many combinations of `Fn::If` branches".into()),
-                            vec![],
-                        )];
+                        x.push_text(&y);
+                        Ok(x)
+                    });
+                    if alternatives::too_many(&next) {
+                        return vec![Alt {
+                            val: Err("too many combinations of `Fn::If` branches".into()),
+                            when: vec![],
+                        }];
                     }
                     acc = next;
                 }
@@ -405,10 +402,10 @@ impl Cx<'_> {
                 let items = arg.items();
                 let (Some(cond), Some(a), Some(b)) = (items.first(), items.get(1), items.get(2))
                 else {
-                    return vec![(
-                        Err("`Fn::If` needs a condition and two values".into()),
-                        vec![],
-                    )];
+                    return vec![Alt {
+                        val: Err("`Fn::If` needs a condition and two values".into()),
+                        when: vec![],
+                    }];
                 };
                 let cond = cond.as_str().unwrap_or("?");
                 let mut out = Vec::new();
@@ -416,14 +413,16 @@ impl Cx<'_> {
                     if branch.get("Ref").and_then(Node::as_str) == Some("AWS::NoValue") {
                         continue;
                     }
-                    for (v, mut w) in self.eval(branch, depth + 1) {
-                        w.insert(0, format!("when condition `{cond}` is {truth}"));
-                        out.push((v, w));
+                    for alt in self.eval(branch, depth + 1) {
+                        out.push(alt.under(format!("when condition `{cond}` is {truth}")));
                     }
                 }
                 out
             }
-            other => vec![(Err(format!("`{other}` is not evaluated")), vec![])],
+            other => vec![Alt {
+                val: Err(format!("`{other}` is not evaluated")),
+                when: vec![],
+            }],
         }
     }
 }

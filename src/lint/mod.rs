@@ -19,6 +19,7 @@
 //! assert_eq!((d.location.as_ref().unwrap().line, d.location.as_ref().unwrap().column), (2, 50));
 //! ```
 
+mod alternatives;
 pub mod cfn;
 mod check;
 mod extract;

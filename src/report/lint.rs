@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::lint::rules::{Level, Rule};
-use crate::lint::{Location, Report};
+use crate::lint::{Diagnostic, Location, Related, Report};
 use crate::pattern::error::excerpt;
 use crate::report::{escape, sarif};
 
@@ -22,7 +22,6 @@ pub const DOCS_URI: &str =
 /// source line with a caret, notes and help; then a summary line. Control
 /// characters from the files (names, strings) are shown escaped.
 pub fn human(report: &Report, colour: bool) -> String {
-    let esc = |s: &str| escape::line(s).into_owned();
     let paint = |code: &str, s: &str| {
         if colour {
             format!("\x1b[{code}m{s}\x1b[0m")
@@ -32,82 +31,101 @@ pub fn human(report: &Report, colour: bool) -> String {
     };
     let mut out = String::new();
     for d in &report.diagnostics {
-        let (lvl, colour_code) = match d.level {
-            Level::Error => ("error", "1;31"),
-            Level::Warning => ("warning", "1;33"),
-            Level::Info => ("info", "1;36"),
-        };
-        out.push_str(&paint(colour_code, &format!("{lvl}[{}]", d.code)));
-        out.push_str(&paint("1", &format!(": {}", esc(&d.message))));
-        out.push('\n');
-        let gutter_width = d
-            .location
-            .as_ref()
-            .map_or(1, |l| l.line.to_string().len())
-            .max(
-                d.related
-                    .iter()
-                    .map(|r| r.location.line.to_string().len())
-                    .max()
-                    .unwrap_or(1),
-            );
-        let gutter = " ".repeat(gutter_width);
-        if let Some(loc) = &d.location {
-            out.push_str(&format!(
-                "{gutter}{} {}:{}:{}\n",
-                paint("1;34", "-->"),
-                esc(&loc.path),
-                loc.line,
-                loc.column
-            ));
-            snippet(&mut out, loc, &gutter, &paint, colour_code, "");
-        }
-        for r in &d.related {
-            if d.location
-                .as_ref()
-                .is_some_and(|l| l.line == r.location.line && l.path == r.location.path)
-            {
-                out.push_str(&format!(
-                    "{gutter} {} related: {} at column {}\n",
-                    paint("1;34", "="),
-                    esc(&r.message),
-                    r.location.column
-                ));
-            } else {
-                out.push_str(&format!(
-                    "{gutter}{} {}:{}:{} ({})\n",
-                    paint("1;34", "::"),
-                    esc(&r.location.path),
-                    r.location.line,
-                    r.location.column,
-                    esc(&r.message)
-                ));
-                snippet(&mut out, &r.location, &gutter, &paint, "1;34", "");
-            }
-        }
-        if let Some(res) = &d.resource {
-            let mut s = format!("resource `{}`", esc(res));
-            if let Some(v) = &d.variant {
-                s.push_str(&format!(", {}", esc(v)));
-            }
-            out.push_str(&format!("{gutter} {} note: {s}\n", paint("1;34", "=")));
-        }
-        for n in &d.notes {
-            out.push_str(&format!(
-                "{gutter} {} note: {}\n",
-                paint("1;34", "="),
-                esc(n)
-            ));
-        }
-        if let Some(h) = &d.help {
-            out.push_str(&format!(
-                "{gutter} {} help: {}\n",
-                paint("1;34", "="),
-                esc(h)
-            ));
-        }
-        out.push('\n');
+        human_diagnostic(&mut out, d, &paint);
     }
+    out.push_str(&human_summary(report));
+    out.push('\n');
+    out
+}
+
+/// Paints text with an SGR code (or leaves it plain).
+type Paint<'a> = dyn Fn(&str, &str) -> String + 'a;
+
+fn esc(s: &str) -> String {
+    escape::line(s).into_owned()
+}
+
+/// One diagnostic: heading, place with its snippet, related places, notes
+/// and help, then a blank line.
+fn human_diagnostic(out: &mut String, d: &Diagnostic, paint: &Paint<'_>) {
+    let (lvl, colour_code) = match d.level {
+        Level::Error => ("error", "1;31"),
+        Level::Warning => ("warning", "1;33"),
+        Level::Info => ("info", "1;36"),
+    };
+    out.push_str(&paint(colour_code, &format!("{lvl}[{}]", d.code)));
+    out.push_str(&paint("1", &format!(": {}", esc(&d.message))));
+    out.push('\n');
+    let gutter_width = d
+        .location
+        .as_ref()
+        .map_or(1, |l| l.line.to_string().len())
+        .max(
+            d.related
+                .iter()
+                .map(|r| r.location.line.to_string().len())
+                .max()
+                .unwrap_or(1),
+        );
+    let gutter = " ".repeat(gutter_width);
+    if let Some(loc) = &d.location {
+        out.push_str(&format!(
+            "{gutter}{} {}:{}:{}\n",
+            paint("1;34", "-->"),
+            esc(&loc.path),
+            loc.line,
+            loc.column
+        ));
+        snippet(out, loc, &gutter, paint, colour_code, "");
+    }
+    for r in &d.related {
+        related(out, d, r, &gutter, paint);
+    }
+    let mut notes = Vec::new();
+    if let Some(res) = &d.resource {
+        let mut s = format!("resource `{}`", esc(res));
+        if let Some(v) = &d.variant {
+            s.push_str(&format!(", {}", esc(v)));
+        }
+        notes.push(("note", s));
+    }
+    notes.extend(d.notes.iter().map(|n| ("note", esc(n))));
+    notes.extend(d.help.iter().map(|h| ("help", esc(h))));
+    for (what, text) in notes {
+        out.push_str(&format!("{gutter} {} {what}: {text}\n", paint("1;34", "=")));
+    }
+    out.push('\n');
+}
+
+/// A related place: on the diagnostic's own line, a note with its column;
+/// elsewhere, its place and snippet.
+fn related(out: &mut String, d: &Diagnostic, r: &Related, gutter: &str, paint: &Paint<'_>) {
+    if d.location
+        .as_ref()
+        .is_some_and(|l| l.line == r.location.line && l.path == r.location.path)
+    {
+        out.push_str(&format!(
+            "{gutter} {} related: {} at column {}\n",
+            paint("1;34", "="),
+            esc(&r.message),
+            r.location.column
+        ));
+    } else {
+        out.push_str(&format!(
+            "{gutter}{} {}:{}:{} ({})\n",
+            paint("1;34", "::"),
+            esc(&r.location.path),
+            r.location.line,
+            r.location.column,
+            esc(&r.message)
+        ));
+        snippet(out, &r.location, gutter, paint, "1;34", "");
+    }
+}
+
+/// The last line: filters, files, counts per level, and how many CIS
+/// filters pass.
+fn human_summary(report: &Report) -> String {
     let (e, w, i) = (
         report.count(Level::Error),
         report.count(Level::Warning),
@@ -141,16 +159,14 @@ pub fn human(report: &Report, colour: bool) -> String {
             report.benchmark, report.mode
         ));
     }
-    out.push_str(&summary);
-    out.push('\n');
-    out
+    summary
 }
 
 fn snippet(
     out: &mut String,
     loc: &Location,
     gutter: &str,
-    paint: &dyn Fn(&str, &str) -> String,
+    paint: &Paint<'_>,
     colour_code: &str,
     label: &str,
 ) {
