@@ -107,7 +107,7 @@ impl<'a> Attempt<'a> {
     }
 
     pub(super) fn into_finding(
-        self,
+        mut self,
         s: &Snapshot,
         row: &str,
         benchmark: &str,
@@ -138,7 +138,7 @@ impl<'a> Attempt<'a> {
         if let Some(t) = self.topic {
             chain.insert("topic".into(), t.into());
         }
-        if let Some(sub) = self.subscription {
+        if let Some(sub) = self.subscription.take() {
             chain.insert("subscription".into(), sub);
         }
         let mut f = Finding::new(
@@ -147,7 +147,7 @@ impl<'a> Attempt<'a> {
             crate::audit::common::account_resource(s),
             Some(region),
             self.code,
-            self.reason,
+            std::mem::take(&mut self.reason),
         )
         .with("benchmark", benchmark)
         .with("benchmark_control", row)
@@ -161,6 +161,12 @@ impl<'a> Attempt<'a> {
                 .unwrap_or("subscription");
             f = f.with("broken_link", link);
         }
+        self.filter_evidence(f)
+    }
+
+    /// The evidence about the filters: the verdict, the near-miss search,
+    /// a filter the criteria leave out, and a read error.
+    fn filter_evidence(self, mut f: Finding) -> Finding {
         if let Some(c) = self.comparison {
             f = f.with("verdict", serde_json::to_value(&c).unwrap_or(Value::Null));
         }
