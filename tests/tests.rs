@@ -29,6 +29,9 @@ mod fix;
 #[path = "it/lint.rs"]
 mod lint;
 #[cfg(feature = "cli")]
+#[path = "it/organization.rs"]
+mod organization;
+#[cfg(feature = "cli")]
 #[path = "it/pattern_cli.rs"]
 mod pattern_cli;
 

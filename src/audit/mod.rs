@@ -7,6 +7,7 @@
 //! - [`finding`]: findings per resource, statuses and their roll-up.
 //! - [`iam`], [`logging`], [`networking`]: one pure function per control.
 //! - [`monitoring`]: the metric-filter chain walker (1.1, 3.1–3.14).
+//! - [`organization`]: member accounts covered by an organization trail.
 //!
 //! [`run`] evaluates every control of the catalog (or a chosen few), the way
 //! Security Hub does or, with [`Procedure::Cis`], with the stricter reading
@@ -18,6 +19,7 @@ pub mod iam;
 pub mod logging;
 pub mod monitoring;
 pub mod networking;
+pub mod organization;
 pub mod reason;
 pub mod registry;
 
@@ -142,13 +144,7 @@ impl Audit {
 
 /// Evaluate the controls against the snapshot.
 pub fn run(s: &Snapshot, opts: &Options<'_>) -> Audit {
-    let selected: Vec<&'static Control> = match opts.controls {
-        Some(list) => CONTROLS
-            .iter()
-            .filter(|c| list.iter().any(|x| x.id == c.id))
-            .collect(),
-        None => CONTROLS.iter().collect(),
-    };
+    let selected = selected(opts);
     let needs_chain = selected.iter().any(|c| c.check == CheckKind::MetricFilter);
     let index = needs_chain.then(|| monitoring::Index::build(s, opts.benchmark, opts.mode));
     let controls = selected
@@ -164,6 +160,17 @@ pub fn run(s: &Snapshot, opts: &Options<'_>) -> Audit {
         regions: s.regions.iter().map(|r| r.region.clone()).collect(),
         taken_at: s.taken_at.clone(),
         controls,
+    }
+}
+
+/// The controls to evaluate, in catalog order.
+fn selected(opts: &Options<'_>) -> Vec<&'static Control> {
+    match opts.controls {
+        Some(list) => CONTROLS
+            .iter()
+            .filter(|c| list.iter().any(|x| x.id == c.id))
+            .collect(),
+        None => CONTROLS.iter().collect(),
     }
 }
 

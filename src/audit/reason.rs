@@ -35,6 +35,7 @@ macro_rules! reasons {
 reasons! {
     ACCESS_KEY_NOT_ROTATED Failed "1.4: an active access key was created or last rotated more than 90 days before the snapshot";
     ACCESS_KEY_ROTATED Passed "1.4: every active access key was rotated within 90 days";
+    ACCOUNT_NOT_AUDITED NotAvailable "organization: the account could not be audited (its role could not be assumed, or every call was denied); every control carries the recorded error";
     BENCHMARK_HAS_NO_PATTERN NotAvailable "1.1, 3.x: the chosen benchmark has no canonical pattern for the control";
     BUCKET_LOGGING_DISABLED Failed "2.6: the trail's bucket has server access logging off";
     BUCKET_LOGGING_ENABLED Passed "2.6: the trail's bucket has server access logging on";
@@ -81,6 +82,7 @@ reasons! {
     LOG_FILE_VALIDATION_DISABLED Failed "2.2: the trail's log file validation is off";
     LOG_FILE_VALIDATION_ENABLED Passed "2.2: the trail's log file validation is on";
     MANUAL_CONTROL NotAvailable "1.15, 1.17-1.19, 1.21, 4.4: a manual control, checked by hand";
+    METRIC_FILTER_ON_TRANSFORMED_LOGS Warning "1.1, 3.x: the only filter with the control's pattern reads transformed events (`applyOnTransformedLogs`), which may lack CloudTrail's fields";
     MFA_ACTIVE Passed "1.2: the user has a console password and an MFA device";
     MFA_NOT_ENABLED Failed "1.2: the user has a console password but no MFA device";
     MULTI_REGION_TRAIL_PRESENT Passed "2.1: a multi-region trail is logging all management events";

@@ -25,6 +25,7 @@ mod drift;
 mod fix;
 mod install;
 mod lint;
+pub mod org_input;
 mod pattern_cmds;
 mod progress;
 pub mod read;

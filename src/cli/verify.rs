@@ -32,6 +32,8 @@ Examples:
   cis-filters verify --snapshot examples/snapshots/mixed.json
   cis-filters verify --snapshot snap.json --controls 3.1,3.4,4.1 --match strict
   cis-filters verify --snapshot snap.json --procedure cis
+  cis-filters verify --snapshot org-snapshot/                        (an organization: docs/report.md)
+  cis-filters verify --snapshot shard-1/ shard-2/ --format json      (the shards of one run)
   cis-filters verify --snapshot snap.json --fail-on-not-available     (CI: unread data fails)
   cis-filters verify --snapshot snap.json --format asff --output findings.json
   cis-filters verify --snapshot snap.json --format asff-batches --output batches.jsonl
@@ -45,13 +47,15 @@ findings, one per line; the import recipe is in docs/report.md), ocsf (OCSF 1.5.
 Finding events), sarif (2.1.0), csv, junit, html (one self-contained page with the chain
 diagrams, for people). The snapshot format is docs/snapshot.md.
 
-Exit codes: 0 no control FAILED, 1 at least one control FAILED, 2 usage or input error,
+Exit codes: 0 no control FAILED, 1 at least one control FAILED (in any account), 2 usage or input error,
 3 no control FAILED but nothing could be evaluated (every control NOT_AVAILABLE) or, with
 --fail-on-not-available, some automated control is NOT_AVAILABLE.")]
 pub struct VerifyArgs {
-    /// The account snapshot (JSON, `schema` 1) to audit; `-` reads stdin.
-    #[arg(long, value_name = "FILE")]
-    snapshot: Option<PathBuf>,
+    /// The account snapshot (JSON) to audit; `-` reads stdin. Several paths, or a directory:
+    /// an organization snapshot (a directory with organization.json; several for the shards
+    /// of one run) or account snapshots, audited together.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    snapshot: Vec<PathBuf>,
 
     // The help lists the benchmarks of the registry.
     #[arg(long, value_name = "NAME", default_value = cis::DEFAULT_BENCHMARK, help = format!(
@@ -109,7 +113,37 @@ fn run(args: VerifyArgs) -> Result<u8, UsageError> {
     let procedure: Procedure = args.procedure.parse().map_err(UsageError)?;
     let format: Format = args.format.parse().map_err(UsageError)?;
     let controls = select(&args.controls)?;
-    let snapshot = match &args.snapshot {
+    let opts = audit::Options {
+        benchmark,
+        mode,
+        controls: controls.as_deref(),
+        procedure,
+    };
+    if !args.snapshot.is_empty() && !super::org_input::is_single(&args.snapshot) {
+        let colour = format == Format::Table
+            && args.output.is_none()
+            && colour_enabled(std::io::stdout().is_terminal());
+        let code = match &args.output {
+            Some(path) => {
+                let file = std::fs::File::create(path).map_err(|e| {
+                    UsageError(format!(
+                        "cannot write the report to `{}`: {e}",
+                        path.display()
+                    ))
+                })?;
+                org_report(&args, &opts, format, colour, std::io::BufWriter::new(file))?
+            }
+            None => org_report(
+                &args,
+                &opts,
+                format,
+                colour,
+                std::io::BufWriter::new(std::io::stdout().lock()),
+            )?,
+        };
+        return Ok(code);
+    }
+    let snapshot = match args.snapshot.first() {
         Some(path) => read_snapshot(path)?,
         None => match live_snapshot(&args) {
             Ok(s) => s,
@@ -118,32 +152,64 @@ fn run(args: VerifyArgs) -> Result<u8, UsageError> {
             Err(LiveError::Usage(e)) => return Err(e),
         },
     };
-    let report = audit::run(
-        &snapshot,
-        &audit::Options {
-            benchmark,
-            mode,
-            controls: controls.as_deref(),
-            procedure,
-        },
-    );
+    let report = audit::run(&snapshot, &opts);
     let code = exit_code(&report, args.fail_on_not_available);
-    match &args.output {
-        Some(path) => {
-            let text = format.render(&report, false);
-            std::fs::write(path, text).map_err(|e| {
-                UsageError(format!(
-                    "cannot write the report to `{}`: {e}",
-                    path.display()
-                ))
-            })?;
+    let colour = format == Format::Table
+        && args.output.is_none()
+        && colour_enabled(std::io::stdout().is_terminal());
+    write_report(args.output.as_deref(), &format.render(&report, colour))?;
+    Ok(code)
+}
+
+/// Audit the accounts of `--snapshot`, writing the report to `w` as each
+/// account is done; the exit code.
+fn org_report(
+    args: &VerifyArgs,
+    opts: &audit::Options<'_>,
+    format: Format,
+    colour: bool,
+    w: impl std::io::Write,
+) -> Result<u8, UsageError> {
+    let mut stream = crate::report::organization::Stream::new(format, colour, w);
+    let org = super::org_input::audit_paths(&args.snapshot, opts, &mut stream)?;
+    match stream.finish(&org) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(UsageError(format!("cannot write the report: {e}")));
         }
+        _ => {}
+    }
+    Ok(org_exit_code(&org, args.fail_on_not_available))
+}
+
+/// The report to `path`, or to stdout.
+fn write_report(path: Option<&std::path::Path>, text: &str) -> Result<(), UsageError> {
+    match path {
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            UsageError(format!(
+                "cannot write the report to `{}`: {e}",
+                path.display()
+            ))
+        }),
         None => {
-            let colour = format == Format::Table && colour_enabled(std::io::stdout().is_terminal());
-            out(&format.render(&report, colour));
+            out(text);
+            Ok(())
         }
     }
-    Ok(code)
+}
+
+/// 1 when an account has a FAILED control; else 3 when no account could be
+/// evaluated, or with `--fail-on-not-available` some automated control of an
+/// audited account is NOT_AVAILABLE; else 0.
+fn org_exit_code(o: &crate::audit::organization::OrgAudit, fail_on_not_available: bool) -> u8 {
+    if o.any_failed() {
+        EXIT_FAIL
+    } else if o.audits().all(audit::Audit::evaluated_nothing)
+        || (fail_on_not_available && o.any_not_available())
+    {
+        EXIT_NOT_AVAILABLE
+    } else {
+        EXIT_OK
+    }
 }
 
 /// The exit code of an audit in which no control FAILED but nothing could be

@@ -34,6 +34,13 @@ pub fn render(a: &Audit) -> String {
     let mut out = String::new();
     out.push_str(HEADER);
     out.push_str("\r\n");
+    rows(a, &[], &mut out);
+    out
+}
+
+/// One row per finding, each starting with the cells of `lead` (for
+/// several accounts: the account's id and name).
+pub fn rows(a: &Audit, lead: &[&str], out: &mut String) {
     for c in &a.controls {
         for f in &c.findings {
             let row = [
@@ -47,12 +54,11 @@ pub fn render(a: &Audit) -> String {
                 f.reason_code,
                 &f.reason,
             ];
-            let cells: Vec<String> = row.iter().map(|c| field(c)).collect();
+            let cells: Vec<String> = lead.iter().chain(row.iter()).map(|c| field(c)).collect();
             out.push_str(&cells.join(","));
             out.push_str("\r\n");
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -52,6 +52,14 @@ pub fn render(a: &Audit) -> String {
         a.count(Status::Failed),
         a.count(Status::NotAvailable)
     );
+    suites(a, "", &mut out);
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// One `<testsuite>` per CIS section of the audit, each named after
+/// `prefix` (empty for one account; `account 111122223333 ` for several).
+pub fn suites(a: &Audit, prefix: &str, out: &mut String) {
     for section in [
         Section::Iam,
         Section::Logging,
@@ -69,7 +77,8 @@ pub fn render(a: &Audit) -> String {
         let count = |st| cs.iter().filter(|c| c.status == st).count();
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{} {}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" timestamp=\"{}\">",
+            "  <testsuite name=\"{}{} {}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" timestamp=\"{}\">",
+            escape(prefix),
             section.number(),
             escape(section.title()),
             cs.len(),
@@ -115,8 +124,6 @@ pub fn render(a: &Audit) -> String {
         }
         out.push_str("  </testsuite>\n");
     }
-    out.push_str("</testsuites>\n");
-    out
 }
 
 #[cfg(test)]

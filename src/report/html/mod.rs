@@ -22,6 +22,7 @@
 pub mod audit;
 pub mod chain;
 pub mod lint;
+pub mod organization;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
