@@ -132,10 +132,10 @@ pub struct CollectArgs {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Organization")]
 pub struct OrgArgs {
-    /// Collect every account of the caller's AWS Organization into the
-    /// directory --output (run as the management account or a delegated
-    /// administrator).
-    #[arg(long, requires = "role_name", requires = "output")]
+    /// Every account of the caller's AWS Organization (run as the management
+    /// account or a delegated administrator): `collect` writes them into the
+    /// directory --output, `verify` collects them and audits them.
+    #[arg(long, requires = "role_name")]
     pub organization: bool,
 
     /// The role assumed in each member account
@@ -266,20 +266,26 @@ fn collect_organization(args: &CollectArgs) -> u8 {
     let Some(dir) = args.output.clone() else {
         return super::usage_error("--organization needs --output DIR");
     };
-    let settings = match args.aws.settings() {
+    organization_into(&args.aws, &args.org, dir)
+}
+
+/// Collect the organization into `dir`, with progress and a summary on
+/// stderr; the exit code of `collect --organization`.
+pub(super) fn organization_into(aws: &AwsArgs, org_args: &OrgArgs, dir: PathBuf) -> u8 {
+    let settings = match aws.settings() {
         Ok(s) => s,
         Err(e) => return super::usage_error(e),
     };
-    let org = match args.org.settings(dir.clone()) {
+    let org = match org_args.settings(dir.clone()) {
         Ok(o) => o,
         Err(e) => return super::usage_error(e),
     };
-    init_tracing(args.aws.verbose);
+    init_tracing(aws.verbose);
     let runtime = match runtime() {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let show = !args.aws.quiet && std::io::stderr().is_terminal() && args.aws.verbose == 0;
+    let show = !aws.quiet && std::io::stderr().is_terminal() && aws.verbose == 0;
     let progress = Arc::new(OrgTermProgress::new(show));
     let sink: Arc<dyn organization::OrgProgress> = progress.clone();
     let result = runtime.block_on(async {
@@ -300,7 +306,7 @@ fn collect_organization(args: &CollectArgs) -> u8 {
         }
         Some(Err(e)) => super::usage_error(e),
         Some(Ok(run)) => {
-            if !args.aws.quiet {
+            if !aws.quiet {
                 eprint!("{}", org_summary(&run, &shown));
             }
             if run.failed.is_empty() {

@@ -34,6 +34,7 @@ Examples:
   cis-filters verify --snapshot snap.json --procedure cis
   cis-filters verify --snapshot org-snapshot/                        (an organization: docs/report.md)
   cis-filters verify --snapshot shard-1/ shard-2/ --format json      (the shards of one run)
+  cis-filters verify --organization --role-name CisAudit             (live, every account: docs/aws.md)
   cis-filters verify --snapshot snap.json --fail-on-not-available     (CI: unread data fails)
   cis-filters verify --snapshot snap.json --format asff --output findings.json
   cis-filters verify --snapshot snap.json --format asff-batches --output batches.jsonl
@@ -97,6 +98,12 @@ pub struct VerifyArgs {
     #[cfg(feature = "aws")]
     #[command(flatten, next_help_heading = "Live audit (without --snapshot)")]
     aws: super::collect::AwsArgs,
+
+    /// Live audit of an AWS Organization: collect every account (as `collect
+    /// --organization` does, into a temporary directory), then audit it.
+    #[cfg(feature = "aws")]
+    #[command(flatten)]
+    org: super::collect::OrgArgs,
 }
 
 /// Run `verify`; the exit code is returned.
@@ -118,6 +125,11 @@ fn run(args: VerifyArgs) -> Result<u8, UsageError> {
         mode,
         controls: controls.as_deref(),
         procedure,
+    };
+    #[cfg(feature = "aws")]
+    let (args, _collected) = match live_organization(args)? {
+        Live::Done(code) => return Ok(code),
+        Live::Audit(args, dir) => (args, dir),
     };
     if !args.snapshot.is_empty() && !super::org_input::is_single(&args.snapshot) {
         let colour = format == Format::Table
@@ -272,6 +284,49 @@ pub(super) fn select(ids: &[String]) -> Result<Option<Vec<&'static Control>>, Us
 pub(super) fn read_snapshot(path: &std::path::Path) -> Result<Snapshot, UsageError> {
     let text = super::read::read_text(path, MAX_SNAPSHOT_BYTES as u64, "snapshot")?;
     Snapshot::from_json(&text).map_err(|e| UsageError(format!("{}: {e}", path.display())))
+}
+
+/// What `verify --organization` leaves to do.
+#[cfg(feature = "aws")]
+enum Live {
+    /// The collection failed or was interrupted: this exit code.
+    Done(u8),
+    /// Audit these arguments (with the directory collected into, kept until
+    /// the audit is done).
+    Audit(Box<VerifyArgs>, Option<tempfile::TempDir>),
+}
+
+/// `verify --organization`: collect the organization into a temporary
+/// directory and point `--snapshot` at it. Without `--organization`, the
+/// arguments as given.
+#[cfg(feature = "aws")]
+fn live_organization(mut args: VerifyArgs) -> Result<Live, UsageError> {
+    if !args.org.organization {
+        return Ok(Live::Audit(Box::new(args), None));
+    }
+    if !args.snapshot.is_empty() {
+        return Err(UsageError(
+            "--organization audits live: it cannot be used with --snapshot".into(),
+        ));
+    }
+    if args.org.resume {
+        return Err(UsageError(
+            "--resume continues a `collect --organization` directory; verify collects afresh each time"
+                .into(),
+        ));
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("cis-filters-org-")
+        .tempdir()
+        .map_err(|e| UsageError(format!("cannot create a temporary directory: {e}")))?;
+    let code = super::collect::organization_into(&args.aws, &args.org, dir.path().to_path_buf());
+    // Accounts that could not be read are in the directory as error files
+    // and become NOT_AVAILABLE in the report; anything else ends the run.
+    if code != EXIT_OK && code != super::collect::EXIT_ACCOUNTS_FAILED {
+        return Ok(Live::Done(code));
+    }
+    args.snapshot = vec![dir.path().to_path_buf()];
+    Ok(Live::Audit(Box::new(args), Some(dir)))
 }
 
 /// Why a live snapshot could not be taken.

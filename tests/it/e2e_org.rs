@@ -228,6 +228,53 @@ fn collect_an_organization() {
         err.contains("0 collected, 0 failed, 4 skipped by --resume"),
         "{err}"
     );
+
+    // `verify --organization` collects afresh and audits: the member the
+    // organization trail covers is judged on the management account's chain.
+    let mut c = org.cmd();
+    c.args(["verify", "--organization", "--role-name", "CisAudit"])
+        .args(["--regions", "us-east-1", "--format", "json"]);
+    let out = e2e::output(c);
+    let err = common::stderr(&out);
+    assert_eq!(common::code(&out), 1, "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["kind"], "organization", "{v}");
+    assert_eq!(v["management_account_id"], org.management.as_str());
+    let account = |id: &str| {
+        v["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not in {v}"))
+            .clone()
+    };
+    let status_of = |a: &Value, control: &str| {
+        a["report"]["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == control)
+            .map(|c| c["status"].as_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let audited = account(org.member("audited"));
+    assert_eq!(audited["status"], "AUDITED");
+    assert_eq!(status_of(&audited, "3.1"), "PASSED", "{audited}");
+    assert_eq!(account(no_role)["status"], "NOT_AUDITED");
+    assert_eq!(account(closed)["status"], "SUSPENDED");
+    // --organization is live: not with --snapshot.
+    let mut c = org.cmd();
+    c.args([
+        "verify",
+        "--organization",
+        "--role-name",
+        "CisAudit",
+        "--snapshot",
+    ])
+    .arg(&out_dir);
+    let out = e2e::output(c);
+    assert_eq!(common::code(&out), 2, "{}", common::stderr(&out));
 }
 
 /// The calls `collect` makes for an account in one region.
