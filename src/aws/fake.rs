@@ -114,12 +114,43 @@ pub struct Seen {
     pub body: String,
     /// Request URI.
     pub uri: String,
+    /// The access key that signed the request.
+    pub access_key: String,
+}
+
+/// Which requests a scoped route answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum When {
+    /// Signed with this access key (an account's assumed credentials).
+    Key(String),
+    /// Whose body contains this text.
+    Body(String),
+}
+
+impl When {
+    fn matches(&self, seen: &Seen) -> bool {
+        match self {
+            Self::Key(k) => seen.access_key == *k,
+            Self::Body(b) => seen.body.contains(b.as_str()),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
 struct State {
     routes: HashMap<(String, String), VecDeque<Reply>>,
+    /// Routes for some requests only, tried before `routes`.
+    scoped: Vec<(When, (String, String), VecDeque<Reply>)>,
     seen: Vec<Seen>,
+}
+
+/// The next reply of a route: the last one repeats.
+fn next(q: &mut VecDeque<Reply>) -> Option<Reply> {
+    if q.len() > 1 {
+        q.pop_front()
+    } else {
+        q.front().cloned()
+    }
 }
 
 /// The fake AWS. Clone it freely: clones share their routes and log.
@@ -139,6 +170,31 @@ impl Fake {
             .unwrap()
             .routes
             .insert((service.into(), operation.into()), replies.into());
+        self
+    }
+
+    /// As [`Fake::on`], for the requests signed with access key `key` only.
+    pub fn on_key(&self, key: &str, service: &str, operation: &str, replies: Vec<Reply>) -> &Self {
+        self.scoped(When::Key(key.into()), service, operation, replies)
+    }
+
+    /// As [`Fake::on`], for the requests whose body contains `text` only.
+    pub fn on_body(
+        &self,
+        text: &str,
+        service: &str,
+        operation: &str,
+        replies: Vec<Reply>,
+    ) -> &Self {
+        self.scoped(When::Body(text.into()), service, operation, replies)
+    }
+
+    fn scoped(&self, when: When, service: &str, operation: &str, replies: Vec<Reply>) -> &Self {
+        let key = (service.to_owned(), operation.to_owned());
+        let mut st = self.0.lock().unwrap();
+        st.scoped.retain(|(w, k, _)| !(*w == when && *k == key));
+        st.scoped.push((when, key, replies.into()));
+        drop(st);
         self
     }
 
@@ -182,8 +238,8 @@ impl Fake {
     }
 }
 
-/// `(service, region)` from the SigV4 credential scope of the request.
-fn scope(req: &HttpRequest) -> (String, String) {
+/// `(service, region, access key)` from the SigV4 credential scope of the request.
+fn scope(req: &HttpRequest) -> (String, String, String) {
     let auth = req.headers().get("authorization").unwrap_or_default();
     // Credential=AKID/20240101/us-east-1/iam/aws4_request
     let cred = auth
@@ -193,8 +249,8 @@ fn scope(req: &HttpRequest) -> (String, String) {
         .unwrap_or_default();
     let parts: Vec<&str> = cred.split('/').collect();
     match parts.as_slice() {
-        [_, _, region, service, _] => ((*service).into(), (*region).into()),
-        _ => (String::new(), String::new()),
+        [key, _, region, service, _] => ((*service).into(), (*region).into(), (*key).into()),
+        _ => (String::new(), String::new(), String::new()),
     }
 }
 
@@ -236,22 +292,26 @@ impl HttpConnector for Fake {
             .bytes()
             .map(|b| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default();
-        let (service, region) = scope(&request);
+        let (service, region, access_key) = scope(&request);
         let op = operation(&request, &service, &body);
         let reply = {
             let mut st = self.0.lock().unwrap();
-            st.seen.push(Seen {
+            let seen = Seen {
                 service: service.clone(),
                 operation: op.clone(),
                 region,
                 body,
                 uri: request.uri().to_owned(),
-            });
-            match st.routes.get_mut(&(service.clone(), op.clone())) {
-                Some(q) if q.len() > 1 => q.pop_front(),
-                Some(q) => q.front().cloned(),
-                None => None,
-            }
+                access_key,
+            };
+            let route = (service.clone(), op.clone());
+            let scoped = st
+                .scoped
+                .iter_mut()
+                .find(|(when, r, _)| *r == route && when.matches(&seen))
+                .and_then(|(_, _, q)| next(q));
+            st.seen.push(seen);
+            scoped.or_else(|| st.routes.get_mut(&route).and_then(next))
         }
         .unwrap_or_else(|| {
             Reply::xml_error(

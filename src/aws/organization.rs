@@ -10,7 +10,7 @@
 //! partition, so throttling slows only the account that met it; at most
 //! `--max-accounts-in-flight` accounts run at once.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -244,6 +244,21 @@ pub fn account_path(dir: &Path, id: &str, failed: bool) -> PathBuf {
         format!("{id}.error.json")
     } else {
         format!("{id}.json")
+    })
+}
+
+/// How many accounts have a file in `dir`: a snapshot or an error file
+/// (temporary files being written are not counted).
+pub fn finished_accounts(dir: &Path) -> usize {
+    std::fs::read_dir(dir.join(ACCOUNTS_DIR)).map_or(0, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                !name.starts_with('.') && name.ends_with(".json")
+            })
+            .count()
     })
 }
 
@@ -642,106 +657,149 @@ fn failure(account: &str, e: CollectionError) -> AccountFailure {
     }
 }
 
-/// Collect one account into its file; the failure, if it could not be audited.
-async fn one_account(
-    account: String,
-    caller_config: SdkConfig,
+/// Adjusts each account's SDK configuration just before its collection
+/// (tests give every account its own clock, to see which account the SDK
+/// slowed down).
+pub(crate) type AccountConfig = Arc<dyn Fn(&str, SdkConfig) -> SdkConfig + Send + Sync>;
+
+/// What every account's collection shares.
+struct Fleet {
+    config: SdkConfig,
     settings: Settings,
-    org: Arc<OrgSettings>,
+    org: OrgSettings,
     caller: String,
     partition: String,
-    progress: Arc<dyn Progress>,
-) -> Result<(u64, Result<(), AccountFailure>), String> {
-    let config = if account == caller {
-        caller_config
+    sink: Arc<dyn Progress>,
+    adjust: Option<AccountConfig>,
+}
+
+/// An account's outcome: the calls it cost, and its failure if it could not
+/// be audited; `Err`: its file could not be written.
+type Outcome = Result<(u64, Result<(), AccountFailure>), String>;
+
+/// Collect one account into its file; the failure, if it could not be audited.
+async fn one_account(account: String, fleet: Arc<Fleet>) -> Outcome {
+    let config = if account == fleet.caller {
+        fleet.config.clone()
     } else {
-        // AssumeRoleProvider needs a clock; `aws_config::load` always
-        // gives one, a hand-built configuration may not.
-        let caller_config = if caller_config.time_source().is_none() {
-            caller_config
-                .into_builder()
-                .time_source(SharedTimeSource::new(SystemClock))
-                .build()
-        } else {
-            caller_config
-        };
-        let arn = role_arn(&partition, &account, &org.role_name);
-        let mut builder = aws_config::sts::AssumeRoleProvider::builder(arn.clone())
-            .session_name(session_name(&caller))
-            .configure(&caller_config);
-        if let Some(x) = &org.external_id {
-            builder = builder.external_id(x.clone());
+        match member_config(&account, &fleet).await {
+            Ok(c) => c,
+            Err(f) => return write_failure(&fleet.org.output, f).map(|f| (0, Err(f))),
         }
-        let provider = builder.build().await;
-        // Assume the role once up front: a role that cannot be assumed is
-        // one clear failure, not one per call. The SDK's identity cache
-        // refreshes the credentials before they expire on long runs.
-        if let Err(e) = provider.provide_credentials().await {
-            let detail = client::error_chain(&e);
-            let code = [
-                "AccessDenied",
-                "NoSuchEntity",
-                "InvalidClientTokenId",
-                "ExpiredToken",
-            ]
-            .into_iter()
-            .find(|c| detail.contains(c))
-            .unwrap_or("AssumeRoleFailed");
-            let f = failure(
-                &account,
-                CollectionError {
-                    service: "sts".into(),
-                    operation: "AssumeRole".into(),
-                    region: None,
-                    code: code.into(),
-                    message: format!("cannot assume {arn}: {detail}"),
-                },
-            );
-            return write_failure(&org.output, f).map(|f| (0, Err(f)));
-        }
-        // One credentials cache for all the account's clients: the role is
-        // assumed again only shortly before its credentials expire.
-        caller_config
-            .into_builder()
-            .credentials_provider(SharedCredentialsProvider::new(provider))
-            .identity_cache(aws_config::identity::IdentityCache::lazy().build())
-            .build()
+    };
+    let config = match &fleet.adjust {
+        Some(adjust) => adjust(&account, config),
+        None => config,
     };
     let settings = Settings {
         retry_partition: Some(account.clone()),
-        ..settings
+        ..fleet.settings.clone()
     };
-    match super::collect_with(config, &settings, progress, iam::REPORT_POLL_INTERVAL).await {
+    match super::collect_with(
+        config,
+        &settings,
+        fleet.sink.clone(),
+        iam::REPORT_POLL_INTERVAL,
+    )
+    .await
+    {
         Err(e) => {
-            let f = failure(
-                &account,
-                CollectionError {
-                    service: "sts".into(),
-                    operation: "GetCallerIdentity".into(),
-                    region: None,
-                    code: match &e {
-                        SetupError::Unreachable(_) => CODE_NETWORK.into(),
-                        _ => "AccessDenied".into(),
-                    },
-                    message: e.to_string(),
-                },
-            );
-            write_failure(&org.output, f).map(|f| (0, Err(f)))
+            let f = failure(&account, unreadable_account(&e));
+            write_failure(&fleet.org.output, f).map(|f| (0, Err(f)))
         }
-        Ok(c) => {
-            let calls = c.stats.calls;
-            if let Some(e) = nothing_read(&c) {
-                let f = failure(&account, super::to_model(e));
-                return write_failure(&org.output, f).map(|f| (calls, Err(f)));
-            }
-            let mut json = c.snapshot.to_json();
-            json.push('\n');
-            let path = account_path(&org.output, &account, false);
-            write_atomically(&path, &json)
-                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-            Ok((calls, Ok(())))
-        }
+        Ok(c) => write_collection(&fleet.org.output, &account, &c),
     }
+}
+
+/// The SDK configuration of a member account: the caller's, with the
+/// credentials of the role assumed in the member.
+async fn member_config(account: &str, fleet: &Fleet) -> Result<SdkConfig, AccountFailure> {
+    // AssumeRoleProvider needs a clock; `aws_config::load` always gives one,
+    // a hand-built configuration may not.
+    let caller_config = if fleet.config.time_source().is_none() {
+        fleet
+            .config
+            .clone()
+            .into_builder()
+            .time_source(SharedTimeSource::new(SystemClock))
+            .build()
+    } else {
+        fleet.config.clone()
+    };
+    let arn = role_arn(&fleet.partition, account, &fleet.org.role_name);
+    let mut builder = aws_config::sts::AssumeRoleProvider::builder(arn.clone())
+        .session_name(session_name(&fleet.caller))
+        .configure(&caller_config);
+    if let Some(x) = &fleet.org.external_id {
+        builder = builder.external_id(x.clone());
+    }
+    let provider = builder.build().await;
+    // Assume the role once up front: a role that cannot be assumed is one
+    // clear failure, not one per call. The SDK's identity cache refreshes the
+    // credentials before they expire on long runs.
+    if let Err(e) = provider.provide_credentials().await {
+        return Err(failure(
+            account,
+            assume_role_error(&arn, &client::error_chain(&e)),
+        ));
+    }
+    // One credentials cache for all the account's clients: the role is
+    // assumed again only shortly before its credentials expire.
+    Ok(caller_config
+        .into_builder()
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .identity_cache(aws_config::identity::IdentityCache::lazy().build())
+        .build())
+}
+
+/// The recorded error of a role that could not be assumed.
+fn assume_role_error(arn: &str, detail: &str) -> CollectionError {
+    let code = [
+        "AccessDenied",
+        "NoSuchEntity",
+        "InvalidClientTokenId",
+        "ExpiredToken",
+    ]
+    .into_iter()
+    .find(|c| detail.contains(c))
+    .unwrap_or("AssumeRoleFailed");
+    CollectionError {
+        service: "sts".into(),
+        operation: "AssumeRole".into(),
+        region: None,
+        code: code.into(),
+        message: format!("cannot assume {arn}: {detail}"),
+    }
+}
+
+/// The recorded error of an account whose collection could not start.
+fn unreadable_account(e: &SetupError) -> CollectionError {
+    CollectionError {
+        service: "sts".into(),
+        operation: "GetCallerIdentity".into(),
+        region: None,
+        code: match e {
+            SetupError::Unreachable(_) => CODE_NETWORK.into(),
+            _ => "AccessDenied".into(),
+        },
+        message: e.to_string(),
+    }
+}
+
+/// Write an account's snapshot, or its error file when nothing of it could
+/// be read.
+fn write_collection(dir: &Path, account: &str, c: &super::Collection) -> Outcome {
+    let calls = c.stats.calls;
+    if let Some(e) = nothing_read(c) {
+        let f = failure(account, super::to_model(e));
+        return write_failure(dir, f).map(|f| (calls, Err(f)));
+    }
+    let mut json = c.snapshot.to_json();
+    json.push('\n');
+    let path = account_path(dir, account, false);
+    write_atomically(&path, &json)
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    Ok((calls, Ok(())))
 }
 
 fn write_failure(dir: &Path, f: AccountFailure) -> Result<AccountFailure, String> {
@@ -774,6 +832,18 @@ pub(crate) async fn collect_organization_with(
     org: &OrgSettings,
     progress: Arc<dyn OrgProgress>,
 ) -> Result<OrgRun, OrgError> {
+    collect_organization_adjusted(config, settings, org, progress, None).await
+}
+
+/// [`collect_organization_with`], with `adjust` applied to each account's
+/// SDK configuration.
+pub(crate) async fn collect_organization_adjusted(
+    config: SdkConfig,
+    settings: &Settings,
+    org: &OrgSettings,
+    progress: Arc<dyn OrgProgress>,
+    adjust: Option<AccountConfig>,
+) -> Result<OrgRun, OrgError> {
     let started = Instant::now();
     let taken_at = now();
     let counters = Arc::new(OrgCounters::default());
@@ -785,64 +855,18 @@ pub(crate) async fn collect_organization_with(
         .with_chain_budget(settings.chain_budget);
     let home = client::home_region(&config);
     let plain = PlainHttpWarning::new(sink.clone());
-    let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(&config)
-            .interceptor(plain.clone())
-            .build(),
-    );
-    let who = ctx
-        .call(
-            "sts",
-            "GetCallerIdentity",
-            &home,
-            sts.get_caller_identity().send(),
-        )
-        .await
-        .map_err(|e| {
-            let detail = format!("sts:GetCallerIdentity in {home}: {}: {}", e.code, e.message);
-            OrgError::Setup(if e.code == CODE_TIMEOUT || e.code == CODE_NETWORK {
-                SetupError::Unreachable(detail)
-            } else {
-                SetupError::BadCredentials(detail)
-            })
-        })?;
-    let caller = who.account().unwrap_or_default().to_owned();
-    let partition = who
-        .arn()
-        .and_then(super::partition_of)
-        .unwrap_or("aws")
-        .to_owned();
+    let (caller, partition) = caller_identity(&ctx, &config, &plain, &home).await?;
     let client = aws_sdk_organizations::Client::from_conf(
         aws_sdk_organizations::config::Builder::from(&config)
             .interceptor(plain.clone())
             .build(),
     );
     let listing = list(&ctx, &client, &home, org.ou.as_deref()).await?;
-
-    // --accounts / --exclude-accounts narrow the listing.
-    let listed: BTreeMap<&str, &OrganizationAccount> = listing
-        .accounts
-        .iter()
-        .map(|a| (a.id.as_str(), a))
-        .collect();
-    let unknown: Vec<String> = org
-        .accounts
-        .iter()
-        .filter(|id| !listed.contains_key(id.as_str()))
-        .cloned()
-        .collect();
-    let in_scope: Vec<OrganizationAccount> = listing
-        .accounts
-        .iter()
-        .filter(|a| org.accounts.is_empty() || org.accounts.contains(&a.id))
-        .filter(|a| !org.exclude_accounts.contains(&a.id))
-        .cloned()
-        .collect();
+    let (in_scope, unknown) = narrow(&listing.accounts, org);
     let (selected, not_active, other_shards) = select(&in_scope, org.shard);
-
     let organization = OrganizationSnapshot {
         organization_schema: ORGANIZATION_SCHEMA_VERSION,
-        organization_id: listing.id.clone(),
+        organization_id: listing.id,
         organization_arn: listing.arn,
         management_account_id: listing.management,
         caller_account_id: caller.clone(),
@@ -860,83 +884,35 @@ pub(crate) async fn collect_organization_with(
         delegated_administrators: listing.admins,
         accounts: in_scope,
     };
-    prepare_output(&org.output, &listing.id, org.resume)?;
-    let mut json = serde_json::to_string_pretty(&organization).unwrap_or_default();
-    json.push('\n');
-    let org_file = org.output.join(ORGANIZATION_FILE);
-    write_atomically(&org_file, &json)
-        .map_err(|e| OrgError::Output(format!("cannot write `{}`: {e}", org_file.display())))?;
+    write_organization(&org.output, &organization, org.resume)?;
 
     let (resumed, todo): (Vec<String>, Vec<String>) = selected
         .into_iter()
         .partition(|id| org.resume && already_done(&org.output, id));
     progress.accounts(todo.len());
-
-    let org_settings = Arc::new(org.clone());
-    let limit = org.max_accounts_in_flight.clamp(1, MAX_ACCOUNTS_IN_FLIGHT);
-    let mut queue: VecDeque<String> = todo.into();
-    // The JoinSet aborts every account in flight if this future is dropped
-    // (Ctrl-C); finished accounts are already on disk.
-    let mut tasks = tokio::task::JoinSet::new();
-    let mut collected = Vec::new();
-    let mut failed = Vec::new();
-    let mut account_calls = 0u64;
-    let mut write_error: Option<String> = None;
-    loop {
-        while tasks.len() < limit
-            && write_error.is_none()
-            && let Some(id) = queue.pop_front()
-        {
-            let fut = one_account(
-                id.clone(),
-                config.clone(),
-                settings.clone(),
-                org_settings.clone(),
-                caller.clone(),
-                partition.clone(),
-                sink.clone(),
-            );
-            tasks.spawn(async move { (id, fut.await) });
-        }
-        let Some(joined) = tasks.join_next().await else {
-            break;
-        };
-        match joined {
-            Ok((id, Ok((calls, outcome)))) => {
-                account_calls += calls;
-                progress.account_done(&id, outcome.is_ok());
-                match outcome {
-                    Ok(()) => collected.push(id),
-                    Err(f) => failed.push(f),
-                }
-            }
-            Ok((id, Err(e))) => {
-                progress.account_done(&id, false);
-                write_error.get_or_insert(e);
-            }
-            Err(e) => {
-                write_error.get_or_insert(format!("an account's collection stopped: {e}"));
-            }
-        }
-    }
-    if let Some(e) = write_error {
-        return Err(OrgError::Output(e));
-    }
-    collected.sort();
-    failed.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    let fleet = Arc::new(Fleet {
+        config,
+        settings: settings.clone(),
+        org: org.clone(),
+        caller,
+        partition,
+        sink,
+        adjust,
+    });
+    let done = fan_out(fleet, todo, progress.as_ref()).await?;
     let regions = match &settings.regions {
         client::Regions::List(l) => l.len(),
         client::Regions::All => 0,
     };
     Ok(OrgRun {
         organization,
-        collected,
-        failed,
+        collected: done.collected,
+        failed: done.failed,
         resumed,
         not_active,
         unknown,
         other_shards,
-        calls: ctx.stats().calls + account_calls,
+        calls: ctx.stats().calls + done.calls,
         retries: counters.retries.load(Ordering::Relaxed),
         throttles: counters.throttles.load(Ordering::Relaxed),
         elapsed: started.elapsed(),
@@ -944,6 +920,152 @@ pub(crate) async fn collect_organization_with(
     })
 }
 
+/// The caller's account and partition (STS `GetCallerIdentity`).
+async fn caller_identity(
+    ctx: &Ctx,
+    config: &SdkConfig,
+    plain: &PlainHttpWarning,
+    home: &str,
+) -> Result<(String, String), OrgError> {
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(config)
+            .interceptor(plain.clone())
+            .build(),
+    );
+    let who = ctx
+        .call(
+            "sts",
+            "GetCallerIdentity",
+            home,
+            sts.get_caller_identity().send(),
+        )
+        .await
+        .map_err(|e| {
+            let detail = format!("sts:GetCallerIdentity in {home}: {}: {}", e.code, e.message);
+            OrgError::Setup(if e.code == CODE_TIMEOUT || e.code == CODE_NETWORK {
+                SetupError::Unreachable(detail)
+            } else {
+                SetupError::BadCredentials(detail)
+            })
+        })?;
+    let caller = who.account().unwrap_or_default().to_owned();
+    let partition = who
+        .arn()
+        .and_then(super::partition_of)
+        .unwrap_or("aws")
+        .to_owned();
+    Ok((caller, partition))
+}
+
+/// `--accounts` and `--exclude-accounts` applied to the listed accounts:
+/// (the accounts in scope, the `--accounts` ids that are not listed).
+fn narrow(
+    listed: &[OrganizationAccount],
+    org: &OrgSettings,
+) -> (Vec<OrganizationAccount>, Vec<String>) {
+    let ids: BTreeSet<&str> = listed.iter().map(|a| a.id.as_str()).collect();
+    let unknown = org
+        .accounts
+        .iter()
+        .filter(|id| !ids.contains(id.as_str()))
+        .cloned()
+        .collect();
+    let in_scope = listed
+        .iter()
+        .filter(|a| org.accounts.is_empty() || org.accounts.contains(&a.id))
+        .filter(|a| !org.exclude_accounts.contains(&a.id))
+        .cloned()
+        .collect();
+    (in_scope, unknown)
+}
+
+/// Prepare the output directory and write `organization.json` into it.
+fn write_organization(
+    dir: &Path,
+    organization: &OrganizationSnapshot,
+    resume: bool,
+) -> Result<(), OrgError> {
+    prepare_output(dir, &organization.organization_id, resume)?;
+    let mut json = serde_json::to_string_pretty(organization).unwrap_or_default();
+    json.push('\n');
+    let file = dir.join(ORGANIZATION_FILE);
+    write_atomically(&file, &json)
+        .map_err(|e| OrgError::Output(format!("cannot write `{}`: {e}", file.display())))
+}
+
+/// The accounts a run finished.
+#[derive(Default)]
+struct Done {
+    collected: Vec<String>,
+    failed: Vec<AccountFailure>,
+    calls: u64,
+    write_error: Option<String>,
+}
+
+impl Done {
+    /// Take in the outcome of a finished account.
+    fn finish(
+        &mut self,
+        joined: Result<(String, Outcome), tokio::task::JoinError>,
+        progress: &dyn OrgProgress,
+    ) {
+        match joined {
+            Ok((id, Ok((calls, outcome)))) => {
+                self.calls += calls;
+                progress.account_done(&id, outcome.is_ok());
+                match outcome {
+                    Ok(()) => self.collected.push(id),
+                    Err(f) => self.failed.push(f),
+                }
+            }
+            Ok((id, Err(e))) => {
+                progress.account_done(&id, false);
+                self.write_error.get_or_insert(e);
+            }
+            Err(e) => {
+                self.write_error
+                    .get_or_insert(format!("an account's collection stopped: {e}"));
+            }
+        }
+    }
+}
+
+/// Collect the `todo` accounts, at most `--max-accounts-in-flight` at once;
+/// no new account starts once a file could not be written.
+async fn fan_out(
+    fleet: Arc<Fleet>,
+    todo: Vec<String>,
+    progress: &dyn OrgProgress,
+) -> Result<Done, OrgError> {
+    let limit = fleet
+        .org
+        .max_accounts_in_flight
+        .clamp(1, MAX_ACCOUNTS_IN_FLIGHT);
+    let mut queue: VecDeque<String> = todo.into();
+    // The JoinSet aborts every account in flight if this future is dropped
+    // (Ctrl-C); finished accounts are already on disk.
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut done = Done::default();
+    loop {
+        while tasks.len() < limit
+            && done.write_error.is_none()
+            && let Some(id) = queue.pop_front()
+        {
+            let fut = one_account(id.clone(), fleet.clone());
+            tasks.spawn(async move { (id, fut.await) });
+        }
+        let Some(joined) = tasks.join_next().await else {
+            break;
+        };
+        done.finish(joined, progress);
+    }
+    if let Some(e) = done.write_error {
+        return Err(OrgError::Output(e));
+    }
+    done.collected.sort();
+    done.failed.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    Ok(done)
+}
 #[cfg(test)]
 mod tests {
     use super::*;

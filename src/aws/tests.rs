@@ -1670,3 +1670,203 @@ async fn a_member_that_refuses_every_call_gets_an_error_file() {
     assert!(organization::account_path(dir.path(), MEMBER, true).exists());
     assert!(!organization::account_path(dir.path(), MEMBER, false).exists());
 }
+
+/// Time for an organization run that never waits: every sleep the SDK asks
+/// of an account's clients (retry back-off, the adaptive rate limiter's
+/// delays) is recorded for that account and moves the shared clock forward
+/// at once. Sleeps of an hour or more are the test's timeouts: they are real
+/// and never end during the test.
+#[derive(Debug, Clone, Default)]
+struct Clocks {
+    elapsed: Arc<Mutex<Duration>>,
+    slept: Arc<Mutex<Vec<(String, Duration)>>>,
+}
+
+#[derive(Debug, Clone)]
+struct AccountClock {
+    account: String,
+    clocks: Clocks,
+}
+
+const TIMEOUT_SLEEP: Duration = Duration::from_secs(3600);
+
+impl aws_sdk_sts::config::AsyncSleep for AccountClock {
+    fn sleep(&self, d: Duration) -> aws_sdk_sts::config::Sleep {
+        if d >= TIMEOUT_SLEEP {
+            return aws_sdk_sts::config::Sleep::new(tokio::time::sleep(d));
+        }
+        let me = self.clone();
+        aws_sdk_sts::config::Sleep::new(async move {
+            *me.clocks.elapsed.lock().unwrap() += d;
+            me.clocks.slept.lock().unwrap().push((me.account, d));
+        })
+    }
+}
+
+impl aws_types::sdk_config::TimeSource for AccountClock {
+    fn now(&self) -> std::time::SystemTime {
+        std::time::UNIX_EPOCH
+            + Duration::from_secs(1_800_000_000)
+            + *self.clocks.elapsed.lock().unwrap()
+    }
+}
+
+impl Clocks {
+    /// Gives each account its own clock, an identity cache whose load
+    /// timeout is one of the test's timeouts, and no stalled-stream watchdog
+    /// (its periodic checks are sleeps too; the fake's bodies are in memory).
+    fn hook(&self) -> organization::AccountConfig {
+        let clocks = self.clone();
+        Arc::new(move |account: &str, config: aws_types::SdkConfig| {
+            let clock = AccountClock {
+                account: account.to_owned(),
+                clocks: clocks.clone(),
+            };
+            config
+                .into_builder()
+                .sleep_impl(aws_types::sdk_config::SharedAsyncSleep::new(clock.clone()))
+                .time_source(aws_types::sdk_config::SharedTimeSource::new(clock))
+                .stalled_stream_protection(
+                    aws_types::sdk_config::StalledStreamProtectionConfig::disabled(),
+                )
+                .identity_cache(
+                    aws_config::identity::IdentityCache::lazy()
+                        .load_timeout(TIMEOUT_SLEEP * 2)
+                        .build(),
+                )
+                .build()
+        })
+    }
+
+    fn slept(&self, account: &str) -> Vec<Duration> {
+        self.slept
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(a, _)| a == account)
+            .map(|(_, d)| *d)
+            .collect()
+    }
+}
+
+/// Throttling slows only the account that met it: every account has its
+/// own retry partition, so the adaptive rate limiter that one account's
+/// throttled answers turn on, and the retry quota they spend, are that
+/// account's alone. The throttled account is collected first; the next one
+/// then sends every request at once, without a retry or a requested sleep.
+/// (With one partition for all accounts, the second account's later alarm
+/// pages wait for the rate limiter the first account turned on.)
+#[tokio::test]
+async fn throttling_slows_only_the_account_that_met_it() {
+    // Ids no other test uses: the SDK keeps rate limiters per partition
+    // name, process-wide.
+    const SLOW: &str = "555555555555";
+    const CALM: &str = "666666666666";
+    let f = organization_fake();
+    f.on(
+        "organizations",
+        "ListAccounts",
+        vec![json(&format!(
+            r#"{{"Accounts":[{{"Id":"{SLOW}","Name":"slow","State":"ACTIVE"}},{{"Id":"{CALM}","Name":"calm","State":"ACTIVE"}}]}}"#
+        ))],
+    );
+    for (account, key) in [(SLOW, "ASIASLOW"), (CALM, "ASIACALM")] {
+        f.on_body(
+            account,
+            "sts",
+            "AssumeRole",
+            vec![query(
+                "AssumeRole",
+                &format!(
+                    "<Credentials><AccessKeyId>{key}</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>tok</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROA:x</AssumedRoleId><Arn>arn:aws:sts::{account}:assumed-role/CisAudit/x</Arn></AssumedRoleUser>"
+                ),
+            )],
+        );
+    }
+    f.on_key(
+        "ASIASLOW",
+        "monitoring",
+        "DescribeAlarms",
+        vec![Reply::xml_error(400, "Throttling", "Rate exceeded")],
+    );
+    // The other account's alarms come in three pages: three requests that a
+    // rate limiter turned on would space out.
+    f.on_key(
+        "ASIACALM",
+        "monitoring",
+        "DescribeAlarms",
+        vec![
+            query("DescribeAlarms", "<MetricAlarms/><NextToken>p2</NextToken>"),
+            query("DescribeAlarms", "<MetricAlarms/><NextToken>p3</NextToken>"),
+            query("DescribeAlarms", "<MetricAlarms/>"),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let org = organization::OrgSettings {
+        accounts: vec![SLOW.into(), CALM.into()],
+        max_accounts_in_flight: 1,
+        ..org_settings(dir.path())
+    };
+    // The collector's own retry mode (`client::load`): adaptive.
+    let config = f
+        .sdk_config(TIMEOUT_SLEEP * 2)
+        .into_builder()
+        .retry_config(
+            aws_config::retry::RetryConfig::adaptive()
+                .with_max_attempts(4)
+                .with_initial_backoff(Duration::from_millis(50)),
+        )
+        .build();
+    let clocks = Clocks::default();
+    let rec = Arc::new(OrgRecorder::default());
+    let run = organization::collect_organization_adjusted(
+        config,
+        &settings(TIMEOUT_SLEEP * 2),
+        &org,
+        rec.clone(),
+        Some(clocks.hook()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(run.collected, [SLOW, CALM]);
+
+    // The throttled account: four throttled answers, three retries, and a
+    // wait before each retry.
+    let alarms = |key: &str| {
+        f.seen()
+            .iter()
+            .filter(|s| s.access_key == key && s.operation == "DescribeAlarms")
+            .count()
+    };
+    assert_eq!(alarms("ASIASLOW"), 4);
+    let slow = clocks.slept(SLOW);
+    assert!(slow.len() >= 3, "{slow:?}");
+    // The other: one request per page, no retry, no throttle, no wait. The
+    // run's totals are the throttled account's alone.
+    assert_eq!(alarms("ASIACALM"), 3);
+    assert_eq!(
+        clocks.slept(CALM),
+        Vec::<Duration>::new(),
+        "the second account waited"
+    );
+    assert_eq!(run.throttles, 4);
+    assert_eq!(run.retries, 3);
+    assert_eq!(rec.throttles.load(Ordering::Relaxed), 4);
+    // Its snapshot has the (empty) alarms; the throttled account's records
+    // the error.
+    let snapshot = |id: &str| {
+        m::Snapshot::from_json(
+            &std::fs::read_to_string(organization::account_path(dir.path(), id, false)).unwrap(),
+        )
+        .unwrap()
+    };
+    assert!(
+        matches!(&snapshot(CALM).regions[0].alarms, m::Collected::Ok(a) if a.is_empty()),
+        "{:?}",
+        snapshot(CALM).regions[0].alarms
+    );
+    assert!(matches!(
+        &snapshot(SLOW).regions[0].alarms,
+        m::Collected::Error(e) if e.code == "Throttling"
+    ));
+}

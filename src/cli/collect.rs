@@ -295,17 +295,25 @@ pub(super) fn organization_into(aws: &AwsArgs, org_args: &OrgArgs, dir: PathBuf)
         }
     });
     progress.bar.finish_and_clear();
-    runtime.shutdown_background();
     let shown = escape::line(&dir.display().to_string()).into_owned();
     match result {
         None => {
+            // An account being written when Ctrl-C came finishes its file
+            // (or drops its temporary file) before the files are counted.
+            runtime.shutdown_timeout(Duration::from_secs(5));
+            let done = organization::finished_accounts(&dir);
             eprintln!(
-                "interrupted: the accounts finished so far are in {shown}; run the same command with --resume to go on"
+                "interrupted: {done} account{} complete in {shown}; run the same command with --resume to go on",
+                if done == 1 { " is" } else { "s are" }
             );
             EXIT_INTERRUPTED
         }
-        Some(Err(e)) => super::usage_error(e),
+        Some(Err(e)) => {
+            runtime.shutdown_background();
+            super::usage_error(e)
+        }
         Some(Ok(run)) => {
+            runtime.shutdown_background();
             if !aws.quiet {
                 eprint!("{}", org_summary(&run, &shown));
             }
