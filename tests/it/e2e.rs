@@ -48,7 +48,7 @@ pub fn e2e_dir() -> PathBuf {
 }
 
 /// The moto server: the one `AWS_ENDPOINT_URL` names, or one of our own.
-fn moto() -> Option<&'static str> {
+pub fn moto() -> Option<&'static str> {
     static MOTO: OnceLock<Moto> = OnceLock::new();
     if std::env::var_os("CIS_FILTERS_SKIP_E2E").is_some_and(|v| v == "1") {
         eprintln!("CIS_FILTERS_SKIP_E2E=1: end-to-end test skipped");

@@ -307,3 +307,169 @@ fn the_call_count_does_not_grow_with_the_number_of_log_groups() {
     };
     assert_eq!(calls(&few), calls(&many));
 }
+
+/// An organization of the management account and `members` members with the
+/// audit role, in the shared moto server (no IAM enforcement).
+fn seed_members(members: u32) -> Option<Org> {
+    let endpoint = e2e::moto()?.to_owned();
+    let management = format!("{:06}{:06}", std::process::id() % 1_000_000, 900_002);
+    let out = Command::new(e2e::python())
+        .arg(e2e::e2e_dir().join("seed_org.py"))
+        .args(["--endpoint", &endpoint, "--management", &management])
+        .args(["--regions", "us-east-1", "--members", &members.to_string()])
+        .output()
+        .expect("run seed_org.py");
+    assert!(
+        out.status.success(),
+        "seeding the organization failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("seed_org.py prints JSON");
+    Some(Org {
+        endpoint,
+        management,
+        key: v["access_key_id"].as_str().unwrap().to_owned(),
+        secret: v["secret_access_key"].as_str().unwrap().to_owned(),
+        members: v["members"].as_object().unwrap().clone(),
+    })
+}
+
+/// The names in `dir/accounts`.
+fn account_files(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("accounts"))
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// `verify --snapshot DIR --format json` of an organization directory, without
+/// the collection times (two collections of the same accounts differ only
+/// there).
+fn verify_dir(dir: &std::path::Path) -> Value {
+    fn drop_times(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                m.remove("taken_at");
+                m.values_mut().for_each(drop_times);
+            }
+            Value::Array(a) => a.iter_mut().for_each(drop_times),
+            _ => {}
+        }
+    }
+    let mut c = e2e::isolated();
+    c.args(["verify", "--format", "json", "--snapshot"])
+        .arg(dir);
+    let out = e2e::output(c);
+    assert!(
+        matches!(common::code(&out), 0 | 1),
+        "{}",
+        common::stderr(&out)
+    );
+    let mut v: Value = serde_json::from_slice(&out.stdout).expect("verify prints JSON");
+    drop_times(&mut v);
+    v
+}
+
+/// Ctrl-C in the middle of an organization run: exit 130, only complete
+/// account files (each one `verify` reads), no temporary file, and a message
+/// that says how many accounts are done; `--resume` then collects the rest,
+/// and the result audits the same as an uninterrupted run.
+///
+/// One account at a time, each taking moto about a second, and seven
+/// accounts: the signal comes as soon as the first file appears, long before
+/// the last account is done.
+#[test]
+fn ctrl_c_keeps_the_finished_accounts_and_resume_collects_the_rest() {
+    let Some(org) = seed_members(6) else {
+        return;
+    };
+    let total = org.members.len() + 1;
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("org");
+    let collect = |extra: &[&str], into: &std::path::Path| {
+        let mut c = org.cmd();
+        c.args(["collect", "--organization", "--role-name", "CisAudit"])
+            .args(["--regions", "us-east-1", "--max-accounts-in-flight", "1"])
+            .args(extra)
+            .arg("-o")
+            .arg(into);
+        c
+    };
+    let mut child = collect(&[], &out_dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn cis-filters");
+    // Wait for the first account file; a run that ends first fails here.
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            panic!("the run ended before an account file appeared: {status}");
+        }
+        if account_files(&out_dir)
+            .iter()
+            .any(|n| !n.starts_with('.') && n.ends_with(".json"))
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("wait");
+    let err = common::stderr(&out);
+    assert_eq!(common::code(&out), 130, "{err}");
+
+    // Only complete files: each one a snapshot `verify` reads.
+    let files = account_files(&out_dir);
+    assert!(!files.is_empty() && files.len() < total, "{files:?}");
+    for name in &files {
+        assert!(
+            !name.starts_with('.') && name.ends_with(".json") && !name.ends_with(".error.json"),
+            "{name} in {files:?}"
+        );
+        let mut c = e2e::isolated();
+        c.args(["verify", "--format", "json", "--snapshot"])
+            .arg(out_dir.join("accounts").join(name));
+        let v = e2e::output(c);
+        assert!(
+            matches!(common::code(&v), 0 | 1),
+            "{name}: {}",
+            common::stderr(&v)
+        );
+    }
+    let done = files.len();
+    let said = if done == 1 {
+        "interrupted: 1 account is complete in ".to_owned()
+    } else {
+        format!("interrupted: {done} accounts are complete in ")
+    };
+    assert!(err.contains(&said), "{err}");
+    assert!(err.contains("--resume"), "{err}");
+
+    // --resume collects the others.
+    let out = e2e::output(collect(&["--resume"], &out_dir));
+    let err = common::stderr(&out);
+    assert_eq!(common::code(&out), 0, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{} collected, 0 failed, {done} skipped by --resume",
+            total - done
+        )),
+        "{err}"
+    );
+    assert_eq!(account_files(&out_dir).len(), total);
+
+    // The same audit as a run that was never interrupted.
+    let whole = dir.path().join("whole");
+    let out = e2e::output(collect(&[], &whole));
+    assert_eq!(common::code(&out), 0, "{}", common::stderr(&out));
+    assert_eq!(verify_dir(&out_dir), verify_dir(&whole));
+}
