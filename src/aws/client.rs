@@ -292,6 +292,22 @@ macro_rules! partitioned {
     }};
 }
 
+/// A client of SDK crate `$sdk` for `$region` (a `Region`, named `$name`
+/// in the retry partition) with `$plain` watching its requests.
+macro_rules! region_client {
+    ($sdk:ident, $config:expr, $region:expr, $plain:expr, $service:literal, $name:expr) => {
+        $sdk::Client::from_conf(
+            partitioned!(
+                $sdk::config::Builder::from($config)
+                    .region($region.clone())
+                    .interceptor($plain.clone()),
+                $plain.partition($service, $name)
+            )
+            .build(),
+        )
+    };
+}
+
 /// Clients for one region.
 #[derive(Debug, Clone)]
 pub struct RegionClients {
@@ -323,69 +339,20 @@ impl RegionClients {
         let path_style = has_endpoint_override(config);
         Self {
             region: region.to_owned(),
-            cloudtrail: aws_sdk_cloudtrail::Client::from_conf(
-                partitioned!(
-                    aws_sdk_cloudtrail::config::Builder::from(config)
-                        .region(r.clone())
-                        .interceptor(plain.clone()),
-                    plain.partition("cloudtrail", region)
-                )
-                .build(),
+            cloudtrail: region_client!(aws_sdk_cloudtrail, config, r, plain, "cloudtrail", region),
+            logs: region_client!(
+                aws_sdk_cloudwatchlogs,
+                config,
+                &r,
+                plain,
+                "cloudwatchlogs",
+                region
             ),
-            logs: aws_sdk_cloudwatchlogs::Client::from_conf(
-                partitioned!(
-                    aws_sdk_cloudwatchlogs::config::Builder::from(config)
-                        .region(r.clone())
-                        .interceptor(plain.clone()),
-                    plain.partition("cloudwatchlogs", region)
-                )
-                .build(),
-            ),
-            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
-                partitioned!(
-                    aws_sdk_cloudwatch::config::Builder::from(config)
-                        .region(r.clone())
-                        .interceptor(plain.clone()),
-                    plain.partition("cloudwatch", region)
-                )
-                .build(),
-            ),
-            sns: aws_sdk_sns::Client::from_conf(
-                partitioned!(
-                    aws_sdk_sns::config::Builder::from(config)
-                        .region(r.clone())
-                        .interceptor(plain.clone()),
-                    plain.partition("sns", region)
-                )
-                .build(),
-            ),
-            kms: aws_sdk_kms::Client::from_conf(
-                partitioned!(
-                    aws_sdk_kms::config::Builder::from(config)
-                        .region(r.clone())
-                        .interceptor(plain.clone()),
-                    plain.partition("kms", region)
-                )
-                .build(),
-            ),
-            config: aws_sdk_config::Client::from_conf(
-                partitioned!(
-                    aws_sdk_config::config::Builder::from(config)
-                        .region(r.clone())
-                        .interceptor(plain.clone()),
-                    plain.partition("config", region)
-                )
-                .build(),
-            ),
-            ec2: aws_sdk_ec2::Client::from_conf(
-                partitioned!(
-                    aws_sdk_ec2::config::Builder::from(config)
-                        .region(r.clone())
-                        .interceptor(plain.clone()),
-                    plain.partition("ec2", region)
-                )
-                .build(),
-            ),
+            cloudwatch: region_client!(aws_sdk_cloudwatch, config, r, plain, "cloudwatch", region),
+            sns: region_client!(aws_sdk_sns, config, r, plain, "sns", region),
+            kms: region_client!(aws_sdk_kms, config, r, plain, "kms", region),
+            config: region_client!(aws_sdk_config, config, r, plain, "config", region),
+            ec2: region_client!(aws_sdk_ec2, config, r, plain, "ec2", region),
             // Emulators and proxies cannot serve virtual-host bucket names.
             s3: aws_sdk_s3::Client::from_conf(
                 partitioned!(

@@ -87,34 +87,11 @@ impl Collector {
     /// (deleted before, or while, it was read).
     async fn bucket(&self, name: &str) -> Option<m::Bucket> {
         // S3 answers bucket calls only in the bucket's region.
-        let located = self
-            .ctx
-            .call(
-                "s3",
-                "GetBucketLocation",
-                &self.home,
-                self.clients(&self.home)
-                    .s3
-                    .get_bucket_location()
-                    .bucket(name)
-                    .send(),
-            )
-            .await;
-        let gone = |e: &CallError| e.is("NoSuchBucket");
-        let region = match located {
-            Ok(o) => bucket_region(o.location_constraint().map(|c| c.as_str())),
-            Err(e) if gone(&e) => return None,
-            Err(e) => {
-                // Without the region every bucket call would fail the same way.
-                let err = self.fail_err(e);
-                return Some(m::Bucket {
-                    name: name.to_owned(),
-                    acl: m::Collected::Error(err.clone()),
-                    policy: m::Collected::Error(err.clone()),
-                    public_access_block: m::Collected::Error(err.clone()),
-                    logging: m::Collected::Error(err),
-                });
-            }
+        let region = match self.bucket_location(name).await {
+            Ok(region) => region,
+            Err(e) if e.is("NoSuchBucket") => return None,
+            // Without the region every bucket call would fail the same way.
+            Err(e) => return Some(unreadable_bucket(name, self.fail_err(e))),
         };
         let s3 = self.clients(&region).s3;
         let (acl, policy, block, logging) = tokio::join!(
@@ -151,46 +128,12 @@ impl Collector {
         ]
         .into_iter()
         .flatten()
-        .any(gone)
+        .any(|e| e.is("NoSuchBucket"))
         {
             return None;
         }
-        let acl = acl.map(|o| m::BucketAcl {
-            owner_id: o.owner().and_then(|w| opt(w.id())),
-            grants: o
-                .grants()
-                .iter()
-                .filter_map(|g| {
-                    let grantee = g.grantee()?;
-                    Some(m::Grant {
-                        grantee_type: grantee.r#type().as_str().to_owned(),
-                        grantee_id: opt(grantee.id()),
-                        grantee_uri: opt(grantee.uri()),
-                        permission: g
-                            .permission()
-                            .map(|p| p.as_str().to_owned())
-                            .unwrap_or_default(),
-                    })
-                })
-                .collect(),
-        });
-        let policy = match policy {
-            Ok(o) => match o.policy() {
-                None => m::Collected::Ok(None),
-                Some(text) => match serde_json::from_str(text) {
-                    Ok(v) => m::Collected::Ok(Some(v)),
-                    Err(e) => self.fail(CallError::new(
-                        "s3",
-                        "GetBucketPolicy",
-                        &region,
-                        CODE_BAD_RESPONSE,
-                        format!("the policy of bucket {name} is not JSON: {e}"),
-                    )),
-                },
-            },
-            Err(e) if e.is("NoSuchBucketPolicy") => m::Collected::Ok(None),
-            Err(e) => self.fail(e),
-        };
+        let acl = acl.map(|o| bucket_acl(&o));
+        let policy = self.bucket_policy(policy, &region, name);
         let public_access_block = match block {
             Ok(o) => m::Collected::Ok(pab(o.public_access_block_configuration())),
             Err(e) if e.is("NoSuchPublicAccessBlockConfiguration") => m::Collected::Ok(None),
@@ -209,6 +152,82 @@ impl Collector {
             public_access_block,
             logging: self.collected(logging),
         })
+    }
+
+    /// The bucket's region (`GetBucketLocation`, asked in the home region).
+    async fn bucket_location(&self, name: &str) -> Result<String, CallError> {
+        self.ctx
+            .call(
+                "s3",
+                "GetBucketLocation",
+                &self.home,
+                self.clients(&self.home)
+                    .s3
+                    .get_bucket_location()
+                    .bucket(name)
+                    .send(),
+            )
+            .await
+            .map(|o| bucket_region(o.location_constraint().map(|c| c.as_str())))
+    }
+
+    /// The bucket policy as JSON; none when the bucket has no policy.
+    fn bucket_policy(
+        &self,
+        answer: Result<aws_sdk_s3::operation::get_bucket_policy::GetBucketPolicyOutput, CallError>,
+        region: &str,
+        name: &str,
+    ) -> m::Collected<Option<serde_json::Value>> {
+        match answer {
+            Ok(o) => match o.policy() {
+                None => m::Collected::Ok(None),
+                Some(text) => match serde_json::from_str(text) {
+                    Ok(v) => m::Collected::Ok(Some(v)),
+                    Err(e) => self.fail(CallError::new(
+                        "s3",
+                        "GetBucketPolicy",
+                        region,
+                        CODE_BAD_RESPONSE,
+                        format!("the policy of bucket {name} is not JSON: {e}"),
+                    )),
+                },
+            },
+            Err(e) if e.is("NoSuchBucketPolicy") => m::Collected::Ok(None),
+            Err(e) => self.fail(e),
+        }
+    }
+}
+
+/// A bucket whose region could not be read: every part has the error.
+fn unreadable_bucket(name: &str, err: m::CollectionError) -> m::Bucket {
+    m::Bucket {
+        name: name.to_owned(),
+        acl: m::Collected::Error(err.clone()),
+        policy: m::Collected::Error(err.clone()),
+        public_access_block: m::Collected::Error(err.clone()),
+        logging: m::Collected::Error(err),
+    }
+}
+
+fn bucket_acl(o: &aws_sdk_s3::operation::get_bucket_acl::GetBucketAclOutput) -> m::BucketAcl {
+    m::BucketAcl {
+        owner_id: o.owner().and_then(|w| opt(w.id())),
+        grants: o
+            .grants()
+            .iter()
+            .filter_map(|g| {
+                let grantee = g.grantee()?;
+                Some(m::Grant {
+                    grantee_type: grantee.r#type().as_str().to_owned(),
+                    grantee_id: opt(grantee.id()),
+                    grantee_uri: opt(grantee.uri()),
+                    permission: g
+                        .permission()
+                        .map(|p| p.as_str().to_owned())
+                        .unwrap_or_default(),
+                })
+            })
+            .collect(),
     }
 }
 
