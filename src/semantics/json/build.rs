@@ -279,9 +279,7 @@ impl<'b> Builder<'b> {
     /// The cells of position `id` (and the position's missing truth values,
     /// CloudTrail preference and neutral choice); why they are inexact.
     fn position_cells(&mut self, id: usize, cloudtrail: bool) -> Option<String> {
-        let Some(p) = self.pos.get(id) else {
-            return None;
-        };
+        let p = self.pos.get(id)?;
         let missing: Vec<bool> = p
             .tests
             .iter()

@@ -6,6 +6,10 @@ use super::{Edge, MAX_WITNESS_ELEMENTS, Trouble, WVal};
 use crate::semantics::automata::{Budget, Exhausted};
 use crate::semantics::cells::{self, Compiled, Scalar, Shape, Test};
 
+/// Reachable unions of element types, fewest elements first: (union, the
+/// types used).
+pub(super) type Domain = Vec<(u64, Vec<usize>)>;
+
 /// The element types of a group with inner selectors `inner` (the values
 /// an unnamed element can take, with the inner conditions each satisfies)
 /// and the unions of types reachable from them.
@@ -13,7 +17,7 @@ pub(super) fn element_types(
     inner: &[(Vec<Edge>, Test)],
     budget: &mut Budget,
     inexact: &mut Option<String>,
-) -> Result<(Vec<(u64, WVal)>, Vec<(u64, Vec<usize>)>), Trouble> {
+) -> Result<(Vec<(u64, WVal)>, Domain), Trouble> {
     if inner.len() > 64 {
         return Err("more than 64 conditions behind one wildcard".to_owned());
     }
