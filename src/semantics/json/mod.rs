@@ -143,12 +143,12 @@ pub type Trouble = String;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matcher::Matcher;
+    use crate::pattern::Normal;
     use crate::pattern::normal::{NCond, NExpr};
     use crate::semantics::Answer;
     use crate::semantics::automata::Budget;
     use crate::semantics::logic::F;
-    use crate::matcher::Matcher;
-    use crate::pattern::Normal;
 
     fn expr(p: &str) -> NExpr<NCond> {
         match crate::pattern::normalize(p).unwrap() {
