@@ -61,10 +61,11 @@ fn bench(c: &mut Criterion) {
         let dir = vec![organization(n)];
         g.bench_with_input(BenchmarkId::new("accounts", n), &dir, |b, dir| {
             b.iter(|| {
-                let mut out = Stream::new(Format::Json, false, std::io::sink());
+                let mut out =
+                    Stream::new(Format::Json, false, std::io::sink(), tempfile::tempfile).unwrap();
                 let org = audit_paths(dir, &opts, &mut out).unwrap();
                 out.finish(&org).unwrap();
-                org.accounts.len()
+                org.tally.accounts
             });
         });
     }
