@@ -345,6 +345,14 @@ pub enum AccountStatus {
 }
 
 impl AccountStatus {
+    /// Every status, in the order of their names.
+    pub const ALL: [AccountStatus; 4] = [
+        AccountStatus::Audited,
+        AccountStatus::NotAudited,
+        AccountStatus::NotCollected,
+        AccountStatus::Suspended,
+    ];
+
     /// `AUDITED`, `NOT_AUDITED`, `SUSPENDED` or `NOT_COLLECTED`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -376,39 +384,116 @@ impl AccountResult {
     pub fn any_failed(&self) -> bool {
         self.audit.as_ref().is_some_and(Audit::any_failed)
     }
-
-    /// Keep only what the summary of a run needs: each control's status,
-    /// the finding that gives its reason and the FAILED findings, without
-    /// evidence. An organization run keeps every account this way once its
-    /// full result has been written.
-    pub fn compact(&mut self) {
-        let Some(a) = &mut self.audit else { return };
-        for c in &mut a.controls {
-            let status = c.status;
-            let mut first = true;
-            c.findings.retain(|f| {
-                let keep = f.status == Status::Failed || (first && f.status == status);
-                first &= f.status != status;
-                keep
-            });
-            for f in &mut c.findings {
-                f.evidence = serde_json::Value::Object(serde_json::Map::new());
-            }
-            c.findings.shrink_to_fit();
-        }
-    }
 }
 
 /// Where the accounts of an organization run go as they are audited: the
 /// run's facts first, then each account's full result, once.
 pub trait Sink {
-    /// The run's facts (`accounts` is empty).
+    /// The run's facts (its [`Tally`] is empty).
     fn begin(&mut self, head: &OrgAudit) -> std::io::Result<()>;
     /// One account, with its whole audit.
     fn account(&mut self, a: &AccountResult) -> std::io::Result<()>;
 }
 
-/// The audit of an organization (or of several account snapshots).
+/// How many controls have each status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    /// PASSED.
+    pub passed: usize,
+    /// FAILED.
+    pub failed: usize,
+    /// WARNING.
+    pub warning: usize,
+    /// NOT_AVAILABLE.
+    pub not_available: usize,
+}
+
+impl StatusCounts {
+    /// Count one more `s`.
+    pub fn add(&mut self, s: Status) {
+        match s {
+            Status::Passed => self.passed += 1,
+            Status::Failed => self.failed += 1,
+            Status::Warning => self.warning += 1,
+            Status::NotAvailable => self.not_available += 1,
+        }
+    }
+
+    /// The statuses of an audit's controls.
+    pub fn of(a: &Audit) -> Self {
+        let mut c = StatusCounts::default();
+        a.controls.iter().for_each(|r| c.add(r.status));
+        c
+    }
+}
+
+/// What a run keeps of its accounts once each has been written: counts,
+/// whose size does not depend on the number of accounts.
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    /// The accounts.
+    pub accounts: usize,
+    /// The accounts per [`AccountStatus`], in the order of
+    /// [`AccountStatus::ALL`].
+    pub by_status: [usize; 4],
+    /// The accounts with a FAILED control.
+    pub accounts_failed: usize,
+    /// The controls of every audit, counted per status (in the order of the
+    /// first audit that has them).
+    pub controls: Vec<(&'static crate::cis::Control, StatusCounts)>,
+    /// The audits.
+    pub audits: usize,
+    /// The audits in which every control is NOT_AVAILABLE.
+    pub audits_evaluated_nothing: usize,
+    /// The audits with an automated control NOT_AVAILABLE.
+    pub audits_not_available: usize,
+}
+
+impl Tally {
+    /// Count one account.
+    pub fn add(&mut self, a: &AccountResult) {
+        self.accounts += 1;
+        if let Some(n) = AccountStatus::ALL
+            .iter()
+            .position(|s| *s == a.status)
+            .and_then(|i| self.by_status.get_mut(i))
+        {
+            *n += 1;
+        }
+        let Some(audit) = &a.audit else { return };
+        self.audits += 1;
+        self.accounts_failed += usize::from(audit.any_failed());
+        self.audits_evaluated_nothing += usize::from(audit.evaluated_nothing());
+        self.audits_not_available += usize::from(audit.any_not_available());
+        for c in &audit.controls {
+            match self.controls.iter_mut().find(|(x, _)| x.id == c.control.id) {
+                Some((_, counts)) => counts.add(c.status),
+                None => {
+                    let mut counts = StatusCounts::default();
+                    counts.add(c.status);
+                    self.controls.push((c.control, counts));
+                }
+            }
+        }
+    }
+
+    /// Every control of every audit, counted per status.
+    pub fn total(&self) -> StatusCounts {
+        let mut t = StatusCounts::default();
+        for (_, c) in &self.controls {
+            t.passed += c.passed;
+            t.failed += c.failed;
+            t.warning += c.warning;
+            t.not_available += c.not_available;
+        }
+        t
+    }
+}
+
+/// The audit of an organization (or of several account snapshots). The
+/// accounts' results went to the run's [`Sink`] as they were audited; the
+/// run keeps only their [`Tally`], so its memory does not grow with the
+/// number of accounts.
 #[derive(Clone, Debug)]
 pub struct OrgAudit {
     /// The organization id; `None` for loose account snapshots.
@@ -421,27 +506,25 @@ pub struct OrgAudit {
     pub mode: crate::cis::MatchMode,
     /// Whose reading decided the controls where Security Hub and CIS differ.
     pub procedure: super::Procedure,
-    /// The accounts, by id.
-    pub accounts: Vec<AccountResult>,
+    /// The accounts, counted.
+    pub tally: Tally,
 }
 
 impl OrgAudit {
     /// Whether any account has a FAILED control.
     pub fn any_failed(&self) -> bool {
-        self.accounts.iter().any(AccountResult::any_failed)
+        self.tally.accounts_failed > 0
     }
 
     /// Whether some audited account has an automated control NOT_AVAILABLE.
     pub fn any_not_available(&self) -> bool {
-        self.accounts
-            .iter()
-            .filter_map(|a| a.audit.as_ref())
-            .any(Audit::any_not_available)
+        self.tally.audits_not_available > 0
     }
 
-    /// The audits, in account order.
-    pub fn audits(&self) -> impl Iterator<Item = &Audit> {
-        self.accounts.iter().filter_map(|a| a.audit.as_ref())
+    /// Whether no audit could evaluate a control (true when there is no
+    /// audit at all).
+    pub fn evaluated_nothing(&self) -> bool {
+        self.tally.audits_evaluated_nothing == self.tally.audits
     }
 }
 

@@ -6,15 +6,16 @@
 //! organization files are read, then the snapshots of the accounts that may
 //! own an organization trail (the management account and the delegated
 //! administrators) are loaded once, and every other account is read,
-//! audited, written to the report and dropped; only each control's status
-//! and the FAILED findings stay for the summary.
+//! audited, written to the report and dropped; the run keeps only counts
+//! ([`Tally`]), and the report keeps what it writes after the last account
+//! in temporary files ([`crate::report::organization`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::UsageError;
 use crate::audit::organization::{
-    AccountResult, AccountStatus, Coverage, OrgAudit, Sink, not_audited,
+    AccountResult, AccountStatus, Coverage, OrgAudit, Sink, Tally, not_audited,
 };
 use crate::audit::{Options, Snapshot};
 use crate::snapshot::MAX_SNAPSHOT_BYTES;
@@ -111,7 +112,7 @@ fn json_files(dir: &Path) -> Result<Vec<PathBuf>, UsageError> {
 
 /// Read and audit the paths of `--snapshot` (more than one account): each
 /// account's full result goes to `sink` as soon as it is audited, and the
-/// run keeps it only [compacted](AccountResult::compact).
+/// run keeps only its [`Tally`].
 pub fn audit_paths(
     paths: &[PathBuf],
     opts: &Options<'_>,
@@ -127,15 +128,10 @@ fn written(e: std::io::Error) -> UsageError {
     UsageError(format!("cannot write the report: {e}"))
 }
 
-/// Hand an account to the sink, then keep it compacted.
-fn emit(
-    mut a: AccountResult,
-    sink: &mut dyn Sink,
-    out: &mut Vec<AccountResult>,
-) -> Result<(), UsageError> {
+/// Hand an account to the sink, then count it.
+fn emit(a: AccountResult, sink: &mut dyn Sink, tally: &mut Tally) -> Result<(), UsageError> {
     sink.account(&a).map_err(written)?;
-    a.compact();
-    out.push(a);
+    tally.add(&a);
     Ok(())
 }
 
@@ -157,7 +153,7 @@ fn audit_accounts(
     sink: &mut dyn Sink,
 ) -> Result<OrgAudit, UsageError> {
     let coverage = Coverage::new([], Vec::new(), opts);
-    let mut head = org_audit(None, None, Vec::new(), opts);
+    let mut head = org_audit(None, None, opts);
     sink.begin(&head).map_err(written)?;
     for f in files {
         let s = read_account(f)?;
@@ -168,24 +164,19 @@ fn audit_accounts(
             note: None,
             audit: Some(coverage.audit(&s, opts)),
         };
-        emit(a, sink, &mut head.accounts)?;
+        emit(a, sink, &mut head.tally)?;
     }
     Ok(head)
 }
 
-fn org_audit(
-    id: Option<String>,
-    management: Option<String>,
-    accounts: Vec<AccountResult>,
-    opts: &Options<'_>,
-) -> OrgAudit {
+fn org_audit(id: Option<String>, management: Option<String>, opts: &Options<'_>) -> OrgAudit {
     OrgAudit {
         organization_id: id,
         management_account_id: management,
         benchmark: opts.benchmark.name,
         mode: opts.mode,
         procedure: opts.procedure,
-        accounts,
+        tally: Tally::default(),
     }
 }
 
@@ -303,7 +294,7 @@ fn audit_organization(
     opts: &Options<'_>,
     sink: &mut dyn Sink,
 ) -> Result<OrgAudit, UsageError> {
-    let org = read_organizations(dirs)?;
+    let mut org = read_organizations(dirs)?;
     let files = account_files(dirs)?;
     // The possible owners: loaded once, kept for the whole run.
     let mut owners: Vec<Snapshot> = Vec::new();
@@ -321,14 +312,18 @@ fn audit_organization(
         }
     }
     let coverage = Coverage::new(owners.iter(), unread, opts);
-    let mut listed: Vec<(String, String, String)> = org
-        .accounts
-        .iter()
-        .map(|a| (a.id.clone(), a.name.clone(), a.status.clone()))
+    // The account list, moved out of the organization (sorted by id): the
+    // only part of the run that grows with the accounts, a few hundred
+    // bytes each.
+    let mut listed: Vec<(String, String, String)> = std::mem::take(&mut org.accounts)
+        .into_iter()
+        .map(|a| (a.id, a.name, a.status))
         .collect();
+    let known = listed.len();
     // Account files of accounts the organization does not list are audited too.
     for id in files.keys() {
-        if org.account(id).is_none() {
+        let listed_ids = listed.get(..known).unwrap_or_default();
+        if listed_ids.binary_search_by(|(x, _, _)| x.cmp(id)).is_err() {
             listed.push((id.clone(), String::new(), "ACTIVE".to_owned()));
         }
     }
@@ -336,13 +331,12 @@ fn audit_organization(
     let mut head = org_audit(
         Some(org.organization_id.clone()),
         Some(org.management_account_id.clone()),
-        Vec::with_capacity(listed.len()),
         opts,
     );
     sink.begin(&head).map_err(written)?;
     for (id, name, state) in listed {
         let result = audit_one(&id, &state, files.get(&id), &owners, &coverage, &org, opts)?;
-        emit(AccountResult { name, ..result }, sink, &mut head.accounts)?;
+        emit(AccountResult { name, ..result }, sink, &mut head.tally)?;
     }
     Ok(head)
 }

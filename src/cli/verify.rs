@@ -182,7 +182,15 @@ fn org_report(
     colour: bool,
     w: impl std::io::Write,
 ) -> Result<u8, UsageError> {
-    let mut stream = crate::report::organization::Stream::new(format, colour, w);
+    let mut stream =
+        crate::report::organization::Stream::new(format, colour, w, tempfile::tempfile).map_err(
+            |e| {
+                UsageError(format!(
+                    "{e} (in {}: TMPDIR sets the directory)",
+                    std::env::temp_dir().display()
+                ))
+            },
+        )?;
     let org = super::org_input::audit_paths(&args.snapshot, opts, &mut stream)?;
     match stream.finish(&org) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -215,9 +223,7 @@ fn write_report(path: Option<&std::path::Path>, text: &str) -> Result<(), UsageE
 fn org_exit_code(o: &crate::audit::organization::OrgAudit, fail_on_not_available: bool) -> u8 {
     if o.any_failed() {
         EXIT_FAIL
-    } else if o.audits().all(audit::Audit::evaluated_nothing)
-        || (fail_on_not_available && o.any_not_available())
-    {
+    } else if o.evaluated_nothing() || (fail_on_not_available && o.any_not_available()) {
         EXIT_NOT_AVAILABLE
     } else {
         EXIT_OK

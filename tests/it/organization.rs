@@ -209,3 +209,96 @@ fn a_directory_of_account_snapshots() {
     assert_eq!(v["organization_id"], Value::Null);
     assert_eq!(v["summary"]["accounts"], 3);
 }
+
+/// The table of the test organization, byte for byte (its matrix rows and
+/// failing findings wait in temporary files until the last account).
+#[test]
+fn organization_table_snapshot() {
+    let (c, out, err) = verify(&["--snapshot", &org()]);
+    assert_eq!(c, 1, "{err}");
+    insta::assert_snapshot!("organization_table", out);
+}
+
+/// The test organization without the management account's snapshot: the
+/// first account of the heatmap has no audit, so its row is written before
+/// the number of columns is known.
+#[test]
+fn a_first_account_without_audit_spans_every_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = dir.path().join("accounts");
+    std::fs::create_dir(&accounts).unwrap();
+    let src = root().join("tests/data/org");
+    std::fs::copy(
+        src.join("organization.json"),
+        dir.path().join("organization.json"),
+    )
+    .unwrap();
+    for e in std::fs::read_dir(src.join("accounts")).unwrap() {
+        let p = e.unwrap().path();
+        if !p.ends_with("111111111111.json") {
+            std::fs::copy(&p, accounts.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let d = dir.path().display().to_string();
+    let (c, html, err) = verify(&["--snapshot", &d, "--format", "html"]);
+    assert_eq!(c, 1, "{err}");
+    let heat = html.split("class=\"small heatmap\"").nth(1).unwrap();
+    let heat = heat.split("</table>").next().unwrap();
+    let cols = heat.matches("<th title=").count();
+    assert_eq!(cols, 49);
+    // 111 (not collected), 555 (suspended) and 777 (not collected).
+    assert_eq!(heat.matches(&format!("colspan=\"{cols}\"")).count(), 3);
+    assert!(!heat.contains("<>"));
+    let rows: Vec<usize> = ["111111111111", "222222222222", "777777777777"]
+        .iter()
+        .map(|id| heat.find(&format!("href=\"#account-{id}\"")).unwrap())
+        .collect();
+    assert!(rows.is_sorted(), "{rows:?}");
+    let sections: Vec<usize> = ["111111111111", "222222222222", "777777777777"]
+        .iter()
+        .map(|id| html.find(&format!("id=\"account-{id}\"")).unwrap())
+        .collect();
+    assert!(sections.is_sorted() && sections[0] > html.find("</table>").unwrap());
+    let (c, table, err) = verify(&["--snapshot", &d]);
+    assert_eq!(c, 1, "{err}");
+    let first = table
+        .lines()
+        .find(|l| l.starts_with("111111111111"))
+        .unwrap();
+    assert_eq!(
+        first,
+        "111111111111  NOT_COLLECTED (no snapshot of the account is in this run)"
+    );
+}
+
+/// The table and the HTML report need temporary files: when none can be
+/// made, a one-line error and exit 2; the other formats need none.
+#[test]
+fn no_temporary_file_is_a_usage_error() {
+    let missing = tempfile::tempdir().unwrap().path().join("missing");
+    for format in ["table", "html"] {
+        let o = crate::common::bin()
+            .args(["verify", "--snapshot", &org(), "--format", format])
+            .env("TMPDIR", &missing)
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(code(&o), 2, "{format}: {err}");
+        assert!(stdout(&o).is_empty(), "{format}");
+        assert!(
+            err.contains("cannot create a temporary file: ")
+                && err.contains(&format!(
+                    "(in {}: TMPDIR sets the directory)",
+                    missing.display()
+                )),
+            "{format}: {err}"
+        );
+        assert_eq!(err.trim_end().lines().count(), 1, "{format}: {err}");
+    }
+    let o = crate::common::bin()
+        .args(["verify", "--snapshot", &org(), "--format", "json"])
+        .env("TMPDIR", &missing)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+}

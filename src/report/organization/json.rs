@@ -16,8 +16,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::audit::organization::{AccountResult, OrgAudit};
-use crate::audit::{Audit, Status};
+use crate::audit::organization::{AccountResult, AccountStatus, OrgAudit, StatusCounts};
 
 /// The organization report's format version.
 pub const ORGANIZATION_REPORT_SCHEMA: u32 = 1;
@@ -35,20 +34,14 @@ struct Counts {
     not_available: usize,
 }
 
-impl Counts {
-    fn add(&mut self, s: Status) {
-        match s {
-            Status::Passed => self.passed += 1,
-            Status::Failed => self.failed += 1,
-            Status::Warning => self.warning += 1,
-            Status::NotAvailable => self.not_available += 1,
+impl From<StatusCounts> for Counts {
+    fn from(c: StatusCounts) -> Self {
+        Counts {
+            passed: c.passed,
+            failed: c.failed,
+            warning: c.warning,
+            not_available: c.not_available,
         }
-    }
-
-    fn of(a: &Audit) -> Self {
-        let mut c = Counts::default();
-        a.controls.iter().for_each(|r| c.add(r.status));
-        c
     }
 }
 
@@ -86,42 +79,35 @@ pub fn account(a: &AccountResult) -> Value {
         "name": a.name,
         "status": a.status.as_str(),
         "note": a.note,
-        "counts": a.audit.as_ref().map(Counts::of),
+        "counts": a.audit.as_ref().map(|x| Counts::from(StatusCounts::of(x))),
         "report": a.audit.as_ref().map(crate::report::audit::json::value),
     })
 }
 
 /// The end of the report after `items` accounts: the summary and the
-/// counts per control, from the (compacted) run.
+/// counts per control, from the run's tally.
 pub fn tail(o: &OrgAudit, items: usize) -> String {
-    let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut total = Counts::default();
-    let mut controls: Vec<ControlCounts> = Vec::new();
-    for a in &o.accounts {
-        *by_status.entry(a.status.as_str()).or_insert(0) += 1;
-    }
-    for audit in o.audits() {
-        for c in &audit.controls {
-            total.add(c.status);
-            match controls.iter_mut().find(|x| x.id == c.control.id) {
-                Some(x) => x.counts.add(c.status),
-                None => {
-                    let mut counts = Counts::default();
-                    counts.add(c.status);
-                    controls.push(ControlCounts {
-                        id: c.control.id,
-                        title: c.control.title,
-                        counts,
-                    });
-                }
-            }
-        }
-    }
+    let t = &o.tally;
+    let by_status: BTreeMap<&str, usize> = AccountStatus::ALL
+        .iter()
+        .zip(t.by_status)
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| (s.as_str(), n))
+        .collect();
+    let controls: Vec<ControlCounts> = t
+        .controls
+        .iter()
+        .map(|(c, counts)| ControlCounts {
+            id: c.id,
+            title: c.title,
+            counts: Counts::from(*counts),
+        })
+        .collect();
     let summary = json!({
-        "accounts": o.accounts.len(),
+        "accounts": t.accounts,
         "accounts_by_status": by_status,
-        "accounts_failed": o.accounts.iter().filter(|a| a.any_failed()).count(),
-        "controls": total,
+        "accounts_failed": t.accounts_failed,
+        "controls": Counts::from(t.total()),
     });
     let controls = serde_json::to_value(controls).unwrap_or(Value::Null);
     let close = if items == 0 { "]" } else { "\n  ]" };

@@ -1,9 +1,11 @@
 //! An organization audit (or several account snapshots) written in every
 //! format of `verify`, account by account: [`Stream`] receives each
 //! account's full result as soon as it is audited and writes it, so a run
-//! holds one account's findings at a time; the summary parts (the table's
-//! matrix, the JSON counts, the HTML heatmap) come from the compacted run
-//! ([`AccountResult::compact`]) at the end.
+//! holds one account's findings at a time. What a format writes after the
+//! last account comes from the run's counts ([`Tally`]: the JSON summary)
+//! or from temporary files ([`spill`]) filled account by account (the
+//! table's matrix rows and failing findings, the HTML heatmap rows and
+//! account sections): memory does not grow with the number of accounts.
 //!
 //! | format | organization output |
 //! |---|---|
@@ -15,11 +17,16 @@
 //! | `html` | an accounts × controls heatmap, then a section per account |
 
 pub mod json;
+pub mod spill;
 pub mod table;
 
 use std::io::{self, Write};
 
+use self::spill::{Spill, TempFile};
+#[cfg(doc)]
+use crate::audit::organization::Tally;
 use crate::audit::organization::{AccountResult, OrgAudit, Sink};
+use crate::cis::Control;
 use crate::report::audit::{Format, asff, csv, junit, ocsf, sarif};
 
 /// Writes an organization run in one format as it goes.
@@ -29,8 +36,14 @@ pub struct Stream<W: Write> {
     w: W,
     /// Elements written so far in the current JSON array.
     items: usize,
-    /// HTML: the account sections, written after the heatmap.
-    html: String,
+    /// The controls of the first audit: the columns of the matrix.
+    cols: Option<Vec<&'static Control>>,
+    /// The longest account id.
+    longest: usize,
+    /// Table and HTML: the rows of the matrix, written after its header.
+    rows: Option<Spill>,
+    /// Table: the failing findings; HTML: the account sections.
+    details: Option<Spill>,
 }
 
 /// `text` with every line but the first indented by `n` spaces.
@@ -48,15 +61,27 @@ fn sarif_frame() -> (String, String) {
 }
 
 impl<W: Write> Stream<W> {
-    /// A stream of `format` into `w` (`colour`: the table only).
-    pub fn new(format: Format, colour: bool, w: W) -> Self {
-        Stream {
+    /// A stream of `format` into `w` (`colour`: the table only). The table
+    /// and HTML formats keep their accounts' parts in two temporary files
+    /// made by `temp` (such as `tempfile::tempfile`); an error when they
+    /// cannot be made.
+    pub fn new(format: Format, colour: bool, w: W, temp: TempFile) -> io::Result<Self> {
+        let spill = || -> io::Result<Option<Spill>> {
+            match format {
+                Format::Table | Format::Html => Spill::new(temp).map(Some),
+                _ => Ok(None),
+            }
+        };
+        Ok(Stream {
             format,
             colour,
             w,
             items: 0,
-            html: String::new(),
-        }
+            cols: None,
+            longest: 0,
+            rows: spill()?,
+            details: spill()?,
+        })
     }
 
     /// One element of a JSON array, indented by `n`.
@@ -69,8 +94,17 @@ impl<W: Write> Stream<W> {
 
     /// The end of the run: the parts that need every account.
     pub fn finish(mut self, o: &OrgAudit) -> io::Result<()> {
+        let cols = self.cols.take().unwrap_or_default();
+        let spilled = match (self.rows.take(), self.details.take()) {
+            (Some(rows), Some(details)) => Some((rows.records()?, details.records()?)),
+            _ => None,
+        };
         match self.format {
-            Format::Table => self.w.write_all(table::render(o, self.colour).as_bytes())?,
+            Format::Table => {
+                if let Some((rows, failing)) = spilled {
+                    table::write(o, &cols, self.longest, rows, failing, &mut self.w)?;
+                }
+            }
             Format::Json => self.w.write_all(json::tail(o, self.items).as_bytes())?,
             Format::Asff | Format::Ocsf => {
                 self.w
@@ -79,8 +113,15 @@ impl<W: Write> Stream<W> {
             Format::Sarif => self.w.write_all(sarif_frame().1.as_bytes())?,
             Format::Junit => self.w.write_all(b"</testsuites>\n")?,
             Format::Html => {
-                let page = crate::report::html::organization::render(o, &self.html);
-                self.w.write_all(page.as_bytes())?;
+                if let Some((rows, sections)) = spilled {
+                    crate::report::html::organization::write(
+                        o,
+                        &cols,
+                        rows,
+                        sections,
+                        &mut self.w,
+                    )?;
+                }
             }
             Format::Csv | Format::AsffBatches => {}
         }
@@ -105,14 +146,32 @@ impl<W: Write> Sink for Stream<W> {
     }
 
     fn account(&mut self, a: &AccountResult) -> io::Result<()> {
+        if let (None, Some(audit)) = (&self.cols, &a.audit) {
+            self.cols = Some(audit.controls.iter().map(|c| c.control).collect());
+        }
+        self.longest = self.longest.max(a.id.len());
+        if let (Some(rows), Some(details)) = (&mut self.rows, &mut self.details) {
+            if self.format == Format::Table {
+                let cols = self.cols.as_deref().unwrap_or_default();
+                let (id, rest) = table::row(a, cols, self.colour);
+                rows.push(0, &id, &rest)?;
+                let failing = table::failing(a);
+                if !failing.is_empty() {
+                    details.push(0, &failing, "")?;
+                }
+            } else {
+                use crate::report::html::organization as html;
+                match html::row(a) {
+                    (row, None) => rows.push(0, &row, "")?,
+                    (before, Some(after)) => rows.push(1, &before, &after)?,
+                }
+                details.push(0, &html::account(a).into_string(), "")?;
+            }
+            return Ok(());
+        }
         if self.format == Format::Json {
             let v = json::account(a);
             return self.item(&v, 4);
-        }
-        if self.format == Format::Html {
-            self.html
-                .push_str(&crate::report::html::organization::account(a).into_string());
-            return Ok(());
         }
         let Some(audit) = &a.audit else {
             return Ok(());

@@ -2,9 +2,15 @@
 //! controls (columns) with one-letter statuses, headers written vertically
 //! so that the 49 columns fit a terminal, a legend, then the findings that
 //! FAILED, account by account.
+//!
+//! Each account's row and failing findings are made as the account is
+//! audited ([`row`], [`failing`]), kept in temporary files, and written
+//! after the header by [`write`].
 
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::{self, Write};
 
+use super::spill::Records;
 use crate::audit::Status;
 use crate::audit::organization::{AccountResult, OrgAudit};
 use crate::cis::Control;
@@ -25,15 +31,6 @@ fn letter(s: Status) -> (char, &'static str) {
 /// The legend line.
 pub const LEGEND: &str = "P PASSED  F FAILED  W WARNING  - NOT_AVAILABLE (or manual)";
 
-/// The controls of the matrix: those of the first audit (every audit of a
-/// run has the same).
-fn columns(o: &OrgAudit) -> Vec<&'static Control> {
-    o.audits()
-        .next()
-        .map(|a| a.controls.iter().map(|c| c.control).collect())
-        .unwrap_or_default()
-}
-
 /// The header: each control id written top to bottom, a blank line
 /// between sections.
 fn header(cols: &[&'static Control], lead: usize, out: &mut String) {
@@ -52,8 +49,16 @@ fn header(cols: &[&'static Control], lead: usize, out: &mut String) {
     }
 }
 
-fn row(a: &AccountResult, cols: &[&'static Control], id_w: usize, colour: bool) -> String {
-    let mut line = format!("{:<id_w$}  ", escape::line(&a.id));
+/// The width of the account column: the longest account id, at least 7.
+pub fn id_width(longest: usize) -> usize {
+    longest.max(7)
+}
+
+/// An account's row of the matrix: its escaped id (padded to the widest
+/// when written), and the rest of the line after the padding.
+pub fn row(a: &AccountResult, cols: &[&'static Control], colour: bool) -> (String, String) {
+    let id = escape::line(&a.id).into_owned();
+    let mut line = String::new();
     let Some(audit) = &a.audit else {
         let _ = write!(
             line,
@@ -61,7 +66,7 @@ fn row(a: &AccountResult, cols: &[&'static Control], id_w: usize, colour: bool) 
             a.status.as_str(),
             escape::line(a.note.as_deref().unwrap_or(""))
         );
-        return line;
+        return (id, line);
     };
     let mut last = None;
     for c in cols {
@@ -87,11 +92,21 @@ fn row(a: &AccountResult, cols: &[&'static Control], id_w: usize, colour: bool) 
     if !a.name.is_empty() {
         let _ = write!(line, "  {}", escape::line(&a.name));
     }
-    line
+    (id, line)
 }
 
-/// Render the matrix, the legend and the failing findings.
-pub fn render(o: &OrgAudit, colour: bool) -> String {
+/// Write the table: the title, the matrix of `cols` with the `rows` (made
+/// by [`row`]) of accounts whose ids are at most `longest` long, the
+/// legend, the `failing` findings (made by [`failing`]) and the count of
+/// accounts that FAILED.
+pub fn write(
+    o: &OrgAudit,
+    cols: &[&'static Control],
+    longest: usize,
+    rows: Records,
+    failing: Records,
+    w: &mut impl Write,
+) -> io::Result<()> {
     let mut out = String::new();
     let what = match &o.organization_id {
         Some(id) => format!("organization {}", escape::line(id)),
@@ -100,55 +115,50 @@ pub fn render(o: &OrgAudit, colour: bool) -> String {
     let _ = writeln!(
         out,
         "CIS audit of {what} ({} accounts), benchmark {}, match {}",
-        o.accounts.len(),
-        o.benchmark,
-        o.mode
+        o.tally.accounts, o.benchmark, o.mode
     );
     out.push('\n');
-    let cols = columns(o);
-    let id_w = o
-        .accounts
-        .iter()
-        .map(|a| a.id.len())
-        .max()
-        .unwrap_or(7)
-        .max(7);
-    header(&cols, id_w + 2, &mut out);
-    for a in &o.accounts {
-        let _ = writeln!(out, "{}", row(a, &cols, id_w, colour));
+    let id_w = id_width(longest);
+    header(cols, id_w + 2, &mut out);
+    w.write_all(out.as_bytes())?;
+    for r in rows {
+        let r = r?;
+        writeln!(w, "{:<id_w$}  {}", r.a, r.b)?;
     }
-    let _ = writeln!(out, "\n{LEGEND}");
-    failing(o, &mut out);
-    let failed = o.accounts.iter().filter(|a| a.any_failed()).count();
-    let _ = writeln!(
-        out,
-        "\n{failed} of {} accounts have a FAILED control.",
-        o.accounts.len()
-    );
-    out
+    writeln!(w, "\n{LEGEND}")?;
+    for r in failing {
+        w.write_all(r?.a.as_bytes())?;
+    }
+    writeln!(
+        w,
+        "\n{} of {} accounts have a FAILED control.",
+        o.tally.accounts_failed, o.tally.accounts
+    )
 }
 
-/// The FAILED findings, account by account.
-fn failing(o: &OrgAudit, out: &mut String) {
-    for a in o.accounts.iter().filter(|a| a.any_failed()) {
-        let Some(audit) = &a.audit else { continue };
-        let _ = writeln!(
-            out,
-            "\nFAILED in account {} {}",
-            escape::line(&a.id),
-            escape::line(&a.name)
-        );
-        for c in audit.controls.iter().filter(|c| c.status == Status::Failed) {
-            for f in c.findings.iter().filter(|f| f.status == Status::Failed) {
-                let _ = writeln!(
-                    out,
-                    "  {:<5} {} {}: {}",
-                    c.control.id,
-                    escape::line(&f.resource),
-                    f.reason_code,
-                    escape::line(&f.reason)
-                );
-            }
+/// The FAILED findings of an account ("" when none FAILED).
+pub fn failing(a: &AccountResult) -> String {
+    let mut out = String::new();
+    let Some(audit) = a.audit.as_ref().filter(|x| x.any_failed()) else {
+        return out;
+    };
+    let _ = writeln!(
+        out,
+        "\nFAILED in account {} {}",
+        escape::line(&a.id),
+        escape::line(&a.name)
+    );
+    for c in audit.controls.iter().filter(|c| c.status == Status::Failed) {
+        for f in c.findings.iter().filter(|f| f.status == Status::Failed) {
+            let _ = writeln!(
+                out,
+                "  {:<5} {} {}: {}",
+                c.control.id,
+                escape::line(&f.resource),
+                f.reason_code,
+                escape::line(&f.reason)
+            );
         }
     }
+    out
 }
