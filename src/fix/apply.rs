@@ -8,7 +8,7 @@
 //! ACTIVE. Guidance items change nothing.
 
 use super::model::{
-    Action, AlarmState, ConfigState, FilterState, GroupState, Item, Plan, TrailState,
+    Action, AlarmState, ConfigState, FilterState, GroupState, Item, Plan, TrailState, names,
 };
 use crate::snapshot::{
     Collected, ConfigRecorder, ConfigRecorderStatus, DeliveryChannel, EventSelector,
@@ -177,7 +177,7 @@ fn apply_one(s: &mut Snapshot, a: &Action) {
                         flow_log_status: Some("ACTIVE".into()),
                         deliver_logs_status: Some("SUCCESS".into()),
                         log_destination_type: Some("s3".into()),
-                        log_destination: Some(format!("arn:{partition}:s3:::{bucket}")),
+                        log_destination: Some(names::bucket_arn(&partition, bucket)),
                     });
                 });
             }

@@ -96,57 +96,12 @@ pub fn render(p: &Plan) -> String {
         imports: Vec::new(),
         buckets: BTreeMap::new(),
     };
-    let (part, acct) = (p.partition.as_str(), p.account.as_str());
     // Logical ids of what the template creates, and the references to them.
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     for i in p.items.iter().filter(|i| in_home(p, i)) {
-        let id = match &i.action {
-            Action::LogsBucket { name, .. } => {
-                let id = ctx.id("CisLogsBucket");
-                ctx.refs.insert(name.clone(), json!({ "Ref": id }));
-                ctx.refs.insert(
-                    format!("arn:{part}:s3:::{name}"),
-                    json!({ "Fn::GetAtt": [id, "Arn"] }),
-                );
-                id
-            }
-            Action::TrailKey { region, alias } => {
-                let id = ctx.id("CloudTrailKey");
-                ctx.refs.insert(
-                    format!("{region}|{alias}"),
-                    json!({ "Fn::GetAtt": [id, "Arn"] }),
-                );
-                id
-            }
-            Action::CloudTrailLogsRole { role_name } => {
-                let id = ctx.id("CloudTrailLogsRole");
-                ctx.refs.insert(
-                    format!("arn:{part}:iam::{acct}:role/{role_name}"),
-                    json!({ "Fn::GetAtt": [id, "Arn"] }),
-                );
-                id
-            }
-            Action::LogGroup { region, name } => {
-                let id = ctx.id(&format!("LogGroup {name}"));
-                ctx.refs
-                    .insert(format!("{region}|{name}"), json!({ "Ref": id }));
-                ctx.refs.insert(
-                    format!("arn:{part}:logs:{region}:{acct}:log-group:{name}:*"),
-                    json!({ "Fn::GetAtt": [id, "Arn"] }),
-                );
-                id
-            }
-            Action::Topic { region, name } => {
-                let id = ctx.id(&format!("Topic {name}"));
-                ctx.refs.insert(
-                    format!("arn:{part}:sns:{region}:{acct}:{name}"),
-                    json!({ "Ref": id }),
-                );
-                id
-            }
-            _ => continue,
-        };
-        ids.insert(i.key.clone(), id);
+        if let Some(id) = id_created(&mut ctx, &i.action) {
+            ids.insert(i.key.clone(), id);
+        }
     }
     for i in &p.items {
         if !in_home(p, i) {
@@ -156,6 +111,69 @@ pub fn render(p: &Plan) -> String {
         item(&mut ctx, i, ids.get(&i.key).cloned());
     }
     let mut out = String::new();
+    write_head(&ctx, &mut out);
+    write_resources(&ctx.resources, &mut out);
+    write_skipped(&ctx.skipped, &mut out);
+    out
+}
+
+/// The logical id of what `action` creates, with the references to it
+/// recorded in `ctx`; `None` when it creates nothing others refer to.
+fn id_created(ctx: &mut Ctx<'_>, action: &Action) -> Option<String> {
+    let (part, acct) = (ctx.p.partition.as_str(), ctx.p.account.as_str());
+    let id = match action {
+        Action::LogsBucket { name, .. } => {
+            let id = ctx.id("CisLogsBucket");
+            ctx.refs.insert(name.clone(), json!({ "Ref": id }));
+            ctx.refs.insert(
+                names::bucket_arn(part, name),
+                json!({ "Fn::GetAtt": [id, "Arn"] }),
+            );
+            id
+        }
+        Action::TrailKey { region, alias } => {
+            let id = ctx.id("CloudTrailKey");
+            ctx.refs.insert(
+                names::regional(region, alias),
+                json!({ "Fn::GetAtt": [id, "Arn"] }),
+            );
+            id
+        }
+        Action::CloudTrailLogsRole { role_name } => {
+            let id = ctx.id("CloudTrailLogsRole");
+            ctx.refs.insert(
+                format!("arn:{part}:iam::{acct}:role/{role_name}"),
+                json!({ "Fn::GetAtt": [id, "Arn"] }),
+            );
+            id
+        }
+        Action::LogGroup { region, name } => {
+            let id = ctx.id(&format!("LogGroup {name}"));
+            ctx.refs
+                .insert(names::regional(region, name), json!({ "Ref": id }));
+            ctx.refs.insert(
+                format!("arn:{part}:logs:{region}:{acct}:log-group:{name}:*"),
+                json!({ "Fn::GetAtt": [id, "Arn"] }),
+            );
+            id
+        }
+        Action::Topic { region, name } => {
+            let id = ctx.id(&format!("Topic {name}"));
+            ctx.refs.insert(
+                format!("arn:{part}:sns:{region}:{acct}:{name}"),
+                json!({ "Ref": id }),
+            );
+            id
+        }
+        _ => return None,
+    };
+    Some(id)
+}
+
+/// The header comments, the template's version and description, the
+/// resources to import (`Metadata`) and the parameters.
+fn write_head(ctx: &Ctx<'_>, out: &mut String) {
+    let p = ctx.p;
     for l in header(p, "CloudFormation") {
         out.push_str(&format!("# {}\n", one_line(&l)));
     }
@@ -174,7 +192,7 @@ pub fn render(p: &Plan) -> String {
     ));
     if !ctx.imports.is_empty() {
         out.push_str("Metadata:\n");
-        yaml(&json!({ "ExistingResources": ctx.imports }), 1, &mut out);
+        yaml(&json!({ "ExistingResources": ctx.imports }), 1, out);
     }
     if p.needs_alarm_endpoint() {
         out.push_str("Parameters:\n");
@@ -187,30 +205,38 @@ pub fn render(p: &Plan) -> String {
                 }
             }),
             1,
-            &mut out,
+            out,
         );
     }
+}
+
+/// `Resources:`, each with its comment.
+fn write_resources(resources: &[Res], out: &mut String) {
     out.push_str("Resources:\n");
-    if ctx.resources.is_empty() {
+    if resources.is_empty() {
         // A template needs one resource: a wait condition handle costs nothing.
         out.push_str("  # Nothing in this region to change.\n");
         yaml(
             &json!({ "NothingToChange": { "Type": "AWS::CloudFormation::WaitConditionHandle" } }),
             1,
-            &mut out,
+            out,
         );
     }
-    for r in &ctx.resources {
+    for r in resources {
         for c in &r.comment {
             out.push_str(&format!("  # {}\n", one_line(c)));
         }
         let mut m = Map::new();
         m.insert(r.id.clone(), r.body.clone());
-        yaml(&Value::Object(m), 1, &mut out);
+        yaml(&Value::Object(m), 1, out);
     }
-    if !ctx.skipped.is_empty() {
+}
+
+/// The items the template does not hold, as comments.
+fn write_skipped(skipped: &[String], out: &mut String) {
+    if !skipped.is_empty() {
         out.push_str("\n# Items this template does not hold:\n");
-        for l in &ctx.skipped {
+        for l in skipped {
             if l.is_empty() {
                 out.push_str("#\n");
             } else {
@@ -218,7 +244,6 @@ pub fn render(p: &Plan) -> String {
             }
         }
     }
-    out
 }
 
 /// Whether the item's resource is in the template's region (global
@@ -457,7 +482,7 @@ fn trail(ctx: &mut Ctx<'_>, comment: Vec<String>, t: &TrailState) {
         props.insert(
             "KMSKeyId".into(),
             ctx.refs
-                .get(&format!("{}|{k}", t.home_region))
+                .get(&names::regional(&t.home_region, k))
                 .cloned()
                 .unwrap_or_else(|| k.clone().into()),
         );
@@ -486,7 +511,7 @@ fn metric_filter(ctx: &mut Ctx<'_>, comment: Vec<String>, f: &FilterState) {
     let id = ctx.id(&format!("Filter {}", f.filter_name));
     let props = json!({
         "FilterName": f.filter_name,
-        "LogGroupName": ctx.refs.get(&format!("{}|{}", f.region, f.log_group)).cloned().unwrap_or_else(|| f.log_group.clone().into()),
+        "LogGroupName": ctx.refs.get(&names::regional(&f.region, &f.log_group)).cloned().unwrap_or_else(|| f.log_group.clone().into()),
         "FilterPattern": f.pattern,
         "MetricTransformations": [{
             "MetricName": f.metric_name,
@@ -629,7 +654,7 @@ fn config(ctx: &mut Ctx<'_>, comment: Vec<String>, part: &str, acct: &str, c: &C
 
 fn flow_log(ctx: &mut Ctx<'_>, comment: Vec<String>, part: &str, vpc_id: &str, bucket: &str) {
     let id = ctx.id(&format!("FlowLog {vpc_id}"));
-    let dest = ctx.val(&format!("arn:{part}:s3:::{bucket}"));
+    let dest = ctx.val(&names::bucket_arn(part, bucket));
     ctx.add(
         comment,
         id,

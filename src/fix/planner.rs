@@ -132,7 +132,7 @@ impl<'a> Builder<'a> {
             key: format!("logs-bucket:{name}"),
             controls: vec![id],
             kind: Kind::Change,
-            resource: format!("arn:{}:s3:::{name}", self.s.partition),
+            resource: names::bucket_arn(&self.s.partition, &name),
             region: Some(region.clone()),
             summary: format!(
                 "create the bucket `{name}` for S3 access logs, VPC flow logs and AWS Config deliveries"

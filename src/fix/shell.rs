@@ -461,7 +461,7 @@ fn key_rotation(out: &mut String, region: &str, key_id: &str) {
 
 fn flow_log(out: &mut String, part: &str, region: &str, vpc_id: &str, bucket: &str) {
     let r = region_args(region).join(" ");
-    let dest = format!("arn:{part}:s3:::{bucket}");
+    let dest = names::bucket_arn(part, bucket);
     let _ = writeln!(
         out,
         "if [ \"$(aws ec2 describe-flow-logs {r} --filter Name=resource-id,Values={v} --query 'length(FlowLogs[?TrafficType==`REJECT` || TrafficType==`ALL`])' --output text)\" = 0 ]; then\n  \

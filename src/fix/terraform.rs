@@ -456,61 +456,8 @@ pub fn render(p: &Plan) -> String {
     // Names and references of what the plan creates, first.
     let mut names_of: HashMap<String, String> = HashMap::new();
     for i in &p.items {
-        let (part, acct) = (&p.partition, &p.account);
-        match &i.action {
-            Action::LogsBucket { name, .. } => {
-                let n = ctx.name("aws_s3_bucket", "cis_logs");
-                ctx.refs
-                    .insert(name.clone(), format!("aws_s3_bucket.{n}.id"));
-                ctx.refs.insert(
-                    format!("arn:{part}:s3:::{name}"),
-                    format!("aws_s3_bucket.{n}.arn"),
-                );
-                names_of.insert(i.key.clone(), n);
-            }
-            Action::TrailKey { region, alias } => {
-                let n = ctx.name("aws_kms_key", &format!("cloudtrail_{region}"));
-                ctx.refs
-                    .insert(format!("{region}|{alias}"), format!("aws_kms_key.{n}.arn"));
-                names_of.insert(i.key.clone(), n);
-            }
-            Action::CloudTrailLogsRole { role_name } => {
-                let n = ctx.name("aws_iam_role", "cloudtrail_logs");
-                ctx.refs.insert(
-                    format!("arn:{part}:iam::{acct}:role/{role_name}"),
-                    format!("aws_iam_role.{n}.arn"),
-                );
-                names_of.insert(i.key.clone(), n);
-            }
-            Action::ConfigServiceRole => {
-                let n = ctx.name("aws_iam_service_linked_role", "config");
-                ctx.refs.insert(
-                    names::config_role_arn(part, acct),
-                    format!("aws_iam_service_linked_role.{n}.arn"),
-                );
-                names_of.insert(i.key.clone(), n);
-            }
-            Action::LogGroup { region, name } => {
-                let n = ctx.name("aws_cloudwatch_log_group", name);
-                ctx.refs.insert(
-                    format!("{region}|{name}"),
-                    format!("aws_cloudwatch_log_group.{n}.name"),
-                );
-                ctx.refs.insert(
-                    format!("arn:{part}:logs:{region}:{acct}:log-group:{name}:*"),
-                    format!("\"${{aws_cloudwatch_log_group.{n}.arn}}:*\""),
-                );
-                names_of.insert(i.key.clone(), n);
-            }
-            Action::Topic { region, name } => {
-                let n = ctx.name("aws_sns_topic", &format!("{name}_{region}"));
-                ctx.refs.insert(
-                    format!("arn:{part}:sns:{region}:{acct}:{name}"),
-                    format!("aws_sns_topic.{n}.arn"),
-                );
-                names_of.insert(i.key.clone(), n);
-            }
-            _ => {}
+        if let Some(n) = name_created(&mut ctx, &i.action) {
+            names_of.insert(i.key.clone(), n);
         }
     }
     let mut blocks: Vec<E> = Vec::new();
@@ -520,6 +467,85 @@ pub fn render(p: &Plan) -> String {
         let name = names_of.get(&i.key).cloned();
         item(&mut ctx, i, name, &mut blocks);
     }
+    let mut out = String::new();
+    for l in header(p, "Terraform") {
+        out.push_str("# ");
+        out.push_str(&one_line(&l));
+        out.push('\n');
+    }
+    out.push('\n');
+    let mut all = settings(p, &ctx.regions);
+    all.extend(blocks);
+    render_top(&all, &mut out);
+    out
+}
+
+/// The resource name of what `action` creates, with the references to it
+/// recorded in `ctx`; `None` when it creates nothing others refer to.
+fn name_created(ctx: &mut Ctx<'_>, action: &Action) -> Option<String> {
+    let (part, acct) = (&ctx.p.partition, &ctx.p.account);
+    match action {
+        Action::LogsBucket { name, .. } => {
+            let n = ctx.name("aws_s3_bucket", "cis_logs");
+            ctx.refs
+                .insert(name.clone(), format!("aws_s3_bucket.{n}.id"));
+            ctx.refs.insert(
+                names::bucket_arn(part, name),
+                format!("aws_s3_bucket.{n}.arn"),
+            );
+            Some(n)
+        }
+        Action::TrailKey { region, alias } => {
+            let n = ctx.name("aws_kms_key", &format!("cloudtrail_{region}"));
+            ctx.refs.insert(
+                names::regional(region, alias),
+                format!("aws_kms_key.{n}.arn"),
+            );
+            Some(n)
+        }
+        Action::CloudTrailLogsRole { role_name } => {
+            let n = ctx.name("aws_iam_role", "cloudtrail_logs");
+            ctx.refs.insert(
+                format!("arn:{part}:iam::{acct}:role/{role_name}"),
+                format!("aws_iam_role.{n}.arn"),
+            );
+            Some(n)
+        }
+        Action::ConfigServiceRole => {
+            let n = ctx.name("aws_iam_service_linked_role", "config");
+            ctx.refs.insert(
+                names::config_role_arn(part, acct),
+                format!("aws_iam_service_linked_role.{n}.arn"),
+            );
+            Some(n)
+        }
+        Action::LogGroup { region, name } => {
+            let n = ctx.name("aws_cloudwatch_log_group", name);
+            ctx.refs.insert(
+                names::regional(region, name),
+                format!("aws_cloudwatch_log_group.{n}.name"),
+            );
+            ctx.refs.insert(
+                format!("arn:{part}:logs:{region}:{acct}:log-group:{name}:*"),
+                format!("\"${{aws_cloudwatch_log_group.{n}.arn}}:*\""),
+            );
+            Some(n)
+        }
+        Action::Topic { region, name } => {
+            let n = ctx.name("aws_sns_topic", &format!("{name}_{region}"));
+            ctx.refs.insert(
+                format!("arn:{part}:sns:{region}:{acct}:{name}"),
+                format!("aws_sns_topic.{n}.arn"),
+            );
+            Some(n)
+        }
+        _ => None,
+    }
+}
+
+/// The `terraform` block, the providers (one per region outside the home
+/// region) and the variable of the alarm endpoint.
+fn settings(p: &Plan, regions: &BTreeSet<String>) -> Vec<E> {
     let mut top = vec![E::B(
         "terraform".into(),
         vec![],
@@ -543,7 +569,7 @@ pub fn render(p: &Plan) -> String {
         vec!["aws".into()],
         vec![a("region", s(&p.home_region))],
     ));
-    for r in &ctx.regions {
+    for r in regions {
         top.push(E::B(
             "provider".into(),
             vec!["aws".into()],
@@ -563,17 +589,7 @@ pub fn render(p: &Plan) -> String {
             ],
         ));
     }
-    let mut out = String::new();
-    for l in header(p, "Terraform") {
-        out.push_str("# ");
-        out.push_str(&one_line(&l));
-        out.push('\n');
-    }
-    out.push('\n');
-    let mut all = top;
-    all.extend(blocks);
-    render_top(&all, &mut out);
-    out
+    top
 }
 
 /// Top-level entries: one blank line between blocks; a comment group sticks
@@ -825,7 +841,7 @@ fn trail(ctx: &mut Ctx<'_>, out: &mut Vec<E>, t: &TrailState) {
     if let Some(k) = &t.kms_key_id {
         let v = ctx
             .refs
-            .get(&format!("{}|{k}", t.home_region))
+            .get(&names::regional(&t.home_region, k))
             .map_or_else(|| s(k), x);
         b.push(a("kms_key_id", v));
     }
@@ -875,7 +891,7 @@ fn metric_filter(ctx: &mut Ctx<'_>, out: &mut Vec<E>, f: &FilterState) {
     b.push(a("name", s(&f.filter_name)));
     b.push(a(
         "log_group_name",
-        ctx.val(&format!("{}|{}", f.region, f.log_group))
+        ctx.val(&names::regional(&f.region, &f.log_group))
             .or_literal(&f.log_group),
     ));
     b.push(a("pattern", s(&f.pattern)));
@@ -1028,7 +1044,7 @@ fn flow_log(
     b.push(a("log_destination_type", s("s3")));
     b.push(a(
         "log_destination",
-        ctx.val(&format!("arn:{part}:s3:::{bucket}")),
+        ctx.val(&names::bucket_arn(part, bucket)),
     ));
     out.push(resource("aws_flow_log", &n, b));
 }
