@@ -86,58 +86,89 @@ impl Builder<'_> {
         near_name: Option<&str>,
         bench: &'static Benchmark,
     ) -> (String, (String, String)) {
-        let passes = |m: &MetricFilter, r: &str| {
-            compare(&m.filter_pattern, bench, r, self.mode).is_some_and(|c| c.passes)
-        };
-        let metric_of = |m: &MetricFilter| {
-            m.metric_transformations
+        let link = FilterLink {
+            id,
+            row,
+            region,
+            group,
+            bench,
+            canonical: row
+                .canonical
                 .first()
-                .map(|t| (t.metric_name.clone(), t.metric_namespace.clone()))
+                .copied()
+                .unwrap_or_default()
+                .to_owned(),
         };
         // Already planned (1.1 and 3.3 share a row).
-        if let Some(i) = self.items.iter_mut().find(|i| {
-            matches!(&i.action, Action::MetricFilter(fs)
-                if fs.region == region && fs.log_group == group && fs.pattern == row.canonical.first().copied().unwrap_or_default())
-        }) {
-            push_unique(&mut i.controls, id);
-            if let Action::MetricFilter(fs) = &i.action {
-                return (
-                    fs.filter_name.clone(),
-                    (fs.metric_name.clone(), fs.namespace.clone()),
-                );
-            }
+        if let Some(planned) = self.planned_filter(&link) {
+            return planned;
         }
-        if let Some(m) = filters.iter().find(|m| passes(m, row.control))
+        if let Some(m) = filters.iter().find(|m| self.passes(m, bench, row.control))
             && let Some(metric) = metric_of(m)
         {
             return (m.filter_name.clone(), metric);
         }
-        let canonical = row
-            .canonical
-            .first()
-            .copied()
-            .unwrap_or_default()
-            .to_owned();
-        // The near miss: the audit's, else the closest by the same measure.
+        match self
+            .near_miss(&link, filters, near_name)
+            .and_then(|m| metric_of(m).map(|x| (m, x)))
+        {
+            Some((m, metric)) => self.edit_filter(link, m, metric),
+            None => self.new_filter(link, chain, filters),
+        }
+    }
+
+    /// Whether the filter's pattern passes the benchmark's row of `control`.
+    fn passes(&self, m: &MetricFilter, bench: &'static Benchmark, control: &str) -> bool {
+        compare(&m.filter_pattern, bench, control, self.mode).is_some_and(|c| c.passes)
+    }
+
+    /// The filter the plan already has for the row on this log group, which
+    /// now serves `link.id` too.
+    fn planned_filter(&mut self, link: &FilterLink<'_>) -> Option<(String, (String, String))> {
+        let i = self.items.iter_mut().find(|i| {
+            matches!(&i.action, Action::MetricFilter(fs)
+                if fs.region == link.region && fs.log_group == link.group && fs.pattern == link.canonical)
+        })?;
+        push_unique(&mut i.controls, link.id);
+        match &i.action {
+            Action::MetricFilter(fs) => Some((
+                fs.filter_name.clone(),
+                (fs.metric_name.clone(), fs.namespace.clone()),
+            )),
+            _ => None,
+        }
+    }
+
+    /// The near miss to edit: the audit's, else the closest by the same
+    /// measure; never a filter that serves another row or that the plan
+    /// edits for another row.
+    fn near_miss<'f>(
+        &self,
+        link: &FilterLink<'_>,
+        filters: &[&'f MetricFilter],
+        near_name: Option<&str>,
+    ) -> Option<&'f MetricFilter> {
+        let (bench, row) = (link.bench, link.row);
         let serves_other = |m: &MetricFilter| {
             bench
                 .rows
                 .iter()
-                .any(|r| r.control != row.control && passes(m, r.control))
+                .any(|r| r.control != row.control && self.passes(m, bench, r.control))
         };
-        let taken = |b: &Self, m: &MetricFilter| {
-            b.edited.iter().any(|((r, g, n), other)| {
-                r == region && g == group && *n == m.filter_name && *other != row.control
+        let taken = |m: &MetricFilter| {
+            self.edited.iter().any(|((r, g, n), other)| {
+                r == link.region && g == link.group && *n == m.filter_name && *other != row.control
             })
         };
-        let near = near_name
+        let usable = |m: &MetricFilter| !serves_other(m) && !taken(m) && metric_of(m).is_some();
+        near_name
             .and_then(|n| filters.iter().find(|m| m.filter_name == n))
             .copied()
-            .filter(|m| !serves_other(m) && !taken(self, m) && metric_of(m).is_some())
+            .filter(|m| usable(m))
             .or_else(|| {
                 let mut best: Option<(f64, &MetricFilter)> = None;
                 for m in filters {
-                    if serves_other(m) || taken(self, m) || metric_of(m).is_none() {
+                    if !usable(m) {
                         continue;
                     }
                     let score = closeness(&m.filter_pattern, bench, row.control).unwrap_or(0.0);
@@ -146,99 +177,126 @@ impl Builder<'_> {
                     }
                 }
                 best.map(|(_, m)| m)
-            });
-        let key = |name: &str| format!("filter:{region}:{group}:{name}");
-        let resource = self.arn("logs", region, &format!("log-group:{group}"));
-        match near.and_then(|m| metric_of(m).map(|x| (m, x))) {
-            Some((m, metric)) => {
-                let diff: Vec<String> = compare(&m.filter_pattern, bench, row.control, self.mode)
-                    .map(|c| {
-                        c.differences
-                            .iter()
-                            .map(|d| {
-                                format!(
-                                    "{} {}: expected {}, found {}",
-                                    d.change.as_str(),
-                                    d.term,
-                                    d.expected.as_deref().unwrap_or("nothing"),
-                                    d.found.as_deref().unwrap_or("nothing")
-                                )
-                            })
-                            .collect()
+            })
+    }
+
+    /// The near miss edited to the benchmark's pattern, keeping its metric.
+    fn edit_filter(
+        &mut self,
+        link: FilterLink<'_>,
+        m: &MetricFilter,
+        metric: (String, String),
+    ) -> (String, (String, String)) {
+        let FilterLink {
+            id,
+            row,
+            region,
+            group,
+            bench,
+            canonical,
+        } = link;
+        let diff: Vec<String> = compare(&m.filter_pattern, bench, row.control, self.mode)
+            .map(|c| {
+                c.differences
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{} {}: expected {}, found {}",
+                            d.change.as_str(),
+                            d.term,
+                            d.expected.as_deref().unwrap_or("nothing"),
+                            d.found.as_deref().unwrap_or("nothing")
+                        )
                     })
-                    .unwrap_or_default();
-                self.edited.push((
-                    (region.to_owned(), group.to_owned(), m.filter_name.clone()),
-                    row.control,
-                ));
-                let value = m
-                    .metric_transformations
-                    .first()
-                    .map_or_else(|| "1".to_owned(), |t| t.metric_value.clone());
-                let mut changes = vec![format!("pattern: {} -> {}", m.filter_pattern, canonical)];
-                changes.extend(diff.iter().map(|d| format!("closes: {d}")));
-                self.add(Item {
-                    key: key(&m.filter_name),
-                    controls: vec![id],
-                    kind: Kind::Change,
-                    resource,
-                    region: Some(region.to_owned()),
-                    summary: format!(
-                        "edit the metric filter `{}` on `{group}` to the pattern {} accepts (the near miss is edited, no second filter is added)",
-                        m.filter_name, bench.name
-                    ),
-                    changes,
-                    removes: vec![],
-                    action: Action::MetricFilter(FilterState {
-                        region: region.to_owned(),
-                        log_group: group.to_owned(),
-                        filter_name: m.filter_name.clone(),
-                        pattern: canonical,
-                        metric_name: metric.0.clone(),
-                        namespace: metric.1.clone(),
-                        metric_value: value,
-                        replaces: Some(m.filter_pattern.clone()),
-                        term_diff: diff,
-                    }),
-                });
-                (m.filter_name.clone(), metric)
-            }
-            None => {
-                let metric = metric_name(chain);
-                let mut name = format!("CIS-{id}-{metric}");
-                if filters.iter().any(|m| m.filter_name == name) {
-                    name = format!("{name}-fixed");
-                }
-                self.add(Item {
-                    key: key(&name),
-                    controls: vec![id],
-                    kind: Kind::Change,
-                    resource,
-                    region: Some(region.to_owned()),
-                    summary: format!(
-                        "add the metric filter `{name}` on `{group}` with the pattern {} accepts",
-                        bench.name
-                    ),
-                    changes: vec![
-                        format!("pattern: {canonical}"),
-                        format!("metric: {}/{metric}", names::NAMESPACE),
-                    ],
-                    removes: vec![],
-                    action: Action::MetricFilter(FilterState {
-                        region: region.to_owned(),
-                        log_group: group.to_owned(),
-                        filter_name: name.clone(),
-                        pattern: canonical,
-                        metric_name: metric.to_owned(),
-                        namespace: names::NAMESPACE.to_owned(),
-                        metric_value: "1".into(),
-                        replaces: None,
-                        term_diff: vec![],
-                    }),
-                });
-                (name, (metric.to_owned(), names::NAMESPACE.to_owned()))
-            }
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.edited.push((
+            (region.to_owned(), group.to_owned(), m.filter_name.clone()),
+            row.control,
+        ));
+        let value = m
+            .metric_transformations
+            .first()
+            .map_or_else(|| "1".to_owned(), |t| t.metric_value.clone());
+        let mut changes = vec![format!("pattern: {} -> {}", m.filter_pattern, canonical)];
+        changes.extend(diff.iter().map(|d| format!("closes: {d}")));
+        self.add(Item {
+            key: filter_key(region, group, &m.filter_name),
+            controls: vec![id],
+            kind: Kind::Change,
+            resource: self.arn("logs", region, &format!("log-group:{group}")),
+            region: Some(region.to_owned()),
+            summary: format!(
+                "edit the metric filter `{}` on `{group}` to the pattern {} accepts (the near miss is edited, no second filter is added)",
+                m.filter_name, bench.name
+            ),
+            changes,
+            removes: vec![],
+            action: Action::MetricFilter(FilterState {
+                region: region.to_owned(),
+                log_group: group.to_owned(),
+                filter_name: m.filter_name.clone(),
+                pattern: canonical,
+                metric_name: metric.0.clone(),
+                namespace: metric.1.clone(),
+                metric_value: value,
+                replaces: Some(m.filter_pattern.clone()),
+                term_diff: diff,
+            }),
+        });
+        (m.filter_name.clone(), metric)
+    }
+
+    /// A new filter with the benchmark's pattern, publishing to the
+    /// plan's namespace.
+    fn new_filter(
+        &mut self,
+        link: FilterLink<'_>,
+        chain: &'static str,
+        filters: &[&MetricFilter],
+    ) -> (String, (String, String)) {
+        let FilterLink {
+            id,
+            region,
+            group,
+            bench,
+            canonical,
+            ..
+        } = link;
+        let metric = metric_name(chain);
+        let mut name = format!("CIS-{id}-{metric}");
+        if filters.iter().any(|m| m.filter_name == name) {
+            name = format!("{name}-fixed");
         }
+        self.add(Item {
+            key: filter_key(region, group, &name),
+            controls: vec![id],
+            kind: Kind::Change,
+            resource: self.arn("logs", region, &format!("log-group:{group}")),
+            region: Some(region.to_owned()),
+            summary: format!(
+                "add the metric filter `{name}` on `{group}` with the pattern {} accepts",
+                bench.name
+            ),
+            changes: vec![
+                format!("pattern: {canonical}"),
+                format!("metric: {}/{metric}", names::NAMESPACE),
+            ],
+            removes: vec![],
+            action: Action::MetricFilter(FilterState {
+                region: region.to_owned(),
+                log_group: group.to_owned(),
+                filter_name: name.clone(),
+                pattern: canonical,
+                metric_name: metric.to_owned(),
+                namespace: names::NAMESPACE.to_owned(),
+                metric_value: "1".into(),
+                replaces: None,
+                term_diff: vec![],
+            }),
+        });
+        (name, (metric.to_owned(), names::NAMESPACE.to_owned()))
     }
 
     /// A topic of this account in the region with a confirmed subscription.
@@ -269,6 +327,9 @@ impl Builder<'_> {
         })
     }
 
+    /// The alarm link: a good alarm on the filter's metric, else the first
+    /// alarm on it made to notify a topic with a confirmed subscription,
+    /// else a new alarm (and a new topic when the region has no good one).
     pub(super) fn alarm_link(
         &mut self,
         id: &'static str,
@@ -290,104 +351,70 @@ impl Builder<'_> {
             })
             .unwrap_or_default();
         // Already planned for this metric (1.1 and 3.3).
-        if let Some(i) = self.items.iter_mut().find(|i| {
-            matches!(&i.action, Action::Alarm(a)
-                if a.region == region && a.metric_name == metric.0 && a.namespace == metric.1)
-        }) {
-            push_unique(&mut i.controls, id);
-            if let Action::Alarm(a) = &i.action {
-                let topic = a.topic_arn.clone();
-                self.topic_serves(&topic, id);
-            }
+        if self.planned_alarm(id, &region, metric) {
             return;
         }
         if alarms.iter().any(|a| self.alarm_good(reg, a)) {
             return;
         }
-        let topic = match self.good_topic(reg) {
-            Some(t) => t,
-            None => {
-                let name = names::TOPIC;
-                let arn = self.arn("sns", &region, name);
-                self.add(Item {
-                    key: format!("topic:{arn}"),
-                    controls: vec![id],
-                    kind: Kind::Change,
-                    resource: arn.clone(),
-                    region: Some(region.clone()),
-                    summary: format!(
-                        "create the topic `{name}` with a subscription to the address you set ({}); the alarm chain is complete once the subscription is confirmed",
-                        names::SH_ENDPOINT_VAR
-                    ),
-                    changes: vec![
-                        "new topic".into(),
-                        "new email subscription; its endpoint is a variable you must set, and the recipient must confirm it".into(),
-                    ],
-                    removes: vec![],
-                    action: Action::Topic {
-                        region: region.clone(),
-                        name: name.into(),
-                    },
-                });
-                arn
-            }
-        };
+        let topic = self.alarm_topic(id, &region, reg);
         let (state, removes) = match alarms.first() {
-            Some(a) => {
-                let removed: Vec<String> = a
-                    .alarm_actions
-                    .iter()
-                    .filter(|x| **x != topic && Arn::parse(x).is_some_and(|p| p.service == "sns"))
-                    .map(|x| format!("alarm action {x} (a topic that does not exist, is not this account's, or has no confirmed subscription)"))
-                    .collect();
-                (
-                    AlarmState {
-                        region: region.clone(),
-                        alarm_name: a.alarm_name.clone(),
-                        metric_name: metric.0.clone(),
-                        namespace: metric.1.clone(),
-                        statistic: a.statistic.clone().unwrap_or_else(|| "Sum".into()),
-                        period: a.period.unwrap_or(300),
-                        evaluation_periods: a.evaluation_periods.unwrap_or(1),
-                        threshold: a.threshold.unwrap_or(1.0),
-                        comparison_operator: a
-                            .comparison_operator
-                            .clone()
-                            .unwrap_or_else(|| "GreaterThanOrEqualToThreshold".into()),
-                        topic_arn: topic.clone(),
-                        existing: true,
-                    },
-                    removed,
-                )
-            }
-            None => {
-                let taken: BTreeSet<&str> = reg
-                    .alarms
-                    .ok()
-                    .map(|l| l.iter().map(|a| a.alarm_name.as_str()).collect())
-                    .unwrap_or_default();
-                let mut name = format!("CIS-{id}-{}", metric_name(chain));
-                if taken.contains(name.as_str()) {
-                    name = format!("{name}-fixed");
-                }
-                (
-                    AlarmState {
-                        region: region.clone(),
-                        alarm_name: name,
-                        metric_name: metric.0.clone(),
-                        namespace: metric.1.clone(),
-                        statistic: "Sum".into(),
-                        period: 300,
-                        evaluation_periods: 1,
-                        threshold: 1.0,
-                        comparison_operator: "GreaterThanOrEqualToThreshold".into(),
-                        topic_arn: topic.clone(),
-                        existing: false,
-                    },
-                    vec![],
-                )
-            }
+            Some(a) => existing_alarm(a, &region, metric, &topic),
+            None => (new_alarm(reg, id, chain, metric, &topic), vec![]),
         };
+        self.topic_serves(&topic, id);
+        self.add_alarm(id, state, removes);
+    }
+
+    /// Whether the plan has an alarm on the metric already; it then serves
+    /// `id` too.
+    fn planned_alarm(&mut self, id: &'static str, region: &str, metric: &(String, String)) -> bool {
+        let Some(i) = self.items.iter_mut().find(|i| {
+            matches!(&i.action, Action::Alarm(a)
+                if a.region == region && a.metric_name == metric.0 && a.namespace == metric.1)
+        }) else {
+            return false;
+        };
+        push_unique(&mut i.controls, id);
+        if let Action::Alarm(a) = &i.action {
+            let topic = a.topic_arn.clone();
+            self.topic_serves(&topic, id);
+        }
+        true
+    }
+
+    /// The topic the alarm notifies: a good one of the region, else a new one.
+    fn alarm_topic(&mut self, id: &'static str, region: &str, reg: &Region) -> String {
+        if let Some(t) = self.good_topic(reg) {
+            return t;
+        }
+        let name = names::TOPIC;
+        let arn = self.arn("sns", region, name);
+        self.add(Item {
+            key: format!("topic:{arn}"),
+            controls: vec![id],
+            kind: Kind::Change,
+            resource: arn.clone(),
+            region: Some(region.to_owned()),
+            summary: format!(
+                "create the topic `{name}` with a subscription to the address you set ({}); the alarm chain is complete once the subscription is confirmed",
+                names::SH_ENDPOINT_VAR
+            ),
+            changes: vec![
+                "new topic".into(),
+                "new email subscription; its endpoint is a variable you must set, and the recipient must confirm it".into(),
+            ],
+            removes: vec![],
+            action: Action::Topic {
+                region: region.to_owned(),
+                name: name.into(),
+            },
+        });
+        arn
+    }
+
+    fn add_alarm(&mut self, id: &'static str, state: AlarmState, removes: Vec<String>) {
+        let region = state.region.clone();
         let mut changes = vec![
             format!("watches {}/{}", state.namespace, state.metric_name),
             "actions enabled".into(),
@@ -399,7 +426,6 @@ impl Builder<'_> {
                 state.statistic, state.metric_name, state.period, state.threshold
             ));
         }
-        self.topic_serves(&topic, id);
         self.add(Item {
             key: format!("alarm:{region}:{}", state.alarm_name),
             controls: vec![id],
@@ -454,5 +480,94 @@ fn metric_name(check: &str) -> &'static str {
         cn::FILTER_VPC_CHANGES => "VPCChanges",
         cn::FILTER_ORGANIZATIONS_CHANGES => "OrganizationsChanges",
         _ => "CISMetric",
+    }
+}
+
+/// Where a chain's filter goes, and the pattern it must have.
+struct FilterLink<'x> {
+    id: &'static str,
+    row: &'static cis::PatternRow,
+    region: &'x str,
+    group: &'x str,
+    bench: &'static Benchmark,
+    /// The benchmark's pattern for the row.
+    canonical: String,
+}
+
+/// A filter's metric: (name, namespace).
+fn metric_of(m: &MetricFilter) -> Option<(String, String)> {
+    m.metric_transformations
+        .first()
+        .map(|t| (t.metric_name.clone(), t.metric_namespace.clone()))
+}
+
+fn filter_key(region: &str, group: &str, name: &str) -> String {
+    format!("filter:{region}:{group}:{name}")
+}
+
+/// An existing alarm on the metric, made to notify `topic`; and the alarm
+/// actions it loses.
+fn existing_alarm(
+    a: &MetricAlarm,
+    region: &str,
+    metric: &(String, String),
+    topic: &str,
+) -> (AlarmState, Vec<String>) {
+    let removed: Vec<String> = a
+        .alarm_actions
+        .iter()
+        .filter(|x| **x != topic && Arn::parse(x).is_some_and(|p| p.service == "sns"))
+        .map(|x| format!("alarm action {x} (a topic that does not exist, is not this account's, or has no confirmed subscription)"))
+        .collect();
+    (
+        AlarmState {
+            region: region.to_owned(),
+            alarm_name: a.alarm_name.clone(),
+            metric_name: metric.0.clone(),
+            namespace: metric.1.clone(),
+            statistic: a.statistic.clone().unwrap_or_else(|| "Sum".into()),
+            period: a.period.unwrap_or(300),
+            evaluation_periods: a.evaluation_periods.unwrap_or(1),
+            threshold: a.threshold.unwrap_or(1.0),
+            comparison_operator: a
+                .comparison_operator
+                .clone()
+                .unwrap_or_else(|| "GreaterThanOrEqualToThreshold".into()),
+            topic_arn: topic.to_owned(),
+            existing: true,
+        },
+        removed,
+    )
+}
+
+/// A new alarm on the metric, named after the control, notifying `topic`.
+fn new_alarm(
+    reg: &Region,
+    id: &str,
+    chain: &str,
+    metric: &(String, String),
+    topic: &str,
+) -> AlarmState {
+    let taken: BTreeSet<&str> = reg
+        .alarms
+        .ok()
+        .map(|l| l.iter().map(|a| a.alarm_name.as_str()).collect())
+        .unwrap_or_default();
+    let mut name = format!("CIS-{id}-{}", metric_name(chain));
+    if taken.contains(name.as_str()) {
+        name = format!("{name}-fixed");
+    }
+    AlarmState {
+        region: reg.region.clone(),
+        alarm_name: name,
+        metric_name: metric.0.clone(),
+        namespace: metric.1.clone(),
+        statistic: "Sum".into(),
+        period: 300,
+        evaluation_periods: 1,
+        threshold: 1.0,
+        comparison_operator: "GreaterThanOrEqualToThreshold".into(),
+        topic_arn: topic.to_owned(),
+        existing: false,
     }
 }
