@@ -92,53 +92,7 @@ impl Builder<'_> {
             password_reuse_prevention: Some(24),
             hard_expiry: p.hard_expiry,
         };
-        let mut changes = Vec::new();
-        let show = |v: &Option<i64>| v.map_or_else(|| "unset".to_owned(), |n| n.to_string());
-        let old = current.as_ref();
-        let diff = |name: &str, a: String, b: String, out: &mut Vec<String>| {
-            if a != b {
-                out.push(format!("{name}: {a} -> {b}"));
-            }
-        };
-        diff(
-            "minimum_password_length",
-            show(&old.and_then(|p| p.minimum_password_length)),
-            show(&want.minimum_password_length),
-            &mut changes,
-        );
-        for (name, a, b) in [
-            ("require_symbols", old.map(|p| p.require_symbols), true),
-            ("require_numbers", old.map(|p| p.require_numbers), true),
-            (
-                "require_uppercase_characters",
-                old.map(|p| p.require_uppercase_characters),
-                true,
-            ),
-            (
-                "require_lowercase_characters",
-                old.map(|p| p.require_lowercase_characters),
-                true,
-            ),
-        ] {
-            diff(
-                name,
-                a.map_or_else(|| "unset".into(), |v| v.to_string()),
-                b.to_string(),
-                &mut changes,
-            );
-        }
-        diff(
-            "password_reuse_prevention",
-            show(&old.and_then(|p| p.password_reuse_prevention)),
-            show(&want.password_reuse_prevention),
-            &mut changes,
-        );
-        diff(
-            "max_password_age",
-            show(&old.and_then(|p| p.max_password_age)),
-            show(&want.max_password_age),
-            &mut changes,
-        );
+        let changes = policy_changes(current.as_ref(), &want);
         self.add(Item {
             key: "password-policy".into(),
             controls: vec![id],
@@ -180,4 +134,55 @@ impl Builder<'_> {
             },
         });
     }
+}
+
+/// The settings that move, for people (`require_symbols: false -> true`).
+fn policy_changes(old: Option<&PasswordPolicy>, want: &PasswordPolicy) -> Vec<String> {
+    let mut changes = Vec::new();
+    let show = |v: &Option<i64>| v.map_or_else(|| "unset".to_owned(), |n| n.to_string());
+    let diff = |name: &str, a: String, b: String, out: &mut Vec<String>| {
+        if a != b {
+            out.push(format!("{name}: {a} -> {b}"));
+        }
+    };
+    diff(
+        "minimum_password_length",
+        show(&old.and_then(|p| p.minimum_password_length)),
+        show(&want.minimum_password_length),
+        &mut changes,
+    );
+    for (name, a, b) in [
+        ("require_symbols", old.map(|p| p.require_symbols), true),
+        ("require_numbers", old.map(|p| p.require_numbers), true),
+        (
+            "require_uppercase_characters",
+            old.map(|p| p.require_uppercase_characters),
+            true,
+        ),
+        (
+            "require_lowercase_characters",
+            old.map(|p| p.require_lowercase_characters),
+            true,
+        ),
+    ] {
+        diff(
+            name,
+            a.map_or_else(|| "unset".into(), |v| v.to_string()),
+            b.to_string(),
+            &mut changes,
+        );
+    }
+    diff(
+        "password_reuse_prevention",
+        show(&old.and_then(|p| p.password_reuse_prevention)),
+        show(&want.password_reuse_prevention),
+        &mut changes,
+    );
+    diff(
+        "max_password_age",
+        show(&old.and_then(|p| p.max_password_age)),
+        show(&want.max_password_age),
+        &mut changes,
+    );
+    changes
 }

@@ -143,20 +143,7 @@ impl Builder<'_> {
             let chan = reg.delivery_channels.ok().and_then(|l| l.first());
             let role_arn = match rec.and_then(|r| r.role_arn.clone()) {
                 Some(r) => r,
-                None => {
-                    self.add(Item {
-                        key: "config-role".into(),
-                        controls: vec![id],
-                        kind: Kind::Change,
-                        resource: names::config_role_arn(&self.s.partition, &self.s.account_id),
-                        region: None,
-                        summary: "create AWS Config's service-linked role".into(),
-                        changes: vec!["new service-linked role AWSServiceRoleForConfig".into()],
-                        removes: vec![],
-                        action: Action::ConfigServiceRole,
-                    });
-                    names::config_role_arn(&self.s.partition, &self.s.account_id)
-                }
+                None => self.config_service_role(id),
             };
             let had_global = rec
                 .and_then(|r| r.recording_group.as_ref())
@@ -201,6 +188,22 @@ impl Builder<'_> {
                 }),
             });
         }
+    }
+
+    /// AWS Config's service-linked role, created by the plan; its ARN.
+    fn config_service_role(&mut self, id: &'static str) -> String {
+        self.add(Item {
+            key: "config-role".into(),
+            controls: vec![id],
+            kind: Kind::Change,
+            resource: names::config_role_arn(&self.s.partition, &self.s.account_id),
+            region: None,
+            summary: "create AWS Config's service-linked role".into(),
+            changes: vec!["new service-linked role AWSServiceRoleForConfig".into()],
+            removes: vec![],
+            action: Action::ConfigServiceRole,
+        });
+        names::config_role_arn(&self.s.partition, &self.s.account_id)
     }
 
     pub(super) fn key_rotation(&mut self, c: &ControlResult) {

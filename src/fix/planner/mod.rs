@@ -223,79 +223,8 @@ impl<'a> Builder<'a> {
 
     fn finish(mut self, benchmark: &'static str) -> Plan {
         let trails = std::mem::take(&mut self.trails);
-        for tp in trails {
-            let st = &tp.state;
-            let b = &tp.before;
-            let mut changes = Vec::new();
-            let flag = |n: &str, a: bool, z: bool, out: &mut Vec<String>| {
-                if a != z {
-                    out.push(format!("{n}: {a} -> {z}"));
-                }
-            };
-            flag(
-                "is_multi_region_trail",
-                b.is_multi_region_trail,
-                st.is_multi_region_trail,
-                &mut changes,
-            );
-            flag(
-                "include_global_service_events",
-                b.include_global_service_events,
-                st.include_global_service_events,
-                &mut changes,
-            );
-            flag(
-                "log_file_validation_enabled",
-                b.log_file_validation_enabled,
-                st.log_file_validation,
-                &mut changes,
-            );
-            let was_logging = b.status.ok().is_some_and(|x| x.is_logging);
-            flag("is_logging", was_logging, st.start_logging, &mut changes);
-            if st.record_all_management_events {
-                changes.push(
-                    "event selectors: one selector recording all management events, read and write"
-                        .into(),
-                );
-            }
-            if b.kms_key_id != st.kms_key_id {
-                changes.push(format!(
-                    "kms_key_id: unset -> {}",
-                    st.kms_key_id.as_deref().unwrap_or_default()
-                ));
-            }
-            if b.cloud_watch_logs_log_group_arn != st.cloud_watch_logs_log_group_arn {
-                changes.push(format!(
-                    "cloud_watch_logs_log_group_arn: unset -> {}",
-                    st.cloud_watch_logs_log_group_arn
-                        .as_deref()
-                        .unwrap_or_default()
-                ));
-            }
-            let removes = if st.record_all_management_events {
-                let old = b
-                    .event_selectors
-                    .ok()
-                    .map(|e| serde_json::to_string(e).unwrap_or_default())
-                    .unwrap_or_default();
-                vec![format!(
-                    "the trail's previous event selectors {old} (data event selectors are not kept)"
-                )]
-            } else {
-                vec![]
-            };
-            self.items.push(Item {
-                key: format!("trail:{}", st.arn),
-                controls: tp.controls,
-                kind: Kind::Change,
-                resource: st.arn.clone(),
-                region: Some(st.home_region.clone()),
-                summary: format!("change the trail `{}`", st.name),
-                changes,
-                removes,
-                action: Action::Trail(tp.state),
-            });
-        }
+        self.items
+            .extend(trails.into_iter().map(trails::trail_item));
         let mut items = self.items;
         items.sort_by_key(|i| rank(&i.action));
         Plan {

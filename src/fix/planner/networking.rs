@@ -65,25 +65,7 @@ impl Builder<'_> {
                 keep_egress: g.ip_permissions_egress.clone(),
             },
         };
-        if default_group {
-            state.default_group = true;
-            state.revoke_ingress.append(&mut state.keep_ingress);
-            state.revoke_egress.append(&mut state.keep_egress);
-        } else if let Some(port) = port {
-            let mut keep = Vec::new();
-            for rule in std::mem::take(&mut state.keep_ingress) {
-                if rule_opens_port(&rule, port) {
-                    let (world, rest) = split_world(&rule);
-                    state.revoke_ingress.push(world);
-                    if let Some(rest) = rest {
-                        keep.push(rest);
-                    }
-                } else {
-                    keep.push(rule);
-                }
-            }
-            state.keep_ingress = keep;
-        }
+        revoke(&mut state, default_group, port);
         // Every control whose finding on this group the removal settles.
         let mut controls = vec![id];
         for (p, cid) in [(22, "4.1"), (3389, "4.2")] {
@@ -188,4 +170,29 @@ pub(super) fn describe_rule(r: &IpPermission) -> String {
     );
     from.extend(r.prefix_list_ids.iter().map(|p| p.prefix_list_id.clone()));
     format!("{proto}{ports} with {}", from.join(", "))
+}
+
+/// Moves the rules that go from the kept lists to the removed ones: every
+/// rule of a default group, else the world ranges of the rules that open
+/// `port`.
+fn revoke(state: &mut GroupState, default_group: bool, port: Option<i32>) {
+    if default_group {
+        state.default_group = true;
+        state.revoke_ingress.append(&mut state.keep_ingress);
+        state.revoke_egress.append(&mut state.keep_egress);
+    } else if let Some(port) = port {
+        let mut keep = Vec::new();
+        for rule in std::mem::take(&mut state.keep_ingress) {
+            if rule_opens_port(&rule, port) {
+                let (world, rest) = split_world(&rule);
+                state.revoke_ingress.push(world);
+                if let Some(rest) = rest {
+                    keep.push(rest);
+                }
+            } else {
+                keep.push(rule);
+            }
+        }
+        state.keep_ingress = keep;
+    }
 }
