@@ -11,14 +11,14 @@
 //! code leaves unknown, or account data that could not be read, decides
 //! it), `only_in_code` or `only_in_account`.
 
+mod compare;
+mod pair;
 mod render;
 
 use serde::Serialize;
 
-use crate::cis::verdict::{Difference, term_diff};
-use crate::lint::model::{
-    AlarmDetail, Filter, FilterKind, Metric, MetricKey, PatternValue, Setting,
-};
+use crate::cis::verdict::Difference;
+use crate::lint::model::{MetricKey, Setting};
 use crate::lint::{Extraction, Location};
 use crate::semantics::Relation;
 use crate::snapshot::{MetricAlarm, MetricFilter, Snapshot};
@@ -389,175 +389,10 @@ pub fn drift(code: &Extraction<'_>, snapshot: &Snapshot, opts: &Options) -> Repo
         .iter()
         .filter(|r| opts.regions.is_empty() || opts.regions.contains(&r.region))
         .collect();
-    let (mut filters_unread, mut alarms_unread) = (Vec::new(), Vec::new());
-    let mut deployed_filters: Vec<(&str, &MetricFilter)> = Vec::new();
-    let mut deployed_alarms: Vec<(&str, &MetricAlarm)> = Vec::new();
-    for r in &regions {
-        match r.metric_filters.get() {
-            Ok(v) => deployed_filters.extend(v.iter().map(|f| (r.region.as_str(), f))),
-            Err(e) => filters_unread.push(e.to_string()),
-        }
-        match r.alarms.get() {
-            Ok(v) => deployed_alarms.extend(v.iter().map(|a| (r.region.as_str(), a))),
-            Err(e) => alarms_unread.push(e.to_string()),
-        }
-    }
-    let unreadable: Vec<String> = filters_unread
-        .iter()
-        .chain(&alarms_unread)
-        .cloned()
-        .collect();
-
-    // Code filters, grouped by resource (the branches of a conditional are
-    // one resource: the best of them decides).
-    let mut groups: Vec<Vec<&Filter>> = Vec::new();
-    for f in code
-        .units
-        .iter()
-        .flat_map(|u| &u.filters)
-        .filter(|f| f.kind == FilterKind::MetricFilter)
-    {
-        match groups
-            .iter_mut()
-            .find(|g| g.first().is_some_and(|h| h.resource == f.resource))
-        {
-            Some(g) => g.push(f),
-            None => groups.push(vec![f]),
-        }
-    }
-    let mut taken = vec![false; deployed_filters.len()];
-    let mut filters = Vec::new();
-    for g in &groups {
-        let Some(head) = g.first() else { continue };
-        let found = pair_filter(head, &deployed_filters, &taken);
-        if found.is_empty() {
-            let (status, reason) = alone_in_code(
-                &filters_unread,
-                head.filter_name
-                    .as_ref()
-                    .is_some_and(|n| n.known().is_some())
-                    || known_metric(head.metric.as_ref()).is_some(),
-            );
-            filters.push(FilterPair {
-                status,
-                paired_by: None,
-                code: Some(code_filter(code, head)),
-                account: None,
-                differences: Vec::new(),
-                pattern_diff: Vec::new(),
-                relation: None,
-                reason,
-            });
-            continue;
-        }
-        for (i, by) in found {
-            if let Some(t) = taken.get_mut(i) {
-                *t = true;
-            }
-            let Some(&(region, d)) = deployed_filters.get(i) else {
-                continue;
-            };
-            let best = g
-                .iter()
-                .map(|f| compare_filter(code, f, region, d, by))
-                .min_by_key(|p| p.status);
-            filters.extend(best);
-        }
-    }
-    // Deployed filters not in the code, on the code's log groups.
-    let code_groups: Vec<&str> = groups
-        .iter()
-        .flatten()
-        .filter_map(|f| f.log_group.as_ref().and_then(Setting::known))
-        .map(String::as_str)
-        .collect();
-    for (i, &(region, d)) in deployed_filters.iter().enumerate() {
-        if taken.get(i).copied().unwrap_or(true) {
-            continue;
-        }
-        if opts.all || code_groups.contains(&d.log_group_name.as_str()) {
-            filters.push(FilterPair {
-                status: Status::OnlyInAccount,
-                paired_by: None,
-                code: None,
-                account: Some(account_filter(region, d)),
-                differences: Vec::new(),
-                pattern_diff: Vec::new(),
-                relation: None,
-                reason: None,
-            });
-        }
-    }
-
-    // Alarms.
-    let details: Vec<&AlarmDetail> = code
-        .units
-        .iter()
-        .flat_map(|u| &u.alarms)
-        .flat_map(|a| &a.instances)
-        .collect();
-    let mut alarm_taken = vec![false; deployed_alarms.len()];
-    let mut alarms = Vec::new();
-    for a in &details {
-        let found = pair_alarm(a, &deployed_alarms, &alarm_taken);
-        if found.is_empty() {
-            let (status, reason) = alone_in_code(
-                &alarms_unread,
-                a.name.as_ref().is_some_and(|n| n.known().is_some())
-                    || known_metric(a.metric.as_ref()).is_some(),
-            );
-            alarms.push(AlarmPair {
-                status,
-                paired_by: None,
-                code: Some(code_alarm(code, a)),
-                account: None,
-                differences: Vec::new(),
-                reason,
-            });
-            continue;
-        }
-        for (i, by) in found {
-            if let Some(t) = alarm_taken.get_mut(i) {
-                *t = true;
-            }
-            if let Some(&(region, d)) = deployed_alarms.get(i) {
-                alarms.push(compare_alarm(code, a, region, d, by));
-            }
-        }
-    }
-    // Deployed alarms not in the code, on the metrics of the filters in scope.
-    let mut metrics_in_scope: Vec<(String, String)> = filters
-        .iter()
-        .filter_map(|p| p.account.as_ref())
-        .filter_map(|a| Some((a.metric_name.clone()?, a.metric_namespace.clone()?)))
-        .collect();
-    metrics_in_scope.extend(
-        groups
-            .iter()
-            .flatten()
-            .filter_map(|f| known_metric(f.metric.as_ref()))
-            .map(|(n, ns)| (n.to_owned(), ns.to_owned())),
-    );
-    for (i, &(region, d)) in deployed_alarms.iter().enumerate() {
-        if alarm_taken.get(i).copied().unwrap_or(true) {
-            continue;
-        }
-        let watched = match (&d.metric_name, &d.namespace) {
-            (Some(n), Some(ns)) => metrics_in_scope.iter().any(|(a, b)| a == n && b == ns),
-            _ => false,
-        };
-        if opts.all || watched {
-            alarms.push(AlarmPair {
-                status: Status::OnlyInAccount,
-                paired_by: None,
-                code: None,
-                account: Some(account_alarm(region, d)),
-                differences: Vec::new(),
-                reason: None,
-            });
-        }
-    }
-
+    let deployed = Deployed::read(&regions);
+    let groups = pair::filter_groups(code);
+    let filters = pair::filters(code, &groups, &deployed, opts);
+    let alarms = pair::alarms(code, &groups, &filters, &deployed, opts);
     let mut summary = Summary::default();
     for s in filters
         .iter()
@@ -574,422 +409,46 @@ pub fn drift(code: &Extraction<'_>, snapshot: &Snapshot, opts: &Options) -> Repo
         filters,
         alarms,
         summary,
-        unreadable,
+        unreadable: deployed.unreadable(),
     }
 }
 
-/// The status of a code resource that nothing deployed pairs with:
-/// `only_in_code`, unless the account could not be read everywhere or the
-/// resource's identity (name, metric) is not known.
-fn alone_in_code(unread: &[String], identified: bool) -> (Status, Option<String>) {
-    if !unread.is_empty() {
-        (
-            Status::Unknown,
-            Some(format!(
-                "nothing deployed pairs with it where the account could be read; not read: {}",
-                unread.join("; ")
-            )),
-        )
-    } else if !identified {
-        (
-            Status::Unknown,
-            Some(
-                "nothing deployed pairs with it, and its name and metric are not known statically"
-                    .to_owned(),
-            ),
-        )
-    } else {
-        (Status::OnlyInCode, None)
-    }
+/// The metric filters and alarms deployed in the regions compared, each
+/// with its region, and what could not be read.
+struct Deployed<'s> {
+    filters: Vec<(&'s str, &'s MetricFilter)>,
+    alarms: Vec<(&'s str, &'s MetricAlarm)>,
+    filters_unread: Vec<String>,
+    alarms_unread: Vec<String>,
 }
 
-/// A metric's name and namespace, when both are literals.
-fn known_metric(m: Option<&Metric>) -> Option<(&str, &str)> {
-    match m? {
-        Metric {
-            name: MetricKey::Literal(n),
-            namespace: Some(MetricKey::Literal(ns)),
-        } => Some((n, ns)),
-        _ => None,
+impl<'s> Deployed<'s> {
+    fn read(regions: &[&'s crate::snapshot::Region]) -> Self {
+        let mut d = Deployed {
+            filters: Vec::new(),
+            alarms: Vec::new(),
+            filters_unread: Vec::new(),
+            alarms_unread: Vec::new(),
+        };
+        for r in regions {
+            match r.metric_filters.get() {
+                Ok(v) => d.filters.extend(v.iter().map(|f| (r.region.as_str(), f))),
+                Err(e) => d.filters_unread.push(e.to_string()),
+            }
+            match r.alarms.get() {
+                Ok(v) => d.alarms.extend(v.iter().map(|a| (r.region.as_str(), a))),
+                Err(e) => d.alarms_unread.push(e.to_string()),
+            }
+        }
+        d
     }
-}
 
-/// The deployed filters (not yet taken) a code filter pairs with: by log
-/// group and filter name (a log group the code leaves unknown matches any),
-/// else by metric name and namespace (on the code's log group, when known).
-fn pair_filter(
-    f: &Filter,
-    deployed: &[(&str, &MetricFilter)],
-    taken: &[bool],
-) -> Vec<(usize, &'static str)> {
-    let free = |i: usize| !taken.get(i).copied().unwrap_or(true);
-    let group = f.log_group.as_ref().and_then(Setting::known);
-    let group_ok = |d: &MetricFilter| group.is_none_or(|g| *g == d.log_group_name);
-    if let Some(name) = f.filter_name.as_ref().and_then(Setting::known) {
-        let by_name: Vec<(usize, &'static str)> = deployed
+    fn unreadable(&self) -> Vec<String> {
+        self.filters_unread
             .iter()
-            .enumerate()
-            .filter(|(i, (_, d))| free(*i) && d.filter_name == *name && group_ok(d))
-            .map(|(i, _)| (i, "name"))
-            .collect();
-        if !by_name.is_empty() {
-            return by_name;
-        }
-    }
-    let Some((metric, namespace)) = known_metric(f.metric.as_ref()) else {
-        return Vec::new();
-    };
-    deployed
-        .iter()
-        .enumerate()
-        .filter(|(i, (_, d))| {
-            free(*i)
-                && group_ok(d)
-                && d.metric_transformations
-                    .iter()
-                    .any(|t| t.metric_name == metric && t.metric_namespace == namespace)
-        })
-        .map(|(i, _)| (i, "metric"))
-        .collect()
-}
-
-/// The deployed alarms (not yet taken) a code alarm pairs with: by name,
-/// else by metric name and namespace.
-fn pair_alarm(
-    a: &AlarmDetail,
-    deployed: &[(&str, &MetricAlarm)],
-    taken: &[bool],
-) -> Vec<(usize, &'static str)> {
-    let free = |i: usize| !taken.get(i).copied().unwrap_or(true);
-    if let Some(name) = a.name.as_ref().and_then(Setting::known) {
-        let by_name: Vec<(usize, &'static str)> = deployed
-            .iter()
-            .enumerate()
-            .filter(|(i, (_, d))| free(*i) && d.alarm_name == *name)
-            .map(|(i, _)| (i, "name"))
-            .collect();
-        if !by_name.is_empty() {
-            return by_name;
-        }
-    }
-    let Some((metric, namespace)) = known_metric(a.metric.as_ref()) else {
-        return Vec::new();
-    };
-    deployed
-        .iter()
-        .enumerate()
-        .filter(|(i, (_, d))| {
-            free(*i)
-                && d.metric_name.as_deref() == Some(metric)
-                && d.namespace.as_deref() == Some(namespace)
-        })
-        .map(|(i, _)| (i, "metric"))
-        .collect()
-}
-
-fn code_filter(code: &Extraction<'_>, f: &Filter) -> CodeFilter {
-    CodeFilter {
-        resource: f.resource.clone(),
-        variant: f.variant.clone(),
-        location: Place::of(&code.locate(&f.anchor)),
-        log_group_name: f.log_group.as_ref().map(CodeValue::of),
-        filter_name: f.filter_name.as_ref().map(CodeValue::of),
-        pattern: match &f.pattern {
-            PatternValue::Known(t) => CodeValue::Known(t.as_str().to_owned()),
-            PatternValue::Unknown(why) => CodeValue::Unknown {
-                unknown: why.clone(),
-            },
-        },
-        metric_name: f.metric.as_ref().map(|m| CodeValue::of_key(&m.name)),
-        metric_namespace: f
-            .metric
-            .as_ref()
-            .and_then(|m| m.namespace.as_ref())
-            .map(CodeValue::of_key),
-    }
-}
-
-fn account_filter(region: &str, d: &MetricFilter) -> AccountFilter {
-    let t = d.metric_transformations.first();
-    AccountFilter {
-        region: region.to_owned(),
-        log_group_name: d.log_group_name.clone(),
-        filter_name: d.filter_name.clone(),
-        pattern: d.filter_pattern.clone(),
-        metric_name: t.map(|t| t.metric_name.clone()),
-        metric_namespace: t.map(|t| t.metric_namespace.clone()),
-    }
-}
-
-fn code_alarm(code: &Extraction<'_>, a: &AlarmDetail) -> CodeAlarm {
-    let v = |s: &Option<Setting>| s.as_ref().map(CodeValue::of);
-    CodeAlarm {
-        resource: a.resource.clone(),
-        location: Place::of(&code.locate(&a.anchor)),
-        alarm_name: v(&a.name),
-        metric_name: a.metric.as_ref().map(|m| CodeValue::of_key(&m.name)),
-        namespace: a
-            .metric
-            .as_ref()
-            .and_then(|m| m.namespace.as_ref())
-            .map(CodeValue::of_key),
-        threshold: v(&a.threshold),
-        comparison_operator: v(&a.comparison),
-        period: v(&a.period),
-        evaluation_periods: v(&a.evaluation_periods),
-        statistic: v(&a.statistic),
-        alarm_actions: a.actions.as_ref().map(|s| match s {
-            Setting::Known(v) => CodeList::Known(v.clone()),
-            Setting::Unknown(e) => CodeList::Unknown { unknown: e.clone() },
-        }),
-    }
-}
-
-fn account_alarm(region: &str, d: &MetricAlarm) -> AccountAlarm {
-    AccountAlarm {
-        region: region.to_owned(),
-        alarm_name: d.alarm_name.clone(),
-        metric_name: d.metric_name.clone(),
-        namespace: d.namespace.clone(),
-        threshold: d.threshold,
-        comparison_operator: d.comparison_operator.clone(),
-        period: d.period,
-        evaluation_periods: d.evaluation_periods,
-        statistic: d.statistic.clone(),
-        alarm_actions: d.alarm_actions.clone(),
-    }
-}
-
-/// Compares settings one by one: the differences between known values,
-/// and the settings the code leaves unknown.
-#[derive(Default)]
-struct Fields {
-    differences: Vec<FieldDiff>,
-    unknown: Vec<String>,
-}
-
-impl Fields {
-    /// Compare a code value (not compared when the code does not set it)
-    /// with the account's, equal by `eq`.
-    fn check(
-        &mut self,
-        field: &'static str,
-        code: Option<&CodeValue>,
-        account: Option<String>,
-        eq: impl Fn(&str, &str) -> bool,
-    ) {
-        match code {
-            None => {}
-            Some(CodeValue::Unknown { unknown }) => {
-                self.unknown.push(format!("{field} = {unknown}"));
-            }
-            Some(CodeValue::Known(c)) if account.as_deref().is_none_or(|a| !eq(c, a)) => {
-                self.differences.push(FieldDiff {
-                    field,
-                    code: c.clone(),
-                    account,
-                });
-            }
-            Some(CodeValue::Known(_)) => {}
-        }
-    }
-
-    /// The status when the rest is `same` (or `rewritten`): `different` on
-    /// a difference between known values, else `unknown` when the code
-    /// leaves a value unknown.
-    fn status(&self, rest: Status) -> (Status, Option<String>) {
-        if !self.differences.is_empty() {
-            (Status::Different, None)
-        } else if !self.unknown.is_empty() {
-            (
-                Status::Unknown,
-                Some(format!("not known statically: {}", self.unknown.join("; "))),
-            )
-        } else {
-            (rest, None)
-        }
-    }
-}
-
-fn text_eq(a: &str, b: &str) -> bool {
-    a == b
-}
-
-/// Numbers written differently (`1`, `1.0`) are equal.
-fn number_eq(a: &str, b: &str) -> bool {
-    match (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
-}
-
-fn compare_filter(
-    code: &Extraction<'_>,
-    f: &Filter,
-    region: &str,
-    d: &MetricFilter,
-    by: &'static str,
-) -> FilterPair {
-    let c = code_filter(code, f);
-    let a = account_filter(region, d);
-    let mut fields = Fields::default();
-    fields.check(
-        "log_group_name",
-        c.log_group_name.as_ref(),
-        Some(a.log_group_name.clone()),
-        text_eq,
-    );
-    fields.check(
-        "filter_name",
-        c.filter_name.as_ref(),
-        Some(a.filter_name.clone()),
-        text_eq,
-    );
-    fields.check(
-        "metric_name",
-        c.metric_name.as_ref(),
-        a.metric_name.clone(),
-        text_eq,
-    );
-    fields.check(
-        "metric_namespace",
-        c.metric_namespace.as_ref(),
-        a.metric_namespace.clone(),
-        text_eq,
-    );
-    let mut pattern_diff = Vec::new();
-    let mut relation = None;
-    let pattern_status = match &c.pattern {
-        CodeValue::Unknown { unknown } => {
-            fields.unknown.push(format!("pattern: {unknown}"));
-            Status::Same
-        }
-        CodeValue::Known(p) if *p == a.pattern => Status::Same,
-        CodeValue::Known(p) => {
-            let (pc, pa) = (
-                crate::pattern::parse(p).ok(),
-                crate::pattern::parse(&a.pattern).ok(),
-            );
-            let (nc, na) = (
-                pc.as_ref().map(crate::pattern::Normal::from_ast),
-                pa.as_ref().map(crate::pattern::Normal::from_ast),
-            );
-            if nc.is_some() && nc == na {
-                Status::Rewritten
-            } else {
-                if let (Some(pc), Some(pa)) = (&pc, &pa) {
-                    pattern_diff = term_diff(pc, pa);
-                }
-                if let (Some(nc), Some(na)) = (&nc, &na) {
-                    relation = crate::semantics::compare_normal(na, nc)
-                        .ok()
-                        .map(|r| r.relation);
-                }
-                fields.differences.insert(
-                    0,
-                    FieldDiff {
-                        field: "pattern",
-                        code: p.clone(),
-                        account: Some(a.pattern.clone()),
-                    },
-                );
-                Status::Different
-            }
-        }
-    };
-    let (status, reason) = fields.status(pattern_status);
-    FilterPair {
-        status,
-        paired_by: Some(by),
-        code: Some(c),
-        account: Some(a),
-        differences: fields.differences,
-        pattern_diff,
-        relation,
-        reason,
-    }
-}
-
-fn compare_alarm(
-    code: &Extraction<'_>,
-    al: &AlarmDetail,
-    region: &str,
-    d: &MetricAlarm,
-    by: &'static str,
-) -> AlarmPair {
-    let c = code_alarm(code, al);
-    let a = account_alarm(region, d);
-    let mut fields = Fields::default();
-    let num = |v: Option<i64>| v.map(|n| n.to_string());
-    fields.check(
-        "alarm_name",
-        c.alarm_name.as_ref(),
-        Some(a.alarm_name.clone()),
-        text_eq,
-    );
-    fields.check(
-        "metric_name",
-        c.metric_name.as_ref(),
-        a.metric_name.clone(),
-        text_eq,
-    );
-    fields.check(
-        "namespace",
-        c.namespace.as_ref(),
-        a.namespace.clone(),
-        text_eq,
-    );
-    fields.check(
-        "threshold",
-        c.threshold.as_ref(),
-        a.threshold.map(|t| t.to_string()),
-        number_eq,
-    );
-    fields.check(
-        "comparison_operator",
-        c.comparison_operator.as_ref(),
-        a.comparison_operator.clone(),
-        text_eq,
-    );
-    fields.check("period", c.period.as_ref(), num(a.period), number_eq);
-    fields.check(
-        "evaluation_periods",
-        c.evaluation_periods.as_ref(),
-        num(a.evaluation_periods),
-        number_eq,
-    );
-    fields.check(
-        "statistic",
-        c.statistic.as_ref(),
-        a.statistic.clone(),
-        text_eq,
-    );
-    match &c.alarm_actions {
-        None => {}
-        Some(CodeList::Unknown { unknown }) => {
-            fields.unknown.push(format!("alarm_actions = {unknown}"));
-        }
-        Some(CodeList::Known(list)) => {
-            let (mut x, mut y) = (list.clone(), a.alarm_actions.clone());
-            x.sort();
-            y.sort();
-            if x != y {
-                fields.differences.push(FieldDiff {
-                    field: "alarm_actions",
-                    code: x.join(", "),
-                    account: Some(y.join(", ")),
-                });
-            }
-        }
-    }
-    let (status, reason) = fields.status(Status::Same);
-    AlarmPair {
-        status,
-        paired_by: Some(by),
-        code: Some(c),
-        account: Some(a),
-        differences: fields.differences,
-        reason,
+            .chain(&self.alarms_unread)
+            .cloned()
+            .collect()
     }
 }
 

@@ -8,11 +8,11 @@
 //! ACTIVE. Guidance items change nothing.
 
 use super::model::{
-    Action, AlarmState, ConfigState, FilterState, GroupState, Item, Plan, TrailState,
+    Action, AlarmState, ConfigState, FilterState, GroupState, Item, Plan, TrailState, names,
 };
 use crate::snapshot::{
     Collected, ConfigRecorder, ConfigRecorderStatus, DeliveryChannel, EventSelector,
-    EventSelectors, FlowLog, KeyMetadata, KmsKey, LogGroup, MetricAlarm, MetricFilter,
+    EventSelectors, FlowLog, Grant, KeyMetadata, KmsKey, LogGroup, MetricAlarm, MetricFilter,
     MetricTransformation, PublicAccessBlock, RecordingGroup, Region, Snapshot, Subscription, Topic,
 };
 
@@ -43,9 +43,6 @@ fn with_list<T>(c: &mut Collected<Vec<T>>, f: impl FnOnce(&mut Vec<T>)) {
 }
 
 fn apply_one(s: &mut Snapshot, a: &Action) {
-    let partition = s.partition.clone();
-    let account = s.account_id.clone();
-    let taken_at = s.taken_at.clone();
     match a {
         Action::PasswordPolicy { policy, .. } => {
             s.iam.password_policy = Collected::Ok(Some(policy.clone()));
@@ -62,128 +59,145 @@ fn apply_one(s: &mut Snapshot, a: &Action) {
         Action::LogsBucket { .. }
         | Action::CloudTrailLogsRole { .. }
         | Action::ConfigServiceRole => {}
-        Action::TrailKey { region, alias } => {
-            if let Some(r) = region_mut(s, region) {
-                with_list(&mut r.kms_keys, |keys| {
-                    let arn = format!("arn:{partition}:kms:{region}:{account}:{alias}");
-                    if !keys.iter().any(|k| k.key_arn == arn) {
-                        keys.push(KmsKey {
-                            key_id: alias.clone(),
-                            key_arn: arn,
-                            metadata: Collected::Ok(KeyMetadata {
-                                key_manager: "CUSTOMER".into(),
-                                key_spec: "SYMMETRIC_DEFAULT".into(),
-                                key_state: "Enabled".into(),
-                                key_usage: Some("ENCRYPT_DECRYPT".into()),
-                                origin: Some("AWS_KMS".into()),
-                                description: None,
-                                creation_date: Some(taken_at.clone()),
-                            }),
-                            rotation_enabled: Some(Collected::Ok(true)),
-                        });
-                    }
-                });
-            }
-        }
-        Action::LogGroup { region, name } => {
-            if let Some(r) = region_mut(s, region) {
-                with_list(&mut r.log_groups, |groups| {
-                    if !groups.iter().any(|g| &g.log_group_name == name) {
-                        groups.push(LogGroup {
-                            log_group_name: name.clone(),
-                            arn: format!(
-                                "arn:{partition}:logs:{region}:{account}:log-group:{name}"
-                            ),
-                            retention_in_days: None,
-                            kms_key_id: None,
-                        });
-                    }
-                });
-            }
-        }
-        Action::Topic { region, name } => {
-            if let Some(r) = region_mut(s, region) {
-                let arn = format!("arn:{partition}:sns:{region}:{account}:{name}");
-                with_list(&mut r.topics, |topics| {
-                    if !topics.iter().any(|t| t.topic_arn == arn) {
-                        topics.push(Topic {
-                            topic_arn: arn.clone(),
-                            owner: Some(account.clone()),
-                            subscriptions: Collected::Ok(vec![Subscription {
-                                subscription_arn: format!("{arn}:confirmed-by-recipient"),
-                                protocol: "email".into(),
-                                endpoint: None,
-                                owner: Some(account.clone()),
-                            }]),
-                        });
-                    }
-                });
-            }
-        }
+        Action::TrailKey { region, alias } => trail_key(s, region, alias),
+        Action::LogGroup { region, name } => log_group(s, region, name),
+        Action::Topic { region, name } => topic(s, region, name),
         Action::Trail(t) => trail(s, t),
         Action::MetricFilter(f) => filter(s, f),
         Action::Alarm(a) => alarm(s, a),
         Action::BucketPublicAccess {
             bucket,
             remove_grants,
-        } => {
-            if let Some(b) = s.s3.buckets.iter_mut().find(|b| &b.name == bucket) {
-                if let Collected::Ok(acl) = &mut b.acl {
-                    acl.grants.retain(|g| !remove_grants.contains(g));
-                }
-                b.public_access_block = Collected::Ok(Some(PublicAccessBlock {
-                    block_public_acls: true,
-                    ignore_public_acls: true,
-                    block_public_policy: true,
-                    restrict_public_buckets: true,
-                }));
-            }
-        }
+        } => bucket_public_access(s, bucket, remove_grants),
         Action::BucketLogging {
             bucket,
             target_bucket,
             target_prefix,
-        } => {
-            if let Some(b) = s.s3.buckets.iter_mut().find(|b| &b.name == bucket) {
-                b.logging = Collected::Ok(Some(crate::snapshot::BucketLogging {
-                    target_bucket: target_bucket.clone(),
-                    target_prefix: target_prefix.clone(),
-                }));
-            }
-        }
+        } => bucket_logging(s, bucket, target_bucket, target_prefix),
         Action::Config(c) => config(s, c),
         Action::KeyRotation {
             region, key_arn, ..
-        } => {
-            if let Some(r) = region_mut(s, region) {
-                with_list(&mut r.kms_keys, |keys| {
-                    for k in keys.iter_mut().filter(|k| &k.key_arn == key_arn) {
-                        k.rotation_enabled = Some(Collected::Ok(true));
-                    }
-                });
-            }
-        }
+        } => key_rotation(s, region, key_arn),
         Action::FlowLog {
             region,
             vpc_id,
             bucket,
-        } => {
-            if let Some(r) = region_mut(s, region) {
-                with_list(&mut r.flow_logs, |logs| {
-                    logs.push(FlowLog {
-                        flow_log_id: format!("fl-cis-{vpc_id}"),
-                        resource_id: vpc_id.clone(),
-                        traffic_type: Some("REJECT".into()),
-                        flow_log_status: Some("ACTIVE".into()),
-                        deliver_logs_status: Some("SUCCESS".into()),
-                        log_destination_type: Some("s3".into()),
-                        log_destination: Some(format!("arn:{partition}:s3:::{bucket}")),
-                    });
-                });
-            }
-        }
+        } => flow_log(s, region, vpc_id, bucket),
         Action::SecurityGroup(g) => group(s, g),
         Action::Guidance { .. } => {}
+    }
+}
+
+fn trail_key(s: &mut Snapshot, region: &str, alias: &str) {
+    let (partition, account) = (s.partition.clone(), s.account_id.clone());
+    let taken_at = s.taken_at.clone();
+    if let Some(r) = region_mut(s, region) {
+        with_list(&mut r.kms_keys, |keys| {
+            let arn = format!("arn:{partition}:kms:{region}:{account}:{alias}");
+            if !keys.iter().any(|k| k.key_arn == arn) {
+                keys.push(KmsKey {
+                    key_id: alias.to_owned(),
+                    key_arn: arn,
+                    metadata: Collected::Ok(KeyMetadata {
+                        key_manager: "CUSTOMER".into(),
+                        key_spec: "SYMMETRIC_DEFAULT".into(),
+                        key_state: "Enabled".into(),
+                        key_usage: Some("ENCRYPT_DECRYPT".into()),
+                        origin: Some("AWS_KMS".into()),
+                        description: None,
+                        creation_date: Some(taken_at.clone()),
+                    }),
+                    rotation_enabled: Some(Collected::Ok(true)),
+                });
+            }
+        });
+    }
+}
+
+fn log_group(s: &mut Snapshot, region: &str, name: &str) {
+    let (partition, account) = (s.partition.clone(), s.account_id.clone());
+    if let Some(r) = region_mut(s, region) {
+        with_list(&mut r.log_groups, |groups| {
+            if !groups.iter().any(|g| g.log_group_name == name) {
+                groups.push(LogGroup {
+                    log_group_name: name.to_owned(),
+                    arn: format!("arn:{partition}:logs:{region}:{account}:log-group:{name}"),
+                    retention_in_days: None,
+                    kms_key_id: None,
+                });
+            }
+        });
+    }
+}
+
+fn topic(s: &mut Snapshot, region: &str, name: &str) {
+    let (partition, account) = (s.partition.clone(), s.account_id.clone());
+    if let Some(r) = region_mut(s, region) {
+        let arn = format!("arn:{partition}:sns:{region}:{account}:{name}");
+        with_list(&mut r.topics, |topics| {
+            if !topics.iter().any(|t| t.topic_arn == arn) {
+                topics.push(Topic {
+                    topic_arn: arn.clone(),
+                    owner: Some(account.clone()),
+                    subscriptions: Collected::Ok(vec![Subscription {
+                        subscription_arn: format!("{arn}:confirmed-by-recipient"),
+                        protocol: "email".into(),
+                        endpoint: None,
+                        owner: Some(account.clone()),
+                    }]),
+                });
+            }
+        });
+    }
+}
+
+fn bucket_public_access(s: &mut Snapshot, bucket: &str, remove_grants: &[Grant]) {
+    if let Some(b) = s.s3.buckets.iter_mut().find(|b| b.name == bucket) {
+        if let Collected::Ok(acl) = &mut b.acl {
+            acl.grants.retain(|g| !remove_grants.contains(g));
+        }
+        b.public_access_block = Collected::Ok(Some(PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        }));
+    }
+}
+
+fn bucket_logging(s: &mut Snapshot, bucket: &str, target_bucket: &str, target_prefix: &str) {
+    if let Some(b) = s.s3.buckets.iter_mut().find(|b| b.name == bucket) {
+        b.logging = Collected::Ok(Some(crate::snapshot::BucketLogging {
+            target_bucket: target_bucket.to_owned(),
+            target_prefix: target_prefix.to_owned(),
+        }));
+    }
+}
+
+fn key_rotation(s: &mut Snapshot, region: &str, key_arn: &str) {
+    if let Some(r) = region_mut(s, region) {
+        with_list(&mut r.kms_keys, |keys| {
+            for k in keys.iter_mut().filter(|k| k.key_arn == key_arn) {
+                k.rotation_enabled = Some(Collected::Ok(true));
+            }
+        });
+    }
+}
+
+fn flow_log(s: &mut Snapshot, region: &str, vpc_id: &str, bucket: &str) {
+    let partition = s.partition.clone();
+    if let Some(r) = region_mut(s, region) {
+        with_list(&mut r.flow_logs, |logs| {
+            logs.push(FlowLog {
+                flow_log_id: format!("fl-cis-{vpc_id}"),
+                resource_id: vpc_id.to_owned(),
+                traffic_type: Some("REJECT".into()),
+                flow_log_status: Some("ACTIVE".into()),
+                deliver_logs_status: Some("SUCCESS".into()),
+                log_destination_type: Some("s3".into()),
+                log_destination: Some(names::bucket_arn(&partition, bucket)),
+            });
+        });
     }
 }
 

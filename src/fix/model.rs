@@ -360,6 +360,17 @@ pub mod names {
         format!("cloudtrail/{trail}")
     }
 
+    /// A bucket's ARN.
+    pub fn bucket_arn(partition: &str, bucket: &str) -> String {
+        format!("arn:{partition}:s3:::{bucket}")
+    }
+
+    /// How the renderers key a key alias or a log group the plan creates:
+    /// the name qualified by its region.
+    pub(crate) fn regional(region: &str, name: &str) -> String {
+        format!("{region}|{name}")
+    }
+
     /// The Config service-linked role's ARN.
     pub fn config_role_arn(partition: &str, account: &str) -> String {
         format!(

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::model::{Item, Kind, Plan};
+use super::model::{Item, Kind, Plan, names};
 
 /// The trust policy of a role that `service` assumes.
 pub fn trust(service: &str) -> Value {
@@ -44,7 +44,7 @@ pub fn cloudtrail_logs_policy(partition: &str, account: &str) -> Value {
 /// The logs bucket's policy: S3 server access logs, VPC flow logs and AWS
 /// Config deliveries of this account.
 pub fn logs_bucket_policy(partition: &str, account: &str, bucket: &str) -> Value {
-    let b = format!("arn:{partition}:s3:::{bucket}");
+    let b = names::bucket_arn(partition, bucket);
     let own = json!({ "StringEquals": { "aws:SourceAccount": account } });
     json!({
         "Version": "2012-10-17",
