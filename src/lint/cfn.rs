@@ -166,7 +166,7 @@ impl Cx<'_> {
         out: &mut Vec<Filter>,
     ) {
         let props = res.get("Properties");
-        let base = self.filter_base(logical, key, res, kind);
+        let base = self.filter_base(logical, key, res, props, kind);
         let Some(value) = props.and_then(|p| p.get("FilterPattern")) else {
             out.push(Filter {
                 pattern: PatternValue::Unknown("the resource has no `FilterPattern`".into()),
@@ -201,8 +201,14 @@ impl Cx<'_> {
     }
 
     /// Everything about a filter resource but its pattern.
-    fn filter_base(&self, logical: &str, key: &Node, res: &Node, kind: FilterKind) -> Filter {
-        let props = res.get("Properties");
+    fn filter_base(
+        &self,
+        logical: &str,
+        key: &Node,
+        res: &Node,
+        props: Option<&Node>,
+        kind: FilterKind,
+    ) -> Filter {
         let mut names = vec![logical.to_owned()];
         if let Some(n) = props
             .and_then(|p| p.get("FilterName"))

@@ -54,7 +54,8 @@ impl<'b> Env<'b> {
                                 self.file_span(asrc, a.value.span())
                             });
                         let pattern = PatternValue::Unknown(format!("`for_each`: {why}"));
-                        self.push_filter(unit, site.filter(address, anchor, pattern));
+                        let names = vec![name.to_owned()];
+                        self.push_filter(unit, site.filter(address, names, anchor, pattern));
                         return;
                     }
                 }
@@ -107,18 +108,25 @@ impl<'b> Env<'b> {
             .attr("name")
             .map(|(a, asrc)| self.setting(&a.value, &at(scope, asrc)));
         let base = Filter {
-            names,
             metric,
             log_group,
             filter_name,
             ..site.filter(
                 address,
+                names,
                 site.label_span.clone(),
-                PatternValue::Unknown(format!("the resource has no `{}`", site.attr)),
+                PatternValue::Unknown(String::new()),
             )
         };
         let Some((attr, asrc)) = view.attr(site.attr) else {
-            self.push_filter(unit, base);
+            let why = format!("the resource has no `{}`", site.attr);
+            self.push_filter(
+                unit,
+                Filter {
+                    pattern: PatternValue::Unknown(why),
+                    ..base
+                },
+            );
             return;
         };
         let expr_span = self.file_span(asrc, attr.value.span());
@@ -357,8 +365,14 @@ struct FilterSite<'v, 'b> {
 }
 
 impl FilterSite<'_, '_> {
-    /// A filter of this resource named only by its label.
-    fn filter(&self, resource: String, anchor: FileSpan, pattern: PatternValue) -> Filter {
+    /// A filter of this resource, known by `names`.
+    fn filter(
+        &self,
+        resource: String,
+        names: Vec<String>,
+        anchor: FileSpan,
+        pattern: PatternValue,
+    ) -> Filter {
         Filter {
             kind: self.kind,
             format: Format::Terraform,
@@ -368,7 +382,7 @@ impl FilterSite<'_, '_> {
             anchor,
             pattern,
             variant: None,
-            names: vec![self.name.to_owned()],
+            names,
             metric: None,
             disabled: Vec::new(),
             log_group: None,
