@@ -1,5 +1,5 @@
-//! CloudFormation and SAM templates (YAML or JSON), and Terraform's JSON
-//! syntax (`.tf.json`), read through the YAML tree of [`super::yaml`].
+//! CloudFormation and SAM templates (YAML or JSON), read through the YAML
+//! tree of [`super::yaml`].
 //!
 //! CloudFormation: `AWS::Logs::MetricFilter` and
 //! `AWS::Logs::SubscriptionFilter` `FilterPattern`s, written as scalars of
@@ -48,6 +48,32 @@ pub struct Doc<'a> {
     pub json: bool,
 }
 
+impl Doc<'_> {
+    /// The file's tree, if it parses and is not empty. A file that does not
+    /// parse is a problem of `unit` only when `lintable` says that it may
+    /// hold what the linter reads.
+    pub(crate) fn parse(&self, unit: &mut Unit, lintable: fn(&str) -> bool) -> Option<Node> {
+        match yaml::parse(self.text) {
+            Ok(root) => root,
+            Err(e) => {
+                if lintable(self.text) {
+                    let at = self.base + e.offset;
+                    unit.problems.push(FileProblem {
+                        file: self.id,
+                        range: at..at,
+                        message: format!(
+                            "cannot parse {}: {}",
+                            if self.json { "JSON" } else { "YAML" },
+                            e.message
+                        ),
+                    });
+                }
+                None
+            }
+        }
+    }
+}
+
 /// Whether a text may hold something to lint (a cheap pre-filter).
 pub fn mentions_lintable(text: &str) -> bool {
     text.contains("AWS::Logs::")
@@ -58,43 +84,21 @@ pub fn mentions_lintable(text: &str) -> bool {
 /// parsed file that is not a template is skipped.
 pub fn extract_template(doc: Doc<'_>) -> Unit {
     let mut unit = Unit::default();
-    let root = match yaml::parse(doc.text) {
-        Ok(Some(root)) => root,
-        Ok(None) => return unit,
-        Err(e) => {
-            if mentions_lintable(doc.text) {
-                let at = doc.base + e.offset;
-                unit.problems.push(FileProblem {
-                    file: doc.id,
-                    range: at..at,
-                    message: format!(
-                        "cannot parse {}: {}",
-                        if doc.json { "JSON" } else { "YAML" },
-                        e.message
-                    ),
-                });
-            }
-            return unit;
-        }
-    };
-    let Some(resources) = root.get("Resources") else {
+    let Some(root) = doc.parse(&mut unit, mentions_lintable) else {
         return unit;
     };
-    if !matches!(resources, Node::Map { .. }) {
+    let Some(resources @ Node::Map { .. }) = root.get("Resources") else {
         return unit;
-    }
-    let format = if doc.json {
-        Format::CloudformationJson
-    } else {
-        Format::CloudformationYaml
     };
     if let Some(meta) = root.get("Metadata") {
         for code in disabled_codes(meta) {
             unit.file_disabled.push((doc.id, code));
         }
     }
-    let params = root.get("Parameters");
-    let cx = Cx { doc, params };
+    let cx = Cx {
+        doc,
+        params: root.get("Parameters"),
+    };
     for (key, res) in resources.entries() {
         let Some(logical) = key.as_str() else {
             continue;
@@ -102,125 +106,11 @@ pub fn extract_template(doc: Doc<'_>) -> Unit {
         let Some(ty) = res.get("Type").and_then(Node::as_str) else {
             continue;
         };
-        let props = res.get("Properties");
         if let Some(&(_, kind)) = FILTER_TYPES.iter().find(|(t, _)| *t == ty) {
-            let extent = doc.base + key.span().start..doc.base + res.span().end;
-            let mut names = vec![logical.to_owned()];
-            if let Some(n) = props
-                .and_then(|p| p.get("FilterName"))
-                .and_then(|n| cx.single(n))
-            {
-                names.push(n);
-            }
-            let metric = (kind == FilterKind::MetricFilter)
-                .then(|| {
-                    props
-                        .and_then(|p| p.get("MetricTransformations"))
-                        .and_then(|m| match m {
-                            Node::Seq { items, .. } => items.first(),
-                            other => Some(other),
-                        })
-                        .and_then(|t| cx.metric(t, "MetricName", "MetricNamespace"))
-                })
-                .flatten();
-            if let Some(Metric {
-                name: MetricKey::Literal(m),
-                ..
-            }) = &metric
-            {
-                names.push(m.clone());
-            }
-            let disabled = res.get("Metadata").map(disabled_codes).unwrap_or_default();
-            let key_span = FileSpan {
-                file: doc.id,
-                range: doc.base + key.span().start..doc.base + key.span().end,
-            };
-            let base = Filter {
-                kind,
-                format,
-                file: doc.id,
-                resource: logical.to_owned(),
-                extent,
-                anchor: key_span,
-                pattern: PatternValue::Unknown(String::new()),
-                variant: None,
-                names,
-                metric,
-                disabled,
-                log_group: props
-                    .and_then(|p| p.get("LogGroupName"))
-                    .map(|n| cx.setting(n)),
-                filter_name: props
-                    .and_then(|p| p.get("FilterName"))
-                    .map(|n| cx.setting(n)),
-            };
-            let Some(value) = props.and_then(|p| p.get("FilterPattern")) else {
-                unit.filters.push(Filter {
-                    pattern: PatternValue::Unknown("the resource has no `FilterPattern`".into()),
-                    ..base
-                });
-                continue;
-            };
-            let value_span = FileSpan {
-                file: doc.id,
-                range: doc.base + value.span().start..doc.base + value.span().end,
-            };
-            let alts = cx.eval(value, 0);
-            let many = alts.len() > 1;
-            for Alt { val, when } in alts {
-                let variant = (many || !when.is_empty()).then(|| when.join(", "));
-                let (pattern, anchor) = match val {
-                    Ok(t) => {
-                        let anchor = t
-                            .source_span(0..t.as_str().len())
-                            .unwrap_or_else(|| value_span.clone());
-                        (PatternValue::Known(t), anchor)
-                    }
-                    Err(why) => (PatternValue::Unknown(why), value_span.clone()),
-                };
-                unit.filters.push(Filter {
-                    pattern,
-                    anchor,
-                    variant,
-                    ..base.clone()
-                });
-            }
+            cx.filters(logical, key, res, kind, &mut unit.filters);
         } else if ty == ALARM_TYPE {
-            let mut metrics = Vec::new();
-            if let Some(p) = props {
-                metrics.extend(cx.metric(p, "MetricName", "Namespace"));
-                for m in p.get("Metrics").map(Node::items).unwrap_or_default() {
-                    metrics.extend(
-                        m.get("MetricStat")
-                            .and_then(|s| s.get("Metric"))
-                            .and_then(|m| cx.metric(m, "MetricName", "Namespace")),
-                    );
-                }
-            }
-            let get = |name: &str| props.and_then(|p| p.get(name)).map(|n| cx.setting(n));
-            let detail = AlarmDetail {
-                file: doc.id,
-                resource: logical.to_owned(),
-                anchor: FileSpan {
-                    file: doc.id,
-                    range: doc.base + key.span().start..doc.base + key.span().end,
-                },
-                metric: props.and_then(|p| cx.metric(p, "MetricName", "Namespace")),
-                name: get("AlarmName"),
-                threshold: get("Threshold"),
-                comparison: get("ComparisonOperator"),
-                period: get("Period"),
-                evaluation_periods: get("EvaluationPeriods"),
-                statistic: get("Statistic"),
-                actions: props
-                    .and_then(|p| p.get("AlarmActions"))
-                    .map(|n| cx.setting_list(n)),
-            };
-            unit.alarms.push(Alarm {
-                metrics,
-                refers_to: Vec::new(),
-                instances: vec![detail],
-            });
+            unit.alarms
+                .push(cx.alarm(logical, key, res.get("Properties")));
         }
     }
     unit
@@ -258,6 +148,154 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
+    fn key_span(&self, key: &Node) -> FileSpan {
+        FileSpan {
+            file: self.doc.id,
+            range: self.doc.base + key.span().start..self.doc.base + key.span().end,
+        }
+    }
+
+    /// The filters of resource `logical`: one per alternative of its
+    /// `FilterPattern`.
+    fn filters(
+        &self,
+        logical: &str,
+        key: &Node,
+        res: &Node,
+        kind: FilterKind,
+        out: &mut Vec<Filter>,
+    ) {
+        let props = res.get("Properties");
+        let base = self.filter_base(logical, key, res, props, kind);
+        let Some(value) = props.and_then(|p| p.get("FilterPattern")) else {
+            out.push(Filter {
+                pattern: PatternValue::Unknown("the resource has no `FilterPattern`".into()),
+                ..base
+            });
+            return;
+        };
+        let value_span = FileSpan {
+            file: self.doc.id,
+            range: self.doc.base + value.span().start..self.doc.base + value.span().end,
+        };
+        let alts = self.eval(value, 0);
+        let many = alts.len() > 1;
+        for Alt { val, when } in alts {
+            let variant = (many || !when.is_empty()).then(|| when.join(", "));
+            let (pattern, anchor) = match val {
+                Ok(t) => {
+                    let anchor = t
+                        .source_span(0..t.as_str().len())
+                        .unwrap_or_else(|| value_span.clone());
+                    (PatternValue::Known(t), anchor)
+                }
+                Err(why) => (PatternValue::Unknown(why), value_span.clone()),
+            };
+            out.push(Filter {
+                pattern,
+                anchor,
+                variant,
+                ..base.clone()
+            });
+        }
+    }
+
+    /// Everything about a filter resource but its pattern.
+    fn filter_base(
+        &self,
+        logical: &str,
+        key: &Node,
+        res: &Node,
+        props: Option<&Node>,
+        kind: FilterKind,
+    ) -> Filter {
+        let mut names = vec![logical.to_owned()];
+        if let Some(n) = props
+            .and_then(|p| p.get("FilterName"))
+            .and_then(|n| self.single(n))
+        {
+            names.push(n);
+        }
+        let metric = (kind == FilterKind::MetricFilter)
+            .then(|| {
+                props
+                    .and_then(|p| p.get("MetricTransformations"))
+                    .and_then(|m| match m {
+                        Node::Seq { items, .. } => items.first(),
+                        other => Some(other),
+                    })
+                    .and_then(|t| self.metric(t, "MetricName", "MetricNamespace"))
+            })
+            .flatten();
+        if let Some(Metric {
+            name: MetricKey::Literal(m),
+            ..
+        }) = &metric
+        {
+            names.push(m.clone());
+        }
+        Filter {
+            kind,
+            format: if self.doc.json {
+                Format::CloudformationJson
+            } else {
+                Format::CloudformationYaml
+            },
+            file: self.doc.id,
+            resource: logical.to_owned(),
+            extent: self.doc.base + key.span().start..self.doc.base + res.span().end,
+            anchor: self.key_span(key),
+            pattern: PatternValue::Unknown(String::new()),
+            variant: None,
+            names,
+            metric,
+            disabled: res.get("Metadata").map(disabled_codes).unwrap_or_default(),
+            log_group: props
+                .and_then(|p| p.get("LogGroupName"))
+                .map(|n| self.setting(n)),
+            filter_name: props
+                .and_then(|p| p.get("FilterName"))
+                .map(|n| self.setting(n)),
+        }
+    }
+
+    /// The alarm of resource `logical`: its metric, or the metrics of its
+    /// metric-math `Metrics`.
+    fn alarm(&self, logical: &str, key: &Node, props: Option<&Node>) -> Alarm {
+        let mut metrics = Vec::new();
+        if let Some(p) = props {
+            metrics.extend(self.metric(p, "MetricName", "Namespace"));
+            for m in p.get("Metrics").map(Node::items).unwrap_or_default() {
+                metrics.extend(
+                    m.get("MetricStat")
+                        .and_then(|s| s.get("Metric"))
+                        .and_then(|m| self.metric(m, "MetricName", "Namespace")),
+                );
+            }
+        }
+        let get = |name: &str| props.and_then(|p| p.get(name)).map(|n| self.setting(n));
+        let detail = AlarmDetail {
+            file: self.doc.id,
+            resource: logical.to_owned(),
+            anchor: self.key_span(key),
+            metric: props.and_then(|p| self.metric(p, "MetricName", "Namespace")),
+            name: get("AlarmName"),
+            threshold: get("Threshold"),
+            comparison: get("ComparisonOperator"),
+            period: get("Period"),
+            evaluation_periods: get("EvaluationPeriods"),
+            statistic: get("Statistic"),
+            actions: props
+                .and_then(|p| p.get("AlarmActions"))
+                .map(|n| self.setting_list(n)),
+        };
+        Alarm {
+            metrics,
+            refers_to: Vec::new(),
+            instances: vec![detail],
+        }
+    }
+
     /// An intrinsic function call: the function name and its argument, for
     /// both the short (`!Sub x`) and the long (`{"Fn::Sub": x}`) forms.
     fn call<'n>(&self, n: &'n Node) -> Option<(String, CallArg<'n>)> {
@@ -347,137 +385,131 @@ impl Cx<'_> {
         }
     }
 
+    /// The alternatives of a value: a scalar, or an intrinsic function
+    /// evaluated where its result is known statically.
     fn eval(&self, n: &Node, depth: usize) -> Alts {
         if depth > MAX_DEPTH {
-            return vec![Alt {
-                val: Err("intrinsic functions are nested too deeply".into()),
-                when: vec![],
-            }];
+            return err("intrinsic functions are nested too deeply");
         }
         let Some((f, arg)) = self.call(n) else {
-            return match self.scalar(n) {
-                Some(t) => vec![Alt::ok(t)],
-                None if matches!(n, Node::Map { .. })
-                    && self
-                        .doc
-                        .text
-                        .get(n.span())
-                        .is_some_and(|t| t.starts_with('{')) =>
-                {
-                    vec![Alt { val: Err("the value is a YAML mapping, not a string: a pattern that starts with `{` must be quoted in YAML".into()), when: vec![] }]
-                }
-                None => vec![Alt {
-                    val: Err("the value is not a string".into()),
-                    when: vec![],
-                }],
-            };
+            return self.eval_plain(n);
         };
         let arg = arg.node();
         match f.as_str() {
-            "Ref" => {
-                let Some(name) = arg.as_str() else {
-                    return vec![Alt {
-                        val: Err("`Ref` of something other than a name".into()),
-                        when: vec![],
-                    }];
-                };
-                match self
-                    .params
-                    .and_then(|p| p.get(name))
-                    .and_then(|p| p.get("Default"))
-                {
-                    Some(d) => self.eval(d, depth + 1),
-                    None => vec![Alt {
-                        val: Err(format!(
-                            "`Ref {name}` is not known statically (not a parameter with a default)"
-                        )),
-                        when: vec![],
-                    }],
-                }
-            }
-            "Fn::Sub" => {
-                let (template, vars) = match arg {
-                    Node::Seq { items, .. } => (items.first(), items.get(1)),
-                    other => (Some(other), None),
-                };
-                let Some(t) = template.and_then(|t| self.scalar(t)) else {
-                    return vec![Alt {
-                        val: Err("`Fn::Sub` without a string".into()),
-                        when: vec![],
-                    }];
-                };
-                vec![Alt {
-                    val: sub_literal(&t, vars.is_some_and(|v| !v.entries().is_empty())),
-                    when: vec![],
-                }]
-            }
-            "Fn::Join" => {
-                let items = arg.items();
-                let (Some(sep), Some(list)) = (items.first(), items.get(1)) else {
-                    return vec![Alt {
-                        val: Err("`Fn::Join` needs a delimiter and a list".into()),
-                        when: vec![],
-                    }];
-                };
-                let Some(sep) = self.scalar(sep) else {
-                    return vec![Alt {
-                        val: Err("the `Fn::Join` delimiter is not a string".into()),
-                        when: vec![],
-                    }];
-                };
-                if self.call(list).is_some() {
-                    return vec![Alt {
-                        val: Err("the `Fn::Join` list is computed".into()),
-                        when: vec![],
-                    }];
-                }
-                let mut acc: Alts = vec![Alt::ok(Text::new())];
-                for (i, item) in list.items().iter().enumerate() {
-                    let part = self.eval(item, depth + 1);
-                    let next = alternatives::product(&acc, &part, |mut x, y| {
-                        if i > 0 {
-                            x.push_text(&sep);
-                        }
-                        x.push_text(&y);
-                        Ok(x)
-                    });
-                    if alternatives::too_many(&next) {
-                        return vec![Alt {
-                            val: Err("too many combinations of `Fn::If` branches".into()),
-                            when: vec![],
-                        }];
-                    }
-                    acc = next;
-                }
-                acc
-            }
-            "Fn::If" => {
-                let items = arg.items();
-                let (Some(cond), Some(a), Some(b)) = (items.first(), items.get(1), items.get(2))
-                else {
-                    return vec![Alt {
-                        val: Err("`Fn::If` needs a condition and two values".into()),
-                        when: vec![],
-                    }];
-                };
-                let cond = cond.as_str().unwrap_or("?");
-                let mut out = Vec::new();
-                for (branch, truth) in [(a, "true"), (b, "false")] {
-                    if branch.get("Ref").and_then(Node::as_str) == Some("AWS::NoValue") {
-                        continue;
-                    }
-                    for alt in self.eval(branch, depth + 1) {
-                        out.push(alt.under(format!("when condition `{cond}` is {truth}")));
-                    }
-                }
-                out
-            }
-            other => vec![Alt {
-                val: Err(format!("`{other}` is not evaluated")),
-                when: vec![],
-            }],
+            "Ref" => self.eval_ref(arg, depth),
+            "Fn::Sub" => self.eval_sub(arg),
+            "Fn::Join" => self.eval_join(arg, depth),
+            "Fn::If" => self.eval_if(arg, depth),
+            other => err(format!("`{other}` is not evaluated")),
         }
     }
+
+    /// A value that is not a function call: a string, or why not.
+    fn eval_plain(&self, n: &Node) -> Alts {
+        match self.scalar(n) {
+            Some(t) => vec![Alt::ok(t)],
+            None if matches!(n, Node::Map { .. })
+                && self
+                    .doc
+                    .text
+                    .get(n.span())
+                    .is_some_and(|t| t.starts_with('{')) =>
+            {
+                err(
+                    "the value is a YAML mapping, not a string: a pattern that starts with `{` must be quoted in YAML",
+                )
+            }
+            None => err("the value is not a string"),
+        }
+    }
+
+    /// `Ref` of a parameter with a `Default`.
+    fn eval_ref(&self, arg: &Node, depth: usize) -> Alts {
+        let Some(name) = arg.as_str() else {
+            return err("`Ref` of something other than a name");
+        };
+        match self
+            .params
+            .and_then(|p| p.get(name))
+            .and_then(|p| p.get("Default"))
+        {
+            Some(d) => self.eval(d, depth + 1),
+            None => err(format!(
+                "`Ref {name}` is not known statically (not a parameter with a default)"
+            )),
+        }
+    }
+
+    /// `Fn::Sub` of a string that references nothing.
+    fn eval_sub(&self, arg: &Node) -> Alts {
+        let (template, vars) = match arg {
+            Node::Seq { items, .. } => (items.first(), items.get(1)),
+            other => (Some(other), None),
+        };
+        let Some(t) = template.and_then(|t| self.scalar(t)) else {
+            return err("`Fn::Sub` without a string");
+        };
+        vec![Alt {
+            val: sub_literal(&t, vars.is_some_and(|v| !v.entries().is_empty())),
+            when: vec![],
+        }]
+    }
+
+    /// `Fn::Join` of a literal list: every combination of its items'
+    /// alternatives.
+    fn eval_join(&self, arg: &Node, depth: usize) -> Alts {
+        let items = arg.items();
+        let (Some(sep), Some(list)) = (items.first(), items.get(1)) else {
+            return err("`Fn::Join` needs a delimiter and a list");
+        };
+        let Some(sep) = self.scalar(sep) else {
+            return err("the `Fn::Join` delimiter is not a string");
+        };
+        if self.call(list).is_some() {
+            return err("the `Fn::Join` list is computed");
+        }
+        let mut acc: Alts = vec![Alt::ok(Text::new())];
+        for (i, item) in list.items().iter().enumerate() {
+            let part = self.eval(item, depth + 1);
+            let next = alternatives::product(&acc, &part, |mut x, y| {
+                if i > 0 {
+                    x.push_text(&sep);
+                }
+                x.push_text(&y);
+                Ok(x)
+            });
+            if alternatives::too_many(&next) {
+                return err("too many combinations of `Fn::If` branches");
+            }
+            acc = next;
+        }
+        acc
+    }
+
+    /// `Fn::If`: both branches, each under its condition (a branch that is
+    /// `AWS::NoValue` is dropped).
+    fn eval_if(&self, arg: &Node, depth: usize) -> Alts {
+        let items = arg.items();
+        let (Some(cond), Some(a), Some(b)) = (items.first(), items.get(1), items.get(2)) else {
+            return err("`Fn::If` needs a condition and two values");
+        };
+        let cond = cond.as_str().unwrap_or("?");
+        let mut out = Vec::new();
+        for (branch, truth) in [(a, "true"), (b, "false")] {
+            if branch.get("Ref").and_then(Node::as_str) == Some("AWS::NoValue") {
+                continue;
+            }
+            for alt in self.eval(branch, depth + 1) {
+                out.push(alt.under(format!("when condition `{cond}` is {truth}")));
+            }
+        }
+        out
+    }
+}
+
+/// A value that is not known, and why.
+fn err(why: impl Into<String>) -> Alts {
+    vec![Alt::err(why)]
 }
 
 /// The argument of an intrinsic function.
@@ -527,197 +559,6 @@ fn sub_literal(t: &Text, has_vars: bool) -> Result<Text, String> {
     }
     out.push_text(&t.slice(run..s.len()));
     Ok(out)
-}
-
-/// Extract filters and alarms from a Terraform JSON file (`.tf.json`):
-/// `resource.<type>.<name>.<attribute>` literal strings. Interpolations in
-/// JSON syntax (`${…}`) are reported as not statically known.
-pub fn extract_tf_json(doc: Doc<'_>) -> Unit {
-    let mut unit = Unit::default();
-    let root = match yaml::parse(doc.text) {
-        Ok(Some(r)) => r,
-        Ok(None) => return unit,
-        Err(e) => {
-            if crate::lint::terraform::mentions_lintable(doc.text) {
-                let at = doc.base + e.offset;
-                unit.problems.push(FileProblem {
-                    file: doc.id,
-                    range: at..at,
-                    message: format!("cannot parse JSON: {}", e.message),
-                });
-            }
-            return unit;
-        }
-    };
-    // `resource` is an object, or a list of objects.
-    let resource_blocks: Vec<&Node> = match root.get("resource") {
-        Some(n @ Node::Map { .. }) => vec![n],
-        Some(Node::Seq { items, .. }) => items.iter().collect(),
-        _ => return unit,
-    };
-    for block in resource_blocks {
-        for (ty_key, by_name) in block.entries() {
-            let Some(ty) = ty_key.as_str() else { continue };
-            let filter = crate::lint::terraform::FILTER_TYPES
-                .iter()
-                .find(|(t, _, _)| *t == ty);
-            for (name_key, body) in by_name.entries() {
-                let Some(name) = name_key.as_str() else {
-                    continue;
-                };
-                let body = match body {
-                    Node::Seq { items, .. } => items.first().unwrap_or(body),
-                    other => other,
-                };
-                let scalar = |n: &Node| match n {
-                    Node::Scalar(s) => Some(yaml::scalar_text(s, doc.text, doc.id, doc.base)),
-                    _ => None,
-                };
-                let metric_of = |n: &Node| -> MetricKey {
-                    match scalar(n) {
-                        Some(t) if !t.as_str().contains("${") => {
-                            MetricKey::Literal(t.as_str().to_owned())
-                        }
-                        Some(t) => MetricKey::Symbol(
-                            t.as_str().chars().filter(|c| !c.is_whitespace()).collect(),
-                        ),
-                        None => MetricKey::Symbol(format!("{:?}", n.span())),
-                    }
-                };
-                let setting_of = |n: &Node| match metric_of(n) {
-                    MetricKey::Literal(s) => Setting::Known(s),
-                    MetricKey::Symbol(s) => Setting::Unknown(s),
-                };
-                // The metric named by `name`, with the `namespace` beside it.
-                let metric_in = |n: &Node, name: &str| {
-                    n.get(name).map(|m| Metric {
-                        name: metric_of(m),
-                        namespace: n.get("namespace").map(metric_of),
-                    })
-                };
-                if let Some(&(_, attr, kind)) = filter {
-                    let extent = doc.base + name_key.span().start..doc.base + body.span().end;
-                    let mut names = vec![name.to_owned()];
-                    if let Some(n) = body.get("name").and_then(Node::as_str) {
-                        names.push(n.to_owned());
-                    }
-                    let metric = body
-                        .get("metric_transformation")
-                        .map(|m| match m {
-                            Node::Seq { items, .. } => items.first().unwrap_or(m),
-                            other => other,
-                        })
-                        .and_then(|m| metric_in(m, "name"));
-                    if let Some(Metric {
-                        name: MetricKey::Literal(m),
-                        ..
-                    }) = &metric
-                    {
-                        names.push(m.clone());
-                    }
-                    let key_span = FileSpan {
-                        file: doc.id,
-                        range: doc.base + name_key.span().start..doc.base + name_key.span().end,
-                    };
-                    let (pattern, anchor) = match body.get(attr) {
-                        None => (
-                            PatternValue::Unknown(format!("the resource has no `{attr}`")),
-                            key_span,
-                        ),
-                        Some(v) => {
-                            let vspan = FileSpan {
-                                file: doc.id,
-                                range: doc.base + v.span().start..doc.base + v.span().end,
-                            };
-                            match scalar(v) {
-                                Some(t) if t.as_str().contains("${") || t.as_str().contains("%{") => (
-                                    PatternValue::Unknown(
-                                        "the string is a template (`${…}`), which is not evaluated".into(),
-                                    ),
-                                    vspan,
-                                ),
-                                Some(t) => {
-                                    let t = t.trimmed();
-                                    let anchor = t.source_span(0..t.as_str().len()).unwrap_or(vspan);
-                                    (PatternValue::Known(t), anchor)
-                                }
-                                None => (PatternValue::Unknown("the value is not a string".into()), vspan),
-                            }
-                        }
-                    };
-                    unit.filters.push(Filter {
-                        kind,
-                        format: Format::TerraformJson,
-                        file: doc.id,
-                        resource: format!("{ty}.{name}"),
-                        extent,
-                        anchor,
-                        pattern,
-                        variant: None,
-                        names,
-                        metric,
-                        disabled: Vec::new(),
-                        log_group: body.get("log_group_name").map(setting_of),
-                        filter_name: body.get("name").map(setting_of),
-                    });
-                } else if ty == crate::lint::terraform::ALARM_TYPE {
-                    let metrics = metric_in(body, "metric_name").into_iter().collect();
-                    let refers_to = body
-                        .get("metric_name")
-                        .and_then(Node::as_str)
-                        .map(|s| {
-                            crate::lint::terraform::FILTER_TYPES
-                                .iter()
-                                .filter_map(|(t, _, _)| {
-                                    let needle = format!("{t}.");
-                                    let p = s.find(&needle)?;
-                                    let ident: String = s
-                                        .get(p + needle.len()..)?
-                                        .chars()
-                                        .take_while(|c| {
-                                            c.is_alphanumeric() || *c == '_' || *c == '-'
-                                        })
-                                        .collect();
-                                    Some(format!("{t}.{ident}"))
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let get = |attr: &str| body.get(attr).map(setting_of);
-                    let actions = body.get("alarm_actions").map(|n| match n {
-                        Node::Seq { items, .. } => items
-                            .iter()
-                            .map(|i| match setting_of(i) {
-                                Setting::Known(s) => Ok(s),
-                                Setting::Unknown(s) => Err(s),
-                            })
-                            .collect::<Result<Vec<_>, _>>()
-                            .map_or_else(Setting::Unknown, Setting::Known),
-                        other => match setting_of(other) {
-                            Setting::Known(s) | Setting::Unknown(s) => Setting::Unknown(s),
-                        },
-                    });
-                    let detail = AlarmDetail::terraform(
-                        doc.id,
-                        format!("{ty}.{name}"),
-                        FileSpan {
-                            file: doc.id,
-                            range: doc.base + name_key.span().start..doc.base + name_key.span().end,
-                        },
-                        metric_in(body, "metric_name"),
-                        actions,
-                        get,
-                    );
-                    unit.alarms.push(Alarm {
-                        metrics,
-                        refers_to,
-                        instances: vec![detail],
-                    });
-                }
-            }
-        }
-    }
-    unit
 }
 
 #[cfg(test)]
@@ -851,32 +692,5 @@ Resources:
             "Resources:\n  A:\n    Type: AWS::Logs::MetricFilter\n    Properties: [\n",
         ));
         assert_eq!(u.problems.len(), 1);
-    }
-
-    #[test]
-    fn terraform_json() {
-        let j = r#"{"resource": {"aws_cloudwatch_log_metric_filter": {"x": {"name": "RootUsage", "pattern": "{ $.a = \"1\" }", "metric_transformation": {"name": "M", "namespace": "N"}}, "y": {"pattern": "${var.p}"}}, "aws_cloudwatch_metric_alarm": {"a": {"metric_name": "M"}}}}"#;
-        let u = extract_tf_json(Doc {
-            json: true,
-            ..doc(j)
-        });
-        assert_eq!(u.filters.len(), 2);
-        assert_eq!(u.filters[0].resource, "aws_cloudwatch_log_metric_filter.x");
-        assert_eq!(known(&u.filters[0]), "{ $.a = \"1\" }");
-        assert!(matches!(u.filters[1].pattern, PatternValue::Unknown(_)));
-        assert_eq!(
-            u.filters[0].metric,
-            Some(Metric {
-                name: MetricKey::Literal("M".into()),
-                namespace: Some(MetricKey::Literal("N".into())),
-            })
-        );
-        assert_eq!(
-            u.alarms[0].metrics,
-            vec![Metric {
-                name: MetricKey::Literal("M".into()),
-                namespace: None,
-            }]
-        );
     }
 }

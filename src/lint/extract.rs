@@ -37,7 +37,7 @@ pub(super) fn units(files: &[Loaded<'_>], kinds: &[Option<FileKind>], limits: Li
                 });
             }
             Some(FileKind::TerraformJson) if terraform::mentions_lintable(l.text) => {
-                units.push(cfn::extract_tf_json(doc(true)));
+                units.push(terraform::extract_tf_json(doc(true)));
             }
             Some(FileKind::Yaml | FileKind::Json) if cfn::mentions_lintable(l.text) => {
                 let json = l.text.trim_start().starts_with('{');

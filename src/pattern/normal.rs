@@ -418,10 +418,34 @@ fn join<C: Print, W: fmt::Write + ?Sized>(
 /// a field whose name has characters other than `name_char` is written in
 /// brackets (`.['a.b']`), so what is written parses back.
 pub(crate) fn write_selector<W: fmt::Write + ?Sized>(f: &mut W, steps: &[StepKind]) -> fmt::Result {
+    write_selector_as(f, steps, KeyStyle::Bracketed)
+}
+
+/// How [`write_selector_as`] writes a bracket key (`.['a.b']`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyStyle {
+    /// In brackets, so that the text parses back: every pattern printer.
+    Bracketed,
+    /// As a dotted step (`.a.b`): the dotted field path that the linter's
+    /// messages show and its CloudTrail field lookups take
+    /// (`semantics::parts::cloudtrail_optional_prefix`).
+    Dotted,
+}
+
+/// Write a selector with bracket keys in the given style.
+pub(crate) fn write_selector_as<'s, W: fmt::Write + ?Sized>(
+    f: &mut W,
+    steps: impl IntoIterator<Item = &'s StepKind>,
+    keys: KeyStyle,
+) -> fmt::Result {
     f.write_str("$")?;
     for s in steps {
         match s {
-            StepKind::Field(n) if is_name(n) => {
+            StepKind::Field(n) if keys == KeyStyle::Dotted || is_name(n) => {
+                f.write_str(".")?;
+                f.write_str(n)?;
+            }
+            StepKind::Key(n) if keys == KeyStyle::Dotted => {
                 f.write_str(".")?;
                 f.write_str(n)?;
             }

@@ -42,6 +42,7 @@ impl<'b> Env<'b> {
             .collect()
     }
 
+    /// The alternatives of an expression in a scope.
     pub(super) fn eval(
         &self,
         expr: &'b Expression,
@@ -59,75 +60,9 @@ impl<'b> Env<'b> {
             return vec![Alt::err("internal: unknown file")];
         };
         match expr {
-            Expression::String(s) => {
-                let Some(r) = s.span() else {
-                    return vec![Alt::ok(Val::Str(Text::unmapped(s.value())))];
-                };
-                let inner = r.start + 1..r.end.saturating_sub(1).max(r.start + 1);
-                let raw = file.text.get(inner.clone()).unwrap_or("");
-                match decode_hcl_quoted(raw, file.id, file.base + inner.start) {
-                    Ok(t) if t.as_str() == s.value() => vec![Alt::ok(Val::Str(t))],
-                    // The parser's decoding wins; the position falls back to the string's start.
-                    _ => vec![Alt::ok(Val::Str(detached_at(
-                        s.value(),
-                        file,
-                        r.start,
-                        r.len(),
-                    )))],
-                }
-            }
-            Expression::StringTemplate(t) => {
-                let mut acc: Alts<'b> = vec![Alt::ok(Val::Str(Text::new()))];
-                for el in t.iter() {
-                    let part: Alts<'b> = match el {
-                        Element::Literal(lit) => {
-                            let piece = match lit.span() {
-                                Some(r) => {
-                                    let raw = file.text.get(r.clone()).unwrap_or("");
-                                    match decode_hcl_quoted(raw, file.id, file.base + r.start) {
-                                        Ok(t) if t.as_str() == lit.value() => t,
-                                        _ => detached_at(lit.value(), file, r.start, r.len()),
-                                    }
-                                }
-                                None => Text::unmapped(lit.value()),
-                            };
-                            vec![Alt::ok(Val::Str(piece))]
-                        }
-                        Element::Interpolation(i) => self
-                            .eval(&i.expr, scope, depth + 1)
-                            .into_iter()
-                            .map(|a| Alt {
-                                val: a.val.and_then(|v| as_text(v, self.shown(src, &i.expr))),
-                                when: a.when,
-                            })
-                            .collect(),
-                        Element::Directive(_) => {
-                            vec![Alt::err(
-                                "the template has a `%{…}` directive, which is not evaluated",
-                            )]
-                        }
-                    };
-                    acc = self.charge(product(acc, part, |a, b| match (a, b) {
-                        (Val::Str(mut x), Val::Str(y)) => {
-                            x.push_text(&y);
-                            Ok(Val::Str(x))
-                        }
-                        _ => Err("internal: template part is not a string".into()),
-                    }));
-                }
-                acc
-            }
-            Expression::HeredocTemplate(h) => {
-                if h.template.iter().any(|e| !e.is_literal()) {
-                    return vec![Alt::err(
-                        "the heredoc has interpolations or directives, which are not evaluated",
-                    )];
-                }
-                match h.span().and_then(|r| decode_heredoc(file, r)) {
-                    Some(t) => vec![Alt::ok(Val::Str(t))],
-                    None => vec![Alt::err("the heredoc could not be read")],
-                }
-            }
+            Expression::String(s) => vec![Alt::ok(Val::Str(quoted_string(s, file)))],
+            Expression::StringTemplate(t) => self.eval_template(t, scope, depth),
+            Expression::HeredocTemplate(h) => heredoc(h, file),
             Expression::Parenthesis(p) => self.eval(p.inner(), scope, depth + 1),
             Expression::Number(n) => {
                 let text = n.value().to_string();
@@ -143,31 +78,7 @@ impl<'b> Env<'b> {
             Expression::Array(a) => vec![Alt::ok(Val::List(Rc::new(
                 a.iter().map(|e| Thunk::Lazy(e, Rc::clone(scope))).collect(),
             )))],
-            Expression::Object(o) => {
-                let mut entries = Vec::new();
-                for (k, v) in o.iter() {
-                    let key = match k {
-                        ObjectKey::Ident(i) => i.as_str().to_owned(),
-                        ObjectKey::Expression(e) => match self.eval(e, scope, depth + 1).as_slice()
-                        {
-                            [
-                                Alt {
-                                    val: Ok(Val::Str(t)),
-                                    ..
-                                },
-                            ] => t.as_str().to_owned(),
-                            _ => {
-                                return vec![Alt::err(format!(
-                                    "the object key `{}` is not known statically",
-                                    self.shown(src, e)
-                                ))];
-                            }
-                        },
-                    };
-                    entries.push((key, Thunk::Lazy(v.expr(), Rc::clone(scope))));
-                }
-                vec![Alt::ok(Val::Obj(Rc::new(entries)))]
-            }
+            Expression::Object(o) => self.eval_object(o, scope, depth),
             Expression::Variable(v) => match lookup_binding(scope, v.as_str()) {
                 Some(val) => vec![Alt::ok(val)],
                 None => vec![Alt::err(format!(
@@ -176,17 +87,7 @@ impl<'b> Env<'b> {
                 ))],
             },
             Expression::Traversal(t) => self.eval_traversal(expr, t, scope, depth),
-            Expression::Conditional(c) => {
-                let cond = self.shown(src, &c.cond_expr);
-                let mut out = Vec::new();
-                for (branch, truth) in [(&c.true_expr, "true"), (&c.false_expr, "false")] {
-                    for mut a in self.eval(branch, scope, depth + 1) {
-                        a.when.insert(0, format!("when `{cond}` is {truth}"));
-                        out.push(a);
-                    }
-                }
-                cap(out)
-            }
+            Expression::Conditional(c) => self.eval_conditional(c, scope, depth),
             Expression::FuncCall(f) => self.eval_call(f, scope, depth),
             Expression::ForExpr(f) => self.eval_for(f, scope, depth),
             Expression::UnaryOp(_) | Expression::BinaryOp(_) => vec![Alt::err(format!(
@@ -196,6 +97,115 @@ impl<'b> Env<'b> {
         }
     }
 
+    /// A template string: every combination of its parts' alternatives.
+    fn eval_template(
+        &self,
+        t: &'b hcl_edit::template::StringTemplate,
+        scope: &Rc<Scope<'b>>,
+        depth: usize,
+    ) -> Alts<'b> {
+        let mut acc: Alts<'b> = vec![Alt::ok(Val::Str(Text::new()))];
+        for el in t.iter() {
+            let part: Alts<'b> = match el {
+                Element::Literal(lit) => {
+                    vec![Alt::ok(Val::Str(self.template_literal(lit, scope.src)))]
+                }
+                Element::Interpolation(i) => self
+                    .eval(&i.expr, scope, depth + 1)
+                    .into_iter()
+                    .map(|a| Alt {
+                        val: a
+                            .val
+                            .and_then(|v| as_text(v, self.shown(scope.src, &i.expr))),
+                        when: a.when,
+                    })
+                    .collect(),
+                Element::Directive(_) => {
+                    vec![Alt::err(
+                        "the template has a `%{…}` directive, which is not evaluated",
+                    )]
+                }
+            };
+            acc = self.charge(product(acc, part, |a, b| match (a, b) {
+                (Val::Str(mut x), Val::Str(y)) => {
+                    x.push_text(&y);
+                    Ok(Val::Str(x))
+                }
+                _ => Err("internal: template part is not a string".into()),
+            }));
+        }
+        acc
+    }
+
+    /// A literal part of a template, mapped to the file where the decoding
+    /// agrees with the parser's.
+    fn template_literal(&self, lit: &hcl_edit::Spanned<String>, src: usize) -> Text {
+        let Some(file) = self.file(src) else {
+            return Text::unmapped(lit.value());
+        };
+        match lit.span() {
+            Some(r) => {
+                let raw = file.text.get(r.clone()).unwrap_or("");
+                match decode_hcl_quoted(raw, file.id, file.base + r.start) {
+                    Ok(t) if t.as_str() == lit.value() => t,
+                    _ => detached_at(lit.value(), file, r.start, r.len()),
+                }
+            }
+            None => Text::unmapped(lit.value()),
+        }
+    }
+
+    /// An object: its keys evaluated now, its values when used.
+    fn eval_object(
+        &self,
+        o: &'b hcl_edit::expr::Object,
+        scope: &Rc<Scope<'b>>,
+        depth: usize,
+    ) -> Alts<'b> {
+        let mut entries = Vec::new();
+        for (k, v) in o.iter() {
+            let key = match k {
+                ObjectKey::Ident(i) => i.as_str().to_owned(),
+                ObjectKey::Expression(e) => match self.eval(e, scope, depth + 1).as_slice() {
+                    [
+                        Alt {
+                            val: Ok(Val::Str(t)),
+                            ..
+                        },
+                    ] => t.as_str().to_owned(),
+                    _ => {
+                        return vec![Alt::err(format!(
+                            "the object key `{}` is not known statically",
+                            self.shown(scope.src, e)
+                        ))];
+                    }
+                },
+            };
+            entries.push((key, Thunk::Lazy(v.expr(), Rc::clone(scope))));
+        }
+        vec![Alt::ok(Val::Obj(Rc::new(entries)))]
+    }
+
+    /// `cond ? a : b`: both branches, each under its condition.
+    fn eval_conditional(
+        &self,
+        c: &'b hcl_edit::expr::Conditional,
+        scope: &Rc<Scope<'b>>,
+        depth: usize,
+    ) -> Alts<'b> {
+        let cond = self.shown(scope.src, &c.cond_expr);
+        let mut out = Vec::new();
+        for (branch, truth) in [(&c.true_expr, "true"), (&c.false_expr, "false")] {
+            for mut a in self.eval(branch, scope, depth + 1) {
+                a.when.insert(0, format!("when `{cond}` is {truth}"));
+                out.push(a);
+            }
+        }
+        cap(out)
+    }
+
+    /// A traversal (`local.x`, `var.x`, `each.value["k"]`, `x[0].y`): its
+    /// root, then each operator applied in turn.
     pub(super) fn eval_traversal(
         &self,
         whole: &'b Expression,
@@ -205,116 +215,129 @@ impl<'b> Env<'b> {
     ) -> Alts<'b> {
         let src = scope.src;
         let mut ops = t.operators.iter().map(|o| o.value());
+        let not_known = || {
+            vec![Alt::err(format!(
+                "`{}` is not known statically",
+                self.shown(src, whole)
+            ))]
+        };
         let base: Alts<'b> = match &t.expr {
             Expression::Variable(v) if v.as_str() == "local" || v.as_str() == "var" => {
                 let Some(TraversalOperator::GetAttr(name)) = ops.next() else {
-                    return vec![Alt::err(format!(
-                        "`{}` is not known statically",
-                        self.shown(src, whole)
-                    ))];
+                    return not_known();
                 };
-                let name = name.as_str();
-                if v.as_str() == "local" {
-                    match self.locals.get(name) {
-                        Some((e, s)) => self.eval(
-                            e,
-                            &Rc::new(Scope {
-                                src: *s,
-                                bindings: vec![],
-                            }),
-                            depth + 1,
-                        ),
-                        None => {
-                            return vec![Alt::err(format!(
-                                "`local.{name}` is not defined in this module"
-                            ))];
-                        }
-                    }
-                } else if let Some(given) = self.given.get(name) {
-                    match given {
-                        Ok(v) => vec![Alt::ok(v.clone())],
-                        Err(why) => {
-                            return vec![Alt::err(format!(
-                                "`var.{name}` is given by the calling module, but not statically: {why}"
-                            ))];
-                        }
-                    }
+                let found = if v.as_str() == "local" {
+                    self.eval_local(name.as_str(), depth)
                 } else {
-                    match self.vars.get(name) {
-                        Some(Some((e, s))) => self.eval(
-                            e,
-                            &Rc::new(Scope {
-                                src: *s,
-                                bindings: vec![],
-                            }),
-                            depth + 1,
-                        ),
-                        Some(None) => {
-                            return vec![Alt::err(format!(
-                                "`var.{name}` has no default value, so it is only known at plan time"
-                            ))];
-                        }
-                        None => {
-                            return vec![Alt::err(format!(
-                                "`var.{name}` is not declared in this module"
-                            ))];
-                        }
-                    }
+                    self.eval_var(name.as_str(), depth)
+                };
+                match found {
+                    Ok(alts) => alts,
+                    Err(why) => return vec![Alt::err(why)],
                 }
             }
             Expression::Variable(v) => match lookup_binding(scope, v.as_str()) {
                 Some(val) => vec![Alt::ok(val)],
-                None => {
-                    return vec![Alt::err(format!(
-                        "`{}` is not known statically",
-                        self.shown(src, whole)
-                    ))];
-                }
+                None => return not_known(),
             },
             other => self.eval(other, scope, depth + 1),
         };
         let mut acc = base;
         for op in ops {
-            let mut next = Vec::new();
-            for alt in acc {
-                let when = alt.when.clone();
-                let val = match alt.val {
-                    Ok(v) => v,
-                    Err(e) => {
-                        next.push(Alt { val: Err(e), when });
-                        continue;
-                    }
-                };
-                let keys: Alts<'b> = match op {
-                    TraversalOperator::GetAttr(name) => {
-                        vec![Alt::ok(Val::Str(Text::unmapped(name.as_str())))]
-                    }
-                    TraversalOperator::Index(e) => self.eval(e, scope, depth + 1),
-                    TraversalOperator::LegacyIndex(n) => {
-                        vec![Alt::ok(Val::Num(Text::unmapped(&n.value().to_string())))]
-                    }
-                    TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
-                        vec![Alt::err("splat expressions are not evaluated")]
-                    }
-                };
-                for k in keys {
-                    let mut w = when.clone();
-                    w.extend(k.when);
-                    let got: Alts<'b> = match k.val {
-                        Err(e) => vec![Alt::err(e)],
-                        Ok(key) => self.index(&val, &key, depth),
-                    };
-                    for mut g in got {
-                        let mut ww = w.clone();
-                        ww.append(&mut g.when);
-                        g.when = ww;
-                        next.push(g);
-                    }
-                }
-            }
-            acc = cap(next);
+            acc = cap(self.apply_operator(acc, op, scope, depth));
         }
         acc
+    }
+
+    /// `local.NAME`, or why it is not known.
+    fn eval_local(&self, name: &str, depth: usize) -> Result<Alts<'b>, String> {
+        match self.locals.get(name) {
+            Some((e, s)) => Ok(self.eval(
+                e,
+                &Rc::new(Scope {
+                    src: *s,
+                    bindings: vec![],
+                }),
+                depth + 1,
+            )),
+            None => Err(format!("`local.{name}` is not defined in this module")),
+        }
+    }
+
+    /// `var.NAME`: the value given by the calling module, else the
+    /// default; or why it is not known.
+    fn eval_var(&self, name: &str, depth: usize) -> Result<Alts<'b>, String> {
+        if let Some(given) = self.given.get(name) {
+            return match given {
+                Ok(v) => Ok(vec![Alt::ok(v.clone())]),
+                Err(why) => Err(format!(
+                    "`var.{name}` is given by the calling module, but not statically: {why}"
+                )),
+            };
+        }
+        match self.vars.get(name) {
+            Some(Some((e, s))) => Ok(self.eval(
+                e,
+                &Rc::new(Scope {
+                    src: *s,
+                    bindings: vec![],
+                }),
+                depth + 1,
+            )),
+            Some(None) => Err(format!(
+                "`var.{name}` has no default value, so it is only known at plan time"
+            )),
+            None => Err(format!("`var.{name}` is not declared in this module")),
+        }
+    }
+
+    /// One traversal operator (`.name`, `[key]`) applied to every
+    /// alternative, under the conditions of both the value and the key.
+    fn apply_operator(
+        &self,
+        acc: Alts<'b>,
+        op: &'b TraversalOperator,
+        scope: &Rc<Scope<'b>>,
+        depth: usize,
+    ) -> Alts<'b> {
+        let mut next = Vec::new();
+        for alt in acc {
+            let when = alt.when.clone();
+            let val = match alt.val {
+                Ok(v) => v,
+                Err(e) => {
+                    next.push(Alt { val: Err(e), when });
+                    continue;
+                }
+            };
+            let keys: Alts<'b> = match op {
+                TraversalOperator::GetAttr(name) => {
+                    vec![Alt::ok(Val::Str(Text::unmapped(name.as_str())))]
+                }
+                TraversalOperator::Index(e) => self.eval(e, scope, depth + 1),
+                TraversalOperator::LegacyIndex(n) => {
+                    vec![Alt::ok(Val::Num(Text::unmapped(&n.value().to_string())))]
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    vec![Alt::err("splat expressions are not evaluated")]
+                }
+            };
+            for k in keys {
+                let mut w = when.clone();
+                w.extend(k.when);
+                let got: Alts<'b> = match k.val {
+                    Err(e) => vec![Alt::err(e)],
+                    Ok(key) => self.index(&val, &key, depth),
+                };
+                for mut g in got {
+                    let mut ww = w.clone();
+                    ww.append(&mut g.when);
+                    g.when = ww;
+                    next.push(g);
+                }
+            }
+        }
+        next
     }
 
     pub(super) fn index(&self, val: &Val<'b>, key: &Val<'b>, depth: usize) -> Alts<'b> {
@@ -412,6 +435,33 @@ impl<'b> Env<'b> {
         } else {
             vec![Alt::ok(Val::List(Rc::new(list)))]
         }
+    }
+}
+
+/// A quoted string, mapped to the file where the decoding agrees with the
+/// parser's (else the position falls back to the string's start).
+fn quoted_string(s: &hcl_edit::Decorated<String>, file: &TfFile<'_>) -> Text {
+    let Some(r) = s.span() else {
+        return Text::unmapped(s.value());
+    };
+    let inner = r.start + 1..r.end.saturating_sub(1).max(r.start + 1);
+    let raw = file.text.get(inner.clone()).unwrap_or("");
+    match decode_hcl_quoted(raw, file.id, file.base + inner.start) {
+        Ok(t) if t.as_str() == s.value() => t,
+        _ => detached_at(s.value(), file, r.start, r.len()),
+    }
+}
+
+/// A heredoc without interpolations.
+fn heredoc<'b>(h: &hcl_edit::template::HeredocTemplate, file: &TfFile<'_>) -> Alts<'b> {
+    if h.template.iter().any(|e| !e.is_literal()) {
+        return vec![Alt::err(
+            "the heredoc has interpolations or directives, which are not evaluated",
+        )];
+    }
+    match h.span().and_then(|r| decode_heredoc(file, r)) {
+        Some(t) => vec![Alt::ok(Val::Str(t))],
+        None => vec![Alt::err("the heredoc could not be read")],
     }
 }
 
