@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use super::{EXIT_FAIL, EXIT_OK, colour_enabled, outln, text_arg_or_stdin, usage_error};
 use crate::cis::{
-    BENCHMARKS, Benchmark, Change, Classification, Comparison, DEFAULT_BENCHMARK, MatchMode,
-    Verdict, benchmark, classify, compare,
+    BENCHMARKS, Benchmark, Change, Classification, Comparison, DEFAULT_BENCHMARK, Difference,
+    MatchMode, Verdict, benchmark, classify, compare,
 };
 use crate::pattern;
 use crate::report::escape;
@@ -268,33 +268,7 @@ pub fn explain(
         out.push(String::new());
         out.push("differences".to_owned());
         for d in &c.differences {
-            let kind = format!("{:<10}", d.change.as_str());
-            let kind = paint(
-                &kind,
-                match d.change {
-                    Change::Missing | Change::Changed | Change::Structure => Paint::Bad,
-                    Change::Extra => Paint::Warn,
-                },
-                colour,
-            );
-            out.push(format!("  {kind} {}", escape::line(&d.term)));
-            let show_both = matches!(d.change, Change::Changed | Change::Structure);
-            if show_both {
-                if let Some(e) = &d.expected {
-                    out.push(format!(
-                        "             {}  {}",
-                        paint("expected", Paint::Dim, colour),
-                        escape::line(e)
-                    ));
-                }
-                if let Some(f) = &d.found {
-                    out.push(format!(
-                        "             {}     {}",
-                        paint("found", Paint::Dim, colour),
-                        escape::line(f)
-                    ));
-                }
-            }
+            difference_lines(&mut out, d, colour);
         }
     }
     if c.verdict == Verdict::Different
@@ -319,4 +293,36 @@ pub fn explain(
         out.push(format!("candidates  {list}"));
     }
     out.join("\n")
+}
+
+/// The lines of one term difference: the change and the term, and for a
+/// changed term or a structure change what was expected and what was found.
+fn difference_lines(out: &mut Vec<String>, d: &Difference, colour: bool) {
+    let kind = format!("{:<10}", d.change.as_str());
+    let kind = paint(
+        &kind,
+        match d.change {
+            Change::Missing | Change::Changed | Change::Structure => Paint::Bad,
+            Change::Extra => Paint::Warn,
+        },
+        colour,
+    );
+    out.push(format!("  {kind} {}", escape::line(&d.term)));
+    if !matches!(d.change, Change::Changed | Change::Structure) {
+        return;
+    }
+    if let Some(e) = &d.expected {
+        out.push(format!(
+            "             {}  {}",
+            paint("expected", Paint::Dim, colour),
+            escape::line(e)
+        ));
+    }
+    if let Some(f) = &d.found {
+        out.push(format!(
+            "             {}     {}",
+            paint("found", Paint::Dim, colour),
+            escape::line(f)
+        ));
+    }
 }

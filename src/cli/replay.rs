@@ -168,35 +168,45 @@ pub fn run(args: ReplayArgs) -> u8 {
     }
     tally.note();
     match args.format {
-        ReplayFormat::Json => {
-            let controls: Vec<Value> = rows
-                .iter()
-                .map(|r| {
-                    json!({
-                        "control": r.control,
-                        "securityhub_id": r.securityhub_id,
-                        "title": r.title,
-                        "pattern": r.pattern,
-                        "matched": r.matched,
-                        "examples": r.examples,
-                    })
-                })
-                .collect();
-            let mut doc = json!({
-                "benchmark": bench.name,
-                "files": files,
-                "total": total,
-                "json_events": json_events,
-                "controls": controls,
-            });
-            if let (true, Some(o)) = (tally.too_large > 0, doc.as_object_mut()) {
-                o.insert("too_large".into(), json!(tally.too_large));
-            }
-            outln(&doc.to_string());
-        }
+        ReplayFormat::Json => outln(&document(bench, &files, &rows, total, json_events, &tally)),
         ReplayFormat::Table => out(&table(bench, &rows, &shorts, total)),
     }
     EXIT_OK
+}
+
+/// The JSON document of `replay --format json` (docs/matching.md).
+fn document(
+    bench: &Benchmark,
+    files: &[String],
+    rows: &[Row],
+    total: usize,
+    json_events: usize,
+    tally: &Tally,
+) -> String {
+    let controls: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "control": r.control,
+                "securityhub_id": r.securityhub_id,
+                "title": r.title,
+                "pattern": r.pattern,
+                "matched": r.matched,
+                "examples": r.examples,
+            })
+        })
+        .collect();
+    let mut doc = json!({
+        "benchmark": bench.name,
+        "files": files,
+        "total": total,
+        "json_events": json_events,
+        "controls": controls,
+    });
+    if let (true, Some(o)) = (tally.too_large > 0, doc.as_object_mut()) {
+        o.insert("too_large".into(), json!(tally.too_large));
+    }
+    doc.to_string()
 }
 
 fn compile(bench: &Benchmark) -> Result<(MatcherSet, Vec<Row>), String> {

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, out, read, usage_error};
 use crate::matcher::input::{self, EventReader, EventText, InputError, Item};
-use crate::matcher::{MAX_EVENT_BYTES, MatchError, Matcher, MatcherSet};
+use crate::matcher::{Explanation, MAX_EVENT_BYTES, MatchError, Matcher, MatcherSet};
 use crate::report::escape;
 
 /// Output format of `test`.
@@ -166,6 +166,42 @@ struct Sink {
 impl Sink {
     /// One event as text: its place when several sources are read or it is
     /// explained, the message, and the explanation indented below.
+    /// One event that is printed: in JSON with its source, line and, under
+    /// `--explain`, whether it matched and why; in text with its place when
+    /// `placed`.
+    fn event(
+        &mut self,
+        format: TestFormat,
+        name: &str,
+        ev: &EventText<'_>,
+        hit: bool,
+        explanation: Option<Explanation>,
+        placed: bool,
+    ) {
+        match format {
+            TestFormat::Json => {
+                let mut e = json!({
+                    "source": name,
+                    "line": ev.line,
+                    "message": ev.message,
+                });
+                if let (Some(x), Some(obj)) = (&explanation, e.as_object_mut()) {
+                    obj.insert("matched".into(), json!(hit));
+                    obj.insert("explanation".into(), json!(x.decided_by));
+                }
+                self.json_event(&e);
+            }
+            TestFormat::Text => {
+                let place = placed.then(|| format!("{}:{}: ", escape::line(name), ev.line));
+                self.text_event(
+                    place.as_deref(),
+                    ev.message,
+                    explanation.map(|x| x.to_string()),
+                );
+            }
+        }
+    }
+
     fn text_event(&mut self, place: Option<&str>, message: &str, explanation: Option<String>) {
         if let Some(p) = place {
             self.push(p);
@@ -238,29 +274,8 @@ pub fn run(args: TestArgs) -> u8 {
             return;
         }
         let explanation = args.explain.then(|| prepared.explain(0)).flatten();
-        match args.format {
-            TestFormat::Json => {
-                let mut e = json!({
-                    "source": name,
-                    "line": ev.line,
-                    "message": ev.message,
-                });
-                if let (Some(x), Some(obj)) = (&explanation, e.as_object_mut()) {
-                    obj.insert("matched".into(), json!(hit));
-                    obj.insert("explanation".into(), json!(x.decided_by));
-                }
-                sink.json_event(&e);
-            }
-            TestFormat::Text => {
-                let place =
-                    (many || args.explain).then(|| format!("{}:{}: ", escape::line(name), ev.line));
-                sink.text_event(
-                    place.as_deref(),
-                    ev.message,
-                    explanation.map(|x| x.to_string()),
-                );
-            }
-        }
+        let placed = many || args.explain;
+        sink.event(args.format, name, ev, hit, explanation, placed);
     });
     let total = tally.total;
     if is_json_pattern && not_json > 0 {

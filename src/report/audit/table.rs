@@ -58,6 +58,22 @@ pub fn render(a: &Audit, colour: bool) -> String {
         .max()
         .unwrap_or(2)
         .max(2);
+    control_rows(&mut out, a, id_w, colour);
+    problems(&mut out, a, id_w, colour);
+    let _ = writeln!(
+        out,
+        "\n{} passed, {} failed, {} warning, {} not available ({} controls)",
+        a.count(Status::Passed),
+        a.count(Status::Failed),
+        a.count(Status::Warning),
+        a.count(Status::NotAvailable),
+        a.controls.len()
+    );
+    out
+}
+
+/// The header and one row per control.
+fn control_rows(out: &mut String, a: &Audit, id_w: usize, colour: bool) {
     let _ = writeln!(
         out,
         "{}  {}  {}  {:<50}  REASON",
@@ -77,62 +93,66 @@ pub fn render(a: &Audit, colour: bool) -> String {
             escape::line(c.reason())
         );
     }
+}
+
+/// The findings that failed or warned, each with its verdict's term
+/// differences when it has them.
+fn problems(out: &mut String, a: &Audit, id_w: usize, colour: bool) {
     let problems: Vec<_> = a
         .controls
         .iter()
         .flat_map(|c| c.findings.iter().map(move |f| (c, f)))
         .filter(|(_, f)| matches!(f.status, Status::Failed | Status::Warning))
         .collect();
-    if !problems.is_empty() {
-        out.push_str("\nFindings that failed or warned:\n");
-        for (c, f) in problems {
-            let region = f.region.as_deref().unwrap_or("global");
-            let _ = writeln!(
-                out,
-                "  {} {} {} [{}] {}: {}",
-                cell(c.control.id, id_w, None, false),
-                cell(f.status.as_str(), 7, Some(f.status), colour),
-                escape::line(&f.resource),
-                escape::line(region),
-                f.reason_code,
-                escape::line(&f.reason)
-            );
-            if let Some(diffs) = f
-                .evidence
-                .get("verdict")
-                .and_then(|v| v.get("differences"))
-                .and_then(|d| d.as_array())
-            {
-                for d in diffs {
-                    let change = d.get("change").and_then(|x| x.as_str()).unwrap_or("");
-                    let term = d.get("term").and_then(|x| x.as_str()).unwrap_or("");
-                    let mut line = format!("      {change}: {term}");
-                    if let Some(e) = d.get("expected").and_then(|x| x.as_str()) {
-                        let _ = write!(line, " (expected {e}");
-                        match d.get("found").and_then(|x| x.as_str()) {
-                            Some(f) => {
-                                let _ = write!(line, ", found {f})");
-                            }
-                            None => line.push(')'),
-                        }
-                    } else if let Some(f) = d.get("found").and_then(|x| x.as_str()) {
-                        let _ = write!(line, " (found {f})");
-                    }
-                    let _ = writeln!(out, "{}", escape::line(&line));
-                }
-            }
+    if problems.is_empty() {
+        return;
+    }
+    out.push_str("\nFindings that failed or warned:\n");
+    for (c, f) in problems {
+        let region = f.region.as_deref().unwrap_or("global");
+        let _ = writeln!(
+            out,
+            "  {} {} {} [{}] {}: {}",
+            cell(c.control.id, id_w, None, false),
+            cell(f.status.as_str(), 7, Some(f.status), colour),
+            escape::line(&f.resource),
+            escape::line(region),
+            f.reason_code,
+            escape::line(&f.reason)
+        );
+        let differences = f
+            .evidence
+            .get("verdict")
+            .and_then(|v| v.get("differences"))
+            .and_then(|d| d.as_array());
+        for d in differences.into_iter().flatten() {
+            let _ = writeln!(out, "{}", escape::line(&difference(d)));
         }
     }
-    let _ = writeln!(
-        out,
-        "\n{} passed, {} failed, {} warning, {} not available ({} controls)",
-        a.count(Status::Passed),
-        a.count(Status::Failed),
-        a.count(Status::Warning),
-        a.count(Status::NotAvailable),
-        a.controls.len()
+}
+
+/// One term difference of a verdict's evidence, as an indented line:
+/// `      missing: term (expected X, found Y)`.
+fn difference(d: &serde_json::Value) -> String {
+    let text = |k: &str| d.get(k).and_then(|x| x.as_str());
+    let mut line = format!(
+        "      {}: {}",
+        text("change").unwrap_or(""),
+        text("term").unwrap_or("")
     );
-    out
+    match (text("expected"), text("found")) {
+        (Some(e), Some(f)) => {
+            let _ = write!(line, " (expected {e}, found {f})");
+        }
+        (Some(e), None) => {
+            let _ = write!(line, " (expected {e})");
+        }
+        (None, Some(f)) => {
+            let _ = write!(line, " (found {f})");
+        }
+        (None, None) => {}
+    }
+    line
 }
 
 #[cfg(test)]
