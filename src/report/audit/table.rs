@@ -162,6 +162,30 @@ mod tests {
     use crate::report::audit::tests::audit_of;
 
     #[test]
+    fn term_differences_say_what_was_expected_and_found() {
+        let line = |d: serde_json::Value| difference(&d);
+        assert_eq!(
+            line(
+                serde_json::json!({"change": "changed", "term": "$.a", "expected": "1", "found": "2"})
+            ),
+            "      changed: $.a (expected 1, found 2)"
+        );
+        assert_eq!(
+            line(serde_json::json!({"change": "missing", "term": "$.a", "expected": "1"})),
+            "      missing: $.a (expected 1)"
+        );
+        assert_eq!(
+            line(serde_json::json!({"change": "extra", "term": "$.b", "found": "2"})),
+            "      extra: $.b (found 2)"
+        );
+        assert_eq!(
+            line(serde_json::json!({"change": "structure", "term": "||"})),
+            "      structure: ||"
+        );
+        assert_eq!(line(serde_json::json!({})), "      : ");
+    }
+
+    #[test]
     fn plain_and_coloured() {
         let a = audit_of(&testkit::mixed());
         let plain = render(&a, false);
