@@ -93,24 +93,16 @@ fn region_of(a: &Audit) -> &str {
     a.regions.first().map_or("us-east-1", String::as_str)
 }
 
-fn one(
+/// The finding's `ProductFields`: who produced it, the standard and control
+/// ARNs, the benchmark and reason code, and, with `evidence_parts`, the
+/// evidence cut into fields.
+fn product_fields(
     a: &Audit,
     control: &crate::cis::Control,
     f: &Finding,
-    seq: usize,
     evidence_parts: usize,
-) -> Value {
-    let region = f.region.as_deref().unwrap_or_else(|| region_of(a));
+) -> serde_json::Map<String, Value> {
     let product_region = region_of(a);
-    let severity = if f.status == Status::Passed {
-        "INFORMATIONAL"
-    } else {
-        control.severity.as_str()
-    };
-    let mut reasons = Vec::new();
-    if f.status != Status::Passed {
-        reasons.push(json!({ "ReasonCode": f.reason_code, "Description": clip(&f.reason, MAX_PRODUCT_FIELD_CHARS) }));
-    }
     let mut product_fields = serde_json::Map::new();
     for (k, v) in [
         ("ProviderName", "cis-filters".to_owned()),
@@ -140,6 +132,16 @@ fn one(
             product_fields.insert(k, Value::String(v));
         }
     }
+    product_fields
+}
+
+/// The finding's `Compliance`: its status, the reason when it did not pass,
+/// and Security Hub's control id where the control has one.
+fn compliance(control: &crate::cis::Control, f: &Finding) -> Value {
+    let mut reasons = Vec::new();
+    if f.status != Status::Passed {
+        reasons.push(json!({ "ReasonCode": f.reason_code, "Description": clip(&f.reason, MAX_PRODUCT_FIELD_CHARS) }));
+    }
     let mut compliance = json!({
         "Status": f.status.as_str(),
         "StatusReasons": reasons,
@@ -152,6 +154,25 @@ fn one(
             json!([{ "StandardsId": STANDARD }]),
         );
     }
+    compliance
+}
+
+fn one(
+    a: &Audit,
+    control: &crate::cis::Control,
+    f: &Finding,
+    seq: usize,
+    evidence_parts: usize,
+) -> Value {
+    let region = f.region.as_deref().unwrap_or_else(|| region_of(a));
+    let product_region = region_of(a);
+    let severity = if f.status == Status::Passed {
+        "INFORMATIONAL"
+    } else {
+        control.severity.as_str()
+    };
+    let product_fields = product_fields(a, control, f, evidence_parts);
+    let compliance = compliance(control, f);
     json!({
         "SchemaVersion": "2018-10-08",
         "Id": format!(
