@@ -272,26 +272,7 @@ fn translate_class(
             && chars.get(*i + 1).is_some_and(|&(_, n)| n != ']');
         if is_range {
             *i += 1;
-            let Some(&(hpos, h)) = chars.get(*i) else {
-                return Err(err(pos, "unclosed `[` class"));
-            };
-            *i += 1;
-            let hi = match h {
-                '\\' => {
-                    let Some(&(_, e)) = chars.get(*i) else {
-                        return Err(err(hpos, "unclosed `[` class"));
-                    };
-                    *i += 1;
-                    if e == 'x' {
-                        hex_escape(chars, i, hpos)?
-                    } else if e.is_ascii_punctuation() {
-                        e
-                    } else {
-                        return Err(err(hpos, format!("invalid range end `\\{e}`")));
-                    }
-                }
-                other => other,
-            };
+            let hi = range_end(chars, i, pos)?;
             if hi < lo {
                 return Err(err(pos, format!("class range `{lo}-{hi}` is reversed")));
             }
@@ -308,6 +289,29 @@ fn translate_class(
     }
     out.push(']');
     Ok(())
+}
+
+/// The end of a class range `lo-hi`, after the `-`: a character, `\xHH` or
+/// an escaped punctuation character. `pos` is where the range starts.
+fn range_end(chars: &[(usize, char)], i: &mut usize, pos: usize) -> Result<char, DialectError> {
+    let Some(&(hpos, h)) = chars.get(*i) else {
+        return Err(err(pos, "unclosed `[` class"));
+    };
+    *i += 1;
+    if h != '\\' {
+        return Ok(h);
+    }
+    let Some(&(_, e)) = chars.get(*i) else {
+        return Err(err(hpos, "unclosed `[` class"));
+    };
+    *i += 1;
+    if e == 'x' {
+        hex_escape(chars, i, hpos)
+    } else if e.is_ascii_punctuation() {
+        Ok(e)
+    } else {
+        Err(err(hpos, format!("invalid range end `\\{e}`")))
+    }
 }
 
 /// Translate and compile a dialect regex body.
@@ -395,6 +399,19 @@ mod tests {
         assert!(m("}", "}"));
         assert!(m(r"\.", "."));
         assert!(!m(r"\.", "a"));
+    }
+
+    #[test]
+    fn range_ends_may_be_escaped() {
+        assert!(m(r"^[a-\x7a]+$", "mz"));
+        assert!(!m(r"^[a-\x7a]+$", "{"));
+        assert!(m(r"^[!-\~]+$", "a~!"));
+        let e = compile(r"ab[a-\d]").unwrap_err();
+        assert!(e.message.contains("invalid range end `\\d`"), "{e}");
+        assert_eq!(e.offset, 5);
+        let e = compile(r"[a-\").unwrap_err();
+        assert!(e.message.contains("unclosed `[` class"), "{e}");
+        assert_eq!(e.offset, 3);
     }
 
     #[test]
