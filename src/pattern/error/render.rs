@@ -83,57 +83,79 @@ pub(crate) struct Excerpt {
 /// and its end with `...` between them, underlined throughout. Every caret
 /// renderer (parse errors, `check`, `lint`) uses this.
 pub(crate) fn excerpt(line: &str, col: usize, width: usize) -> Excerpt {
-    let chars: Vec<char> = line
-        .chars()
-        .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })
-        .collect();
-    let n = chars.len();
+    let chars = Chars(
+        line.chars()
+            .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })
+            .collect(),
+    );
+    let n = chars.0.len();
     let start = col.min(n);
     let width = width.max(1);
     let end = (start + width).min(n + 1);
-    let text = |a: usize, b: usize| -> String {
-        chars
-            .get(a.min(n)..b.clamp(a.min(n), n))
-            .map_or_else(String::new, |s| s.iter().collect())
-    };
-    let ell = ELLIPSIS.len();
     if n <= EXCERPT_WIDTH {
         return Excerpt {
-            line: text(0, n),
+            line: chars.text(0, n),
             indent: start,
             carets: end - start,
         };
     }
+    if end - start + 2 * (ELLIPSIS.len() + EXCERPT_CONTEXT) <= EXCERPT_WIDTH {
+        window(&chars, start, end)
+    } else {
+        wide(&chars, start, end.min(n))
+    }
+}
+
+/// A line as characters, control characters shown as spaces.
+struct Chars(Vec<char>);
+
+impl Chars {
+    /// The characters `a..b`, clamped to the line.
+    fn text(&self, a: usize, b: usize) -> String {
+        let n = self.0.len();
+        self.0
+            .get(a.min(n)..b.clamp(a.min(n), n))
+            .map_or_else(String::new, |s| s.iter().collect())
+    }
+}
+
+/// A line longer than the screen whose span `start..end` fits with context:
+/// the line's start, its end, or a window around the span.
+fn window(chars: &Chars, start: usize, end: usize) -> Excerpt {
+    let n = chars.0.len();
+    let ell = ELLIPSIS.len();
     let span = end - start;
-    if span + 2 * (ell + EXCERPT_CONTEXT) <= EXCERPT_WIDTH {
-        // The span fits with context: a window around it.
-        let keep = EXCERPT_WIDTH - ell;
-        if end + EXCERPT_CONTEXT <= keep {
-            return Excerpt {
-                line: format!("{}{ELLIPSIS}", text(0, keep)),
-                indent: start,
-                carets: span,
-            };
-        }
-        if start + keep >= n + EXCERPT_CONTEXT {
-            let from = n - keep;
-            return Excerpt {
-                line: format!("{ELLIPSIS}{}", text(from, n)),
-                indent: ell + start - from,
-                carets: span,
-            };
-        }
-        let keep = EXCERPT_WIDTH - 2 * ell;
-        let from = start.saturating_sub((keep - span) / 2).clamp(1, n - keep);
+    let keep = EXCERPT_WIDTH - ell;
+    if end + EXCERPT_CONTEXT <= keep {
         return Excerpt {
-            line: format!("{ELLIPSIS}{}{ELLIPSIS}", text(from, from + keep)),
+            line: format!("{}{ELLIPSIS}", chars.text(0, keep)),
+            indent: start,
+            carets: span,
+        };
+    }
+    if start + keep >= n + EXCERPT_CONTEXT {
+        let from = n - keep;
+        return Excerpt {
+            line: format!("{ELLIPSIS}{}", chars.text(from, n)),
             indent: ell + start - from,
             carets: span,
         };
     }
-    // A wide span: a little context on each side and, if it still does not
-    // fit, its start and its end with the middle elided.
-    let end = end.min(n);
+    let keep = EXCERPT_WIDTH - 2 * ell;
+    let from = start.saturating_sub((keep - span) / 2).clamp(1, n - keep);
+    Excerpt {
+        line: format!("{ELLIPSIS}{}{ELLIPSIS}", chars.text(from, from + keep)),
+        indent: ell + start - from,
+        carets: span,
+    }
+}
+
+/// A wide span `start..end` (`end` within the line): a little context on
+/// each side and, if it still does not fit, its start and its end with the
+/// middle elided.
+fn wide(chars: &Chars, start: usize, end: usize) -> Excerpt {
+    let n = chars.0.len();
+    let ell = ELLIPSIS.len();
     let span = end - start;
     let (left_cut, left) = if start > EXCERPT_CONTEXT + ell {
         (ell, EXCERPT_CONTEXT)
@@ -151,14 +173,14 @@ pub(crate) fn excerpt(line: &str, col: usize, width: usize) -> Excerpt {
         out.push_str(ELLIPSIS);
     }
     let carets = if span <= room {
-        out.push_str(&text(start - left, end + right));
+        out.push_str(&chars.text(start - left, end + right));
         span
     } else {
         let head = (room - ell).div_ceil(2);
         let tail = room - ell - head;
-        out.push_str(&text(start - left, start + head));
+        out.push_str(&chars.text(start - left, start + head));
         out.push_str(ELLIPSIS);
-        out.push_str(&text(end - tail, end + right));
+        out.push_str(&chars.text(end - tail, end + right));
         room
     };
     if right_cut > 0 {
