@@ -456,15 +456,7 @@ fn number_witnesses(
     syntax: Syntax,
     budget: &mut Budget,
 ) -> (Vec<String>, Option<String>) {
-    let consts: Vec<f64> = tests
-        .iter()
-        .filter_map(|c| match &c.test {
-            Test::Eq(Val::Num(n)) | Test::Ne(Val::Num(n)) | Test::Ord(_, n) => {
-                Some(f64::from_bits(*n))
-            }
-            _ => None,
-        })
-        .collect();
+    let consts = number_constants(tests);
     let partial: Vec<&Compiled> = tests
         .iter()
         .copied()
@@ -499,34 +491,66 @@ fn number_witnesses(
         })
         .collect();
     if literals.len() == partial.len() {
-        let mut out: Vec<String> = Vec::new();
-        for v in region_values(&consts) {
-            let spelt = number_variants(&number_text(v)).into_iter().find(|t| {
-                syntax.accepts(t)
-                    && !literals.contains(&t.as_str())
-                    && t.parse::<f64>().ok() == Some(v)
-            });
-            match spelt {
-                Some(t) => out.push(t),
-                None => {
-                    return (
-                        out,
-                        Some("internal: no other spelling of a number".to_owned()),
-                    );
-                }
+        return literal_witnesses(&literals, &consts, syntax);
+    }
+    mixed_witnesses(&partial, &consts, texts, reason.is_none(), syntax)
+}
+
+/// The numeric constants the tests compare with.
+fn number_constants(tests: &[&Compiled]) -> Vec<f64> {
+    tests
+        .iter()
+        .filter_map(|c| match &c.test {
+            Test::Eq(Val::Num(n)) | Test::Ne(Val::Num(n)) | Test::Ord(_, n) => {
+                Some(f64::from_bits(*n))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// When every text test is an exact literal: each region's value spelt
+/// unlike every literal, then each literal the syntax accepts.
+fn literal_witnesses(
+    literals: &[&str],
+    consts: &[f64],
+    syntax: Syntax,
+) -> (Vec<String>, Option<String>) {
+    let mut out: Vec<String> = Vec::new();
+    for v in region_values(consts) {
+        let spelt = number_variants(&number_text(v)).into_iter().find(|t| {
+            syntax.accepts(t) && !literals.contains(&t.as_str()) && t.parse::<f64>().ok() == Some(v)
+        });
+        match spelt {
+            Some(t) => out.push(t),
+            None => {
+                return (
+                    out,
+                    Some("internal: no other spelling of a number".to_owned()),
+                );
             }
         }
-        out.extend(
-            literals
-                .iter()
-                .filter(|t| syntax.accepts(t))
-                .map(|t| (*t).to_owned()),
-        );
-        return (out, None);
     }
-    // Both: try variants of every value found so far (signs, leading and
-    // trailing zeros, exponents). Exact when they realize every realizable
-    // text combination in every region.
+    out.extend(
+        literals
+            .iter()
+            .filter(|t| syntax.accepts(t))
+            .map(|t| (*t).to_owned()),
+    );
+    (out, None)
+}
+
+/// When text tests with wildcards meet numeric ones: try variants of every
+/// value found so far (signs, leading and trailing zeros, exponents). Exact
+/// when `texts` were exact and the variants realize every text combination
+/// in every region.
+fn mixed_witnesses(
+    partial: &[&Compiled],
+    consts: &[f64],
+    texts: Vec<String>,
+    texts_exact: bool,
+    syntax: Syntax,
+) -> (Vec<String>, Option<String>) {
     let vector = |t: &str| -> u64 {
         partial.iter().enumerate().fold(0u64, |m, (i, c)| {
             if i < 64 && c.on_text(t) == Some(true) {
@@ -537,11 +561,11 @@ fn number_witnesses(
         })
     };
     let wanted: Vec<u64> = texts.iter().map(|t| vector(t)).collect();
-    let cuts = sorted(&consts);
+    let cuts = sorted(consts);
     let regs = regions(&cuts);
     let mut seeds: Vec<String> = regs.iter().map(|(_, v)| number_text(*v)).collect();
     seeds.extend(texts);
-    for c in &partial {
+    for c in partial {
         if let Some(Val::Text(t)) = c.lang() {
             seeds.push(t.replace('*', ""));
         }
@@ -561,7 +585,7 @@ fn number_witnesses(
             }
         }
     }
-    let complete = reason.is_none()
+    let complete = texts_exact
         && wanted
             .iter()
             .all(|w| regs.iter().all(|(r, _)| realized.contains(&(*w, *r))));

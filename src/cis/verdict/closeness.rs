@@ -3,7 +3,9 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::*;
+use super::compare::compare_row;
+use super::forms::{RowForms, Shape};
+use super::{CLOSE_SCORE, Candidate, Classification, MatchMode};
 use crate::cis::benchmarks::{Benchmark, PatternRow};
 use crate::pattern::normal::NCond;
 use crate::pattern::{Normal, parse};
@@ -54,7 +56,7 @@ pub fn closeness(pattern: &str, benchmark: &Benchmark, control: &str) -> Option<
 
 /// The best score of a pattern's shape against a row's forms (0 when no
 /// form can be close).
-pub(super) fn row_score(row: &PatternRow, shape: &Shape) -> f64 {
+fn row_score(row: &PatternRow, shape: &Shape) -> f64 {
     RowForms::of(row)
         .iter()
         .filter(|(_, f)| may_be_close(&f.shape, shape))
@@ -66,7 +68,7 @@ pub(super) fn row_score(row: &PatternRow, shape: &Shape) -> f64 {
 /// conditions pair one leaf of each side, so the score is at most twice the
 /// smaller leaf count over both counts. (Equal normal forms have equal
 /// counts, so the bound is then 1.)
-pub(super) fn may_be_close(a: &Shape, b: &Shape) -> bool {
+fn may_be_close(a: &Shape, b: &Shape) -> bool {
     let (x, y) = (a.keys.len(), b.keys.len());
     x + y == 0 || 2.0 * x.min(y) as f64 >= CLOSE_SCORE * (x + y) as f64
 }
@@ -74,7 +76,7 @@ pub(super) fn may_be_close(a: &Shape, b: &Shape) -> bool {
 /// How close a pattern is to a canonical form, from 0 to 1: shared
 /// conditions count fully, conditions that only share a selector a quarter
 /// (Dice coefficient over the leaves). Equal normal forms score 1.
-pub(super) fn score(canon: &Shape, p: &Shape) -> f64 {
+fn score(canon: &Shape, p: &Shape) -> f64 {
     if canon.same(p) {
         return 1.0;
     }
@@ -92,7 +94,7 @@ pub(super) fn score(canon: &Shape, p: &Shape) -> f64 {
 /// the equal conditions and then, per selector, the rest paired as changed
 /// (as [`match_leaves`] pairs them). A hash collision can only make both
 /// counts larger than the true ones.
-pub(super) fn pairing(a: &[(u64, u64)], b: &[(u64, u64)]) -> (usize, usize) {
+fn pairing(a: &[(u64, u64)], b: &[(u64, u64)]) -> (usize, usize) {
     // Both lists are sorted by selector first: walk them a selector at a
     // time.
     let (mut i, mut j, mut shared, mut changed) = (0, 0, 0usize, 0usize);
@@ -160,7 +162,7 @@ pub(super) fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
 pub(super) struct WordHasher(u64);
 
 impl WordHasher {
-    pub(super) fn add(&mut self, word: u64) {
+    fn add(&mut self, word: u64) {
         self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 }
@@ -261,7 +263,7 @@ pub(super) fn match_leaves(
 /// sorted: a merge of both sides in sorted order, where each canonical leaf
 /// takes the first unused equal pattern leaf (O(n log n) where a pairwise
 /// search is quadratic).
-pub(super) fn equal_pairs(canon: &[&NCond], pat: &[&NCond]) -> Vec<(usize, usize)> {
+fn equal_pairs(canon: &[&NCond], pat: &[&NCond]) -> Vec<(usize, usize)> {
     let mut ci: Vec<usize> = (0..canon.len()).collect();
     let mut pi: Vec<usize> = (0..pat.len()).collect();
     ci.sort_by(|&a, &b| canon.get(a).cmp(&canon.get(b)).then(a.cmp(&b)));
@@ -287,7 +289,7 @@ pub(super) fn equal_pairs(canon: &[&NCond], pat: &[&NCond]) -> Vec<(usize, usize
 /// conditions: within a key, leaves pair up in index order as they do
 /// there. `None` when a pair with equal keys is not equal (a collision) or
 /// the keys do not cover the leaves: the caller then compares conditions.
-pub(super) fn equal_pairs_by_key(
+fn equal_pairs_by_key(
     canon: &[&NCond],
     pat: &[&NCond],
     ck: &[(u64, u64)],
@@ -322,19 +324,19 @@ pub(super) fn equal_pairs_by_key(
     Some(out)
 }
 
-pub(super) fn set(v: &mut [bool], i: usize) {
+fn set(v: &mut [bool], i: usize) {
     if let Some(x) = v.get_mut(i) {
         *x = true;
     }
 }
 
-pub(super) fn is_set(v: &[bool], i: usize) -> bool {
+fn is_set(v: &[bool], i: usize) -> bool {
     v.get(i).copied().unwrap_or(false)
 }
 
 /// How alike two conditions on the same selector are, from 0 to 1: their
 /// printed tests' edit distance relative to the longer one.
-pub(super) fn similarity(a: &NCond, b: &NCond) -> f64 {
+fn similarity(a: &NCond, b: &NCond) -> f64 {
     let (x, y) = (a.to_string(), b.to_string());
     let longest = x.chars().count().max(y.chars().count()).max(1);
     1.0 - edit_distance(&x, &y) as f64 / longest as f64
@@ -342,7 +344,7 @@ pub(super) fn similarity(a: &NCond, b: &NCond) -> f64 {
 
 /// Levenshtein distance over characters. A common prefix and suffix do not
 /// change it, so only what lies between is compared.
-pub(super) fn edit_distance(a: &str, b: &str) -> usize {
+fn edit_distance(a: &str, b: &str) -> usize {
     let prefix: usize = a
         .chars()
         .zip(b.chars())
@@ -377,4 +379,150 @@ pub(super) fn edit_distance(a: &str, b: &str) -> usize {
         std::mem::swap(&mut prev, &mut cur);
     }
     prev.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cis::benchmarks::BENCHMARKS;
+    use crate::cis::verdict::CLOSE_SCORE;
+    use crate::cis::verdict::differences::differences;
+    use crate::cis::verdict::forms::{RowForms, Shape};
+
+    #[test]
+    fn pairing_by_keys_is_pairing_by_conditions() {
+        let shape = |t: &str| Shape::new(&parse(t).unwrap());
+        let texts = [
+            "{ $.a = 1 || $.a = 2 || $.b = 1 }",
+            "{ $.a = 1 || $.a = 2 || $.a = 3 }",
+            "{ ($.a = 1 && $.b = 2) || ($.a = 1 && $.c = 3) || $.a = 1 }",
+            "{ $.a = 2 || $.b = 1 || $.c NOT EXISTS }",
+            "{ $.a = 1 }",
+        ];
+        for x in &texts {
+            for y in &texts {
+                let (c, p) = (shape(x), shape(y));
+                let (Some(ce), Some(pe)) = (c.expr(), p.expr()) else {
+                    panic!()
+                };
+                let (cl, pl) = (ce.leaves(), pe.leaves());
+                assert_eq!(
+                    equal_pairs_by_key(&cl, &pl, &c.leaf_keys, &p.leaf_keys),
+                    Some(equal_pairs(&cl, &pl)),
+                    "{x} / {y}"
+                );
+                // Keys that all collide: the result is right, or there is none.
+                let same = vec![(0, 0); cl.len()];
+                let same_p = vec![(0, 0); pl.len()];
+                if let Some(pairs) = equal_pairs_by_key(&cl, &pl, &same, &same_p) {
+                    assert_eq!(pairs, equal_pairs(&cl, &pl), "{x} / {y}");
+                }
+                let m = match_leaves(&cl, &pl, &same, &same_p);
+                let n = match_leaves(&cl, &pl, &c.leaf_keys, &p.leaf_keys);
+                assert_eq!(
+                    (m.exact, m.changed, m.missing, m.extra),
+                    (n.exact, n.changed, n.missing, n.extra),
+                    "{x} / {y}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn edit_distance_basics() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        // A common prefix and suffix are set aside, whatever their overlap.
+        assert_eq!(edit_distance("abcXdef", "abcYYdef"), 2);
+        assert_eq!(edit_distance("aa", "aaa"), 1);
+        assert_eq!(edit_distance("aba", "a"), 2);
+        assert_eq!(edit_distance("héllo", "hallo"), 1);
+        assert_eq!(edit_distance("DetachGroupPolicy", "DetachGroupPolicies"), 3);
+    }
+
+    #[test]
+    fn the_bound_never_drops_a_close_form() {
+        let shape = |t: &str| Shape::new(&parse(t).unwrap());
+        for b in BENCHMARKS {
+            for r in b.rows {
+                for c in r.canonical {
+                    let p = shape(c);
+                    for r2 in b.rows {
+                        for (_, f) in RowForms::of(r2).iter() {
+                            let s = score(&f.shape, &p);
+                            assert!(
+                                may_be_close(&f.shape, &p) || s < CLOSE_SCORE,
+                                "{} {} against {}: {s}",
+                                b.name,
+                                r.control,
+                                r2.control
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // A 2-term pattern cannot be close to a 16-term one.
+        let small = shape("{ ($.a = 1) || ($.b = 2) }");
+        let big = shape(&format!(
+            "{{ {} }}",
+            (0..16)
+                .map(|i| format!("($.a = {i})"))
+                .collect::<Vec<_>>()
+                .join(" || ")
+        ));
+        assert!(!may_be_close(&small, &big));
+        assert!(score(&small, &big) < CLOSE_SCORE);
+        assert!(may_be_close(
+            &Shape::new(&parse("ERROR").unwrap()),
+            &Shape::new(&parse("ERROR").unwrap())
+        ));
+    }
+
+    #[test]
+    fn the_difference_floor_never_exceeds_the_differences() {
+        let mut pairs = 0;
+        for b in BENCHMARKS {
+            for r in b.rows {
+                for c in r.canonical {
+                    let p = Shape::new(&parse(c).unwrap());
+                    for r2 in b.rows {
+                        for (_, f) in RowForms::of(r2).iter() {
+                            if f.shape.same(&p) {
+                                continue;
+                            }
+                            let d = differences(&f.shape, &p);
+                            let floor = leaf_difference_floor(&f.shape.keys, &p.keys);
+                            assert!(
+                                floor <= d.len(),
+                                "{} {} vs {}",
+                                b.name,
+                                r.control,
+                                r2.control
+                            );
+                            // Leaf differences are exactly the floor; structure adds at most one.
+                            assert!(
+                                d.len() <= floor + 1,
+                                "{} {} vs {}: {d:?}",
+                                b.name,
+                                r.control,
+                                r2.control
+                            );
+                            pairs += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(pairs > 1000);
+    }
+
+    #[test]
+    fn hashes_tell_short_values_apart() {
+        assert_ne!(hash("a"), hash("a\0"));
+        assert_ne!(hash(&[1u8, 2][..]), hash(&[2u8, 1][..]));
+        assert_ne!(hash("12345678"), hash("123456789"));
+        assert_eq!(hash("eventName"), hash("eventName"));
+    }
 }

@@ -1,6 +1,9 @@
 //! Comparing a pattern with one control's canonical forms.
 
-use super::*;
+use super::closeness::leaf_difference_floor;
+use super::differences::{differences, precedence_note};
+use super::forms::{RowForms, Shape};
+use super::{Comparison, Difference, MatchMode, Verdict};
 use crate::cis::benchmarks::{Benchmark, PatternRow};
 use crate::pattern::ast::Ast;
 use crate::pattern::parse;
@@ -28,12 +31,12 @@ pub fn compare(
 }
 
 /// The form to recommend: a row's first.
-pub(super) fn recommended(row: &PatternRow) -> &'static str {
+fn recommended(row: &PatternRow) -> &'static str {
     row.canonical.first().copied().unwrap_or_default()
 }
 
 /// A comparison not yet decided: invalid, failing, no canonical text.
-pub(super) fn blank(benchmark: &Benchmark, row: &PatternRow) -> Comparison {
+fn blank(benchmark: &Benchmark, row: &PatternRow) -> Comparison {
     Comparison {
         benchmark: benchmark.name,
         control: row.control.to_owned(),
@@ -89,7 +92,7 @@ pub(super) fn compare_row(
 }
 
 /// Record an exact match with the form `text`.
-pub(super) fn exact(cmp: &mut Comparison, row: &PatternRow, text: &'static str) {
+fn exact(cmp: &mut Comparison, row: &PatternRow, text: &'static str) {
     let recommended = recommended(row);
     cmp.verdict = Verdict::Exact;
     cmp.canonical = text.to_owned();
@@ -102,13 +105,7 @@ pub(super) fn exact(cmp: &mut Comparison, row: &PatternRow, text: &'static str) 
 }
 
 /// The verdict of a pattern whose tree equals no form's.
-pub(super) fn judge(
-    cmp: &mut Comparison,
-    ast: &Ast,
-    shape: &Shape,
-    forms: &RowForms,
-    row: &PatternRow,
-) {
+fn judge(cmp: &mut Comparison, ast: &Ast, shape: &Shape, forms: &RowForms, row: &PatternRow) {
     // Equal tokens imply an equal normal form, so the pattern's tokens are
     // only built when some form has its normal form.
     let mut same_normal = forms.iter().filter(|(_, f)| f.shape.same(shape)).peekable();

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use super::*;
+use super::closeness::match_leaves;
+use super::forms::Shape;
+use super::{Change, Difference};
 use crate::pattern::Normal;
 use crate::pattern::ast::{Ast, Expr};
 use crate::pattern::normal::{NCond, NExpr, Node};
@@ -108,7 +110,7 @@ pub(super) fn differences(canon: &Shape, p: &Shape) -> Vec<Difference> {
     out
 }
 
-pub(super) fn kind_description(n: &Normal) -> &'static str {
+fn kind_description(n: &Normal) -> &'static str {
     match n {
         Normal::MatchAll => "the empty pattern (matches every event)",
         Normal::Json(_) => "a JSON pattern",
@@ -120,7 +122,7 @@ pub(super) fn kind_description(n: &Normal) -> &'static str {
 
 /// `e` with each leaf (numbered in [`NExpr::leaves`] order) replaced by
 /// `f(index, leaf)`, or dropped when it returns `None`; re-normalised.
-pub(super) fn project<'a>(
+fn project<'a>(
     e: &'a NExpr<NCond>,
     next: &mut usize,
     f: &mut dyn FnMut(usize, &'a NCond) -> Option<&'a NCond>,
@@ -145,11 +147,7 @@ pub(super) fn project<'a>(
 }
 
 /// Structural differences between two expressions over the same conditions.
-pub(super) fn structure<C: Ord + Clone + fmt::Display>(
-    c: &NExpr<C>,
-    p: &NExpr<C>,
-    out: &mut Vec<Difference>,
-) {
+fn structure<C: Ord + Clone + fmt::Display>(c: &NExpr<C>, p: &NExpr<C>, out: &mut Vec<Difference>) {
     if c == p {
         return;
     }
@@ -177,7 +175,7 @@ pub(super) fn structure<C: Ord + Clone + fmt::Display>(
     }
 }
 
-pub(super) fn op_of<C>(e: &NExpr<C>) -> Option<&'static str> {
+fn op_of<C>(e: &NExpr<C>) -> Option<&'static str> {
     match e.node() {
         Node::And(_) => Some("&&"),
         Node::Or(_) => Some("||"),
@@ -185,7 +183,7 @@ pub(super) fn op_of<C>(e: &NExpr<C>) -> Option<&'static str> {
     }
 }
 
-pub(super) fn only_leaves<C>(e: &NExpr<C>) -> bool {
+fn only_leaves<C>(e: &NExpr<C>) -> bool {
     match e.node() {
         Node::And(ops) | Node::Or(ops) => ops.iter().all(|o| matches!(o.node(), Node::Leaf(_))),
         Node::Leaf(_) => true,
@@ -193,7 +191,7 @@ pub(super) fn only_leaves<C>(e: &NExpr<C>) -> bool {
 }
 
 /// The same tree with every `&&` and `||` exchanged.
-pub(super) fn swapped<C: Ord + Clone>(e: &NExpr<C>) -> NExpr<C> {
+fn swapped<C: Ord + Clone>(e: &NExpr<C>) -> NExpr<C> {
     match e.node() {
         Node::Leaf(l) => NExpr::leaf(l.clone()),
         Node::And(ops) => NExpr::or(ops.iter().map(swapped).collect()),
@@ -202,7 +200,7 @@ pub(super) fn swapped<C: Ord + Clone>(e: &NExpr<C>) -> NExpr<C> {
 }
 
 /// Describe two expressions with different operators at the top.
-pub(super) fn operator_term<C: Ord + Clone>(c: &NExpr<C>, p: &NExpr<C>) -> String {
+fn operator_term<C: Ord + Clone>(c: &NExpr<C>, p: &NExpr<C>) -> String {
     match (op_of(c), op_of(p)) {
         (Some(want), Some(got)) if only_leaves(c) && only_leaves(p) => {
             format!("`{got}` where `{want}` belongs")
@@ -215,11 +213,7 @@ pub(super) fn operator_term<C: Ord + Clone>(c: &NExpr<C>, p: &NExpr<C>) -> Strin
 /// Describe a chain whose operands are grouped differently: a sub-group of
 /// the other operator spread into the parent (`a && b && c` for
 /// `a && (b || c)`), or the reverse; otherwise "grouping".
-pub(super) fn regrouping_term<C>(
-    parent: &NExpr<C>,
-    c_rest: &[&NExpr<C>],
-    p_rest: &[&NExpr<C>],
-) -> String {
+fn regrouping_term<C>(parent: &NExpr<C>, c_rest: &[&NExpr<C>], p_rest: &[&NExpr<C>]) -> String {
     let parent_op = op_of(parent).unwrap_or("&&");
     let all_leaves = |v: &[&NExpr<C>]| v.iter().all(|e| matches!(e.node(), Node::Leaf(_)));
     match (c_rest, p_rest) {
@@ -237,7 +231,7 @@ pub(super) fn regrouping_term<C>(
 
 /// Print an expression with every nested group in parentheses, so that the
 /// grouping never depends on `&&` binding tighter than `||`.
-pub(super) fn show<C: fmt::Display>(e: &NExpr<C>, top: bool) -> String {
+fn show<C: fmt::Display>(e: &NExpr<C>, top: bool) -> String {
     match e.node() {
         Node::Leaf(l) => l.to_string(),
         Node::And(ops) | Node::Or(ops) => {

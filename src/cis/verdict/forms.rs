@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
-use super::*;
+use super::closeness::{WordHasher, hash, leaf_keys};
 use crate::cis::benchmarks::{BENCHMARKS, PatternRow};
 use crate::pattern::ast::Ast;
 use crate::pattern::normal::{NCond, NExpr};
@@ -18,7 +18,7 @@ pub(super) struct Shape {
     /// A hash of `normal`, compared before the trees themselves: of its
     /// sorted leaf keys for a JSON pattern (equal normal forms have equal
     /// leaves; the tree decides the rare rest), of the whole form otherwise.
-    pub(super) normal_hash: u64,
+    normal_hash: u64,
     /// Hash keys of the JSON leaves, `(selector, condition)`, sorted (empty
     /// for other kinds): scoring merges these instead of comparing
     /// conditions, which share long selectors and values.
@@ -67,7 +67,7 @@ pub(super) struct Form {
 }
 
 impl Form {
-    pub(super) fn new(text: &str) -> Result<Form, ParseError> {
+    fn new(text: &str) -> Result<Form, ParseError> {
         let ast = parse(text)?;
         Ok(Form {
             tokens: tokens(&ast),
@@ -78,17 +78,17 @@ impl Form {
 }
 
 /// Hash maps keyed by addresses: hashing a key costs one multiplication.
-pub(super) type AddressMap<V> = HashMap<(usize, usize), V, BuildHasherDefault<WordHasher>>;
+type AddressMap<V> = HashMap<(usize, usize), V, BuildHasherDefault<WordHasher>>;
 
 /// The address and length of a static string or slice: the cache key of a
 /// built-in canonical string or row. Hashing it is constant time, where
 /// hashing the text would cost as much as the comparison.
-pub(super) fn address<T>(s: &'static [T]) -> (usize, usize) {
+fn address<T>(s: &'static [T]) -> (usize, usize) {
     (s.as_ptr() as usize, s.len())
 }
 
 /// Every canonical string of the built-in benchmarks, parsed once.
-pub(super) fn cached_forms() -> &'static AddressMap<Form> {
+fn cached_forms() -> &'static AddressMap<Form> {
     static FORMS: OnceLock<AddressMap<Form>> = OnceLock::new();
     FORMS.get_or_init(|| {
         let mut m = AddressMap::default();
@@ -109,7 +109,7 @@ pub(super) fn cached_forms() -> &'static AddressMap<Form> {
 }
 
 /// The parsed forms of every built-in row, keyed by its `canonical` slice.
-pub(super) fn cached_rows() -> &'static AddressMap<Vec<(&'static str, &'static Form)>> {
+fn cached_rows() -> &'static AddressMap<Vec<(&'static str, &'static Form)>> {
     static ROWS: OnceLock<AddressMap<Vec<(&'static str, &'static Form)>>> = OnceLock::new();
     ROWS.get_or_init(|| {
         let forms = cached_forms();

@@ -16,7 +16,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::audit::{Audit, ControlResult, Finding, Status};
-use crate::cis::Severity;
+use crate::cis::{Control, Severity};
 
 /// The OCSF schema version the events follow.
 pub const OCSF_VERSION: &str = "1.5.0";
@@ -113,44 +113,12 @@ fn event(a: &Audit, c: &ControlResult, f: &Finding, seq: usize) -> Value {
     } else {
         severity(control.severity)
     };
-    let (cs_id, cs) = compliance_status(f.status);
     let uid = format!(
         "cis-filters/{}/cis-aws-foundations-benchmark/v/1.2.0/{}/{}/{}",
         a.account, control.id, f.resource, seq
     );
-    let region = f
-        .region
-        .as_deref()
-        .or_else(|| a.regions.first().map(String::as_str));
-    let standard = "CIS AWS Foundations Benchmark v1.2.0";
-    let mut resource = json!({
-        "type": f.resource_type.as_str(),
-        "uid": f.resource,
-        "cloud_partition": a.partition,
-    });
-    if let (Some(r), Some(m)) = (f.region.as_deref(), resource.as_object_mut()) {
-        m.insert("region".into(), r.into());
-    }
-    let mut cloud = json!({
-        "provider": "AWS",
-        "account": { "uid": a.account, "name": a.account, "type_id": 10, "type": "AWS Account" },
-    });
-    if let (Some(r), Some(m)) = (region, cloud.as_object_mut()) {
-        m.insert("region".into(), r.into());
-    }
     let mut ev = json!({
-        "metadata": {
-            "version": OCSF_VERSION,
-            "uid": uid,
-            "event_code": control.id,
-            "profiles": ["cloud", "datetime"],
-            "product": {
-                "name": "cis-filters",
-                "vendor_name": "cis-filters",
-                "version": env!("CARGO_PKG_VERSION"),
-                "uid": "cis-filters",
-            },
-        },
+        "metadata": metadata(control, &uid),
         "category_uid": CATEGORY_UID,
         "category_name": "Findings",
         "class_uid": CLASS_UID,
@@ -176,58 +144,121 @@ fn event(a: &Audit, c: &ControlResult, f: &Finding, seq: usize) -> Value {
             "created_time": time_ms,
             "created_time_dt": a.taken_at.as_str(),
         },
-        "compliance": {
-            "standards": [standard],
-            "control": control.id,
-            "requirements": [format!("CIS AWS Foundations {}", control.id)],
-            "desc": control.title,
-            "status_id": cs_id,
-            "status": cs,
-            "status_code": f.reason_code,
-            "status_detail": f.reason,
-            "checks": [{
-                "uid": control.id,
-                "name": control.title,
-                "desc": control.description,
-                "standards": [standard],
-                "version": "1.2.0",
-                "severity": control.severity.as_str(),
-                "severity_id": severity(control.severity).0,
-                "status": cs,
-                "status_id": cs_id,
-            }],
-        },
+        "compliance": compliance(control, f),
         "remediation": { "desc": control.remediation },
-        "resources": [resource],
-        "cloud": cloud,
-        "unmapped": {
-            "status": f.status.as_str(),
-            "control_status": c.status.as_str(),
-            "reason_code": f.reason_code,
-            "benchmark": a.benchmark,
-            "match": a.mode.as_str(),
-            "procedure": a.procedure.as_str(),
-            "securityhub_control": control.securityhub_id,
-            "config_rule": control.config_rule,
-            "evidence": f.evidence,
-        },
+        "resources": [resource(a, f)],
+        "cloud": cloud(a, f),
+        "unmapped": unmapped(a, c, f),
     });
-    if let Some(chain) = f.evidence.get("chain").and_then(Value::as_object) {
-        let links = chain_resources(chain, f.region.as_deref(), &a.partition);
-        if let Some(m) = ev.as_object_mut() {
-            let mut data = Map::new();
-            for k in ["broken_link", "verdict", "closeness", "relation"] {
-                if let Some(v) = f.evidence.get(k) {
-                    data.insert(k.into(), v.clone());
-                }
-            }
-            m.insert(
-                "evidences".into(),
-                json!([{ "name": "metric-filter chain", "resources": links, "data": data }]),
-            );
-        }
+    if let Some(evidences) = chain_evidences(a, f)
+        && let Some(m) = ev.as_object_mut()
+    {
+        m.insert("evidences".into(), evidences);
     }
     ev
+}
+
+/// The event's `metadata`: OCSF version, event uid and the product.
+fn metadata(control: &Control, uid: &str) -> Value {
+    json!({
+        "version": OCSF_VERSION,
+        "uid": uid,
+        "event_code": control.id,
+        "profiles": ["cloud", "datetime"],
+        "product": {
+            "name": "cis-filters",
+            "vendor_name": "cis-filters",
+            "version": env!("CARGO_PKG_VERSION"),
+            "uid": "cis-filters",
+        },
+    })
+}
+
+/// The `compliance` object: the standard, the control and its check.
+fn compliance(control: &Control, f: &Finding) -> Value {
+    let standard = "CIS AWS Foundations Benchmark v1.2.0";
+    let (cs_id, cs) = compliance_status(f.status);
+    json!({
+        "standards": [standard],
+        "control": control.id,
+        "requirements": [format!("CIS AWS Foundations {}", control.id)],
+        "desc": control.title,
+        "status_id": cs_id,
+        "status": cs,
+        "status_code": f.reason_code,
+        "status_detail": f.reason,
+        "checks": [{
+            "uid": control.id,
+            "name": control.title,
+            "desc": control.description,
+            "standards": [standard],
+            "version": "1.2.0",
+            "severity": control.severity.as_str(),
+            "severity_id": severity(control.severity).0,
+            "status": cs,
+            "status_id": cs_id,
+        }],
+    })
+}
+
+/// The finding's resource, with its region when it has one.
+fn resource(a: &Audit, f: &Finding) -> Value {
+    let mut resource = json!({
+        "type": f.resource_type.as_str(),
+        "uid": f.resource,
+        "cloud_partition": a.partition,
+    });
+    if let (Some(r), Some(m)) = (f.region.as_deref(), resource.as_object_mut()) {
+        m.insert("region".into(), r.into());
+    }
+    resource
+}
+
+/// The `cloud` object: the account, and the finding's region or else the
+/// audit's first region.
+fn cloud(a: &Audit, f: &Finding) -> Value {
+    let region = f
+        .region
+        .as_deref()
+        .or_else(|| a.regions.first().map(String::as_str));
+    let mut cloud = json!({
+        "provider": "AWS",
+        "account": { "uid": a.account, "name": a.account, "type_id": 10, "type": "AWS Account" },
+    });
+    if let (Some(r), Some(m)) = (region, cloud.as_object_mut()) {
+        m.insert("region".into(), r.into());
+    }
+    cloud
+}
+
+/// The cis-filters fields OCSF has no place for.
+fn unmapped(a: &Audit, c: &ControlResult, f: &Finding) -> Value {
+    let control = c.control;
+    json!({
+        "status": f.status.as_str(),
+        "control_status": c.status.as_str(),
+        "reason_code": f.reason_code,
+        "benchmark": a.benchmark,
+        "match": a.mode.as_str(),
+        "procedure": a.procedure.as_str(),
+        "securityhub_control": control.securityhub_id,
+        "config_rule": control.config_rule,
+        "evidence": f.evidence,
+    })
+}
+
+/// The metric-filter chain of the evidence as OCSF `evidences`, when the
+/// finding has one.
+fn chain_evidences(a: &Audit, f: &Finding) -> Option<Value> {
+    let chain = f.evidence.get("chain").and_then(Value::as_object)?;
+    let links = chain_resources(chain, f.region.as_deref(), &a.partition);
+    let mut data = Map::new();
+    for k in ["broken_link", "verdict", "closeness", "relation"] {
+        if let Some(v) = f.evidence.get(k) {
+            data.insert(k.into(), v.clone());
+        }
+    }
+    Some(json!([{ "name": "metric-filter chain", "resources": links, "data": data }]))
 }
 
 /// Every finding as an OCSF Compliance Finding event.
