@@ -49,6 +49,15 @@ pub struct Doc<'a> {
 }
 
 impl Doc<'_> {
+    /// The text of a scalar node, with its place in the file; `None` for a
+    /// mapping or a sequence.
+    pub(crate) fn scalar(&self, n: &Node) -> Option<Text> {
+        match n {
+            Node::Scalar(s) => Some(yaml::scalar_text(s, self.text, self.id, self.base)),
+            _ => None,
+        }
+    }
+
     /// The file's tree, if it parses and is not empty. A file that does not
     /// parse is a problem of `unit` only when `lintable` says that it may
     /// hold what the linter reads.
@@ -317,15 +326,7 @@ impl Cx<'_> {
     }
 
     fn scalar(&self, n: &Node) -> Option<Text> {
-        match n {
-            Node::Scalar(s) => Some(yaml::scalar_text(
-                s,
-                self.doc.text,
-                self.doc.id,
-                self.doc.base,
-            )),
-            _ => None,
-        }
+        self.doc.scalar(n)
     }
 
     fn single(&self, n: &Node) -> Option<String> {

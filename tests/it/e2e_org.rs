@@ -76,11 +76,18 @@ impl Org {
 
 fn seed_org() -> Option<Org> {
     let endpoint = own_moto()?.to_owned();
-    let management = format!("{:06}{:06}", std::process::id() % 1_000_000, 900_001);
+    Some(seed(endpoint, 900_001, &["--enforce"]))
+}
+
+/// Run `seed_org.py` against `endpoint` with a management account id made
+/// of the process id and `suffix` (one organization per test and process).
+fn seed(endpoint: String, suffix: u32, args: &[&str]) -> Org {
+    let management = format!("{:06}{:06}", std::process::id() % 1_000_000, suffix);
     let out = Command::new(e2e::python())
         .arg(e2e::e2e_dir().join("seed_org.py"))
         .args(["--endpoint", &endpoint, "--management", &management])
-        .args(["--regions", "us-east-1", "--enforce"])
+        .args(["--regions", "us-east-1"])
+        .args(args)
         .output()
         .expect("run seed_org.py");
     assert!(
@@ -89,13 +96,13 @@ fn seed_org() -> Option<Org> {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: Value = serde_json::from_slice(&out.stdout).expect("seed_org.py prints JSON");
-    Some(Org {
+    Org {
         endpoint,
         management,
         key: v["access_key_id"].as_str().unwrap().to_owned(),
         secret: v["secret_access_key"].as_str().unwrap().to_owned(),
         members: v["members"].as_object().unwrap().clone(),
-    })
+    }
 }
 
 fn read(path: &std::path::Path) -> Value {
@@ -312,26 +319,11 @@ fn the_call_count_does_not_grow_with_the_number_of_log_groups() {
 /// audit role, in the shared moto server (no IAM enforcement).
 fn seed_members(members: u32) -> Option<Org> {
     let endpoint = e2e::moto()?.to_owned();
-    let management = format!("{:06}{:06}", std::process::id() % 1_000_000, 900_002);
-    let out = Command::new(e2e::python())
-        .arg(e2e::e2e_dir().join("seed_org.py"))
-        .args(["--endpoint", &endpoint, "--management", &management])
-        .args(["--regions", "us-east-1", "--members", &members.to_string()])
-        .output()
-        .expect("run seed_org.py");
-    assert!(
-        out.status.success(),
-        "seeding the organization failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("seed_org.py prints JSON");
-    Some(Org {
+    Some(seed(
         endpoint,
-        management,
-        key: v["access_key_id"].as_str().unwrap().to_owned(),
-        secret: v["secret_access_key"].as_str().unwrap().to_owned(),
-        members: v["members"].as_object().unwrap().clone(),
-    })
+        900_002,
+        &["--members", &members.to_string()],
+    ))
 }
 
 /// The names in `dir/accounts`.

@@ -9,7 +9,7 @@ use crate::lint::model::{
     Alarm, AlarmDetail, Filter, FilterKind, Format, Metric, MetricKey, PatternValue, Setting, Unit,
 };
 use crate::lint::text::{FileSpan, Text};
-use crate::lint::yaml::{self, Node};
+use crate::lint::yaml::Node;
 
 /// Extract filters and alarms from a Terraform JSON file (`.tf.json`).
 pub fn extract_tf_json(doc: Doc<'_>) -> Unit {
@@ -64,15 +64,7 @@ struct Json<'a> {
 
 impl Json<'_> {
     fn scalar(&self, n: &Node) -> Option<Text> {
-        match n {
-            Node::Scalar(s) => Some(yaml::scalar_text(
-                s,
-                self.doc.text,
-                self.doc.id,
-                self.doc.base,
-            )),
-            _ => None,
-        }
+        self.doc.scalar(n)
     }
 
     fn span(&self, n: &Node) -> FileSpan {
