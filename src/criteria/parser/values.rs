@@ -7,34 +7,40 @@ use super::*;
 pub(super) const MISSING_QUOTE: &str =
     "a quote is probably missing: quote each value on its own, `[\"a\", \"b\"]`";
 
+/// The error for `IN` or `NOT IN` followed by something other than `[`, with
+/// help for the usual slips: parentheses, one quoted value, a bare word.
+fn not_a_list<'t, T>(i: &'t str, op: Op) -> PResult<'t, T> {
+    let help = if i.starts_with('(') {
+        "write the values in square brackets and double quotes: `[\"a\", \"b\"]` (parentheses are the syntax of cross-account observability link filters)".to_owned()
+    } else if i.starts_with('"') {
+        format!(
+            "write `{} [{}]`, or use `{}` for one value",
+            op.as_str(),
+            token_quoted(i),
+            if op == Op::In { "=" } else { "!=" }
+        )
+    } else {
+        format!("write `{} [\"a\", \"b\"]`", op.as_str())
+    };
+    let len = if i.starts_with('"') {
+        token_quoted(i).len()
+    } else {
+        token_len(i)
+    };
+    fail(
+        i,
+        len,
+        ErrorKind::ExpectedList,
+        format!("`{}` takes a list in square brackets", op.as_str()),
+        Some(help),
+    )
+}
+
 impl<'t> P<'t> {
     /// list = "[" ws? value ( ws? "," ws? value )* ws? "]"
     pub(super) fn list(&self, i: &'t str, field: Field, op: Op) -> PResult<'t, List> {
         let Some(body) = i.strip_prefix('[') else {
-            let help = if i.starts_with('(') {
-                "write the values in square brackets and double quotes: `[\"a\", \"b\"]` (parentheses are the syntax of cross-account observability link filters)".to_owned()
-            } else if i.starts_with('"') {
-                format!(
-                    "write `{} [{}]`, or use `{}` for one value",
-                    op.as_str(),
-                    token_quoted(i),
-                    if op == Op::In { "=" } else { "!=" }
-                )
-            } else {
-                format!("write `{} [\"a\", \"b\"]`", op.as_str())
-            };
-            let len = if i.starts_with('"') {
-                token_quoted(i).len()
-            } else {
-                token_len(i)
-            };
-            return fail(
-                i,
-                len,
-                ErrorKind::ExpectedList,
-                format!("`{}` takes a list in square brackets", op.as_str()),
-                Some(help),
-            );
+            return not_a_list(i, op);
         };
         let (mut r, _) = ws0(body);
         if let Some(rest) = r.strip_prefix(']') {
