@@ -90,72 +90,17 @@ impl Dfa {
             budget.spend(1, "determinizing an automaton")?;
             accept.push(nfa.accepts_set(&set, initial));
             for class in 0..classes {
-                let mut next = Vec::new();
-                for &s in &set {
-                    if let Some(st) = nfa.states.get(s) {
-                        for &(sid, to) in &st.moves {
-                            if member
-                                .get(sid)
-                                .and_then(|m| m.get(class))
-                                .copied()
-                                .unwrap_or(false)
-                            {
-                                next.push(to);
-                            }
-                        }
-                    }
-                }
-                let key = (nfa.closure(&next, false, false), false);
-                let id = match index.get(&key) {
-                    Some(&id) => id,
-                    None => {
-                        if sets.len() >= MAX_DFA_STATES {
-                            return Err(Exhausted(format!(
-                                "an automaton needs more than {MAX_DFA_STATES} states"
-                            )));
-                        }
-                        let id = u32::try_from(sets.len()).unwrap_or(u32::MAX);
-                        index.insert(key.clone(), id);
-                        sets.push(key);
-                        id
-                    }
-                };
-                trans.push(id);
+                let key = (
+                    nfa.closure(&moves(nfa, &member, &set, class), false, false),
+                    false,
+                );
+                trans.push(state_of(key, &mut index, &mut sets)?);
             }
             i += 1;
         }
-        let n = sets.len();
-        let reach = |target: &[bool]| -> Vec<bool> {
-            // Reverse reachability to states where `target` holds.
-            let mut rev: Vec<Vec<usize>> = vec![Vec::new(); n];
-            for s in 0..n {
-                for c in 0..classes {
-                    if let Some(&t) = trans.get(s * classes + c)
-                        && let Some(r) = rev.get_mut(t as usize)
-                    {
-                        r.push(s);
-                    }
-                }
-            }
-            let mut ok = target.to_vec();
-            let mut stack: Vec<usize> = (0..n)
-                .filter(|&s| target.get(s).copied().unwrap_or(false))
-                .collect();
-            while let Some(t) = stack.pop() {
-                for &s in rev.get(t).map(Vec::as_slice).unwrap_or_default() {
-                    if let Some(v) = ok.get_mut(s)
-                        && !*v
-                    {
-                        *v = true;
-                        stack.push(s);
-                    }
-                }
-            }
-            ok
-        };
-        let can_accept = reach(&accept);
+        let can_accept = backward_reach(&trans, classes, &accept);
         let rejecting: Vec<bool> = accept.iter().map(|a| !a).collect();
-        let can_reject = reach(&rejecting);
+        let can_reject = backward_reach(&trans, classes, &rejecting);
         Ok(Dfa {
             classes,
             trans,
@@ -175,4 +120,75 @@ impl Dfa {
     pub(super) fn flag(v: &[bool], s: u32) -> bool {
         v.get(s as usize).copied().unwrap_or(false)
     }
+}
+
+/// The NFA states that `set` moves to on character class `class`, before closure.
+fn moves(nfa: &Nfa, member: &[Vec<bool>], set: &[usize], class: usize) -> Vec<usize> {
+    let mut next = Vec::new();
+    for &s in set {
+        let Some(st) = nfa.states.get(s) else {
+            continue;
+        };
+        for &(sid, to) in &st.moves {
+            if member
+                .get(sid)
+                .and_then(|m| m.get(class))
+                .copied()
+                .unwrap_or(false)
+            {
+                next.push(to);
+            }
+        }
+    }
+    next
+}
+
+/// The DFA state for a closed NFA state set, numbering it when it is new.
+fn state_of(
+    key: (Vec<usize>, bool),
+    index: &mut HashMap<(Vec<usize>, bool), u32>,
+    sets: &mut Vec<(Vec<usize>, bool)>,
+) -> Result<u32, Exhausted> {
+    if let Some(&id) = index.get(&key) {
+        return Ok(id);
+    }
+    if sets.len() >= MAX_DFA_STATES {
+        return Err(Exhausted(format!(
+            "an automaton needs more than {MAX_DFA_STATES} states"
+        )));
+    }
+    let id = u32::try_from(sets.len()).unwrap_or(u32::MAX);
+    index.insert(key.clone(), id);
+    sets.push(key);
+    Ok(id)
+}
+
+/// The states from which some state where `target` holds is reachable.
+fn backward_reach(trans: &[u32], classes: usize, target: &[bool]) -> Vec<bool> {
+    let n = target.len();
+    let mut rev: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for s in 0..n {
+        for c in 0..classes {
+            if let Some(&t) = trans.get(s * classes + c)
+                && let Some(r) = rev.get_mut(t as usize)
+            {
+                r.push(s);
+            }
+        }
+    }
+    let mut ok = target.to_vec();
+    let mut stack: Vec<usize> = (0..n)
+        .filter(|&s| target.get(s).copied().unwrap_or(false))
+        .collect();
+    while let Some(t) = stack.pop() {
+        for &s in rev.get(t).map(Vec::as_slice).unwrap_or_default() {
+            if let Some(v) = ok.get_mut(s)
+                && !*v
+            {
+                *v = true;
+                stack.push(s);
+            }
+        }
+    }
+    ok
 }

@@ -1,7 +1,7 @@
 //! Thompson NFAs for wildcard values, `%regex%` values, substring terms
 //! and number syntaxes.
 
-use regex_syntax::hir::{Class, Hir, HirKind, Look};
+use regex_syntax::hir::{Class, Hir, HirKind, Look, Repetition};
 
 use super::charset::{CharSet, whitespace};
 
@@ -125,63 +125,9 @@ impl Builder {
                     .map_err(|_| Unsupported("a regex literal is not UTF-8".to_owned()))?;
                 self.text(from, text)
             }
-            HirKind::Class(Class::Unicode(cls)) => {
-                let set = CharSet::from_ranges(
-                    cls.ranges()
-                        .iter()
-                        .map(|r| (u32::from(r.start()), u32::from(r.end()))),
-                );
-                self.step(from, set)
-            }
-            HirKind::Class(Class::Bytes(cls)) => {
-                // Only ASCII byte ranges are characters.
-                if cls.ranges().iter().any(|r| r.end() > 0x7F) {
-                    return Err(Unsupported("a byte class in a regex".to_owned()));
-                }
-                let set = CharSet::from_ranges(
-                    cls.ranges()
-                        .iter()
-                        .map(|r| (u32::from(r.start()), u32::from(r.end()))),
-                );
-                self.step(from, set)
-            }
-            HirKind::Look(look) => {
-                let to = self.state()?;
-                match look {
-                    Look::Start => self.at(from)?.bol.push(to),
-                    Look::End => self.at(from)?.eol.push(to),
-                    other => {
-                        return Err(Unsupported(format!(
-                            "the regex assertion {other:?} is not modelled"
-                        )));
-                    }
-                }
-                Ok(to)
-            }
-            HirKind::Repetition(rep) => {
-                let mut cur = from;
-                for _ in 0..rep.min {
-                    cur = self.hir(&rep.sub, cur, depth + 1)?;
-                }
-                match rep.max {
-                    None => {
-                        let head = self.state()?;
-                        self.eps(cur, head)?;
-                        let end = self.hir(&rep.sub, head, depth + 1)?;
-                        self.eps(end, head)?;
-                        Ok(head)
-                    }
-                    Some(max) => {
-                        let out = self.state()?;
-                        self.eps(cur, out)?;
-                        for _ in rep.min..max {
-                            cur = self.hir(&rep.sub, cur, depth + 1)?;
-                            self.eps(cur, out)?;
-                        }
-                        Ok(out)
-                    }
-                }
-            }
+            HirKind::Class(class) => self.step(from, class_set(class)?),
+            HirKind::Look(look) => self.look(from, *look),
+            HirKind::Repetition(rep) => self.repetition(rep, from, depth),
             HirKind::Capture(cap) => self.hir(&cap.sub, from, depth + 1),
             HirKind::Concat(parts) => {
                 let mut cur = from;
@@ -197,6 +143,52 @@ impl Builder {
                     self.eps(from, begin)?;
                     let end = self.hir(a, begin, depth + 1)?;
                     self.eps(end, out)?;
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// A `^` or `$` anchor; other assertions are not modelled.
+    fn look(&mut self, from: usize, look: Look) -> Result<usize, Unsupported> {
+        let to = self.state()?;
+        match look {
+            Look::Start => self.at(from)?.bol.push(to),
+            Look::End => self.at(from)?.eol.push(to),
+            other => {
+                return Err(Unsupported(format!(
+                    "the regex assertion {other:?} is not modelled"
+                )));
+            }
+        }
+        Ok(to)
+    }
+
+    /// `sub{min,max}`: `min` copies in a row, then a loop or `max - min` optional copies.
+    fn repetition(
+        &mut self,
+        rep: &Repetition,
+        from: usize,
+        depth: usize,
+    ) -> Result<usize, Unsupported> {
+        let mut cur = from;
+        for _ in 0..rep.min {
+            cur = self.hir(&rep.sub, cur, depth + 1)?;
+        }
+        match rep.max {
+            None => {
+                let head = self.state()?;
+                self.eps(cur, head)?;
+                let end = self.hir(&rep.sub, head, depth + 1)?;
+                self.eps(end, head)?;
+                Ok(head)
+            }
+            Some(max) => {
+                let out = self.state()?;
+                self.eps(cur, out)?;
+                for _ in rep.min..max {
+                    cur = self.hir(&rep.sub, cur, depth + 1)?;
+                    self.eps(cur, out)?;
                 }
                 Ok(out)
             }
@@ -388,4 +380,26 @@ fn number_tail(mut b: Builder, start: usize, int: usize) -> Result<Nfa, Unsuppor
     b.mv(digits, digit, digits)?;
     b.eps(digits, end)?;
     b.finish(start, end)
+}
+
+/// The characters of a regex class; byte classes only where they stay within ASCII.
+fn class_set(class: &Class) -> Result<CharSet, Unsupported> {
+    match class {
+        Class::Unicode(cls) => Ok(CharSet::from_ranges(
+            cls.ranges()
+                .iter()
+                .map(|r| (u32::from(r.start()), u32::from(r.end()))),
+        )),
+        Class::Bytes(cls) => {
+            // Only ASCII byte ranges are characters.
+            if cls.ranges().iter().any(|r| r.end() > 0x7F) {
+                return Err(Unsupported("a byte class in a regex".to_owned()));
+            }
+            Ok(CharSet::from_ranges(
+                cls.ranges()
+                    .iter()
+                    .map(|r| (u32::from(r.start()), u32::from(r.end()))),
+            ))
+        }
+    }
 }

@@ -49,44 +49,59 @@ pub(super) fn text_witnesses(
         }
     }
     candidates.retain(|s| direct(s));
-    let nfas: Result<Vec<Nfa>, automata::Unsupported> = langs
+    match explore_langs(langs, required, forbidden, budget) {
+        Ok(found) => (prefer_candidates(langs, &candidates, found), None),
+        Err(reason) => {
+            candidates.extend(other());
+            (candidates, Some(reason))
+        }
+    }
+}
+
+/// One text per combination of `langs` the constraints allow, from the automata.
+fn explore_langs(
+    langs: &[&Compiled],
+    required: &[&Nfa],
+    forbidden: &[&Nfa],
+    budget: &mut Budget,
+) -> Result<Vec<(u64, String)>, String> {
+    let nfas: Vec<Nfa> = langs
         .iter()
         .map(|c| match c.lang() {
             Some(Val::Regex(r)) => Nfa::regex_search(r),
             Some(Val::Text(t)) => Nfa::glob(t),
             _ => Nfa::glob("*"),
         })
-        .collect();
-    let explored = nfas.map_err(|e| e.0).and_then(|nfas| {
-        let refs: Vec<&Nfa> = nfas.iter().collect();
-        automata::explore(&refs, required, forbidden, budget).map_err(|e| e.0)
-    });
-    match explored {
-        Ok(found) => {
-            let vector = |s: &str| -> u64 {
-                langs.iter().enumerate().fold(0u64, |m, (i, c)| {
-                    if c.on_text(s) == Some(true) && i < 64 {
-                        m | (1 << i)
-                    } else {
-                        m
-                    }
-                })
-            };
-            let out = found
-                .into_iter()
-                .map(|(bits, w)| {
-                    candidates
-                        .iter()
-                        .find(|c| vector(c) == bits)
-                        .cloned()
-                        .unwrap_or(w)
-                })
-                .collect();
-            (out, None)
-        }
-        Err(reason) => {
-            candidates.extend(other());
-            (candidates, Some(reason))
-        }
-    }
+        .collect::<Result<_, automata::Unsupported>>()
+        .map_err(|e| e.0)?;
+    let refs: Vec<&Nfa> = nfas.iter().collect();
+    automata::explore(&refs, required, forbidden, budget).map_err(|e| e.0)
+}
+
+/// Each found text, replaced by a candidate that passes the same tests when
+/// there is one: samples and literals read better than generated texts.
+fn prefer_candidates(
+    langs: &[&Compiled],
+    candidates: &[String],
+    found: Vec<(u64, String)>,
+) -> Vec<String> {
+    let vector = |s: &str| -> u64 {
+        langs.iter().enumerate().fold(0u64, |m, (i, c)| {
+            if c.on_text(s) == Some(true) && i < 64 {
+                m | (1 << i)
+            } else {
+                m
+            }
+        })
+    };
+    found
+        .into_iter()
+        .map(|(bits, w)| {
+            candidates
+                .iter()
+                .find(|c| vector(c) == bits)
+                .cloned()
+                .unwrap_or(w)
+        })
+        .collect()
 }
