@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use super::closeness::match_leaves;
+use super::closeness::{LeafMatch, match_leaves};
 use super::forms::Shape;
 use super::{Change, Difference};
 use crate::pattern::Normal;
@@ -40,28 +40,40 @@ pub(super) fn differences(canon: &Shape, p: &Shape) -> Vec<Difference> {
     };
     let (cl, ql) = (c.leaves(), q.leaves());
     let m = match_leaves(&cl, &ql, &canon.leaf_keys, &p.leaf_keys);
-    let mut out = Vec::new();
-    for &i in &m.missing {
-        if let Some(l) = cl.get(i) {
-            let t = l.to_string();
-            out.push(Difference {
-                change: Change::Missing,
-                term: t.clone(),
-                expected: Some(t),
-                found: None,
-            });
-        }
+    let mut out = leaf_differences(&cl, &ql, &m);
+    // Two chains of leaves under the same operator (or a single leaf) hold
+    // the same leaves once brought to the same conditions, so only other
+    // shapes need the structural comparison.
+    if only_leaves(c)
+        && only_leaves(q)
+        && (op_of(c) == op_of(q) || op_of(c).zip(op_of(q)).is_none())
+    {
+        return out;
     }
-    for &j in &m.extra {
-        if let Some(l) = ql.get(j) {
-            let t = l.to_string();
-            out.push(Difference {
-                change: Change::Extra,
-                term: t.clone(),
-                expected: None,
-                found: Some(t),
-            });
-        }
+    structure_differences(c, q, &cl, &m, &mut out);
+    out
+}
+
+/// The conditions missing from, extra in, or changed in the pattern.
+fn leaf_differences(cl: &[&NCond], ql: &[&NCond], m: &LeafMatch) -> Vec<Difference> {
+    let mut out = Vec::new();
+    for l in m.missing.iter().filter_map(|&i| cl.get(i)) {
+        let t = l.to_string();
+        out.push(Difference {
+            change: Change::Missing,
+            term: t.clone(),
+            expected: Some(t),
+            found: None,
+        });
+    }
+    for l in m.extra.iter().filter_map(|&j| ql.get(j)) {
+        let t = l.to_string();
+        out.push(Difference {
+            change: Change::Extra,
+            term: t.clone(),
+            expected: None,
+            found: Some(t),
+        });
     }
     for &(i, j) in &m.changed {
         if let (Some(a), Some(b)) = (cl.get(i), ql.get(j)) {
@@ -76,16 +88,18 @@ pub(super) fn differences(canon: &Shape, p: &Shape) -> Vec<Difference> {
             });
         }
     }
-    // Structure: bring both sides to the same conditions (drop what is
-    // missing or extra, undo what changed) and compare what is left. Two
-    // chains of leaves under the same operator (or a single leaf) then hold
-    // the same leaves, so only other shapes need the comparison.
-    if only_leaves(c)
-        && only_leaves(q)
-        && (op_of(c) == op_of(q) || op_of(c).zip(op_of(q)).is_none())
-    {
-        return out;
-    }
+    out
+}
+
+/// Structure: bring both sides to the same conditions (drop what is missing
+/// or extra, undo what changed) and compare what is left.
+fn structure_differences(
+    c: &NExpr<NCond>,
+    q: &NExpr<NCond>,
+    cl: &[&NCond],
+    m: &LeafMatch,
+    out: &mut Vec<Difference>,
+) {
     let mut replacement: HashMap<usize, &NCond> = HashMap::new();
     for &(i, j) in &m.changed {
         if let Some(a) = cl.get(i) {
@@ -105,9 +119,8 @@ pub(super) fn differences(canon: &Shape, p: &Shape) -> Vec<Difference> {
         }
     });
     if let (Some(cp), Some(qp)) = (c_proj, q_proj) {
-        structure(&cp, &qp, &mut out);
+        structure(&cp, &qp, out);
     }
-    out
 }
 
 fn kind_description(n: &Normal) -> &'static str {
