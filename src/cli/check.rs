@@ -91,46 +91,11 @@ pub fn check(args: CheckArgs) -> u8 {
     };
     let colour = colour_enabled(std::io::stdout().is_terminal());
     if let Some(id) = args.control.as_deref() {
-        let Some(c) = compare(&text, bench, id, args.match_mode) else {
-            let ids = bench
-                .rows
-                .iter()
-                .map(|r| r.control)
-                .collect::<Vec<_>>()
-                .join(", ");
-            return usage_error(format!(
-                "benchmark `{}` has no metric-filter control `{id}`: its controls are {ids}, \
-                 or their Security Hub ids (CloudWatch.1-14)",
-                bench.name
-            ));
-        };
-        match args.format {
-            CheckFormat::Json => outln(&comparison_json(&text, &c, None).to_string()),
-            CheckFormat::Text => outln(&explain(&text, bench, &c, None, colour)),
-        }
-        return if c.passes { EXIT_OK } else { EXIT_FAIL };
+        return check_control(&text, bench, id, &args, colour);
     }
     // No control: an invalid pattern is reported as such, with no control.
     if let Err(e) = pattern::parse(&text) {
-        let c = Comparison {
-            benchmark: bench.name,
-            control: String::new(),
-            verdict: Verdict::Invalid,
-            passes: false,
-            canonical: String::new(),
-            differences: Vec::new(),
-            note: None,
-            error: Some(e),
-        };
-        let empty = Classification {
-            best: None,
-            candidates: Vec::new(),
-        };
-        match args.format {
-            CheckFormat::Json => outln(&comparison_json(&text, &c, Some(&empty)).to_string()),
-            CheckFormat::Text => outln(&explain(&text, bench, &c, Some(&empty), colour)),
-        }
-        return EXIT_FAIL;
+        return check_invalid(&text, bench, e, args.format, colour);
     }
     let cl = classify(&text, bench, args.match_mode);
     match (&cl.best, args.format) {
@@ -162,6 +127,63 @@ pub fn check(args: CheckArgs) -> u8 {
         Some(c) if c.passes => EXIT_OK,
         _ => EXIT_FAIL,
     }
+}
+
+/// `check --control ID`: the pattern against that one control.
+fn check_control(
+    text: &str,
+    bench: &'static Benchmark,
+    id: &str,
+    args: &CheckArgs,
+    colour: bool,
+) -> u8 {
+    let Some(c) = compare(text, bench, id, args.match_mode) else {
+        let ids = bench
+            .rows
+            .iter()
+            .map(|r| r.control)
+            .collect::<Vec<_>>()
+            .join(", ");
+        return usage_error(format!(
+            "benchmark `{}` has no metric-filter control `{id}`: its controls are {ids}, \
+             or their Security Hub ids (CloudWatch.1-14)",
+            bench.name
+        ));
+    };
+    match args.format {
+        CheckFormat::Json => outln(&comparison_json(text, &c, None).to_string()),
+        CheckFormat::Text => outln(&explain(text, bench, &c, None, colour)),
+    }
+    if c.passes { EXIT_OK } else { EXIT_FAIL }
+}
+
+/// A pattern that does not parse, checked with no control: reported as invalid.
+fn check_invalid(
+    text: &str,
+    bench: &'static Benchmark,
+    error: pattern::ParseError,
+    format: CheckFormat,
+    colour: bool,
+) -> u8 {
+    let c = Comparison {
+        benchmark: bench.name,
+        control: String::new(),
+        verdict: Verdict::Invalid,
+        passes: false,
+        canonical: String::new(),
+        differences: Vec::new(),
+        note: None,
+        error: Some(error),
+    };
+    let empty = Classification {
+        best: None,
+        candidates: Vec::new(),
+    };
+    match format {
+        CheckFormat::Json => outln(&comparison_json(text, &c, Some(&empty)).to_string()),
+        CheckFormat::Text => outln(&explain(text, bench, &c, Some(&empty), colour)),
+    }
+    EXIT_FAIL
 }
 
 fn no_match_note(b: &Benchmark) -> String {
