@@ -337,6 +337,13 @@ mod tests {
         (r#"{ $.n = 1e3 }"#, r#"{"n":1000}"#, true),
         (r#"{ $.n = +1000 }"#, r#"{"n":1e3}"#, true),
         (r#"{ $.n = "1e3" }"#, r#"{"n":1e3}"#, true),
+        // Numbers are IEEE 754 doubles: beyond about 1.8e308 a literal or an
+        // event's number is infinity, so all such numbers are equal (grammar/README.md).
+        (r#"{ $.n = 1e400 }"#, r#"{"n":2e400}"#, true),
+        (r#"{ $.n = 1e400 }"#, r#"{"n":1e308}"#, false),
+        (r#"{ $.n > 1e308 }"#, r#"{"n":1e999}"#, true),
+        (r#"{ $.n < -1e308 }"#, r#"{"n":-1e999}"#, true),
+        (r#"{ $.n = 0 }"#, r#"{"n":1e-400}"#, true),
         (r#"{ $.n = "1*" }"#, r#"{"n":123}"#, true),
         (r#"{ $.n = "*.34" }"#, r#"{"n":12.34}"#, true),
         (r#"{ $.n != 1*4 }"#, r#"{"n":12.34}"#, false),

@@ -650,6 +650,22 @@ mod tests {
     }
 
     #[test]
+    fn numbers_past_the_double_range_are_infinity_as_in_the_matcher() {
+        assert_eq!(
+            rel("{ $.n = 1e400 }", "{ $.n = 2e400 }").relation,
+            Relation::Equivalent
+        );
+        assert_eq!(
+            rel("{ $.n = 1e400 }", "{ $.n > 1e308 }").relation,
+            Relation::Narrower
+        );
+        assert_eq!(
+            rel("{ $.n = 1e400 }", "{ $.n = -1e400 }").relation,
+            Relation::Disjoint
+        );
+    }
+
+    #[test]
     fn mixed_kinds_by_example() {
         let c = rel(r#"{ $.eventName = "ConsoleLogin" }"#, "ConsoleLogin");
         assert_eq!(c.relation, Relation::Overlapping, "{c:?}");
