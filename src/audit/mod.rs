@@ -1,9 +1,9 @@
-//! Account audit: the [`snapshot::Snapshot`] of an account and the CIS checks
-//! that judge it. Pure: no I/O, no clock, no AWS calls; a collection failure
-//! is data in the snapshot and becomes NOT_AVAILABLE, never PASSED.
+//! Account audit: the CIS checks that judge an account's [`Snapshot`] (the
+//! versioned serde model in [`crate::snapshot`]; ages are measured against
+//! the snapshot's time, never the clock). Pure: no I/O, no clock, no AWS
+//! calls; a collection failure is data in the snapshot and becomes
+//! NOT_AVAILABLE, never PASSED.
 //!
-//! - [`snapshot`]: the versioned serde model of one account.
-//! - [`time`]: RFC 3339 timestamps (ages are measured against the snapshot's time).
 //! - [`finding`]: findings per resource, statuses and their roll-up.
 //! - [`iam`], [`logging`], [`networking`]: one pure function per control.
 //! - [`monitoring`]: the metric-filter chain walker (1.1, 3.1–3.14).

@@ -138,6 +138,8 @@ pub struct OrgArgs {
     #[arg(long, requires = "role_name")]
     pub organization: bool,
 
+    // The text is `--help` output, where `<account>` is not an HTML tag.
+    #[allow(rustdoc::invalid_html_tags)]
     /// The role assumed in each member account
     /// (arn:<partition>:iam::<account>:role/NAME), e.g. a read-only role with
     /// the SecurityAudit policy (docs/aws.md has a StackSet template).

@@ -3,7 +3,7 @@
 //! Nothing here trusts a file's size as reported by `metadata()`: a FIFO,
 //! `/dev/zero` or a process substitution (`<(cmd)`) reports 0 or nothing
 //! useful. Whole reads stop one byte past their limit ([`read_bounded`]);
-//! log input is streamed ([`open_log`]), gzip-compressed or not.
+//! log input is streamed ([`open_logs`]), gzip-compressed or not.
 
 use std::io::{self, Read};
 use std::path::Path;

@@ -11,7 +11,7 @@
 //! - [`error`]: errors with a kind, a span and a caret rendering.
 //! - [`normal`]: the span-free [`Selection`], what it selects, and its
 //!   canonical text.
-//! - [`print`]: the tree back to text in house style.
+//! - [`print`](mod@print): the tree back to text in house style.
 //!
 //! The grammar is `grammar/field-selection-criteria.ebnf`; what AWS
 //! documents and the policies for what it does not are in

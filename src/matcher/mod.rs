@@ -1,7 +1,7 @@
 //! Evaluate filter patterns against log events, with CloudWatch Logs semantics.
 //!
 //! A pattern is compiled once into a [`Matcher`] (from its
-//! [`Normal`](crate::pattern::Normal) form). A JSON pattern's matcher knows
+//! [`Normal`] form). A JSON pattern's matcher knows
 //! which fields it reads, and parses only those out of an event; a
 //! [`MatcherSet`] does the same for many patterns at once, so matching all of
 //! them against one event reads the event once ([`MatcherSet::prepare`]).

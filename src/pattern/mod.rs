@@ -7,7 +7,7 @@
 //!   of the grammar.
 //! - [`error`]: parse errors with a kind, a span and a caret rendering.
 //! - [`normal`]: the span-free [`Normal`] form for comparison and matching.
-//! - [`print`]: the tree back to text: tokens, house style.
+//! - [`print`](mod@print): the tree back to text: tokens, house style.
 //! - [`batch`]: many patterns, one per line, to JSON lines (`parse --batch`).
 //!
 //! The grammar is `grammar/filter-pattern.ebnf`; the policies for what AWS

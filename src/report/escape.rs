@@ -13,7 +13,7 @@
 //! | bidirectional formatting (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) | `\u{202e}` |
 //!
 //! Tabs and every other character (accents, CJK, emoji) are kept.
-//! [`line`] escapes line breaks too (names, one-line messages);
+//! [`line()`] escapes line breaks too (names, one-line messages);
 //! [`text`] keeps `\n` (multi-line text such as a pretty-printed log event).
 //!
 //! Machine formats (JSON, SARIF, ASFF, JUnit, CSV) carry the exact text and

@@ -130,14 +130,14 @@ fn pairing(a: &[(u64, u64)], b: &[(u64, u64)]) -> (usize, usize) {
 
 /// At least how many differences two JSON patterns have: their missing,
 /// extra and changed conditions, counted from the keys alone (structure may
-/// add one more; see [`structure`]).
+/// add one more; see `differences::structure`).
 pub(super) fn leaf_difference_floor(a: &[(u64, u64)], b: &[(u64, u64)]) -> usize {
     let (shared, changed) = pairing(a, b);
     (a.len() + b.len()).saturating_sub(2 * shared + changed)
 }
 
 /// The `(selector, condition)` hash keys of a JSON pattern's leaves, in
-/// [`NExpr::leaves`] order.
+/// [`NExpr::leaves`](crate::pattern::normal::NExpr::leaves) order.
 pub(super) fn leaf_keys(n: &Normal) -> Vec<(u64, u64)> {
     let Normal::Json(e) = n else {
         return Vec::new();

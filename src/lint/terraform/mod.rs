@@ -349,7 +349,7 @@ impl<'b> Env<'b> {
     }
 
     /// The source text of an expression for a message: at most
-    /// [`SHOWN_CHARS`] characters, the middle elided.
+    /// `SHOWN_CHARS` (in `eval.rs`) characters, the middle elided.
     fn shown(&self, src: usize, expr: &Expression) -> String {
         clip(&self.raw(src, expr))
     }

@@ -4,7 +4,7 @@
 //!
 //! Each account's heatmap row ([`row`]) and section ([`account`]) are made
 //! as the account is audited, kept in temporary files, and written into
-//! the page by [`write`].
+//! the page by [`write()`].
 
 use std::io::{self, Write};
 

@@ -5,7 +5,7 @@
 //!
 //! Each account's row and failing findings are made as the account is
 //! audited ([`row`], [`failing`]), kept in temporary files, and written
-//! after the header by [`write`].
+//! after the header by [`write()`].
 
 use std::fmt::Write as _;
 use std::io::{self, Write};

@@ -3,7 +3,7 @@
 //!
 //! The selectors of both patterns form a tree of *positions* (`$.a`,
 //! `$.a.b`, `$.a[0]`). An event is a choice of one cell per position
-//! ([`cells`]): missing, `null`, a boolean, a string or number cell, an
+//! ([`cells`](crate::semantics::cells)): missing, `null`, a boolean, a string or number cell, an
 //! object or an array — a position below one that is not an object (or
 //! not an array, for `[N]`) is missing, and `$.a[2]` present means
 //! `$.a[0]` present too.
@@ -25,7 +25,7 @@
 //! result. It is exact: a found event satisfies the formula, and no event
 //! exists when none is found — unless a position's cells were inexact
 //! (numbers compared both as numbers and as text), which turns "none" into
-//! unknown. Steps are bounded by the [`Budget`].
+//! unknown. Steps are bounded by the [`Budget`](crate::semantics::automata::Budget).
 
 mod build;
 mod search;
