@@ -38,7 +38,8 @@ pub(super) struct Attempt<'a> {
     pub(super) error: Option<Value>,
     /// How many filters were compared to find the near miss.
     pub(super) searched: usize,
-    /// The near miss's closeness to the control (at least [`CLOSE_SCORE`](crate::cis::verdict::CLOSE_SCORE)).
+    /// The near miss's closeness to the control (at least
+    /// [`CLOSE_SCORE`](crate::cis::verdict::CLOSE_SCORE)).
     pub(super) closeness: Option<f64>,
     /// When no filter is close: the names of the filters compared.
     pub(super) unlike: Vec<&'a str>,

@@ -4,9 +4,10 @@
 //! - [`Verdict::Exact`]: the same tokens as an accepted canonical form,
 //!   whitespace outside quotes aside ([`crate::pattern::lexical_eq`]); this
 //!   is what Security Hub accepts.
-//! - [`Verdict::Equivalent`]: the same [`Normal`](crate::pattern::Normal) form — parentheses, operand
-//!   order or optional quotes differ. Logically identical, but Security Hub's
-//!   near-literal comparison may still reject it.
+//! - [`Verdict::Equivalent`]: the same [`Normal`](crate::pattern::Normal)
+//!   form — parentheses, operand order or optional quotes differ.
+//!   Logically identical, but Security Hub's near-literal comparison may
+//!   still reject it.
 //! - [`Verdict::Different`]: explained term by term ([`Difference`]):
 //!   missing and extra conditions, changed values or operators on the same
 //!   selector, and structural changes (`&&` where `||` belongs, grouping).

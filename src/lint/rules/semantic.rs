@@ -8,8 +8,9 @@ use crate::semantics::parts::{PartKind, dead_and_redundant};
 /// What the semantic comparison finds in a JSON pattern's parts
 /// (`crate::semantics::parts`): a pattern that matches no event at all and
 /// `||` alternatives that never hold ([`Rule::NeverMatches`], only where
-/// `syntactic` — the findings of [`never_matches`](super::contradiction::never_matches) — has none that explains
-/// them), and conditions or alternatives the pattern matches the same
+/// `syntactic` — the findings of
+/// [`never_matches`](super::contradiction::never_matches) — has none that
+/// explains them), and conditions or alternatives the pattern matches the same
 /// events without ([`Rule::RedundantTerm`]). Nothing is reported for a
 /// part that is not decided within the comparison's work bound. Each part
 /// costs a comparison: the linter runs this only for filters that do not
